@@ -1,0 +1,2 @@
+/** The embedded single-node KRaft broker of the single-machine default. */
+package io.streamvault.broker;

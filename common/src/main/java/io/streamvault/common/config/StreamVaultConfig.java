@@ -1,0 +1,146 @@
+package io.streamvault.common.config;
+
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * All StreamVault settings, declared once with type, default and documentation (Kafka's
+ * {@link ConfigDef}). Settings come from {@code --config FILE}, {@code -o key=value} and the
+ * command-line options that name them. Keys starting with {@code kafka.} are passed, without the
+ * prefix, to every Kafka client (for example {@code kafka.security.protocol=SASL_SSL}).
+ */
+public final class StreamVaultConfig extends AbstractConfig {
+    public static final String VAULT = "vault";
+    public static final String STATE_DIR = "state.dir";
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_BASIC_AUTH = "schema.registry.basic.auth.user.info";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_REPLICATION = "topic.replication.factor";
+    public static final String INSTANCE_ID = "instance.id";
+    public static final String SCANNER_THREADS = "scanner.threads";
+    public static final String CHUNKER_THREADS = "chunker.threads";
+    public static final String CHUNKER_SEGMENT_BYTES = "chunker.segment.bytes";
+    public static final String CHUNKER_MAX_REREADS = "chunker.max.rereads";
+    public static final String UPLOADER_THREADS = "uploader.threads";
+    public static final String UPLOADER_PACK_BYTES = "uploader.pack.bytes";
+    public static final String UPLOADER_FLUSH_MS = "uploader.flush.ms";
+    public static final String DEDUP_THREADS = "dedup.threads";
+    public static final String DEDUP_PENDING_TIMEOUT_MS = "dedup.pending.timeout.ms";
+    public static final String CATALOG_THREADS = "catalog.threads";
+    public static final String PROGRESS_INTERVAL_MS = "progress.interval.ms";
+    public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
+    public static final String STREAMS_COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
+    public static final String KAFKA_TIMEOUT_MS = "cluster.timeout.ms";
+
+    /** Prefix of settings passed through to every Kafka client. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(VAULT, Type.STRING, "", Importance.HIGH,
+                    "Vault location: file:///abs/path, a plain path, or azure://CONTAINER[/PREFIX]. "
+                            + "Empty means the default local vault, ~/.streamvault/vault.")
+            .define(STATE_DIR, Type.STRING, "", Importance.HIGH,
+                    "Working state of this process: embedded broker data, Kafka Streams stores, instance slots. "
+                            + "Empty means ~/.streamvault/state. Deleting it loses nothing the vault holds.")
+            .define(BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
+                    "Kafka cluster to use (host:port,...). Empty means the embedded single-node KRaft broker in the state directory.")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.MEDIUM,
+                    "Confluent-API-compatible schema registry (Confluent, Karapace, Redpanda, Apicurio ccompat). "
+                            + "Empty means the embedded registry, whose schemas live in a compacted Kafka topic.")
+            .define(SCHEMA_REGISTRY_BASIC_AUTH, Type.PASSWORD, "", Importance.LOW,
+                    "USER:PASSWORD for HTTP basic authentication to the schema registry.")
+            .define(TOPIC_PREFIX, Type.STRING, "sv", Importance.LOW,
+                    "First part of every topic name; topics are named PREFIX.VAULTID.NAME, so several vaults share a cluster.")
+            .define(TOPIC_PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
+                    "Partitions of each pipeline topic when it is created: the upper bound on workers of one role that share a job.")
+            .define(TOPIC_REPLICATION, Type.SHORT, (short) 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Replication factor of topics StreamVault creates (3 on a production cluster).")
+            .define(INSTANCE_ID, Type.STRING, "", Importance.LOW,
+                    "Stable name of this worker process, used in transactional ids and per-worker statistics. "
+                            + "Empty means HOSTNAME-SLOT, where SLOT is the first free slot in the state directory.")
+            .define(SCANNER_THREADS, Type.INT, 2, Range.atLeast(0), Importance.MEDIUM, "Directory-listing threads of this process.")
+            .define(CHUNKER_THREADS, Type.INT, 2, Range.atLeast(0), Importance.MEDIUM, "File-reading and chunking threads of this process.")
+            .define(CHUNKER_SEGMENT_BYTES, Type.LONG, 256L << 20, Range.atLeast(16L << 20), Importance.LOW,
+                    "Files larger than this are cut into segments that different chunkers read in parallel; a chunk never crosses a segment border.")
+            .define(CHUNKER_MAX_REREADS, Type.INT, 3, Range.atLeast(0), Importance.LOW,
+                    "How many times a file that changes while it is read is read again before it is recorded as changed during backup.")
+            .define(UPLOADER_THREADS, Type.INT, 2, Range.atLeast(0), Importance.MEDIUM, "Uploader consumers of this process; each fills its own packs.")
+            .define(UPLOADER_PACK_BYTES, Type.INT, 16 << 20, Range.between(1 << 20, 1 << 30), Importance.MEDIUM,
+                    "Target size of a pack; a pack is written when it reaches this size.")
+            .define(UPLOADER_FLUSH_MS, Type.LONG, 1000L, Range.atLeast(0), Importance.LOW,
+                    "A pack that is not full is written anyway when no new chunk arrived for this long, or when it is this old times five.")
+            .define(DEDUP_THREADS, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM, "Kafka Streams threads of the dedup topology in this process.")
+            .define(DEDUP_PENDING_TIMEOUT_MS, Type.LONG, 10 * 60_000L, Range.atLeast(1000), Importance.LOW,
+                    "A chunk requested for upload that is not stored within this time is requested again (its uploader died).")
+            .define(CATALOG_THREADS, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM, "Kafka Streams threads of the catalog topology in this process.")
+            .define(PROGRESS_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(100), Importance.LOW, "How often running jobs report progress.")
+            .define(TRANSACTION_TIMEOUT_MS, Type.INT, 120_000, Range.atLeast(10_000), Importance.LOW,
+                    "Kafka transaction timeout: the longest a worker may hold one transaction open, and how long a dead worker's open transaction blocks readers.")
+            .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(10), Importance.LOW, "Kafka Streams commit interval (exactly-once).")
+            .define(KAFKA_TIMEOUT_MS, Type.INT, 15_000, Range.atLeast(1000), Importance.LOW,
+                    "How long to wait for the Kafka cluster to answer before reporting it unreachable.");
+
+    public StreamVaultConfig(Map<?, ?> originals) {
+        super(DEFINITION, originals, false);
+    }
+
+    /** Parses settings, turning Kafka's ConfigException into a clear project error. */
+    public static StreamVaultConfig of(Map<?, ?> originals) {
+        try {
+            return new StreamVaultConfig(originals);
+        } catch (ConfigException e) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "invalid setting: " + e.getMessage(), e);
+        }
+    }
+
+    public static StreamVaultConfig defaults() {
+        return of(Map.of());
+    }
+
+    /** A copy with some settings replaced. */
+    public StreamVaultConfig with(Map<String, ?> overrides) {
+        Map<String, Object> all = new HashMap<>(originals());
+        all.putAll(overrides);
+        return of(all);
+    }
+
+    public Path stateDir() {
+        String s = getString(STATE_DIR);
+        return s.isEmpty() ? Path.of(System.getProperty("user.home"), ".streamvault", "state") : Path.of(s);
+    }
+
+    public boolean embeddedBroker() {
+        return getString(BOOTSTRAP_SERVERS).isBlank();
+    }
+
+    /** Settings for Kafka clients given with the {@code kafka.} prefix. */
+    public Properties kafkaOverrides() {
+        Properties p = new Properties();
+        p.putAll(originalsWithPrefix(KAFKA_PREFIX));
+        return p;
+    }
+
+    /** Markdown table of every key, for docs/configuration.md. */
+    public static String markdown() {
+        StringBuilder b = new StringBuilder("| key | type | default | description |\n|---|---|---|---|\n");
+        for (ConfigDef.ConfigKey k : DEFINITION.configKeys().values()) {
+            Object d = k.defaultValue;
+            String shown = d == null ? "" : (k.type == Type.PASSWORD ? "" : String.valueOf(d));
+            b.append("| `").append(k.name).append("` | ").append(k.type.name().toLowerCase()).append(" | `")
+                    .append(shown).append("` | ").append(k.documentation).append(" |\n");
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,2 @@
+/** POSIX file access that keeps names as raw bytes: metadata, extended attributes, times in ns. */
+package io.streamvault.common.fs;

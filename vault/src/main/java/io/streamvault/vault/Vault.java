@@ -1,0 +1,86 @@
+package io.streamvault.vault;
+
+import io.streamvault.vault.internal.VaultImpl;
+import java.util.List;
+
+/**
+ * An open vault: the key is unlocked, objects can be read and written. Thread-safe unless a
+ * method says otherwise. See docs/vault-format.md for the format.
+ */
+public interface Vault extends AutoCloseable {
+
+    /** True when the storage holds a vault config object. */
+    static boolean exists(Storage storage) {
+        return VaultImpl.exists(storage);
+    }
+
+    /**
+     * Creates a vault: config, a random master key, and one key object sealing it under the
+     * password. Fails with VAULT_EXISTS if a config object exists.
+     */
+    static Vault init(Storage storage, char[] password, VaultOptions options) {
+        return VaultImpl.init(storage, password, options);
+    }
+
+    /** Opens a vault; VAULT_NOT_INITIALIZED if there is none, WRONG_PASSWORD if no key opens. */
+    static Vault open(Storage storage, char[] password) {
+        return VaultImpl.open(storage, password);
+    }
+
+    String id();
+
+    VaultConfig config();
+
+    Storage storage();
+
+    /** A new keyed-id function (HMAC-SHA-256 under the chunk-id key). */
+    ChunkHasher newHasher();
+
+    /** Compresses (when it helps) and encrypts a blob. Thread-safe; call from many threads. */
+    EncodedBlob encode(BlobType type, BlobId id, byte[] buf, int off, int len);
+
+    PackBuilder newPack();
+
+    /** Seals the pack (header, hash) and stores it create-only under data/. */
+    PackInfo writePack(PackBuilder pack);
+
+    /** Writes one index object recording these packs; returns its name. */
+    String writeIndex(List<PackInfo> packs);
+
+    /** Reads and merges every index object. */
+    MasterIndex loadIndex();
+
+    /**
+     * Reads one blob with a ranged read, decrypts, decompresses, and checks that its keyed id is
+     * the expected one; CORRUPT_OBJECT (naming the pack) otherwise.
+     */
+    byte[] readBlob(BlobLocation location);
+
+    /** Serializes a tree (canonical, so equal trees have equal ids). */
+    byte[] encodeTree(Tree tree);
+
+    Tree decodeTree(byte[] plaintext);
+
+    /**
+     * Writes a snapshot object. Its encryption is deterministic, so writing the same snapshot twice
+     * yields the same object and id: sealing may be retried safely. Returns the id.
+     */
+    String writeSnapshot(Snapshot snapshot);
+
+    /** All snapshots, oldest first. Unreadable snapshot objects are reported, not skipped silently. */
+    List<SnapshotRef> listSnapshots();
+
+    SnapshotRef loadSnapshot(String id);
+
+    /**
+     * An id, a unique id prefix, or {@code latest} to the full id; SNAPSHOT_NOT_FOUND or
+     * AMBIGUOUS_SNAPSHOT otherwise.
+     */
+    String resolveSnapshot(String idPrefixOrLatest);
+
+    /** Adds a key object sealing the master key under another password. Returns its name. */
+    String addKey(char[] password);
+
+    @Override
+    void close();
+}
