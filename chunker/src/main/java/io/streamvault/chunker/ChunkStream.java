@@ -1,6 +1,7 @@
 package io.streamvault.chunker;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
@@ -8,36 +9,132 @@ import java.nio.channels.FileChannel;
  * thread-safe. After {@link #next()} returns true, the chunk is
  * {@code buffer()[bufferOffset() .. bufferOffset()+length())} and starts at file offset
  * {@link #offset()}; the view is valid until the next call.
+ *
+ * <p>The file is read with positional reads (the channel's position is neither used nor moved), in
+ * large blocks into a buffer of {@code 2 * max} bytes; when less than {@code max} bytes are left
+ * unchunked, they are moved to the front and the rest of the buffer is filled again. If the file
+ * ends before {@code offset + length} (it shrank since it was listed), the bytes that were there are
+ * still chunked, {@link #next()} then returns false, {@link #endedEarly()} is true and
+ * {@link #bytesRead()} says how much was read. Bytes past {@code offset + length} are never read,
+ * so a file that grew is cut as it was listed.
  */
 public final class ChunkStream {
+    private final FileChannel channel;
+    private final Fastcdc cdc;
+    private final long start;
+    private final long end;
+    private final byte[] buf;
+    private final ByteBuffer bb;
+    private final int max;
+
+    /** Next file position to read. */
+    private long readPos;
+    /** Unchunked bytes are buf[head, tail). */
+    private int head;
+    private int tail;
+    /** No more reads: the range is read or the file ended. */
+    private boolean eof;
+    private boolean endedEarly;
+
+    private long chunkOffset;
+    private int chunkBufOffset;
+    private int chunkLength;
+    /** File offset of buf[head]. */
+    private long headOffset;
 
     public ChunkStream(FileChannel channel, long offset, long length, Fastcdc cdc) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (offset < 0 || length < 0 || offset > Long.MAX_VALUE - length) {
+            throw new IllegalArgumentException("bad range: offset " + offset + ", length " + length);
+        }
+        this.channel = channel;
+        this.cdc = cdc;
+        this.start = offset;
+        this.end = offset + length;
+        this.max = cdc.max();
+        int size = 2 * max;
+        if (length < size) {
+            size = (int) Math.max(length, 1); // a small file needs no large buffer
+        }
+        this.buf = new byte[size];
+        this.bb = ByteBuffer.wrap(buf);
+        this.readPos = offset;
+        this.headOffset = offset;
+        this.chunkOffset = offset;
+        this.eof = length == 0;
     }
 
     /** Advances to the next chunk; false at the end of the range (or if the file ends early). */
     public boolean next() throws IOException {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (!eof && tail - head < max) {
+            fill();
+        }
+        int avail = tail - head;
+        if (avail == 0) {
+            chunkBufOffset = head;
+            chunkLength = 0;
+            chunkOffset = headOffset;
+            return false;
+        }
+        int n = cdc.cut(buf, head, avail);
+        chunkBufOffset = head;
+        chunkLength = n;
+        chunkOffset = headOffset;
+        head += n;
+        headOffset += n;
+        return true;
     }
 
+    private void fill() throws IOException {
+        if (head > 0) {
+            int rest = tail - head;
+            System.arraycopy(buf, head, buf, 0, rest);
+            head = 0;
+            tail = rest;
+        }
+        while (tail < buf.length && readPos < end) {
+            int want = (int) Math.min(buf.length - tail, end - readPos);
+            bb.limit(tail + want).position(tail);
+            int r = channel.read(bb, readPos);
+            if (r <= 0) { // -1: end of file before the end of the range
+                endedEarly = true;
+                eof = true;
+                return;
+            }
+            tail += r;
+            readPos += r;
+        }
+        if (readPos >= end) {
+            eof = true;
+        }
+    }
+
+    /** File offset of the current chunk. */
     public long offset() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return chunkOffset;
     }
 
     public int length() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return chunkLength;
     }
 
     public byte[] buffer() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return buf;
     }
 
     public int bufferOffset() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return chunkBufOffset;
     }
 
     /** Bytes read from the file so far. */
     public long bytesRead() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return readPos - start;
+    }
+
+    /**
+     * True once a read met the end of the file before {@code offset + length}: the file shrank.
+     * Then {@link #bytesRead()} is the length that was found.
+     */
+    public boolean endedEarly() {
+        return endedEarly;
     }
 }
