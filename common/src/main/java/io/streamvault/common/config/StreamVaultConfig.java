@@ -43,6 +43,7 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
     public static final String STREAMS_COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
     public static final String KAFKA_TIMEOUT_MS = "cluster.timeout.ms";
+    public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
 
     /** Prefix of settings passed through to every Kafka client. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -90,7 +91,9 @@ public final class StreamVaultConfig extends AbstractConfig {
                     "Kafka transaction timeout: the longest a worker may hold one transaction open, and how long a dead worker's open transaction blocks readers.")
             .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(10), Importance.LOW, "Kafka Streams commit interval (exactly-once).")
             .define(KAFKA_TIMEOUT_MS, Type.INT, 15_000, Range.atLeast(1000), Importance.LOW,
-                    "How long to wait for the Kafka cluster to answer before reporting it unreachable.");
+                    "How long to wait for the Kafka cluster to answer before reporting it unreachable.")
+            .define(RETRY_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1000), Importance.MEDIUM,
+                    "A backup whose workers keep failing transiently (storage or cluster away) for this long stops with their error.");
 
     public StreamVaultConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);

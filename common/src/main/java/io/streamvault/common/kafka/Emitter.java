@@ -1,0 +1,11 @@
+package io.streamvault.common.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Sends records inside the current transaction of a worker. */
+public interface Emitter {
+    <K, V> void send(TopicSpec<K, V> topic, K key, V value);
+
+    /** Parks a record no handler can process on the dead-letter topic, with the reason. */
+    void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason);
+}

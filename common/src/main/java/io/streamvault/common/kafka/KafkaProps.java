@@ -1,0 +1,115 @@
+package io.streamvault.common.kafka;
+
+import io.streamvault.common.config.StreamVaultConfig;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Client settings for every Kafka client StreamVault creates, in one place: the cluster address,
+ * pass-through {@code kafka.*} settings, and the exactly-once settings the pipeline relies on.
+ */
+public final class KafkaProps {
+    private final String bootstrap;
+    private final StreamVaultConfig config;
+
+    public KafkaProps(String bootstrap, StreamVaultConfig config) {
+        this.bootstrap = bootstrap;
+        this.config = config;
+    }
+
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    public StreamVaultConfig config() {
+        return config;
+    }
+
+    /** Settings every client shares: address, timeouts, user overrides. */
+    public Properties common() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        int timeout = config.getInt(StreamVaultConfig.KAFKA_TIMEOUT_MS);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(timeout, 15_000)));
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(timeout, 10_000)));
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        p.putAll(config.kafkaOverrides());
+        return p;
+    }
+
+    public Properties admin(String clientId) {
+        Properties p = common();
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        return p;
+    }
+
+    /** A transactional, idempotent producer of raw bytes (serdes are applied by the caller). */
+    public Properties transactionalProducer(String transactionalId) {
+        Properties p = producer(transactionalId);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, config.getInt(StreamVaultConfig.TRANSACTION_TIMEOUT_MS));
+        return p;
+    }
+
+    /** An idempotent producer of raw bytes. */
+    public Properties producer(String clientId) {
+        Properties p = common();
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(128 * 1024));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(config.getInt(StreamVaultConfig.KAFKA_TIMEOUT_MS)));
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.putAll(config.kafkaOverrides());
+        return p;
+    }
+
+    /** A consumer of raw bytes that sees committed records only and never commits by itself. */
+    public Properties consumer(String groupId, String clientId, int maxPollRecords) {
+        Properties p = common();
+        if (groupId != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(10 * 60_000));
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.putAll(config.kafkaOverrides());
+        return p;
+    }
+
+    /** Kafka Streams settings for one topology: exactly-once v2, state under {@code stateDir}. */
+    public Properties streams(String applicationId, Path stateDir, int threads) {
+        Properties p = common();
+        p.put("application.id", applicationId);
+        p.put("state.dir", stateDir.toString());
+        p.put("processing.guarantee", "exactly_once_v2");
+        p.put("num.stream.threads", String.valueOf(threads));
+        p.put("commit.interval.ms", String.valueOf(config.getLong(StreamVaultConfig.STREAMS_COMMIT_INTERVAL_MS)));
+        p.put("replication.factor", String.valueOf(config.getShort(StreamVaultConfig.TOPIC_REPLICATION)));
+        p.put("statestore.cache.max.bytes", String.valueOf(16L << 20));
+        p.put("producer." + ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put("producer." + ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put("producer." + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                String.valueOf(config.getInt(StreamVaultConfig.TRANSACTION_TIMEOUT_MS)));
+        p.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        p.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
+        p.put("consumer." + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(10 * 60_000));
+        p.putAll(config.kafkaOverrides());
+        return p;
+    }
+}

@@ -1,0 +1,338 @@
+package io.streamvault.common.kafka;
+
+import io.streamvault.common.StreamVaultException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consume-process-produce loop of the plain-consumer roles (scanner, chunker, uploader), with
+ * Kafka transactions: what a handler emits and the input offsets it consumed commit together, or
+ * not at all. On a transient failure the transaction is aborted, the handler's state reset and the
+ * input rewound to the last committed offsets; a record that cannot be deserialized goes to the
+ * dead-letter topic; a fatal error stops the worker and is reported to the {@link WorkerListener}.
+ */
+public final class TransactionalWorker<V> implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionalWorker.class);
+
+    /** What a role does with each input record. */
+    public interface Handler<V> {
+        /** Processes one record; may emit records through {@code out}. */
+        void handle(ConsumerRecord<byte[], byte[]> raw, V value, Emitter out) throws Exception;
+
+        /**
+         * Called after each poll ({@code idle} when it returned nothing). Returns true when
+         * everything handled so far may be committed. Handlers that batch (the uploader) emit here.
+         */
+        default boolean checkpoint(Emitter out, boolean idle) throws Exception {
+            return true;
+        }
+
+        /** Makes everything handled so far committable (before a rebalance or shutdown). */
+        default void flush(Emitter out) throws Exception {
+        }
+
+        /** Forgets everything handled since the last commit: the input will be delivered again. */
+        default void reset() {
+        }
+    }
+
+    /**
+     * @param name worker name for logs and the listener
+     * @param batchBudgetMs after this long in one batch, the rest of the batch is left for the next poll
+     */
+    public record Settings(String name, String groupId, String transactionalId, int maxPollRecords,
+            long batchBudgetMs) {
+    }
+
+    private final KafkaProps props;
+    private final TopicSpec<?, V> input;
+    private final Handler<V> handler;
+    private final DeadLetterSink deadLetters;
+    private final WorkerListener listener;
+    private final Settings settings;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Map<String, Serializer<Object>> keySerializers = new HashMap<>();
+    private final Map<String, Serializer<Object>> valueSerializers = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    private final Deserializer<V> valueDeserializer;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<byte[], byte[]> producer;
+    private boolean inTransaction;
+    private volatile Thread thread;
+
+    public TransactionalWorker(KafkaProps props, TopicSpec<?, V> input, Handler<V> handler,
+            DeadLetterSink deadLetters, WorkerListener listener, Settings settings) {
+        this.props = props;
+        this.input = input;
+        this.handler = handler;
+        this.deadLetters = deadLetters;
+        this.listener = listener;
+        this.settings = settings;
+        this.valueDeserializer = input.valueSerde().deserializer();
+    }
+
+    public String name() {
+        return settings.name();
+    }
+
+    /** Asks the loop to finish its batch, commit, and return. */
+    public void stop() {
+        running.set(false);
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    public void join(Duration timeout) throws InterruptedException {
+        Thread t = thread;
+        if (t != null) {
+            t.join(timeout.toMillis());
+        }
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        long failingSince = 0;
+        int failures = 0;
+        try {
+            producer = new KafkaProducer<>(props.transactionalProducer(settings.transactionalId()));
+            consumer = new KafkaConsumer<>(props.consumer(settings.groupId(), settings.name(), settings.maxPollRecords()));
+            initTransactions();
+            consumer.subscribe(List.of(input.name()), new Rebalance());
+            Emitter out = new TxEmitter();
+            while (running.get()) {
+                try {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                    process(records, out);
+                    if (handler.checkpoint(out, records.isEmpty())) {
+                        commit();
+                    }
+                    if (failures > 0) {
+                        failures = 0;
+                        failingSince = 0;
+                        listener.recovered(settings.name());
+                    }
+                } catch (WakeupException | InterruptException e) {
+                    break;
+                } catch (ProducerFencedException e) {
+                    throw e;
+                } catch (StreamVaultException e) {
+                    if (!e.retryable()) {
+                        throw e;
+                    }
+                    failingSince = failingSince == 0 ? System.currentTimeMillis() : failingSince;
+                    recover(e, ++failures, failingSince);
+                } catch (KafkaException e) {
+                    failingSince = failingSince == 0 ? System.currentTimeMillis() : failingSince;
+                    recover(e, ++failures, failingSince);
+                }
+            }
+            finish(out);
+        } catch (ProducerFencedException e) {
+            LOG.warn("{}: another instance took over this worker's transactional id; stopping", settings.name());
+            listener.failed(settings.name(), e);
+        } catch (Exception e) {
+            LOG.error("{}: stopped: {}", settings.name(), e.toString());
+            abortQuietly();
+            listener.failed(settings.name(), e);
+        } finally {
+            closeClients();
+        }
+    }
+
+    private void initTransactions() throws InterruptedException {
+        while (running.get()) {
+            try {
+                producer.initTransactions();
+                return;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                listener.retrying(settings.name(), e, System.currentTimeMillis());
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    private void process(ConsumerRecords<byte[], byte[]> records, Emitter out) throws Exception {
+        if (records.isEmpty()) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + settings.batchBudgetMs();
+        boolean overBudget = false;
+        for (TopicPartition tp : records.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                if (overBudget || System.currentTimeMillis() > deadline) {
+                    overBudget = true;
+                    consumer.seek(tp, r.offset());
+                    break;
+                }
+                V value;
+                try {
+                    value = valueDeserializer.deserialize(r.topic(), r.value());
+                } catch (SerializationException e) {
+                    deadLetters.publish(out, settings.name(), r, e.getMessage());
+                    pending.put(tp, new OffsetAndMetadata(r.offset() + 1));
+                    continue;
+                }
+                handler.handle(r, value, out);
+                pending.put(tp, new OffsetAndMetadata(r.offset() + 1));
+            }
+        }
+    }
+
+    private void commit() {
+        if (pending.isEmpty() && !inTransaction) {
+            return;
+        }
+        begin();
+        if (!pending.isEmpty()) {
+            producer.sendOffsetsToTransaction(new HashMap<>(pending), consumer.groupMetadata());
+        }
+        producer.commitTransaction();
+        inTransaction = false;
+        pending.clear();
+    }
+
+    private void begin() {
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+        }
+    }
+
+    private void recover(Exception e, int failures, long since) throws InterruptedException {
+        LOG.warn("{}: {} (attempt {}); rewinding to the last commit", settings.name(), e.toString(), failures);
+        listener.retrying(settings.name(), e, since);
+        abortQuietly();
+        handler.reset();
+        pending.clear();
+        rewind(consumer.assignment());
+        long backoff = Math.min(30_000L, 250L << Math.min(failures, 7));
+        Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+    }
+
+    private void rewind(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata o = committed.get(tp);
+            if (o != null) {
+                consumer.seek(tp, o.offset());
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
+        }
+    }
+
+    private void abortQuietly() {
+        if (inTransaction && producer != null) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException e) {
+                LOG.debug("{}: abort failed: {}", settings.name(), e.toString());
+            }
+        }
+        inTransaction = false;
+    }
+
+    private void finish(Emitter out) {
+        try {
+            handler.flush(out);
+            commit();
+        } catch (Exception e) {
+            LOG.warn("{}: could not commit on shutdown ({}); the work will be redone", settings.name(), e.toString());
+            abortQuietly();
+        }
+    }
+
+    private void closeClients() {
+        if (consumer != null) {
+            try {
+                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+            } catch (Exception e) {
+                LOG.debug("{}: consumer close: {}", settings.name(), e.toString());
+            }
+        }
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(5));
+            } catch (Exception e) {
+                LOG.debug("{}: producer close: {}", settings.name(), e.toString());
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private final class TxEmitter implements Emitter {
+        @Override
+        public <K, W> void send(TopicSpec<K, W> topic, K key, W value) {
+            begin();
+            Serializer<Object> ks = keySerializers.computeIfAbsent(topic.name(),
+                    n -> (Serializer<Object>) topic.keySerde().serializer());
+            Serializer<Object> vs = valueSerializers.computeIfAbsent(topic.name(),
+                    n -> (Serializer<Object>) topic.valueSerde().serializer());
+            producer.send(new ProducerRecord<>(topic.name(), ks.serialize(topic.name(), key),
+                    vs.serialize(topic.name(), value)));
+        }
+
+        @Override
+        public void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+            deadLetters.publish(this, settings.name(), record, reason);
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty() || (pending.isEmpty() && !inTransaction)) {
+                return;
+            }
+            try {
+                handler.flush(new TxEmitter());
+                commit();
+            } catch (Exception e) {
+                LOG.warn("{}: could not commit before a rebalance ({}); the work will be redone", settings.name(),
+                        e.toString());
+                abortQuietly();
+                handler.reset();
+                pending.clear();
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            abortQuietly();
+            handler.reset();
+            pending.clear();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        }
+    }
+}
