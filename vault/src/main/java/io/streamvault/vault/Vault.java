@@ -1,7 +1,11 @@
 package io.streamvault.vault;
 
+import io.streamvault.common.StreamVaultException;
 import io.streamvault.vault.internal.VaultImpl;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * An open vault: the key is unlocked, objects can be read and written. Thread-safe unless a
@@ -67,8 +71,29 @@ public interface Vault extends AutoCloseable {
      */
     String writeSnapshot(Snapshot snapshot);
 
-    /** All snapshots, oldest first. Unreadable snapshot objects are reported, not skipped silently. */
+    /**
+     * All snapshots, oldest first. Unreadable snapshot objects are reported, not skipped silently:
+     * the first one is thrown (CORRUPT_OBJECT naming it, the others attached as suppressed). Use
+     * {@link #listSnapshots(Consumer)} to list the readable ones anyway.
+     */
     List<SnapshotRef> listSnapshots();
+
+    /**
+     * Every readable snapshot, oldest first; each snapshot object that cannot be read or decrypted is
+     * handed to {@code onError} (normally CORRUPT_OBJECT naming it) instead of hiding the others.
+     */
+    default List<SnapshotRef> listSnapshots(Consumer<StreamVaultException> onError) {
+        List<SnapshotRef> out = new ArrayList<>();
+        for (ObjectInfo o : storage().list("snapshots/")) {
+            try {
+                out.add(loadSnapshot(o.name().substring("snapshots/".length())));
+            } catch (StreamVaultException e) {
+                onError.accept(e);
+            }
+        }
+        out.sort(Comparator.comparingLong((SnapshotRef r) -> r.snapshot().timeNs()).thenComparing(SnapshotRef::id));
+        return out;
+    }
 
     SnapshotRef loadSnapshot(String id);
 

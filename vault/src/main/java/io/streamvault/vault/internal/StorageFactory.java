@@ -1,13 +1,67 @@
 package io.streamvault.vault.internal;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import io.streamvault.vault.Storage;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
 
-/** Placeholder: the implementation is being written. */
+/** Opens the storage a vault location names. */
 public final class StorageFactory {
+    private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://.*", Pattern.DOTALL);
+    private static final String SUPPORTED = "use file:///absolute/path, a plain path, or azure://CONTAINER[/PREFIX]";
+
     private StorageFactory() {
     }
 
     public static Storage open(String uri) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (uri == null || uri.isBlank()) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "vault location is empty; " + SUPPORTED);
+        }
+        if (uri.startsWith("file:")) {
+            return new LocalStorage(fileUri(uri));
+        }
+        var m = SCHEME.matcher(uri);
+        if (m.matches()) {
+            if (m.group(1).equalsIgnoreCase("azure")) {
+                throw new FatalException(ErrorCode.UNSUPPORTED,
+                        "Azure Blob Storage backend not built yet (vault location " + uri + ")");
+            }
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT,
+                    "unsupported vault location scheme \"" + m.group(1) + "\" in " + uri + "; " + SUPPORTED);
+        }
+        return new LocalStorage(plainPath(uri));
+    }
+
+    private static Path fileUri(String uri) {
+        try {
+            URI u = new URI(uri);
+            String auth = u.getRawAuthority();
+            if (u.isOpaque() || u.getPath() == null || !u.getPath().startsWith("/")
+                    || (auth != null && !auth.isEmpty() && !auth.equals("localhost"))
+                    || u.getRawQuery() != null || u.getRawFragment() != null) {
+                throw new FatalException(ErrorCode.INVALID_ARGUMENT,
+                        "vault location " + uri + " is not a local absolute file URI; " + SUPPORTED);
+            }
+            return Path.of(u.getPath());
+        } catch (URISyntaxException | InvalidPathException e) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "vault location " + uri + " is malformed: "
+                    + e.getMessage() + "; " + SUPPORTED, e);
+        }
+    }
+
+    private static Path plainPath(String s) {
+        try {
+            if (s.equals("~") || s.startsWith("~/")) {
+                s = System.getProperty("user.home") + s.substring(1);
+            }
+            return Path.of(s).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "vault location " + s + " is not a valid path: "
+                    + e.getMessage(), e);
+        }
     }
 }

@@ -1,23 +1,265 @@
 package io.streamvault.vault.internal;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.StreamVaultException;
+import io.streamvault.vault.BlobId;
+import io.streamvault.vault.BlobLocation;
+import io.streamvault.vault.BlobType;
+import io.streamvault.vault.ChunkHasher;
+import io.streamvault.vault.EncodedBlob;
+import io.streamvault.vault.MasterIndex;
+import io.streamvault.vault.ObjectInfo;
+import io.streamvault.vault.PackBuilder;
+import io.streamvault.vault.PackEntry;
+import io.streamvault.vault.PackInfo;
+import io.streamvault.vault.Snapshot;
+import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Storage;
+import io.streamvault.vault.Tree;
 import io.streamvault.vault.Vault;
+import io.streamvault.vault.VaultConfig;
 import io.streamvault.vault.VaultOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import javax.crypto.AEADBadTagException;
 
-/** Placeholder: the implementation is being written. */
-public final class VaultImpl {
-    private VaultImpl() {
+/**
+ * An open vault. See docs/vault-format.md. Closing it releases compression contexts; the storage
+ * belongs to the caller and stays open.
+ */
+public final class VaultImpl implements Vault {
+    private final Storage storage;
+    private final VaultConfig config;
+    private final MasterKey key;
+    private final int kdfN;
+    private final BlobCodec blobs;
+    private final SnapshotStore snapshots;
+
+    private VaultImpl(Storage storage, VaultConfig config, MasterKey key, int kdfN) {
+        this.storage = storage;
+        this.config = config;
+        this.key = key;
+        this.kdfN = kdfN;
+        this.blobs = new BlobCodec(key, config.compressionLevel());
+        this.snapshots = new SnapshotStore(storage, key);
     }
 
     public static boolean exists(Storage storage) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return VaultOpener.exists(storage);
     }
 
     public static Vault init(Storage storage, char[] password, VaultOptions options) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return VaultOpener.init(storage, password, options);
     }
 
     public static Vault open(Storage storage, char[] password) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return VaultOpener.open(storage, password);
+    }
+
+    static VaultImpl create(Storage storage, VaultConfig config, MasterKey key, int kdfN) {
+        return new VaultImpl(storage, config, key, kdfN);
+    }
+
+    @Override
+    public String id() {
+        return config.id();
+    }
+
+    @Override
+    public VaultConfig config() {
+        return config;
+    }
+
+    @Override
+    public Storage storage() {
+        return storage;
+    }
+
+    @Override
+    public ChunkHasher newHasher() {
+        return new HmacHasher(key.chunkIdKey());
+    }
+
+    @Override
+    public EncodedBlob encode(BlobType type, BlobId id, byte[] buf, int off, int len) {
+        return blobs.encode(type, id, buf, off, len);
+    }
+
+    @Override
+    public PackBuilder newPack() {
+        return new PackBuilderImpl(this);
+    }
+
+    @Override
+    public PackInfo writePack(PackBuilder pack) {
+        if (!(pack instanceof PackBuilderImpl b) || b.owner() != this) {
+            throw Errors.invalid("pack builder does not belong to this vault; use newPack()");
+        }
+        PackInfo info = b.seal(key.aes());
+        if (!b.isWritten()) {
+            storage.putIfAbsent(PackFormat.objectName(info.id()), b.sealedBytes());
+            b.written();
+        }
+        return info;
+    }
+
+    /** The blobs a pack's own header lists, read from the pack's tail (for checks and index rebuilds). */
+    public List<PackEntry> readPackHeader(String packId) {
+        requireId(packId, "pack id");
+        String name = PackFormat.objectName(packId);
+        String what = "pack " + packId + " in " + storage.location();
+        long size = storage.stat(name).orElseThrow(() -> new FatalException(ErrorCode.OBJECT_NOT_FOUND,
+                what + " not found")).size();
+        if (size < 4 + Aead.OVERHEAD + 4) {
+            throw Errors.corrupt(what + " has only " + size + " bytes");
+        }
+        long hlen = LittleEndian.getU32(storage.get(name, size - 4, 4), 0);
+        if (hlen < Aead.OVERHEAD + 4 || hlen > size - 4) {
+            throw Errors.corrupt(what + " ends with an impossible header length " + hlen);
+        }
+        byte[] sealed = storage.get(name, size - 4 - hlen, (int) hlen);
+        byte[] header;
+        try {
+            header = Aead.open(key.aes(), PackFormat.HEADER_AAD, sealed);
+        } catch (AEADBadTagException e) {
+            throw Errors.corrupt(what + ": header fails authentication", e);
+        }
+        return PackFormat.decodeHeader(header, size - 4 - hlen, what);
+    }
+
+    @Override
+    public String writeIndex(List<PackInfo> packs) {
+        if (packs == null || packs.isEmpty()) {
+            throw Errors.invalid("an index object records at least one pack");
+        }
+        byte[] sealed = Aead.seal(key.aes(), IndexFormat.AAD, blobs.compress(IndexFormat.encode(packs)));
+        String name = IndexFormat.PREFIX + Ids.sha256Hex(sealed);
+        storage.putIfAbsent(name, sealed);
+        return name;
+    }
+
+    private record IndexData(String name, byte[] plain, long count) {
+    }
+
+    @Override
+    public MasterIndex loadIndex() {
+        List<String> names = new ArrayList<>();
+        for (ObjectInfo o : storage.list(IndexFormat.PREFIX)) {
+            names.add(o.name());
+        }
+        names.sort(null);
+        List<IndexData> parts = Parallel.map(names, this::readIndex);
+        long total = 0;
+        for (IndexData d : parts) {
+            total += d.count();
+        }
+        CompactIndex.Builder b = new CompactIndex.Builder(total);
+        for (int i = 0; i < parts.size(); i++) {
+            IndexFormat.fill(parts.get(i).plain(), b);
+            parts.set(i, null);
+        }
+        return b.build(names);
+    }
+
+    private IndexData readIndex(String name) {
+        String what = "index object " + name + " in " + storage.location();
+        String id = name.substring(IndexFormat.PREFIX.length());
+        if (!Ids.isId(id)) {
+            throw Errors.corrupt(what + ": name is not index/<64 hex digits>");
+        }
+        byte[] stored = storage.get(name);
+        if (!Ids.sha256Hex(stored).equals(id)) {
+            throw Errors.corrupt(what + ": content does not match its name (SHA-256)");
+        }
+        byte[] compressed;
+        try {
+            compressed = Aead.open(key.aes(), IndexFormat.AAD, stored);
+        } catch (AEADBadTagException e) {
+            throw Errors.corrupt(what + " fails authentication", e);
+        }
+        byte[] plain = blobs.decompress(compressed, 0, compressed.length, IndexFormat.MAX_PLAINTEXT, what);
+        return new IndexData(name, plain, IndexFormat.validate(plain, what));
+    }
+
+    @Override
+    public byte[] readBlob(BlobLocation location) {
+        if (location == null || location.id() == null || location.type() == null) {
+            throw Errors.invalid("blob location needs an id and a type");
+        }
+        requireId(location.pack(), "pack id");
+        String blob = location.type().name().toLowerCase(Locale.ROOT) + " blob " + location.id();
+        if (location.length() < BlobCodec.MIN_RECORD || location.offset() < 0) {
+            throw Errors.corrupt(blob + " in pack " + location.pack() + ": impossible offset " + location.offset()
+                    + " or length " + location.length());
+        }
+        byte[] stored;
+        try {
+            stored = storage.get(PackFormat.objectName(location.pack()), location.offset(), location.length());
+        } catch (FatalException e) {
+            if (e.code() == ErrorCode.CORRUPT_OBJECT || e.code() == ErrorCode.OBJECT_NOT_FOUND) {
+                throw new FatalException(e.code(), blob + " in pack " + location.pack() + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
+        return blobs.decode(location, stored);
+    }
+
+    @Override
+    public byte[] encodeTree(Tree tree) {
+        return TreeCodec.encode(tree);
+    }
+
+    @Override
+    public Tree decodeTree(byte[] plaintext) {
+        return TreeDecoder.decode(plaintext);
+    }
+
+    @Override
+    public String writeSnapshot(Snapshot snapshot) {
+        return snapshots.write(snapshot);
+    }
+
+    @Override
+    public SnapshotRef loadSnapshot(String id) {
+        return snapshots.load(id);
+    }
+
+    @Override
+    public List<SnapshotRef> listSnapshots() {
+        return snapshots.list();
+    }
+
+    /** Every readable snapshot, oldest first; each unreadable snapshot object goes to onError, in name order. */
+    @Override
+    public List<SnapshotRef> listSnapshots(Consumer<StreamVaultException> onError) {
+        return snapshots.list(onError);
+    }
+
+    @Override
+    public String resolveSnapshot(String idPrefixOrLatest) {
+        return snapshots.resolve(idPrefixOrLatest);
+    }
+
+    @Override
+    public String addKey(char[] password) {
+        VaultOpener.requirePassword(password);
+        byte[] keyObject = KeyFile.create(key, password, kdfN);
+        String name = KeyFile.PREFIX + Ids.sha256Hex(keyObject);
+        storage.putIfAbsent(name, keyObject);
+        return name;
+    }
+
+    @Override
+    public void close() {
+        blobs.close();
+    }
+
+    private static void requireId(String id, String what) {
+        if (!Ids.isId(id)) {
+            throw Errors.invalid(what + " \"" + id + "\" is not 64 lower-case hex digits");
+        }
     }
 }

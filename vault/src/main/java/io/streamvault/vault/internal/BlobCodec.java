@@ -1,0 +1,242 @@
+package io.streamvault.vault.internal;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import io.streamvault.vault.BlobId;
+import io.streamvault.vault.BlobLocation;
+import io.streamvault.vault.BlobType;
+import io.streamvault.vault.EncodedBlob;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.SecretKey;
+
+/**
+ * Blob records: plaintext is one compression flag byte (0 stored, 1 zstd) and the payload, sealed
+ * with AES-256-GCM and the blob type as associated data. Also the zstd helpers for index objects.
+ * Thread-safe: zstd contexts and scratch buffers come from bounded pools.
+ */
+final class BlobCodec implements AutoCloseable {
+    static final byte STORED = 0;
+    static final byte ZSTD = 1;
+    /** Smallest blob record: nonce, flag byte, tag. */
+    static final int MIN_RECORD = Aead.OVERHEAD + 1;
+    /** Scratch buffers larger than this are not kept in the pool. */
+    private static final int KEEP_SCRATCH = 16 << 20;
+    private static final byte[] STORED_PREFIX = {STORED};
+    private static final byte[][] AAD = {{0}, {1}};
+
+    private final SecretKey key;
+    private final byte[] chunkIdKey;
+    private final Pool<Compressor> compressors;
+    private final Pool<Decompressor> decompressors;
+
+    BlobCodec(MasterKey key, int level) {
+        this.key = key.aes();
+        this.chunkIdKey = key.chunkIdKey();
+        int cap = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        this.compressors = new Pool<>(cap, () -> new Compressor(level), Compressor::close);
+        this.decompressors = new Pool<>(cap, () -> new Decompressor(chunkIdKey), Decompressor::close);
+    }
+
+    /** The one-byte associated data naming a blob type: 0 DATA, 1 TREE. */
+    static byte[] aad(BlobType type) {
+        return AAD[typeByte(type)];
+    }
+
+    static int typeByte(BlobType type) {
+        return type == BlobType.DATA ? 0 : 1;
+    }
+
+    /** The type a stored byte names, or null. */
+    static BlobType type(int b) {
+        return b == 0 ? BlobType.DATA : b == 1 ? BlobType.TREE : null;
+    }
+
+    EncodedBlob encode(BlobType type, BlobId id, byte[] buf, int off, int len) {
+        if (type == null || id == null) {
+            throw Errors.invalid("a blob needs a type and an id");
+        }
+        if (off < 0 || len < 0 || off > buf.length - len) {
+            throw Errors.invalid("blob range " + off + "+" + len + " is outside a buffer of " + buf.length + " bytes");
+        }
+        if (len > Integer.MAX_VALUE - 64 - MIN_RECORD) {
+            throw Errors.invalid("blob " + id + " of " + len + " bytes is too large");
+        }
+        Compressor c = compressors.take();
+        try {
+            int clen = c.compress(buf, off, len);
+            byte[] out;
+            if (clen >= 0 && clen < len) {
+                byte[] s = c.scratch;
+                s[0] = ZSTD;
+                out = new byte[Aead.OVERHEAD + 1 + clen];
+                Aead.sealInto(key, aad(type), null, s, 0, 1 + clen, out);
+            } else {
+                out = new byte[Aead.OVERHEAD + 1 + len];
+                Aead.sealInto(key, aad(type), STORED_PREFIX, buf, off, len, out);
+            }
+            return new EncodedBlob(type, id, out, len);
+        } finally {
+            compressors.release(c.trim());
+        }
+    }
+
+    /**
+     * Decrypts, decompresses and checks the keyed id of one blob record read from {@code loc}.
+     * CORRUPT_OBJECT naming the pack and blob on any mismatch.
+     */
+    byte[] decode(BlobLocation loc, byte[] stored) {
+        String what = (loc.type() == BlobType.TREE ? "tree blob " : "data blob ") + loc.id() + " in pack "
+                + loc.pack() + " at offset " + loc.offset();
+        if (stored.length < MIN_RECORD) {
+            throw Errors.corrupt(what + ": record of " + stored.length + " bytes is too short");
+        }
+        Decompressor d = decompressors.take();
+        try {
+            int plainLen = stored.length - Aead.OVERHEAD;
+            byte[] s = d.scratch(plainLen);
+            try {
+                Aead.openInto(key, aad(loc.type()), stored, 0, stored.length, s, 0);
+            } catch (AEADBadTagException e) {
+                throw Errors.corrupt(what + " fails authentication (damaged, or not a " + loc.type() + " blob)", e);
+            }
+            byte[] out;
+            if (s[0] == STORED) {
+                out = Arrays.copyOfRange(s, 1, plainLen);
+            } else if (s[0] == ZSTD) {
+                out = d.decompress(s, 1, plainLen - 1, loc.rawLength(), what);
+            } else {
+                throw Errors.corrupt(what + " has unknown compression flag " + s[0]);
+            }
+            if (out.length != loc.rawLength()) {
+                throw Errors.corrupt(what + " has " + out.length + " bytes, the index says " + loc.rawLength());
+            }
+            BlobId actual = d.hasher.id(out, 0, out.length);
+            if (!actual.equals(loc.id())) {
+                throw Errors.corrupt(what + " holds blob " + actual + " instead");
+            }
+            return out;
+        } finally {
+            decompressors.release(d.trim());
+        }
+    }
+
+    /** zstd-compresses a whole buffer (index objects). */
+    byte[] compress(byte[] in) {
+        Compressor c = compressors.take();
+        try {
+            int n = c.compress(in, 0, in.length);
+            if (n < 0) {
+                throw Errors.internal("zstd compression of " + in.length + " bytes failed", null);
+            }
+            return Arrays.copyOfRange(c.scratch, 1, 1 + n);
+        } finally {
+            compressors.release(c.trim());
+        }
+    }
+
+    /** Decompresses one zstd frame whose content size is recorded and at most {@code max}. */
+    byte[] decompress(byte[] in, int off, int len, long max, String what) {
+        Decompressor d = decompressors.take();
+        try {
+            return d.decompress(in, off, len, max, what);
+        } finally {
+            decompressors.release(d);
+        }
+    }
+
+    @Override
+    public void close() {
+        compressors.close();
+        decompressors.close();
+    }
+
+    /** A zstd context and a scratch buffer whose byte 0 is left for the flag. */
+    private static final class Compressor {
+        final ZstdCompressCtx ctx = new ZstdCompressCtx();
+        byte[] scratch = new byte[0];
+
+        Compressor(int level) {
+            ctx.setLevel(level);
+            ctx.setContentSize(true);
+        }
+
+        /** Compresses into scratch[1..]; returns the compressed length, or -1 if zstd failed. */
+        int compress(byte[] in, int off, int len) {
+            int need = 1 + (int) Math.min(Integer.MAX_VALUE - 16, Zstd.compressBound(len));
+            if (scratch.length < need) {
+                scratch = new byte[need];
+            }
+            try {
+                return ctx.compressByteArray(scratch, 1, need - 1, in, off, len);
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** Drops a scratch buffer too large to keep pinned in the pool. */
+        Compressor trim() {
+            if (scratch.length > KEEP_SCRATCH) {
+                scratch = new byte[0];
+            }
+            return this;
+        }
+
+        void close() {
+            ctx.close();
+        }
+    }
+
+    private static final class Decompressor {
+        final ZstdDecompressCtx ctx = new ZstdDecompressCtx();
+        final HmacHasher hasher;
+        byte[] scratch = new byte[0];
+
+        Decompressor(byte[] chunkIdKey) {
+            hasher = new HmacHasher(chunkIdKey);
+        }
+
+        byte[] scratch(int n) {
+            if (scratch.length < n) {
+                scratch = new byte[Math.max(n, Math.min(KEEP_SCRATCH, scratch.length * 2))];
+            }
+            return scratch;
+        }
+
+        byte[] decompress(byte[] in, int off, int len, long max, String what) {
+            long size;
+            try {
+                size = Zstd.getFrameContentSize(in, off, len);
+            } catch (RuntimeException e) {
+                throw Errors.corrupt(what + ": not a zstd frame", e);
+            }
+            if (size < 0 || size > max || size > Integer.MAX_VALUE - 8) {
+                throw Errors.corrupt(what + ": zstd frame content size " + size + " is unknown or larger than "
+                        + max);
+            }
+            byte[] out = new byte[(int) size];
+            int n;
+            try {
+                n = ctx.decompressByteArray(out, 0, out.length, in, off, len);
+            } catch (RuntimeException e) {
+                throw Errors.corrupt(what + ": zstd decompression failed: " + e.getMessage(), e);
+            }
+            if (n != size) {
+                throw Errors.corrupt(what + ": decompressed to " + n + " bytes, the frame says " + size);
+            }
+            return out;
+        }
+
+        Decompressor trim() {
+            if (scratch.length > KEEP_SCRATCH) {
+                scratch = new byte[0];
+            }
+            return this;
+        }
+
+        void close() {
+            ctx.close();
+        }
+    }
+}
