@@ -1,0 +1,22 @@
+package io.streamvault.dedup;
+
+import io.streamvault.common.kafka.KafkaProps;
+import io.streamvault.common.kafka.StreamsApp;
+import io.streamvault.common.kafka.WorkerListener;
+import io.streamvault.schemas.SchemaRegistry;
+import io.streamvault.schemas.Topics;
+import java.nio.file.Path;
+
+/** The dedup role: the {@link DedupTopology} as the Kafka Streams application {@code PREFIX.VAULT.dedup}. */
+public final class Dedup {
+    public static final String ROLE = "dedup";
+
+    private Dedup() {
+    }
+
+    public static StreamsApp app(KafkaProps props, Topics topics, SchemaRegistry registry, DedupSettings settings,
+            Path stateDir, int threads, WorkerListener listener) {
+        return new StreamsApp(ROLE, DedupTopology.build(topics, registry, settings),
+                props.streams(topics.groupId(ROLE), stateDir, threads), listener);
+    }
+}

@@ -1,0 +1,51 @@
+package io.streamvault.dedup;
+
+import io.streamvault.dedup.internal.DedupProcessor;
+import io.streamvault.schemas.AvroSerde;
+import io.streamvault.schemas.SchemaRegistry;
+import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.ChunkState;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The dedup topology, built by a pure function. Inputs {@code chunks} and {@code chunk-stored},
+ * both keyed by chunk id and so co-partitioned: every id has exactly one owner task, which makes
+ * dedup global without locks. State: {@value #STORE} (chunk id → pending or stored, RocksDB with a
+ * changelog) and {@value #PENDING_INDEX} (issue time + id of pending chunks, for re-issuing
+ * requests whose uploader died). Outputs: {@code upload-requests} (the first sighting of an id),
+ * {@code chunk-acks} (to each job, when its references are resolved) and {@code dead-letters}.
+ */
+public final class DedupTopology {
+    public static final String STORE = "chunk-state";
+    public static final String PENDING_INDEX = "chunk-pending";
+    static final String SOURCE_CHUNKS = "chunks";
+    static final String SOURCE_STORED = "chunk-stored";
+    public static final String SINK_UPLOADS = "upload-requests";
+    public static final String SINK_ACKS = "chunk-acks";
+    public static final String SINK_DEAD = "dead-letters";
+
+    private DedupTopology() {
+    }
+
+    public static Topology build(Topics topics, SchemaRegistry registry, DedupSettings settings) {
+        Topology t = new Topology();
+        t.addSource(SOURCE_CHUNKS, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+                topics.chunks.name());
+        t.addSource(SOURCE_STORED, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+                topics.chunkStored.name());
+        t.addProcessor("dedup", () -> new DedupProcessor(topics, settings), SOURCE_CHUNKS, SOURCE_STORED);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Bytes(),
+                AvroSerde.forValues(registry, ChunkState.class)), "dedup");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_INDEX), Serdes.Bytes(),
+                Serdes.ByteArray()), "dedup");
+        t.addSink(SINK_UPLOADS, topics.uploadRequests.name(), topics.uploadRequests.keySerde().serializer(),
+                topics.uploadRequests.valueSerde().serializer(), "dedup");
+        t.addSink(SINK_ACKS, topics.chunkAcks.name(), topics.chunkAcks.keySerde().serializer(),
+                topics.chunkAcks.valueSerde().serializer(), "dedup");
+        t.addSink(SINK_DEAD, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
+                topics.deadLetters.valueSerde().serializer(), "dedup");
+        return t;
+    }
+}

@@ -1,0 +1,297 @@
+package io.streamvault.dedup.internal;
+
+import io.streamvault.dedup.DedupSettings;
+import io.streamvault.dedup.DedupTopology;
+import io.streamvault.schemas.DeadLetters;
+import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.AckStatus;
+import io.streamvault.schemas.records.ChunkAck;
+import io.streamvault.schemas.records.ChunkRecord;
+import io.streamvault.schemas.records.ChunkSource;
+import io.streamvault.schemas.records.ChunkState;
+import io.streamvault.schemas.records.ChunkStatus;
+import io.streamvault.schemas.records.ChunkStored;
+import io.streamvault.schemas.records.StoreStatus;
+import io.streamvault.schemas.records.UploadRequest;
+import io.streamvault.schemas.records.Waiter;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Owns the state of the chunk ids of its partition. First sighting: PENDING and one upload
+ * request. Later sightings: the job waits (PENDING) or is acknowledged at once (STORED). A stored
+ * event acknowledges every waiting job. A mismatch (the source changed) fails the reference it
+ * came from and tries another waiting source. Pending chunks older than the timeout are requested
+ * again.
+ */
+public final class DedupProcessor implements Processor<byte[], byte[], Object, Object> {
+    private static final int MAX_REISSUE_PER_PUNCTUATION = 10_000;
+    private final Topics topics;
+    private final DedupSettings settings;
+    private final Deserializer<ChunkRecord> chunkReader;
+    private final Deserializer<ChunkStored> storedReader;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<Bytes, ChunkState> store;
+    private KeyValueStore<Bytes, byte[]> pending;
+
+    public DedupProcessor(Topics topics, DedupSettings settings) {
+        this.topics = topics;
+        this.settings = settings;
+        this.chunkReader = topics.chunks.valueSerde().deserializer();
+        this.storedReader = topics.chunkStored.valueSerde().deserializer();
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.store = context.getStateStore(DedupTopology.STORE);
+        this.pending = context.getStateStore(DedupTopology.PENDING_INDEX);
+        long every = Math.max(1000, settings.pendingTimeoutMs() / 4);
+        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::reissueExpired);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        if (record.key() == null) {
+            deadLetter(record, topic, "record without a chunk id key");
+            return;
+        }
+        if (topic.equals(topics.chunkStored.name())) {
+            if (record.value() == null) {
+                forget(Bytes.wrap(record.key()));
+                return;
+            }
+            ChunkStored stored;
+            try {
+                stored = storedReader.deserialize(topic, record.value());
+            } catch (SerializationException e) {
+                deadLetter(record, topic, e.getMessage());
+                return;
+            }
+            onStored(record, stored);
+        } else {
+            ChunkRecord chunk;
+            try {
+                chunk = chunkReader.deserialize(topic, record.value());
+            } catch (SerializationException e) {
+                deadLetter(record, topic, e.getMessage());
+                return;
+            }
+            if (chunk == null) {
+                deadLetter(record, topic, "null chunk record");
+                return;
+            }
+            onChunk(record, chunk);
+        }
+    }
+
+    /** The state of an id, with lists that can be changed in place (Avro's decoded arrays cannot). */
+    private ChunkState load(Bytes id) {
+        ChunkState state = store.get(id);
+        if (state != null) {
+            List<Waiter> waiters = new ArrayList<>(state.getWaiters().size());
+            for (Waiter w : state.getWaiters()) {
+                waiters.add(new Waiter(w.getJob(), w.getCount(), new ArrayList<>(w.getSources())));
+            }
+            state.setWaiters(waiters);
+        }
+        return state;
+    }
+
+    private void onChunk(Record<byte[], byte[]> record, ChunkRecord chunk) {
+        Bytes id = Bytes.wrap(record.key());
+        ChunkState state = load(id);
+        long now = context.currentSystemTimeMs();
+        if (state == null) {
+            UploadRequest request = new UploadRequest(chunk.getId(), chunk.getJob(), chunk.getSource(), 0);
+            List<Waiter> waiters = new ArrayList<>();
+            waiters.add(new Waiter(chunk.getJob(), 1, new ArrayList<>(List.of(chunk.getSource()))));
+            state = new ChunkState(ChunkStatus.PENDING, now, 1, request, waiters, null);
+            store.put(id, state);
+            pending.put(pendingKey(now, record.key()), new byte[0]);
+            context.forward(record.withValue((Object) request).withKey((Object) record.key()), DedupTopology.SINK_UPLOADS);
+        } else if (state.getStatus() == ChunkStatus.STORED) {
+            ack(record, chunk.getJob(), chunk.getId(), AckStatus.STORED, 1, 0, null, null, "");
+        } else {
+            addWaiter(state, chunk);
+            store.put(id, state);
+        }
+    }
+
+    private void addWaiter(ChunkState state, ChunkRecord chunk) {
+        for (Waiter w : state.getWaiters()) {
+            if (w.getJob().equals(chunk.getJob())) {
+                w.setCount(w.getCount() + 1);
+                if (w.getSources().size() < settings.maxSourcesPerJob()) {
+                    w.getSources().add(chunk.getSource());
+                }
+                return;
+            }
+        }
+        state.getWaiters().add(new Waiter(chunk.getJob(), 1, new ArrayList<>(List.of(chunk.getSource()))));
+    }
+
+    private void onStored(Record<byte[], byte[]> record, ChunkStored stored) {
+        Bytes id = Bytes.wrap(record.key());
+        ChunkState state = load(id);
+        long now = context.currentSystemTimeMs();
+        if (stored.getStatus() == StoreStatus.STORED) {
+            if (state != null && state.getStatus() == ChunkStatus.STORED) {
+                return;
+            }
+            if (state != null) {
+                String payer = payer(state);
+                for (Waiter w : state.getWaiters()) {
+                    boolean pays = w.getJob().equals(payer);
+                    ack(record, w.getJob(), stored.getId(), AckStatus.STORED, w.getCount(),
+                            pays ? stored.getLength() : 0, null, null, pays ? stored.getWorker() : "");
+                }
+                pending.delete(pendingKey(state.getSinceMs(), record.key()));
+            }
+            store.put(id, new ChunkState(ChunkStatus.STORED, now, state == null ? 0 : state.getAttempts(), null,
+                    new ArrayList<>(), stored.getPack()));
+            return;
+        }
+        if (state == null || state.getStatus() == ChunkStatus.STORED) {
+            return;
+        }
+        onUnreadable(record, id, state, stored, now);
+    }
+
+    /** The job whose request caused the upload pays its bytes; if it stopped waiting, the first waiter. */
+    private static String payer(ChunkState state) {
+        String requester = state.getRequest() == null ? null : state.getRequest().getJob();
+        for (Waiter w : state.getWaiters()) {
+            if (w.getJob().equals(requester)) {
+                return requester;
+            }
+        }
+        return state.getWaiters().isEmpty() ? null : state.getWaiters().get(0).getJob();
+    }
+
+    private void onUnreadable(Record<byte[], byte[]> record, Bytes id, ChunkState state, ChunkStored stored,
+            long now) {
+        ChunkSource bad = stored.getSource();
+        String reason = stored.getError() == null ? stored.getStatus().name().toLowerCase() : stored.getError();
+        // The reference that came from the bad source fails; its job reads the file again.
+        for (Iterator<Waiter> it = state.getWaiters().iterator(); it.hasNext();) {
+            Waiter w = it.next();
+            if (bad != null && w.getSources().removeIf(s -> sameSource(s, bad))) {
+                ack(record, w.getJob(), stored.getId(), AckStatus.FAILED, 1, 0, bad, reason, "");
+                w.setCount(w.getCount() - 1);
+                if (w.getCount() <= 0) {
+                    it.remove();
+                }
+                break;
+            }
+        }
+        pending.delete(pendingKey(state.getSinceMs(), record.key()));
+        ChunkSource next = null;
+        String nextJob = null;
+        for (Waiter w : state.getWaiters()) {
+            if (!w.getSources().isEmpty()) {
+                next = w.getSources().get(0);
+                nextJob = w.getJob();
+                break;
+            }
+        }
+        if (next == null) {
+            // Nobody left who can supply the bytes: every remaining reference fails.
+            for (Waiter w : state.getWaiters()) {
+                ack(record, w.getJob(), stored.getId(), AckStatus.FAILED, w.getCount(), 0, null, reason, "");
+            }
+            store.delete(id);
+            return;
+        }
+        UploadRequest request = new UploadRequest(stored.getId(), nextJob, next, state.getAttempts());
+        state.setRequest(request);
+        state.setAttempts(state.getAttempts() + 1);
+        state.setSinceMs(now);
+        store.put(id, state);
+        pending.put(pendingKey(now, record.key()), new byte[0]);
+        context.forward(record.withValue((Object) request).withKey((Object) record.key()), DedupTopology.SINK_UPLOADS);
+    }
+
+    private static boolean sameSource(ChunkSource a, ChunkSource b) {
+        return a.getOffset() == b.getOffset() && a.getPart() == b.getPart() && a.getAttempt() == b.getAttempt()
+                && a.getPath().equals(b.getPath());
+    }
+
+    private void forget(Bytes id) {
+        ChunkState state = store.get(id);
+        if (state == null) {
+            return;
+        }
+        if (state.getStatus() == ChunkStatus.PENDING) {
+            return; // a pending chunk is in use by a running job: garbage collection must not forget it
+        }
+        store.delete(id);
+    }
+
+    private void reissueExpired(long now) {
+        long cutoff = now - settings.pendingTimeoutMs();
+        if (cutoff <= 0) {
+            return;
+        }
+        List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = pending.range(Bytes.wrap(new byte[8]), pendingKey(cutoff, new byte[0]))) {
+            while (it.hasNext() && due.size() < MAX_REISSUE_PER_PUNCTUATION) {
+                due.add(it.next());
+            }
+        }
+        for (KeyValue<Bytes, byte[]> kv : due) {
+            pending.delete(kv.key);
+            byte[] k = kv.key.get();
+            byte[] idBytes = java.util.Arrays.copyOfRange(k, 8, k.length);
+            Bytes id = Bytes.wrap(idBytes);
+            ChunkState state = store.get(id);
+            if (state == null || state.getStatus() != ChunkStatus.PENDING || state.getRequest() == null) {
+                continue;
+            }
+            UploadRequest old = state.getRequest();
+            UploadRequest request = new UploadRequest(old.getId(), old.getJob(), old.getSource(), state.getAttempts());
+            state.setRequest(request);
+            state.setAttempts(state.getAttempts() + 1);
+            state.setSinceMs(now);
+            store.put(id, state);
+            pending.put(pendingKey(now, idBytes), new byte[0]);
+            context.forward(new Record<Object, Object>(idBytes, request, now), DedupTopology.SINK_UPLOADS);
+        }
+    }
+
+    private void ack(Record<byte[], byte[]> record, String job, ByteBuffer id, AckStatus status, int count,
+            long bytesAdded, ChunkSource source, String error, String worker) {
+        ChunkAck ack = new ChunkAck(job, id, status, count, bytesAdded, source, error, worker);
+        context.forward(record.withKey((Object) job).withValue((Object) ack), DedupTopology.SINK_ACKS);
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String topic, String reason) {
+        var meta = context.recordMetadata();
+        int partition = meta.map(m -> m.partition()).orElse(-1);
+        long offset = meta.map(m -> m.offset()).orElse(-1L);
+        context.forward(record.withValue((Object) DeadLetters.of(topic, partition, offset, record.key(),
+                record.value(), reason, "dedup")).withKey((Object) record.key()), DedupTopology.SINK_DEAD);
+    }
+
+    /** 8-byte big-endian time, then the chunk id: a range scan up to a time finds what is due. */
+    static Bytes pendingKey(long timeMs, byte[] id) {
+        byte[] k = new byte[8 + id.length];
+        ByteBuffer.wrap(k).putLong(timeMs);
+        System.arraycopy(id, 0, k, 8, id.length);
+        return Bytes.wrap(k);
+    }
+}

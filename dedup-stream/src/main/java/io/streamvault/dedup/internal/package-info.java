@@ -1,0 +1,2 @@
+/** The dedup processor and its stores. Not an API. */
+package io.streamvault.dedup.internal;

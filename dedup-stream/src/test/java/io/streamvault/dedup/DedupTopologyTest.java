@@ -1,0 +1,201 @@
+package io.streamvault.dedup;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamvault.schemas.InMemorySchemaRegistry;
+import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.AckStatus;
+import io.streamvault.schemas.records.ChunkAck;
+import io.streamvault.schemas.records.ChunkRecord;
+import io.streamvault.schemas.records.ChunkSource;
+import io.streamvault.schemas.records.ChunkState;
+import io.streamvault.schemas.records.ChunkStored;
+import io.streamvault.schemas.records.DeadLetter;
+import io.streamvault.schemas.records.StoreStatus;
+import io.streamvault.schemas.records.UploadRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DedupTopologyTest {
+    private static final long TIMEOUT_MS = 60_000;
+    @TempDir
+    Path state;
+    private TopologyTestDriver driver;
+    private Topics topics;
+    private TestInputTopic<byte[], ChunkRecord> chunks;
+    private TestInputTopic<byte[], ChunkStored> stored;
+    private TestInputTopic<byte[], byte[]> rawChunks;
+    private TestOutputTopic<byte[], UploadRequest> uploads;
+    private TestOutputTopic<String, ChunkAck> acks;
+    private TestOutputTopic<byte[], DeadLetter> dead;
+
+    @BeforeEach
+    void setUp() {
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        topics = new Topics("sv", "0123456789abcdef", 4, (short) 1, registry);
+        Properties p = new Properties();
+        p.put("application.id", "dedup-test");
+        p.put("bootstrap.servers", "unused:9092");
+        p.put("state.dir", state.toString());
+        p.put("processing.guarantee", "exactly_once_v2");
+        driver = new TopologyTestDriver(DedupTopology.build(topics, registry, DedupSettings.of(TIMEOUT_MS)), p);
+        chunks = driver.createInputTopic(topics.chunks.name(), topics.chunks.keySerde().serializer(),
+                topics.chunks.valueSerde().serializer());
+        rawChunks = driver.createInputTopic(topics.chunks.name(), topics.chunks.keySerde().serializer(),
+                org.apache.kafka.common.serialization.Serdes.ByteArray().serializer());
+        stored = driver.createInputTopic(topics.chunkStored.name(), topics.chunkStored.keySerde().serializer(),
+                topics.chunkStored.valueSerde().serializer());
+        uploads = driver.createOutputTopic(topics.uploadRequests.name(), topics.uploadRequests.keySerde().deserializer(),
+                topics.uploadRequests.valueSerde().deserializer());
+        acks = driver.createOutputTopic(topics.chunkAcks.name(), topics.chunkAcks.keySerde().deserializer(),
+                topics.chunkAcks.valueSerde().deserializer());
+        dead = driver.createOutputTopic(topics.deadLetters.name(), topics.deadLetters.keySerde().deserializer(),
+                topics.deadLetters.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private static byte[] id(int n) {
+        byte[] b = new byte[32];
+        b[0] = (byte) n;
+        b[31] = 7;
+        return b;
+    }
+
+    private static ChunkSource source(String path, long offset) {
+        return new ChunkSource(ByteBuffer.wrap(path.getBytes(StandardCharsets.UTF_8)), offset, 100,
+                ByteBuffer.wrap(new byte[0]), ByteBuffer.wrap(path.getBytes(StandardCharsets.UTF_8)), 0, 0);
+    }
+
+    private void sight(int n, String job, String path) {
+        chunks.pipeInput(id(n), new ChunkRecord(ByteBuffer.wrap(id(n)), job, source(path, 0)));
+    }
+
+    private void store(int n, String job, String path) {
+        stored.pipeInput(id(n), ChunkStored.newBuilder().setId(ByteBuffer.wrap(id(n))).setStatus(StoreStatus.STORED)
+                .setJob(job).setPack(ByteBuffer.wrap(new byte[32])).setOffset(0).setLength(90).setRawLength(100)
+                .setSource(source(path, 0)).setWorker("w1").build());
+    }
+
+    @Test
+    void twoJobsSendingTheSameIdInterleavedGiveExactlyOneUpload() {
+        sight(1, "jobA", "/a/f");
+        sight(1, "jobB", "/b/f");
+        sight(1, "jobA", "/a/g");
+        sight(1, "jobB", "/b/g");
+        List<UploadRequest> requests = uploads.readValuesToList();
+        assertEquals(1, requests.size());
+        assertEquals("jobA", requests.get(0).getJob());
+        assertTrue(acks.isEmpty(), "nothing is acknowledged before the chunk is stored");
+
+        store(1, "jobA", "/a/f");
+        List<ChunkAck> out = acks.readValuesToList();
+        assertEquals(2, out.size());
+        ChunkAck a = out.stream().filter(x -> x.getJob().equals("jobA")).findFirst().orElseThrow();
+        ChunkAck b = out.stream().filter(x -> x.getJob().equals("jobB")).findFirst().orElseThrow();
+        assertEquals(2, a.getCount());
+        assertEquals(2, b.getCount());
+        assertEquals(90, a.getBytesAdded(), "the requesting job pays for the upload");
+        assertEquals(0, b.getBytesAdded());
+
+        sight(1, "jobC", "/c/f");
+        assertTrue(uploads.isEmpty(), "a stored chunk is never requested again");
+        ChunkAck c = acks.readValue();
+        assertEquals("jobC", c.getJob());
+        assertEquals(AckStatus.STORED, c.getStatus());
+        assertEquals(0, c.getBytesAdded());
+    }
+
+    @Test
+    void pendingChunkIsRequestedAgainAfterTheTimeout() {
+        sight(2, "jobA", "/a/f");
+        assertEquals(0, uploads.readValue().getAttempt());
+        driver.advanceWallClockTime(Duration.ofMillis(TIMEOUT_MS / 2));
+        assertTrue(uploads.isEmpty(), "not before the timeout");
+        driver.advanceWallClockTime(Duration.ofMillis(TIMEOUT_MS));
+        UploadRequest again = uploads.readValue();
+        assertArrayEquals(id(2), io.streamvault.schemas.Bytes.of(again.getId()));
+        assertEquals(1, again.getAttempt());
+        store(2, "jobA", "/a/f");
+        assertEquals(1, acks.readValuesToList().size());
+        driver.advanceWallClockTime(Duration.ofMillis(3 * TIMEOUT_MS));
+        assertTrue(uploads.isEmpty(), "a stored chunk is not re-issued");
+    }
+
+    @Test
+    void storedEventForAnUnknownIdIsAccepted() {
+        store(3, "jobX", "/x");
+        assertTrue(acks.isEmpty());
+        KeyValueStore<Bytes, ChunkState> s = driver.getKeyValueStore(DedupTopology.STORE);
+        assertEquals("STORED", s.get(Bytes.wrap(id(3))).getStatus().name());
+        sight(3, "jobA", "/a/f");
+        assertTrue(uploads.isEmpty());
+        assertEquals(AckStatus.STORED, acks.readValue().getStatus());
+    }
+
+    @Test
+    void tombstoneForgetsAnId() {
+        sight(4, "jobA", "/a/f");
+        uploads.readValue();
+        store(4, "jobA", "/a/f");
+        acks.readValue();
+        stored.pipeInput(id(4), null);
+        KeyValueStore<Bytes, ChunkState> s = driver.getKeyValueStore(DedupTopology.STORE);
+        assertNull(s.get(Bytes.wrap(id(4))));
+        sight(4, "jobB", "/b/f");
+        assertEquals("jobB", uploads.readValue().getJob(), "a forgotten id is uploaded again when seen again");
+    }
+
+    @Test
+    void malformedRecordGoesToTheDeadLetterTopicAndProcessingContinues() {
+        rawChunks.pipeInput(id(5), new byte[] {0, 0, 0, 0, 9, 1, 2, 3});
+        rawChunks.pipeInput(id(5), "not avro at all".getBytes(StandardCharsets.UTF_8));
+        List<DeadLetter> dl = dead.readValuesToList();
+        assertEquals(2, dl.size());
+        assertEquals(topics.chunks.name(), dl.get(0).getTopic());
+        assertTrue(dl.get(0).getError().length() > 0);
+        assertArrayEquals("not avro at all".getBytes(StandardCharsets.UTF_8),
+                io.streamvault.schemas.Bytes.of(dl.get(1).getValue()));
+        sight(5, "jobA", "/a/f");
+        assertEquals(1, uploads.readValuesToList().size(), "the topology still works after bad records");
+    }
+
+    @Test
+    void mismatchFailsThatReferenceAndAsksAnotherSource() {
+        sight(6, "jobA", "/a/f");
+        sight(6, "jobB", "/b/f");
+        assertEquals("jobA", uploads.readValue().getJob());
+        stored.pipeInput(id(6), ChunkStored.newBuilder().setId(ByteBuffer.wrap(id(6))).setStatus(StoreStatus.MISMATCH)
+                .setJob("jobA").setSource(source("/a/f", 0)).setError("changed").build());
+        ChunkAck failed = acks.readValue();
+        assertEquals("jobA", failed.getJob());
+        assertEquals(AckStatus.FAILED, failed.getStatus());
+        UploadRequest retry = uploads.readValue();
+        assertEquals("jobB", retry.getJob());
+        assertEquals("/b/f", new String(io.streamvault.schemas.Bytes.of(retry.getSource().getPath()), StandardCharsets.UTF_8));
+        store(6, "jobB", "/b/f");
+        ChunkAck ok = acks.readValue();
+        assertEquals("jobB", ok.getJob());
+        assertEquals(AckStatus.STORED, ok.getStatus());
+        assertTrue(acks.isEmpty());
+    }
+}
