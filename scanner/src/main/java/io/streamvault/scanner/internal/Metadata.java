@@ -1,0 +1,70 @@
+package io.streamvault.scanner.internal;
+
+import io.streamvault.common.fs.FileKind;
+import io.streamvault.common.fs.FileMeta;
+import io.streamvault.common.fs.Posix;
+import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeType;
+import io.streamvault.schemas.records.Xattr;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads an entry's metadata into the node that travels on the topics. */
+public final class Metadata {
+    private Metadata() {
+    }
+
+    /** lstat, symlink target and extended attributes of {@code p}, named {@code name}. */
+    public static Node read(Path p, byte[] name) throws IOException {
+        FileMeta m = Posix.lstat(p);
+        Node.Builder b = Node.newBuilder()
+                .setName(ByteBuffer.wrap(name))
+                .setType(NodeType.valueOf(m.kind().name()))
+                .setMode(m.mode())
+                .setUid(m.uid())
+                .setGid(m.gid())
+                .setSize(m.kind() == FileKind.FILE || m.kind() == FileKind.SYMLINK ? m.size() : 0)
+                .setMtimeNs(m.mtimeNs())
+                .setAtimeNs(m.atimeNs())
+                .setCtimeNs(m.ctimeNs())
+                .setInode(m.inode())
+                .setDev(m.dev())
+                .setNlink(m.nlink())
+                .setRdev(m.rdev())
+                .setContent(List.of())
+                .setXattrs(xattrs(p, m.kind()));
+        if (m.kind() == FileKind.SYMLINK) {
+            b.setLinkTarget(ByteBuffer.wrap(Posix.readlink(p)));
+        }
+        return b.build();
+    }
+
+    private static List<Xattr> xattrs(Path p, FileKind kind) throws IOException {
+        if (kind == FileKind.SYMLINK) {
+            return new ArrayList<>(); // Linux allows no user.* attributes on symlinks
+        }
+        List<io.streamvault.common.fs.Xattr> raw = Posix.xattrs(p);
+        List<Xattr> out = new ArrayList<>(raw.size());
+        for (var x : raw) {
+            out.add(new Xattr(ByteBuffer.wrap(x.name()), ByteBuffer.wrap(x.value())));
+        }
+        return out;
+    }
+
+    /** A node for an entry that vanished or could not be read, with the reason. */
+    public static Node failed(byte[] name, NodeType type, String error) {
+        return Node.newBuilder()
+                .setName(ByteBuffer.wrap(name))
+                .setType(type)
+                .setMode(0).setUid(0).setGid(0).setSize(0)
+                .setMtimeNs(0).setAtimeNs(0).setCtimeNs(0)
+                .setInode(0).setDev(0).setNlink(0)
+                .setContent(List.of())
+                .setXattrs(List.of())
+                .setError(error)
+                .build();
+    }
+}

@@ -1,0 +1,176 @@
+package io.streamvault.scanner.internal;
+
+import io.streamvault.common.fs.RawPaths;
+import io.streamvault.common.kafka.Emitter;
+import io.streamvault.common.kafka.TransactionalWorker;
+import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.DirScanned;
+import io.streamvault.schemas.records.DirTask;
+import io.streamvault.schemas.records.FileEvent;
+import io.streamvault.schemas.records.FileManifest;
+import io.streamvault.schemas.records.FileOrigin;
+import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Lists one directory: each subdirectory becomes a new directory task, each regular file a file
+ * event for the chunkers (in segments when large), each other entry a manifest straight to the
+ * catalog; last, the directory's own record with its counts, so the catalog can tell when the
+ * walk is complete. All of it commits in one transaction with the task's offset.
+ */
+public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
+    private final Topics topics;
+    private final String worker;
+    private final long segmentBytes;
+
+    public ScanHandler(Topics topics, String worker, long segmentBytes) {
+        this.topics = topics;
+        this.worker = worker;
+        this.segmentBytes = segmentBytes;
+    }
+
+    @Override
+    public void handle(ConsumerRecord<byte[], byte[]> raw, DirTask task, Emitter out) {
+        String job = task.getJob();
+        byte[] root = Bytes.of(task.getRoot());
+        byte[] rel = Bytes.of(task.getRel());
+        Path dir = RawPaths.of(rel.length == 0 ? root : RawPaths.join(root, rel));
+        byte[] name = rel.length == 0 ? RawPaths.fileName(dir) : base(rel);
+        Node dirNode;
+        try {
+            dirNode = Metadata.read(dir, name);
+            if (dirNode.getType() != NodeType.DIR) {
+                dirNode = Metadata.failed(name, NodeType.DIR, "no longer a directory");
+            }
+        } catch (NoSuchFileException e) {
+            dirNode = Metadata.failed(name, NodeType.DIR, "vanished during backup");
+        } catch (IOException e) {
+            dirNode = Metadata.failed(name, NodeType.DIR, reason(e));
+        }
+        Counts c = new Counts();
+        if (dirNode.getError() == null) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path p : entries) {
+                    entry(job, root, rel, p, task.getForceRead(), out, c);
+                }
+            } catch (IOException | DirectoryIteratorException e) {
+                dirNode.setError(reason(e instanceof DirectoryIteratorException d ? d.getCause() : e));
+            }
+        }
+        out.send(topics.dirScans, job, DirScanned.newBuilder()
+                .setJob(job)
+                .setRel(ByteBuffer.wrap(rel))
+                .setNode(dirNode)
+                .setEntries(c.entries)
+                .setSubdirs(c.subdirs)
+                .setFiles(c.files)
+                .setBytes(c.bytes)
+                .setBytesToRead(c.bytesToRead)
+                .setWorker(worker)
+                .build());
+    }
+
+    private void entry(String job, byte[] root, byte[] rel, Path p, boolean force, Emitter out, Counts c) {
+        byte[] name = RawPaths.fileName(p);
+        Node n;
+        try {
+            n = Metadata.read(p, name);
+        } catch (NoSuchFileException e) {
+            return; // vanished between listing and lstat: not part of the snapshot
+        } catch (IOException e) {
+            n = Metadata.failed(name, NodeType.FILE, reason(e));
+        }
+        c.entries++;
+        byte[] childRel = RawPaths.join(rel, name);
+        if (n.getError() == null && n.getType() == NodeType.DIR) {
+            c.subdirs++;
+            out.send(topics.dirTasks, Topics.spreadKey(job, childRel), DirTask.newBuilder()
+                    .setJob(job)
+                    .setRoot(ByteBuffer.wrap(root))
+                    .setRel(ByteBuffer.wrap(childRel))
+                    .setForceRead(force)
+                    .build());
+            return;
+        }
+        if (n.getError() == null && n.getType() == NodeType.FILE) {
+            c.files++;
+            c.bytes += n.getSize();
+            if (n.getSize() > 0) {
+                c.bytesToRead += n.getSize();
+                fileEvents(job, root, rel, n, FileOrigin.NEW, out);
+                return;
+            }
+        }
+        out.send(topics.fileManifests, job, FileManifest.newBuilder()
+                .setJob(job)
+                .setDir(ByteBuffer.wrap(rel))
+                .setNode(n)
+                .setOrigin(FileOrigin.NEW)
+                .setWorker(worker)
+                .build());
+    }
+
+    private void fileEvents(String job, byte[] root, byte[] rel, Node n, FileOrigin origin, Emitter out) {
+        long size = n.getSize();
+        int parts = (int) Math.max(1, (size + segmentBytes - 1) / segmentBytes);
+        byte[] key = Topics.spreadKey(job, RawPaths.join(rel, Bytes.of(n.getName())));
+        for (int part = 0; part < parts; part++) {
+            long offset = part * segmentBytes;
+            out.send(topics.fileEvents, parts == 1 ? key : partKey(key, part), FileEvent.newBuilder()
+                    .setJob(job)
+                    .setRoot(ByteBuffer.wrap(root))
+                    .setDir(ByteBuffer.wrap(rel))
+                    .setNode(n)
+                    .setOrigin(origin)
+                    .setOffset(offset)
+                    .setLength(Math.min(segmentBytes, size - offset))
+                    .setPart(part)
+                    .setParts(parts)
+                    .build());
+        }
+    }
+
+    private static byte[] partKey(byte[] key, int part) {
+        byte[] k = Arrays.copyOf(key, key.length + 5);
+        ByteBuffer.wrap(k, key.length, 5).put((byte) 0).putInt(part);
+        return k;
+    }
+
+    static byte[] base(byte[] rel) {
+        for (int i = rel.length - 1; i >= 0; i--) {
+            if (rel[i] == '/') {
+                return Arrays.copyOfRange(rel, i + 1, rel.length);
+            }
+        }
+        return rel;
+    }
+
+    static String reason(Throwable e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "vanished during backup";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private static final class Counts {
+        long entries;
+        long subdirs;
+        long files;
+        long bytes;
+        long bytesToRead;
+    }
+}

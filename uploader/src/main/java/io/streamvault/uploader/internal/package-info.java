@@ -1,0 +1,2 @@
+/** The upload handler and pack assembly. Not an API. */
+package io.streamvault.uploader.internal;
