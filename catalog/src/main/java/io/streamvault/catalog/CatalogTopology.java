@@ -1,0 +1,58 @@
+package io.streamvault.catalog;
+
+import io.streamvault.catalog.internal.AssemblerProcessor;
+import io.streamvault.catalog.internal.Sealer;
+import io.streamvault.schemas.AvroSerde;
+import io.streamvault.schemas.SchemaRegistry;
+import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.CatalogJob;
+import io.streamvault.schemas.records.Node;
+import io.streamvault.vault.Vault;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The catalog topology, built by a pure function. Inputs, all keyed by job and so co-partitioned:
+ * {@code jobs}, {@code dir-scans}, {@code file-manifests}, {@code chunk-acks}. State:
+ * {@value #JOBS_STORE} (job → counters and options) and {@value #ENTRIES_STORE} (the job's entries
+ * until it is sealed). Outputs: {@code job-status} (progress, SEALED with the snapshot id, FAILED)
+ * and {@code dead-letters}. Sealing writes trees, their index and the snapshot to the vault.
+ */
+public final class CatalogTopology {
+    public static final String JOBS_STORE = "jobs";
+    public static final String ENTRIES_STORE = "entries";
+    public static final String SINK_STATUS = "job-status";
+    public static final String SINK_DEAD = "dead-letters";
+
+    private CatalogTopology() {
+    }
+
+    /**
+     * @param packTarget target size of tree packs
+     * @param progressIntervalMs how often running jobs report progress
+     */
+    public static Topology build(Topics topics, SchemaRegistry registry, Vault vault, long packTarget,
+            long progressIntervalMs) {
+        Topology t = new Topology();
+        String[] sources = {"src-jobs", "src-dirs", "src-files", "src-acks"};
+        String[] names = {topics.jobs.name(), topics.dirScans.name(), topics.fileManifests.name(),
+            topics.chunkAcks.name()};
+        for (int i = 0; i < sources.length; i++) {
+            t.addSource(sources[i], Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), names[i]);
+        }
+        AvroSerde<Node> nodeSerde = AvroSerde.forValues(registry, Node.class);
+        Sealer sealer = new Sealer(vault, packTarget);
+        t.addProcessor("assembler", () -> new AssemblerProcessor(topics, sealer, nodeSerde, progressIntervalMs),
+                sources);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(),
+                AvroSerde.forValues(registry, CatalogJob.class)), "assembler");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE), Serdes.Bytes(),
+                Serdes.ByteArray()), "assembler");
+        t.addSink(SINK_STATUS, topics.jobStatus.name(), topics.jobStatus.keySerde().serializer(),
+                topics.jobStatus.valueSerde().serializer(), "assembler");
+        t.addSink(SINK_DEAD, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
+                topics.deadLetters.valueSerde().serializer(), "assembler");
+        return t;
+    }
+}

@@ -1,0 +1,305 @@
+package io.streamvault.catalog.internal;
+
+import io.streamvault.catalog.CatalogTopology;
+import io.streamvault.common.StreamVaultException;
+import io.streamvault.common.fs.RawPaths;
+import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.DeadLetters;
+import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.AckStatus;
+import io.streamvault.schemas.records.CatalogJob;
+import io.streamvault.schemas.records.ChunkAck;
+import io.streamvault.schemas.records.DirScanned;
+import io.streamvault.schemas.records.FileManifest;
+import io.streamvault.schemas.records.JobProgress;
+import io.streamvault.schemas.records.JobStarted;
+import io.streamvault.schemas.records.JobState;
+import io.streamvault.schemas.records.JobStatus;
+import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeType;
+import io.streamvault.schemas.records.WorkerStats;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles jobs. Every input is keyed by job, so one task sees all of a job's records. Counts
+ * decide completion ({@link JobCounting#complete}); entries wait in the entries store until the
+ * job is complete, then the {@link Sealer} turns them into trees and a snapshot, and a SEALED
+ * status goes out. Progress goes out every progress interval for jobs that changed.
+ */
+public final class AssemblerProcessor implements Processor<byte[], byte[], Object, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(AssemblerProcessor.class);
+    private final Topics topics;
+    private final Sealer sealer;
+    private final Serde<Node> nodeSerde;
+    private final long progressIntervalMs;
+    private final Deserializer<JobStarted> jobReader;
+    private final Deserializer<DirScanned> dirReader;
+    private final Deserializer<FileManifest> fileReader;
+    private final Deserializer<ChunkAck> ackReader;
+    private final Set<String> dirty = new LinkedHashSet<>();
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, CatalogJob> jobs;
+    private KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> entries;
+
+    public AssemblerProcessor(Topics topics, Sealer sealer, Serde<Node> nodeSerde, long progressIntervalMs) {
+        this.topics = topics;
+        this.sealer = sealer;
+        this.nodeSerde = nodeSerde;
+        this.progressIntervalMs = progressIntervalMs;
+        this.jobReader = topics.jobs.valueSerde().deserializer();
+        this.dirReader = topics.dirScans.valueSerde().deserializer();
+        this.fileReader = topics.fileManifests.valueSerde().deserializer();
+        this.ackReader = topics.chunkAcks.valueSerde().deserializer();
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.jobs = context.getStateStore(CatalogTopology.JOBS_STORE);
+        this.entries = context.getStateStore(CatalogTopology.ENTRIES_STORE);
+        context.schedule(Duration.ofMillis(progressIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::reportProgress);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        if (record.key() == null || record.value() == null) {
+            deadLetter(record, topic, "record without key or value");
+            return;
+        }
+        String job = new String(record.key(), StandardCharsets.UTF_8);
+        CatalogJob state = jobs.get(job);
+        if (state == null) {
+            state = JobCounting.newJob(job);
+        } else if (state.getState() != JobState.RUNNING) {
+            return; // sealed or failed: late records change nothing
+        }
+        try {
+            if (topic.equals(topics.jobs.name())) {
+                state.setStarted(jobReader.deserialize(topic, record.value()));
+            } else if (topic.equals(topics.dirScans.name())) {
+                onDir(job, state, dirReader.deserialize(topic, record.value()));
+            } else if (topic.equals(topics.fileManifests.name())) {
+                onFile(job, state, fileReader.deserialize(topic, record.value()));
+            } else if (topic.equals(topics.chunkAcks.name())) {
+                onAck(state, ackReader.deserialize(topic, record.value()));
+            } else {
+                deadLetter(record, topic, "unexpected topic");
+                return;
+            }
+        } catch (SerializationException e) {
+            deadLetter(record, topic, e.getMessage());
+            return;
+        }
+        state.setLastUpdateMs(record.timestamp());
+        if (JobCounting.complete(state)) {
+            seal(job, state, record.timestamp());
+        } else {
+            jobs.put(job, state);
+            dirty.add(job);
+        }
+    }
+
+    private void onDir(String job, CatalogJob state, DirScanned d) {
+        JobProgress p = state.getProgress();
+        p.setDirsScanned(p.getDirsScanned() + 1);
+        p.setDirsExpected(p.getDirsExpected() + d.getSubdirs());
+        p.setEntriesExpected(p.getEntriesExpected() + d.getEntries());
+        p.setDirsTotal(p.getDirsTotal() + 1);
+        p.setBytesToRead(p.getBytesToRead() + d.getBytesToRead());
+        JobCounting.worker(state, d.getWorker()).setDirs(JobCounting.worker(state, d.getWorker()).getDirs() + 1);
+        byte[] rel = Bytes.of(d.getRel());
+        if (d.getNode().getError() != null) {
+            JobCounting.warn(state, "cannot list directory " + display(rel) + ": " + d.getNode().getError());
+        }
+        if (rel.length == 0) {
+            state.setRoot(d.getNode());
+        } else {
+            p.setEntriesReceived(p.getEntriesReceived() + 1);
+            entries.put(EntryKey.of(job, EntryKey.parent(rel), EntryKey.base(rel), 0),
+                    nodeSerde.serializer().serialize(storeTopic(), d.getNode()));
+        }
+    }
+
+    private void onFile(String job, CatalogJob state, FileManifest f) {
+        JobProgress p = state.getProgress();
+        Node n = f.getNode();
+        WorkerStats w = JobCounting.worker(state, f.getWorker());
+        if (f.getAttempt() == 0) {
+            p.setPartsReceived(p.getPartsReceived() + 1);
+            if (f.getPart() == 0) {
+                p.setEntriesReceived(p.getEntriesReceived() + 1);
+                p.setPartsExpected(p.getPartsExpected() + f.getParts());
+                if (n.getType() == NodeType.FILE && n.getError() == null) {
+                    count(p, f);
+                    w.setFiles(w.getFiles() + 1);
+                }
+            }
+        } else {
+            p.setRereadsReceived(p.getRereadsReceived() + 1);
+        }
+        p.setChunksExpected(p.getChunksExpected() + f.getChunksPending());
+        p.setBytesRead(p.getBytesRead() + f.getBytesRead());
+        w.setBytesRead(w.getBytesRead() + f.getBytesRead());
+        byte[] dir = Bytes.of(f.getDir());
+        byte[] name = Bytes.of(n.getName());
+        if (n.getError() != null && f.getPart() == 0) {
+            p.setFilesSkipped(p.getFilesSkipped() + 1);
+            JobCounting.warn(state, "cannot read " + display(TreeAssembler.join(dir, name)) + ": " + n.getError());
+        } else if (n.getChangedDuringBackup() && f.getPart() == 0) {
+            JobCounting.warn(state, "changed during backup: " + display(TreeAssembler.join(dir, name)));
+        }
+        entries.put(EntryKey.of(job, dir, name, f.getPart()), nodeSerde.serializer().serialize(storeTopic(), n));
+    }
+
+    private static void count(JobProgress p, FileManifest f) {
+        switch (f.getOrigin()) {
+            case NEW -> p.setFilesNew(p.getFilesNew() + 1);
+            case CHANGED -> p.setFilesChanged(p.getFilesChanged() + 1);
+            case UNMODIFIED -> p.setFilesUnmodified(p.getFilesUnmodified() + 1);
+            default -> throw new IllegalStateException("unknown origin " + f.getOrigin());
+        }
+        p.setBytesTotal(p.getBytesTotal() + f.getNode().getSize());
+    }
+
+    private void onAck(CatalogJob state, ChunkAck a) {
+        JobProgress p = state.getProgress();
+        p.setChunksAcked(p.getChunksAcked() + a.getCount());
+        if (a.getBytesAdded() > 0) {
+            p.setBytesAdded(p.getBytesAdded() + a.getBytesAdded());
+            p.setChunksNew(p.getChunksNew() + 1);
+            WorkerStats w = JobCounting.worker(state, a.getWorker());
+            w.setChunksUploaded(w.getChunksUploaded() + 1);
+            w.setBytesUploaded(w.getBytesUploaded() + a.getBytesAdded());
+        }
+        List<ByteBuffer> failed = state.getFailedChunks();
+        if (a.getStatus() == AckStatus.FAILED) {
+            p.setChunksFailed(p.getChunksFailed() + a.getCount());
+            if (!failed.contains(a.getId())) {
+                failed.add(a.getId());
+            }
+            String where = a.getSource() == null ? "a file"
+                    : display(TreeAssembler.join(Bytes.of(a.getSource().getDir()), Bytes.of(a.getSource().getName())));
+            JobCounting.warn(state, "could not store a chunk of " + where + ": " + a.getError());
+        } else if (!failed.isEmpty()) {
+            failed.remove(a.getId());
+        }
+    }
+
+    private void seal(String job, CatalogJob state, long timestampMs) {
+        JobStatus status;
+        List<org.apache.kafka.common.utils.Bytes> keys = new ArrayList<>();
+        try {
+            Sealer.Sealed sealed = sealWithRetries(job, state, timestampMs);
+            state.setState(JobState.SEALED);
+            state.setSnapshot(sealed.snapshotId());
+            JobProgress p = state.getProgress();
+            p.setBytesAdded(p.getBytesAdded() + sealed.treeBytes());
+            status = status(state, JobState.SEALED, null);
+            LOG.info("job {} sealed as snapshot {}", job, sealed.snapshotId());
+        } catch (StreamVaultException e) {
+            LOG.error("job {} failed to seal: {}", job, e.getMessage());
+            state.setState(JobState.FAILED);
+            status = status(state, JobState.FAILED, e.getMessage());
+        }
+        try (KeyValueIterator<org.apache.kafka.common.utils.Bytes, byte[]> it =
+                entries.range(EntryKey.jobStart(job), EntryKey.jobEnd(job))) {
+            while (it.hasNext()) {
+                keys.add(it.next().key);
+            }
+        }
+        for (var k : keys) {
+            entries.delete(k);
+        }
+        jobs.put(job, state);
+        dirty.remove(job);
+        context.forward(new Record<Object, Object>(job, status, context.currentSystemTimeMs()),
+                CatalogTopology.SINK_STATUS);
+    }
+
+    private Sealer.Sealed sealWithRetries(String job, CatalogJob state, long timestampMs) {
+        long deadline = System.currentTimeMillis() + 120_000;
+        for (int attempt = 1;; attempt++) {
+            try {
+                return sealer.seal(state, sink -> {
+                    try (KeyValueIterator<org.apache.kafka.common.utils.Bytes, byte[]> it =
+                            entries.reverseRange(EntryKey.jobStart(job), EntryKey.jobEnd(job))) {
+                        while (it.hasNext()) {
+                            KeyValue<org.apache.kafka.common.utils.Bytes, byte[]> kv = it.next();
+                            sink.accept(EntryKey.parse(job, kv.key),
+                                    nodeSerde.deserializer().deserialize(storeTopic(), kv.value));
+                        }
+                    }
+                }, timestampMs * 1_000_000L);
+            } catch (StreamVaultException e) {
+                if (!e.retryable() || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                LOG.warn("sealing job {} failed (attempt {}): {}; retrying", job, attempt, e.getMessage());
+                try {
+                    Thread.sleep(Math.min(10_000, 500L * attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void reportProgress(long now) {
+        for (String job : dirty) {
+            CatalogJob state = jobs.get(job);
+            if (state != null && state.getState() == JobState.RUNNING) {
+                context.forward(new Record<Object, Object>(job, status(state, JobState.RUNNING, null), now),
+                        CatalogTopology.SINK_STATUS);
+            }
+        }
+        dirty.clear();
+    }
+
+    private JobStatus status(CatalogJob state, JobState s, String error) {
+        return JobStatus.newBuilder()
+                .setJob(state.getJob())
+                .setState(s)
+                .setTimeMs(context.currentSystemTimeMs())
+                .setProgress(JobProgress.newBuilder(state.getProgress()).build())
+                .setSnapshot(state.getSnapshot())
+                .setError(error)
+                .setWarnings(new ArrayList<>(state.getWarnings()))
+                .setWarningsTotal(state.getWarningsTotal())
+                .build();
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String topic, String reason) {
+        var meta = context.recordMetadata();
+        context.forward(record.withKey((Object) record.key()).withValue((Object) DeadLetters.of(topic,
+                meta.map(m -> m.partition()).orElse(-1), meta.map(m -> m.offset()).orElse(-1L), record.key(),
+                record.value(), reason, "catalog")), CatalogTopology.SINK_DEAD);
+    }
+
+    private String storeTopic() {
+        return topics.groupId("catalog") + "-" + CatalogTopology.ENTRIES_STORE;
+    }
+
+    private static String display(byte[] rel) {
+        return RawPaths.display(rel);
+    }
+}

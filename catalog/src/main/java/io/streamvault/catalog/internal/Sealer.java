@@ -1,0 +1,88 @@
+package io.streamvault.catalog.internal;
+
+import io.streamvault.common.util.Hex;
+import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.records.CatalogJob;
+import io.streamvault.schemas.records.JobProgress;
+import io.streamvault.schemas.records.JobStarted;
+import io.streamvault.schemas.records.Node;
+import io.streamvault.vault.BlobId;
+import io.streamvault.vault.BlobType;
+import io.streamvault.vault.Snapshot;
+import io.streamvault.vault.Vault;
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Seals a job into a snapshot, in the write order the vault's invariants need: tree blobs into
+ * packs, the packs' index, and only then the snapshot object. Everything written is determined by
+ * the job's records, so sealing again after a crash writes the same snapshot object (same id).
+ */
+public final class Sealer {
+    private final Vault vault;
+    private final long packTarget;
+
+    public Sealer(Vault vault, long packTarget) {
+        this.vault = vault;
+        this.packTarget = packTarget;
+    }
+
+    /** Result of a seal: the snapshot id and the bytes of tree packs written. */
+    public record Sealed(String snapshotId, long treeBytes, long filesChanged) {
+    }
+
+    /**
+     * @param entries feeds every entry of the job, in reverse key order, to the consumer it is given
+     * @param endTimeNs the seal time recorded in the snapshot (from the completing record, so a retry is identical)
+     */
+    public Sealed seal(CatalogJob job, Consumer<BiConsumer<EntryKey, Node>> entries, long endTimeNs) {
+        Set<BlobId> known = new HashSet<>();
+        vault.loadIndex().forEach(loc -> {
+            if (loc.type() == BlobType.TREE) {
+                known.add(loc.id());
+            }
+        });
+        Set<BlobId> failed = new HashSet<>();
+        for (ByteBuffer b : job.getFailedChunks()) {
+            failed.add(BlobId.of(Bytes.of(b)));
+        }
+        TreeWriter writer = new TreeWriter(vault, known, packTarget);
+        TreeAssembler assembler = new TreeAssembler(writer, failed);
+        entries.accept(assembler::accept);
+        BlobId top = assembler.finish(job.getRoot());
+        long treeBytes = writer.finish();
+        JobStarted started = job.getStarted();
+        JobProgress p = job.getProgress();
+        boolean incomplete = p.getFilesSkipped() > 0 || job.getWarningsTotal() > 0 || assembler.filesChanged() > 0;
+        Snapshot snapshot = new Snapshot(1, started.getTimeNs(), endTimeNs, top, Bytes.of(started.getRoot()),
+                started.getHost(), started.getUser(), List.copyOf(started.getTags()), started.getParentSnapshot(),
+                job.getJob(), incomplete, List.copyOf(job.getWarnings()), job.getWarningsTotal(), summary(p, assembler));
+        String id = vault.writeSnapshot(snapshot);
+        return new Sealed(id, treeBytes, assembler.filesChanged());
+    }
+
+    private static Map<String, Long> summary(JobProgress p, TreeAssembler a) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("files_new", p.getFilesNew());
+        m.put("files_changed", p.getFilesChanged());
+        m.put("files_unmodified", p.getFilesUnmodified());
+        m.put("files_skipped", p.getFilesSkipped());
+        m.put("files_changed_during_backup", a.filesChanged());
+        m.put("dirs", p.getDirsTotal());
+        m.put("total_bytes", p.getBytesTotal());
+        m.put("bytes_read", p.getBytesRead());
+        m.put("data_added", p.getBytesAdded());
+        m.put("chunks_new", p.getChunksNew());
+        return m;
+    }
+
+    static String hex(ByteBuffer b) {
+        return Hex.of(Bytes.of(b));
+    }
+}

@@ -1,0 +1,152 @@
+package io.streamvault.catalog.internal;
+
+import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.records.NodeType;
+import io.streamvault.vault.BlobId;
+import io.streamvault.vault.Node;
+import io.streamvault.vault.Tree;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the Merkle tree of a snapshot from a job's entries, fed in reverse key order (see
+ * {@link EntryKey}): each directory's entries arrive after all of its subdirectories' entries, so
+ * when a directory's group ends, every subtree it names is already written. Parts of a large file
+ * arrive last part first and are joined into one node. Memory holds one directory's nodes and the
+ * tree ids not yet claimed by their parent.
+ */
+public final class TreeAssembler {
+    private final TreeWriter writer;
+    private final Set<BlobId> failedChunks;
+    private final Map<ByteBuffer, BlobId> subtrees = new HashMap<>();
+    private byte[] group;
+    private List<Node> nodes = new ArrayList<>();
+    private byte[] partName;
+    private final List<io.streamvault.schemas.records.Node> parts = new ArrayList<>();
+    private BlobId emptyTree;
+    private long filesChanged;
+
+    public TreeAssembler(TreeWriter writer, Set<BlobId> failedChunks) {
+        this.writer = writer;
+        this.failedChunks = failedChunks;
+    }
+
+    /** The next entry, in reverse key order. */
+    public void accept(EntryKey key, io.streamvault.schemas.records.Node n) {
+        if (group == null || !Arrays.equals(group, key.dir())) {
+            closeGroup();
+            group = key.dir();
+        }
+        boolean multiPart = key.part() > 0 || (partName != null && Arrays.equals(partName, key.name()));
+        if (n.getType() == NodeType.FILE && multiPart) {
+            if (partName == null || !Arrays.equals(partName, key.name())) {
+                parts.clear();
+                partName = key.name();
+            }
+            parts.add(n);
+            if (key.part() == 0) {
+                joinParts();
+            }
+            return;
+        }
+        add(key.dir(), n, Nodes.ids(n.getContent()), n.getChangedDuringBackup(), n.getError());
+    }
+
+    private void joinParts() {
+        Collections.reverse(parts);
+        io.streamvault.schemas.records.Node first = parts.get(0);
+        List<BlobId> content = new ArrayList<>();
+        boolean changed = false;
+        String error = null;
+        for (var p : parts) {
+            content.addAll(Nodes.ids(p.getContent()));
+            changed |= p.getChangedDuringBackup();
+            error = error == null ? p.getError() : error;
+        }
+        add(group, first, content, changed, error);
+        parts.clear();
+        partName = null;
+    }
+
+    private void add(byte[] dir, io.streamvault.schemas.records.Node n, List<BlobId> content, boolean changed,
+            String error) {
+        if (n.getType() == NodeType.FILE && error != null) {
+            return; // unreadable: reported in the snapshot's warnings, not stored as an empty file
+        }
+        BlobId subtree = null;
+        if (n.getType() == NodeType.DIR) {
+            subtree = subtrees.remove(ByteBuffer.wrap(join(dir, Bytes.of(n.getName()))));
+            if (subtree == null) {
+                subtree = emptyTree();
+            }
+        }
+        if (n.getType() == NodeType.FILE && !failedChunks.isEmpty()) {
+            for (BlobId id : content) {
+                if (failedChunks.contains(id)) {
+                    // Part of the content could not be stored: record the file as changed, with no content.
+                    changed = true;
+                    content = List.of();
+                    error = "changed during backup: content could not be stored";
+                    filesChanged++;
+                    break;
+                }
+            }
+        }
+        nodes.add(Nodes.toVault(n, content, subtree, error, changed));
+    }
+
+    private void closeGroup() {
+        if (partName != null) {
+            throw new IllegalStateException("parts of a file are missing: " + Arrays.toString(partName));
+        }
+        if (group == null) {
+            return;
+        }
+        nodes.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
+        subtrees.put(ByteBuffer.wrap(group), writer.write(new Tree(nodes)));
+        nodes = new ArrayList<>();
+        group = null;
+    }
+
+    /**
+     * Ends the walk and writes the top tree: one node for the backed-up directory itself (its
+     * metadata), whose subtree holds its contents. Returns the top tree's id.
+     */
+    public BlobId finish(io.streamvault.schemas.records.Node root) {
+        closeGroup();
+        BlobId contents = subtrees.remove(ByteBuffer.wrap(new byte[0]));
+        if (contents == null) {
+            contents = emptyTree();
+        }
+        Node top = Nodes.toVault(root, List.of(), contents, root.getError(), false);
+        return writer.write(new Tree(List.of(top)));
+    }
+
+    /** Files whose content was dropped because a chunk of theirs could not be stored. */
+    public long filesChanged() {
+        return filesChanged;
+    }
+
+    private BlobId emptyTree() {
+        if (emptyTree == null) {
+            emptyTree = writer.write(new Tree(List.of()));
+        }
+        return emptyTree;
+    }
+
+    static byte[] join(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        byte[] out = Arrays.copyOf(a, a.length + 1 + b.length);
+        out[a.length] = '/';
+        System.arraycopy(b, 0, out, a.length + 1, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,218 @@
+package io.streamvault.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamvault.common.fs.FileKind;
+import io.streamvault.schemas.InMemorySchemaRegistry;
+import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.AckStatus;
+import io.streamvault.schemas.records.ChunkAck;
+import io.streamvault.schemas.records.DeadLetter;
+import io.streamvault.schemas.records.DirScanned;
+import io.streamvault.schemas.records.FileManifest;
+import io.streamvault.schemas.records.FileOrigin;
+import io.streamvault.schemas.records.JobStarted;
+import io.streamvault.schemas.records.JobState;
+import io.streamvault.schemas.records.JobStatus;
+import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeType;
+import io.streamvault.vault.BlobId;
+import io.streamvault.vault.BlobType;
+import io.streamvault.vault.MasterIndex;
+import io.streamvault.vault.SnapshotRef;
+import io.streamvault.vault.Storages;
+import io.streamvault.vault.Tree;
+import io.streamvault.vault.Vault;
+import io.streamvault.vault.VaultOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CatalogTopologyTest {
+    private static final String JOB = "job-1";
+    @TempDir
+    Path tmp;
+    private Vault vault;
+    private TopologyTestDriver driver;
+    private Topics topics;
+    private TestInputTopic<String, JobStarted> jobs;
+    private TestInputTopic<String, DirScanned> dirs;
+    private TestInputTopic<String, FileManifest> files;
+    private TestInputTopic<String, ChunkAck> acks;
+    private TestInputTopic<String, byte[]> rawFiles;
+    private TestOutputTopic<String, JobStatus> status;
+    private TestOutputTopic<byte[], DeadLetter> dead;
+
+    @BeforeEach
+    void setUp() {
+        vault = Vault.init(Storages.open(tmp.resolve("vault").toString()), "pw".toCharArray(),
+                VaultOptions.defaults().withKdfLogN(10));
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        topics = new Topics("sv", vault.id(), 4, (short) 1, registry);
+        Properties p = new Properties();
+        p.put("application.id", "catalog-test");
+        p.put("bootstrap.servers", "unused:9092");
+        p.put("state.dir", tmp.resolve("state").toString());
+        p.put("processing.guarantee", "exactly_once_v2");
+        driver = new TopologyTestDriver(CatalogTopology.build(topics, registry, vault, 1 << 20, 1000), p);
+        jobs = driver.createInputTopic(topics.jobs.name(), Serdes.String().serializer(), topics.jobs.valueSerde().serializer());
+        dirs = driver.createInputTopic(topics.dirScans.name(), Serdes.String().serializer(), topics.dirScans.valueSerde().serializer());
+        files = driver.createInputTopic(topics.fileManifests.name(), Serdes.String().serializer(),
+                topics.fileManifests.valueSerde().serializer());
+        rawFiles = driver.createInputTopic(topics.fileManifests.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        acks = driver.createInputTopic(topics.chunkAcks.name(), Serdes.String().serializer(), topics.chunkAcks.valueSerde().serializer());
+        status = driver.createOutputTopic(topics.jobStatus.name(), Serdes.String().deserializer(),
+                topics.jobStatus.valueSerde().deserializer());
+        dead = driver.createOutputTopic(topics.deadLetters.name(), Serdes.ByteArray().deserializer(),
+                topics.deadLetters.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+        vault.close();
+    }
+
+    private static ByteBuffer b(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] chunk(int n) {
+        byte[] id = new byte[32];
+        id[0] = (byte) n;
+        return id;
+    }
+
+    private static Node node(String name, NodeType type, long size, byte[]... content) {
+        List<ByteBuffer> c = new ArrayList<>();
+        for (byte[] id : content) {
+            c.add(ByteBuffer.wrap(id));
+        }
+        return Node.newBuilder().setName(b(name)).setType(type).setMode(0644).setUid(1).setGid(2).setSize(size)
+                .setMtimeNs(123_456_789_012L).setAtimeNs(0).setCtimeNs(5).setInode((long) name.hashCode()).setDev(1).setNlink(1)
+                .setContent(c).setXattrs(List.of()).build();
+    }
+
+    private void dir(String rel, long entries, long subdirs) {
+        String name = rel.isEmpty() ? "root" : rel.substring(rel.lastIndexOf('/') + 1);
+        dirs.pipeInput(JOB, DirScanned.newBuilder().setJob(JOB).setRel(b(rel)).setNode(node(name, NodeType.DIR, 0))
+                .setEntries(entries).setSubdirs(subdirs).setWorker("scan-1").build());
+    }
+
+    private void file(String dir, Node n, int part, int parts, int pending) {
+        files.pipeInput(JOB, FileManifest.newBuilder().setJob(JOB).setDir(b(dir)).setNode(n).setOrigin(FileOrigin.NEW)
+                .setPart(part).setParts(parts).setChunksPending(pending).setBytesRead(n.getSize()).setWorker("chunk-1").build());
+    }
+
+    private void ack(byte[] id, int count) {
+        acks.pipeInput(JOB, new ChunkAck(JOB, ByteBuffer.wrap(id), AckStatus.STORED, count, 100L, null, null, "up-1"));
+    }
+
+    private void start() {
+        jobs.pipeInput(JOB, JobStarted.newBuilder().setJob(JOB).setRoot(b("/data/root")).setHost("h").setTimeNs(1_000)
+                .setTags(List.of("t")).build());
+    }
+
+    private List<JobStatus> sealed() {
+        return status.readValuesToList().stream().filter(s -> s.getState() != JobState.RUNNING).toList();
+    }
+
+    @Test
+    void sealsOnlyWhenEveryCountMatchesWhateverTheOrder() {
+        // acks first, then manifests, then directories, then the job: counting does not depend on order
+        ack(chunk(1), 1);
+        ack(chunk(2), 1);
+        ack(chunk(3), 1);
+        file("", node("a.txt", NodeType.FILE, 10, chunk(1)), 0, 1, 1);
+        file("sub", node("big", NodeType.FILE, 30, chunk(3)), 1, 2, 1);
+        assertTrue(sealed().isEmpty());
+        file("sub", node("big", NodeType.FILE, 30, chunk(2)), 0, 2, 1);
+        Node link = node("link", NodeType.SYMLINK, 4);
+        link.setLinkTarget(b("a.txt"));
+        file("", link, 0, 1, 0);
+        dir("sub", 1, 0);
+        assertTrue(sealed().isEmpty(), "root not scanned yet");
+        dir("", 3, 1);
+        assertTrue(sealed().isEmpty(), "job not started yet");
+        start();
+        List<JobStatus> done = sealed();
+        assertEquals(1, done.size());
+        JobStatus s = done.get(0);
+        assertEquals(JobState.SEALED, s.getState());
+        assertEquals(2, s.getProgress().getFilesNew());
+        assertEquals(40, s.getProgress().getBytesTotal());
+
+        SnapshotRef snap = vault.loadSnapshot(s.getSnapshot());
+        assertEquals("/data/root", new String(snap.snapshot().path(), StandardCharsets.UTF_8));
+        MasterIndex index = vault.loadIndex();
+        Tree top = tree(index, snap.snapshot().tree());
+        assertEquals(1, top.nodes().size());
+        Tree root = tree(index, top.nodes().get(0).subtree());
+        assertEquals(List.of("a.txt", "link", "sub"), names(root));
+        var sub = root.nodes().get(2);
+        assertEquals(FileKind.DIR, sub.type());
+        Tree subTree = tree(index, sub.subtree());
+        var big = subTree.nodes().get(0);
+        assertEquals(List.of(BlobId.of(chunk(2)), BlobId.of(chunk(3))), big.content(), "parts joined in order");
+        assertEquals("a.txt", new String(root.nodes().get(1).linkTarget(), StandardCharsets.UTF_8));
+
+        // late or repeated records of a sealed job change nothing
+        ack(chunk(9), 1);
+        assertTrue(sealed().isEmpty());
+    }
+
+    @Test
+    void waitsForTheLastAck() {
+        start();
+        dir("", 1, 0);
+        file("", node("f", NodeType.FILE, 10, chunk(1), chunk(2)), 0, 1, 2);
+        ack(chunk(1), 1);
+        assertTrue(sealed().isEmpty());
+        ack(chunk(2), 1);
+        assertEquals(JobState.SEALED, sealed().get(0).getState());
+    }
+
+    @Test
+    void emptyDirectoryGivesAnEmptySnapshot() {
+        start();
+        dir("", 0, 0);
+        JobStatus s = sealed().get(0);
+        assertEquals(JobState.SEALED, s.getState());
+        MasterIndex index = vault.loadIndex();
+        Tree top = tree(index, vault.loadSnapshot(s.getSnapshot()).snapshot().tree());
+        assertTrue(tree(index, top.nodes().get(0).subtree()).nodes().isEmpty());
+    }
+
+    @Test
+    void malformedRecordGoesToTheDeadLetterTopic() {
+        start();
+        dir("", 1, 0);
+        rawFiles.pipeInput(JOB, new byte[] {0, 0, 0, 0, 1, 42});
+        DeadLetter dl = dead.readValue();
+        assertNotNull(dl);
+        assertEquals(topics.fileManifests.name(), dl.getTopic());
+        file("", node("f", NodeType.FILE, 0), 0, 1, 0);
+        assertEquals(JobState.SEALED, sealed().get(0).getState(), "processing continues after a bad record");
+    }
+
+    private Tree tree(MasterIndex index, BlobId id) {
+        return vault.decodeTree(vault.readBlob(index.find(id, BlobType.TREE).orElseThrow()));
+    }
+
+    private static List<String> names(Tree t) {
+        return t.nodes().stream().map(n -> new String(n.name(), StandardCharsets.UTF_8)).toList();
+    }
+}
