@@ -84,6 +84,7 @@ public final class KafkaProps {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(10 * 60_000));
+        p.put(ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, String.valueOf(11 * 60_000));
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -109,6 +110,7 @@ public final class KafkaProps {
         p.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         p.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
         p.put("consumer." + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(10 * 60_000));
+        p.put("consumer." + ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, String.valueOf(11 * 60_000));
         p.putAll(config.kafkaOverrides());
         return p;
     }

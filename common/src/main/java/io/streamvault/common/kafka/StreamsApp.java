@@ -3,6 +3,7 @@ package io.streamvault.common.kafka;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -64,8 +65,13 @@ public final class StreamsApp implements AutoCloseable {
         return streams;
     }
 
+    /**
+     * Closes cleanly and leaves the group, so the next start of this application does not wait for
+     * the session timeout of a member that is gone.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
     }
 }

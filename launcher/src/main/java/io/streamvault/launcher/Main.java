@@ -1,0 +1,39 @@
+package io.streamvault.launcher;
+
+import io.streamvault.common.StreamVaultException;
+import io.streamvault.launcher.cli.BackupCommand;
+import io.streamvault.launcher.cli.BrokerCommand;
+import io.streamvault.launcher.cli.InitCommand;
+import io.streamvault.launcher.cli.RestoreCommand;
+import io.streamvault.launcher.cli.SnapshotsCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code streamvault} command. Errors end in one line naming the problem, and a non-zero status. */
+@Command(name = "streamvault", mixinStandardHelpOptions = true, version = "streamvault 0.1.0",
+        description = "Deduplicating, encrypted backup for large file systems, over Apache Kafka.",
+        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class,
+            BrokerCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit status (for tests). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof StreamVaultException s) {
+                cmd.getErr().println("streamvault: " + s.getMessage() + " [" + s.code().id() + "]");
+                if (System.getenv("STREAMVAULT_DEBUG") != null) {
+                    e.printStackTrace(cmd.getErr());
+                }
+                return 1;
+            }
+            cmd.getErr().println("streamvault: internal error: " + e);
+            e.printStackTrace(cmd.getErr());
+            return 2;
+        });
+        return cl.execute(args);
+    }
+}

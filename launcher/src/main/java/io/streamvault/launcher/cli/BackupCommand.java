@@ -1,0 +1,107 @@
+package io.streamvault.launcher.cli;
+
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.common.fs.RawPaths;
+import io.streamvault.launcher.internal.FailureWatch;
+import io.streamvault.launcher.internal.Hosts;
+import io.streamvault.launcher.internal.InstanceSlot;
+import io.streamvault.launcher.internal.JobClient;
+import io.streamvault.launcher.internal.Pipeline;
+import io.streamvault.launcher.internal.ProgressLine;
+import io.streamvault.launcher.internal.Roles;
+import io.streamvault.launcher.internal.Summary;
+import io.streamvault.schemas.records.DirTask;
+import io.streamvault.schemas.records.JobStarted;
+import io.streamvault.schemas.records.JobState;
+import io.streamvault.schemas.records.JobStatus;
+import io.streamvault.vault.Vault;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code streamvault backup PATH}: one backup job through the pipeline, waiting for its snapshot. */
+@Command(name = "backup", description = "Back up a directory into a new snapshot.")
+public final class BackupCommand implements Callable<Integer> {
+    /** Exit status of a backup that completed but could not read everything (as restic does). */
+    public static final int EXIT_INCOMPLETE = 3;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "Directory to back up.")
+    Path path;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object on the last line.")
+    boolean json;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "Tag the snapshot (repeatable).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--host", paramLabel = "NAME", description = "Host name recorded in the snapshot.")
+    String host;
+
+    @Override
+    public Integer call() {
+        long start = System.currentTimeMillis();
+        StreamVaultConfig config = common.config();
+        Path source = path.toAbsolutePath().normalize();
+        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FatalException(ErrorCode.SOURCE_NOT_FOUND, Files.exists(source)
+                    ? "cannot back up " + source + ": not a directory" : "cannot back up " + source + ": no such directory");
+        }
+        try (Vault vault = common.openVault(config, true);
+                Pipeline pipeline = Pipeline.connect(config, vault);
+                InstanceSlot slot = InstanceSlot.acquire(config.stateDir())) {
+            String instance = Hosts.hostname() + "-" + slot.number();
+            FailureWatch watch = new FailureWatch(config.getLong(StreamVaultConfig.RETRY_TIMEOUT_MS));
+            try (Roles roles = Roles.start(pipeline, vault, slot, instance, Roles.ALL, watch);
+                    JobClient client = new JobClient(pipeline, instance)) {
+                String job = UUID.randomUUID().toString();
+                byte[] root = RawPaths.bytes(source);
+                JobStarted started = JobStarted.newBuilder()
+                        .setJob(job)
+                        .setRoot(ByteBuffer.wrap(root))
+                        .setHost(host != null ? host : Hosts.hostname())
+                        .setUser(Hosts.user())
+                        .setTimeNs(System.currentTimeMillis() * 1_000_000L)
+                        .setTags(tags)
+                        .setClient(instance)
+                        .build();
+                DirTask task = DirTask.newBuilder()
+                        .setJob(job)
+                        .setRoot(ByteBuffer.wrap(root))
+                        .setRel(ByteBuffer.wrap(new byte[0]))
+                        .build();
+                ProgressLine progress = new ProgressLine(System.err, System.console() != null);
+                client.submit(started, task);
+                JobStatus end;
+                try {
+                    end = client.await(job, s -> progress.show(s.getProgress()), watch::check);
+                } finally {
+                    progress.clear();
+                }
+                if (end.getState() != JobState.SEALED) {
+                    throw JobClient.failed(end);
+                }
+                Summary summary = new Summary(end, System.currentTimeMillis() - start);
+                if (json) {
+                    System.out.println(summary.json());
+                } else {
+                    summary.print(System.out);
+                }
+                return summary.incomplete() ? EXIT_INCOMPLETE : 0;
+            }
+        }
+    }
+}

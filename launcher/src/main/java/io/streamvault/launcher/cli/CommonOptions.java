@@ -1,0 +1,107 @@
+package io.streamvault.launcher.cli;
+
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.launcher.internal.Home;
+import io.streamvault.launcher.internal.Passwords;
+import io.streamvault.vault.Storage;
+import io.streamvault.vault.Storages;
+import io.streamvault.vault.Vault;
+import io.streamvault.vault.VaultOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/** Options every command shares: where the vault is, how to unlock it, where the cluster is. */
+public final class CommonOptions {
+    @Option(names = "--vault", paramLabel = "URI",
+            description = "Vault: file:///abs/path or a path (default: $STREAMVAULT_HOME/vault, ~/.streamvault/vault).")
+    String vault;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Read the vault password from the first line of FILE (default: $STREAMVAULT_PASSWORD).")
+    Path passwordFile;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Working state: embedded broker, stores (default: $STREAMVAULT_HOME/state).")
+    Path stateDir;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of the embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (Java properties; see docs/configuration.md).")
+    Path configFile;
+
+    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", description = "One setting (repeatable).")
+    Map<String, String> options = new HashMap<>();
+
+    /** Settings from the file, then -o, then the options that name settings. */
+    public StreamVaultConfig config() {
+        Map<String, Object> all = new HashMap<>();
+        if (configFile != null) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(configFile)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new FatalException(ErrorCode.INVALID_ARGUMENT, "cannot read settings file " + configFile + ": " + e.getMessage(), e);
+            }
+            p.forEach((k, v) -> all.put(k.toString(), v));
+        }
+        all.putAll(options);
+        if (stateDir != null) {
+            all.put(StreamVaultConfig.STATE_DIR, stateDir.toAbsolutePath().toString());
+        } else if (!all.containsKey(StreamVaultConfig.STATE_DIR)) {
+            all.put(StreamVaultConfig.STATE_DIR, Home.defaultStateDir().toString());
+        }
+        if (bootstrapServers != null) {
+            all.put(StreamVaultConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+        if (vault != null) {
+            all.put(StreamVaultConfig.VAULT, vault);
+        }
+        return StreamVaultConfig.of(all);
+    }
+
+    /** The vault URI, and whether it is the default one. */
+    public String vaultUri(StreamVaultConfig config) {
+        String v = config.getString(StreamVaultConfig.VAULT);
+        return v.isEmpty() ? Home.defaultVault().toString() : v;
+    }
+
+    public boolean isDefaultVault(StreamVaultConfig config) {
+        return config.getString(StreamVaultConfig.VAULT).isEmpty();
+    }
+
+    /**
+     * Opens the vault. The default vault is created on first use ({@code createDefault}); any
+     * other must exist.
+     */
+    public Vault openVault(StreamVaultConfig config, boolean createDefault) {
+        String uri = vaultUri(config);
+        boolean isDefault = isDefaultVault(config);
+        Storage storage = Storages.open(uri);
+        try {
+            if (!Vault.exists(storage)) {
+                if (isDefault && createDefault) {
+                    char[] pw = Passwords.get(passwordFile, true, true);
+                    Vault v = Vault.init(storage, pw, VaultOptions.defaults());
+                    System.err.println("streamvault: created the default vault at " + uri);
+                    return v;
+                }
+                throw new FatalException(ErrorCode.VAULT_NOT_INITIALIZED,
+                        "no vault at " + storage.location() + " (create one with: streamvault init --vault " + uri + ")");
+            }
+            return Vault.open(storage, Passwords.get(passwordFile, isDefault, false));
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+}

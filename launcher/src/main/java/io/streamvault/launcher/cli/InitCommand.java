@@ -1,0 +1,37 @@
+package io.streamvault.launcher.cli;
+
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.launcher.internal.Passwords;
+import io.streamvault.vault.Storage;
+import io.streamvault.vault.Storages;
+import io.streamvault.vault.Vault;
+import io.streamvault.vault.VaultOptions;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code streamvault init}: creates a vault. */
+@Command(name = "init", description = "Create a new vault.")
+public final class InitCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+        StreamVaultConfig config = common.config();
+        String uri = common.vaultUri(config);
+        boolean isDefault = common.isDefaultVault(config);
+        try (Storage storage = Storages.open(uri)) {
+            if (Vault.exists(storage)) {
+                throw new FatalException(ErrorCode.VAULT_EXISTS, "a vault already exists at " + storage.location());
+            }
+            char[] password = Passwords.get(common.passwordFile, isDefault, isDefault);
+            try (Vault v = Vault.init(storage, password, VaultOptions.defaults())) {
+                System.out.println("created vault " + v.id().substring(0, 12) + " at " + storage.location());
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+package io.streamvault.launcher.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.common.fs.RawPaths;
+import io.streamvault.common.util.Sizes;
+import io.streamvault.vault.Snapshot;
+import io.streamvault.vault.SnapshotRef;
+import io.streamvault.vault.Vault;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code streamvault snapshots}: lists the snapshots of a vault (reads the vault only). */
+@Command(name = "snapshots", description = "List snapshots.")
+public final class SnapshotsCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--json", description = "Print a JSON array.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        StreamVaultConfig config = common.config();
+        try (Vault vault = common.openVault(config, false)) {
+            List<SnapshotRef> all = vault.listSnapshots();
+            if (json) {
+                ArrayNode arr = new ObjectMapper().createArrayNode();
+                for (SnapshotRef r : all) {
+                    Snapshot s = r.snapshot();
+                    ObjectNode o = arr.addObject();
+                    o.put("id", r.id());
+                    o.put("short_id", r.id().substring(0, 8));
+                    o.put("time", Instant.ofEpochSecond(0, s.timeNs()).toString());
+                    o.put("hostname", s.hostname());
+                    o.put("username", s.username());
+                    o.put("path", RawPaths.display(s.path()));
+                    o.put("tree", s.tree().hex());
+                    o.put("parent", s.parent());
+                    o.put("incomplete", s.incomplete());
+                    var tags = o.putArray("tags");
+                    s.tags().forEach(tags::add);
+                    ObjectNode sum = o.putObject("summary");
+                    s.summary().forEach(sum::put);
+                }
+                System.out.println(arr);
+            } else {
+                System.out.printf("%-8s  %-19s  %-16s  %10s  %s%n", "ID", "Time (UTC)", "Host", "Size", "Path");
+                for (SnapshotRef r : all) {
+                    Snapshot s = r.snapshot();
+                    System.out.printf("%-8s  %-19s  %-16s  %10s  %s%s%n", r.id().substring(0, 8),
+                            TIME.format(Instant.ofEpochSecond(0, s.timeNs())), s.hostname(),
+                            Sizes.bytes(s.summary().getOrDefault("total_bytes", 0L)), RawPaths.display(s.path()),
+                            s.incomplete() ? "  (incomplete)" : "");
+                }
+                System.out.println(all.size() + " snapshot" + (all.size() == 1 ? "" : "s"));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,2 @@
+/** The subcommands of the streamvault command line. */
+package io.streamvault.launcher.cli;

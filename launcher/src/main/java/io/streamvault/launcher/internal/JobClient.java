@@ -1,0 +1,105 @@
+package io.streamvault.launcher.internal;
+
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.DirTask;
+import io.streamvault.schemas.records.JobStarted;
+import io.streamvault.schemas.records.JobState;
+import io.streamvault.schemas.records.JobStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Starts backup jobs and follows them: the job and its root directory task are published in one
+ * transaction (a job exists with its first task, or not at all); its status is read from
+ * {@code job-status} until it is sealed or failed.
+ */
+public final class JobClient implements AutoCloseable {
+    private final Pipeline pipeline;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> statusConsumer;
+    private final Deserializer<JobStatus> statusReader;
+
+    public JobClient(Pipeline pipeline, String instance) {
+        this.pipeline = pipeline;
+        Topics t = pipeline.topics();
+        String txId = t.groupId("client") + "." + instance;
+        this.producer = new KafkaProducer<>(pipeline.props().transactionalProducer(txId));
+        this.producer.initTransactions();
+        this.statusConsumer = new KafkaConsumer<>(pipeline.props().consumer(null, txId + ".status", 500));
+        List<TopicPartition> parts = new ArrayList<>();
+        for (PartitionInfo pi : statusConsumer.partitionsFor(t.jobStatus.name())) {
+            parts.add(new TopicPartition(pi.topic(), pi.partition()));
+        }
+        statusConsumer.assign(parts);
+        statusConsumer.seekToEnd(parts);
+        for (TopicPartition tp : parts) {
+            statusConsumer.position(tp); // fix the positions now: nothing published from here on is missed
+        }
+        this.statusReader = t.jobStatus.valueSerde().deserializer();
+    }
+
+    public void submit(JobStarted job, DirTask root) {
+        Topics t = pipeline.topics();
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(t.jobs.name(), job.getJob().getBytes(StandardCharsets.UTF_8),
+                t.jobs.valueSerde().serializer().serialize(t.jobs.name(), job)));
+        byte[] rootKey = Topics.spreadKey(job.getJob(), new byte[0]);
+        producer.send(new ProducerRecord<>(t.dirTasks.name(), rootKey,
+                t.dirTasks.valueSerde().serializer().serialize(t.dirTasks.name(), root)));
+        producer.commitTransaction();
+    }
+
+    /**
+     * Waits until the job is sealed or failed. {@code failure} is asked between polls for a reason
+     * to stop waiting (a worker of this process that failed); when it returns one, that is thrown.
+     */
+    public JobStatus await(String job, Consumer<JobStatus> onProgress, Supplier<RuntimeException> failure) {
+        byte[] key = job.getBytes(StandardCharsets.UTF_8);
+        while (true) {
+            RuntimeException f = failure.get();
+            if (f != null) {
+                throw f;
+            }
+            for (ConsumerRecord<byte[], byte[]> r : statusConsumer.poll(Duration.ofMillis(200))) {
+                if (r.key() == null || !java.util.Arrays.equals(r.key(), key)) {
+                    continue;
+                }
+                JobStatus s;
+                try {
+                    s = statusReader.deserialize(r.topic(), r.value());
+                } catch (SerializationException e) {
+                    continue;
+                }
+                if (s.getState() == JobState.RUNNING) {
+                    onProgress.accept(s);
+                } else {
+                    return s;
+                }
+            }
+        }
+    }
+
+    public static FatalException failed(JobStatus s) {
+        return new FatalException(ErrorCode.JOB_FAILED, "backup job " + s.getJob() + " failed: " + s.getError());
+    }
+
+    @Override
+    public void close() {
+        statusConsumer.close();
+        producer.close(Duration.ofSeconds(5));
+    }
+}

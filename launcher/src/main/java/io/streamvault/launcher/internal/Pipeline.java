@@ -1,0 +1,116 @@
+package io.streamvault.launcher.internal;
+
+import io.streamvault.broker.LocalBroker;
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.common.kafka.KafkaProps;
+import io.streamvault.common.kafka.TopicAdmin;
+import io.streamvault.schemas.SchemaRegistries;
+import io.streamvault.schemas.SchemaRegistry;
+import io.streamvault.schemas.Topics;
+import io.streamvault.vault.Vault;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * A connection of this process to the pipeline of one vault: the Kafka cluster (the embedded broker
+ * of the state directory, or {@code bootstrap.servers}), the schema registry, and the vault's
+ * topics, created if missing.
+ */
+public final class Pipeline implements AutoCloseable {
+    private final StreamVaultConfig config;
+    private final LocalBroker broker;
+    private final KafkaProps props;
+    private final Admin admin;
+    private final SchemaRegistry registry;
+    private final Topics topics;
+
+    private Pipeline(StreamVaultConfig config, LocalBroker broker, KafkaProps props, Admin admin,
+            SchemaRegistry registry, Topics topics) {
+        this.config = config;
+        this.broker = broker;
+        this.props = props;
+        this.admin = admin;
+        this.registry = registry;
+        this.topics = topics;
+    }
+
+    public static Pipeline connect(StreamVaultConfig config, Vault vault) {
+        LocalBroker broker = config.embeddedBroker() ? LocalBroker.acquire(config.stateDir()) : null;
+        Admin admin = null;
+        SchemaRegistry registry = null;
+        try {
+            String bootstrap = broker != null ? broker.bootstrapServers() : config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS);
+            KafkaProps props = new KafkaProps(bootstrap, config);
+            admin = Admin.create(props.admin("streamvault-admin-" + Hosts.hostname()));
+            Duration timeout = Duration.ofMillis(config.getInt(StreamVaultConfig.KAFKA_TIMEOUT_MS));
+            checkReachable(admin, bootstrap, timeout);
+            registry = SchemaRegistries.open(config, props.common());
+            Topics topics = new Topics(config.getString(StreamVaultConfig.TOPIC_PREFIX), vault.id(),
+                    config.getInt(StreamVaultConfig.TOPIC_PARTITIONS), config.getShort(StreamVaultConfig.TOPIC_REPLICATION),
+                    registry);
+            TopicAdmin.ensure(admin, topics.all(), timeout);
+            return new Pipeline(config, broker, props, admin, registry, topics);
+        } catch (RuntimeException e) {
+            if (registry != null) {
+                registry.close();
+            }
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(2));
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            throw e;
+        }
+    }
+
+    private static void checkReachable(Admin admin, String bootstrap, Duration timeout) {
+        try {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new FatalException(ErrorCode.BROKER_UNREACHABLE, "cannot reach the Kafka cluster at " + bootstrap
+                    + " (no answer within " + timeout.toSeconds() + " s)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FatalException(ErrorCode.CANCELLED, "interrupted", e);
+        }
+    }
+
+    public StreamVaultConfig config() {
+        return config;
+    }
+
+    public KafkaProps props() {
+        return props;
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    public SchemaRegistry registry() {
+        return registry;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public String bootstrap() {
+        return props.bootstrap();
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+        admin.close(Duration.ofSeconds(5));
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}

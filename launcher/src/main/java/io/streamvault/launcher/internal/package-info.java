@@ -1,0 +1,2 @@
+/** Pipeline wiring, instance slots, passwords, job submission and output. Not an API. */
+package io.streamvault.launcher.internal;

@@ -1,0 +1,192 @@
+package io.streamvault.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamvault.broker.LocalBroker;
+import io.streamvault.common.fs.FileKind;
+import io.streamvault.common.kafka.TopicSpec;
+import io.streamvault.schemas.InMemorySchemaRegistry;
+import io.streamvault.schemas.Topics;
+import io.streamvault.vault.BlobId;
+import io.streamvault.vault.MasterIndex;
+import io.streamvault.vault.Node;
+import io.streamvault.vault.SnapshotRef;
+import io.streamvault.vault.Storages;
+import io.streamvault.vault.Tree;
+import io.streamvault.vault.Vault;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The first issue's acceptance: a backup through the whole pipeline, restored exactly. */
+class BackupRestoreIT {
+    private static final String SEGMENT = "chunker.segment.bytes=" + (16 << 20);
+    @TempDir
+    Path tmp;
+
+    private Path passwordFile() throws IOException {
+        return Files.writeString(tmp.resolve("password"), "correct horse battery staple\n");
+    }
+
+    @Test
+    void embeddedDefaultBacksUpAndRestoresEveryCase() throws Exception {
+        Path src = tmp.resolve("src");
+        SourceTree.full(src, 1);
+        Path vault = tmp.resolve("vault");
+        Path state = tmp.resolve("state");
+        Path pw = passwordFile();
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
+
+        Cli.Result backup = Cli.run("backup", src, "--vault", vault, "--state-dir", state, "--password-file", pw,
+                "--json", "-o", SEGMENT);
+        assertEquals(0, backup.code(), backup.toString());
+        JsonNode s = backup.json();
+        assertTrue(s.get("snapshot").asText().matches("[0-9a-f]{64}"), backup.toString());
+        long files = countFiles(src);
+        assertEquals(files, s.get("files_new").asLong(), "every regular file is new in the first backup");
+        assertEquals(0, s.get("files_unmodified").asLong());
+        assertEquals(totalSize(src), s.get("total_bytes").asLong());
+        assertEquals(totalSize(src), s.get("bytes_read").asLong(), "a first backup reads every byte once");
+        assertTrue(s.get("bytes_added").asLong() > 40 << 20, "the random data is stored");
+        assertTrue(s.get("bytes_added").asLong() < totalSize(src), "duplicates and holes are stored once");
+        assertTrue(s.get("duration_ms").asLong() > 0);
+
+        Path out = tmp.resolve("restored");
+        Cli.Result restore = Cli.run("restore", "latest", "--target", out, "--vault", vault, "--password-file", pw);
+        assertEquals(0, restore.code(), restore.toString());
+        TreeAssert.assertSameTree(src, out);
+        long allocated = SourceTree.allocated(out.resolve(SourceTree.SPARSE));
+        assertTrue(allocated < 8L << 20, "the hole stays a hole: " + allocated + " bytes allocated of 64 MiB");
+
+        Cli.Result byPrefix = Cli.run("restore", s.get("snapshot").asText().substring(0, 10), "--target",
+                tmp.resolve("restored-2"), "--vault", vault, "--password-file", pw);
+        assertEquals(0, byPrefix.code(), byPrefix.toString());
+        TreeAssert.assertSameTree(src, tmp.resolve("restored-2"));
+    }
+
+    @Test
+    void separateBrokerCarriesRecordsOnEveryTopicAndASecondBackupAddsNoPackBytes() throws Exception {
+        Path src = tmp.resolve("src");
+        SourceTree.full(src, 2);
+        Path vault = tmp.resolve("vault");
+        Path pw = passwordFile();
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
+        try (LocalBroker broker = LocalBroker.acquire(tmp.resolve("cluster"))) {
+            Object[] common = {"--vault", vault, "--state-dir", tmp.resolve("client-state"), "--password-file", pw,
+                "--bootstrap-servers", broker.bootstrapServers(), "--json", "-o", SEGMENT};
+            Cli.Result first = Cli.run(concat(new Object[] {"backup", src}, common));
+            assertEquals(0, first.code(), first.toString());
+            String vaultId;
+            try (Vault v = Vault.open(Storages.open(vault.toString()), "correct horse battery staple".toCharArray())) {
+                vaultId = v.id();
+                assertAllChunksStored(v, v.loadSnapshot(first.json().get("snapshot").asText()));
+            }
+            Map<String, Long> counts = recordCounts(broker.bootstrapServers(), vaultId);
+            for (Map.Entry<String, Long> e : counts.entrySet()) {
+                if (!e.getKey().endsWith("dead-letters")) {
+                    assertTrue(e.getValue() > 0, "no record crossed " + e.getKey() + ": " + counts);
+                }
+            }
+            long packBytes = dirSize(vault.resolve("data"));
+
+            Cli.Result second = Cli.run(concat(new Object[] {"backup", src}, common));
+            assertEquals(0, second.code(), second.toString());
+            assertNotEquals(first.json().get("snapshot").asText(), second.json().get("snapshot").asText());
+            assertEquals(packBytes, dirSize(vault.resolve("data")), "the second backup of the same data adds no pack bytes");
+            assertEquals(0, second.json().get("bytes_added").asLong());
+
+            Cli.Result list = Cli.run("snapshots", "--vault", vault, "--password-file", pw, "--json");
+            assertEquals(0, list.code(), list.toString());
+            assertEquals(2, list.json().size());
+        }
+    }
+
+    static void assertAllChunksStored(Vault v, SnapshotRef snap) {
+        MasterIndex index = v.loadIndex();
+        List<BlobId> trees = new ArrayList<>(List.of(snap.snapshot().tree()));
+        int chunks = 0;
+        while (!trees.isEmpty()) {
+            BlobId t = trees.remove(trees.size() - 1);
+            Tree tree = v.decodeTree(v.readBlob(index.find(t).orElseThrow(() -> new AssertionError("tree " + t + " not indexed"))));
+            for (Node n : tree.nodes()) {
+                if (n.type() == FileKind.DIR) {
+                    trees.add(n.subtree());
+                }
+                for (BlobId id : n.content()) {
+                    var loc = index.find(id).orElseThrow(() -> new AssertionError("chunk " + id + " not in a pack"));
+                    assertTrue(Files.exists(Path.of(v.storage().location().replace("file://", ""))
+                            .resolve("data").resolve(loc.pack().substring(0, 2)).resolve(loc.pack())));
+                    chunks++;
+                }
+            }
+        }
+        assertTrue(chunks > 50, "the snapshot references its chunks: " + chunks);
+    }
+
+    static Map<String, Long> recordCounts(String bootstrap, String vaultId) {
+        Topics topics = new Topics("sv", vaultId, 4, (short) 1, new InMemorySchemaRegistry());
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        Map<String, Long> out = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            for (TopicSpec<?, ?> t : topics.all()) {
+                List<TopicPartition> parts = new ArrayList<>();
+                c.partitionsFor(t.name()).forEach(pi -> parts.add(new TopicPartition(t.name(), pi.partition())));
+                long n = 0;
+                for (Map.Entry<TopicPartition, Long> e : c.endOffsets(parts).entrySet()) {
+                    n += e.getValue() - c.beginningOffsets(List.of(e.getKey())).get(e.getKey());
+                }
+                out.put(t.name(), n);
+            }
+        }
+        return out;
+    }
+
+    static long countFiles(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).count();
+        }
+    }
+
+    static long totalSize(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }).sum();
+        }
+    }
+
+    static long dirSize(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    static Object[] concat(Object[] a, Object[] b) {
+        Object[] out = new Object[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
