@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamvault.common.fs.FileKind;
-import io.streamvault.schemas.InMemorySchemaRegistry;
+import io.streamvault.schemas.SchemaRegistries;
+import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
 import io.streamvault.schemas.records.ChunkAck;
@@ -60,7 +61,7 @@ class CatalogTopologyTest {
     void setUp() {
         vault = Vault.init(Storages.open(tmp.resolve("vault").toString()), "pw".toCharArray(),
                 VaultOptions.defaults().withKdfLogN(10));
-        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        SchemaRegistry registry = SchemaRegistries.inMemory();
         topics = new Topics("sv", vault.id(), 4, (short) 1, registry);
         Properties p = new Properties();
         p.put("application.id", "catalog-test");

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamvault.schemas.InMemorySchemaRegistry;
+import io.streamvault.schemas.SchemaRegistries;
+import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
 import io.streamvault.schemas.records.ChunkAck;
@@ -47,7 +48,7 @@ class DedupTopologyTest {
 
     @BeforeEach
     void setUp() {
-        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        SchemaRegistry registry = SchemaRegistries.inMemory();
         topics = new Topics("sv", "0123456789abcdef", 4, (short) 1, registry);
         Properties p = new Properties();
         p.put("application.id", "dedup-test");

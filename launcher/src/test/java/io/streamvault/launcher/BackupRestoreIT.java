@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamvault.broker.LocalBroker;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.kafka.TopicSpec;
-import io.streamvault.schemas.InMemorySchemaRegistry;
+import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.Topics;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.MasterIndex;
@@ -138,7 +138,7 @@ class BackupRestoreIT {
     }
 
     static Map<String, Long> recordCounts(String bootstrap, String vaultId) {
-        Topics topics = new Topics("sv", vaultId, 4, (short) 1, new InMemorySchemaRegistry());
+        Topics topics = new Topics("sv", vaultId, 4, (short) 1, SchemaRegistries.inMemory());
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         Map<String, Long> out = new HashMap<>();

@@ -140,13 +140,7 @@ public final class RestoreWalk {
             boolean endsInHole = false;
             for (BlobId id : n.content()) {
                 byte[] data = vault.readBlob(locate(id, BlobType.DATA));
-                endsInHole = allZero(data);
-                if (!endsInHole) {
-                    ByteBuffer b = ByteBuffer.wrap(data);
-                    while (b.hasRemaining()) {
-                        ch.write(b, written + b.position());
-                    }
-                }
+                endsInHole = writeSparse(ch, data, written);
                 written += data.length;
                 bytes += data.length;
             }
@@ -210,12 +204,46 @@ public final class RestoreWalk {
         }
     }
 
-    static boolean allZero(byte[] b) {
-        for (byte x : b) {
-            if (x != 0) {
+    /**
+     * Writes {@code data} at {@code pos}, skipping every all-zero block of {@link #BLOCK} bytes so
+     * that zeros become holes, as they were in a sparse source. Returns true when the data ends in
+     * a skipped block (the file must then be extended to its length).
+     */
+    static boolean writeSparse(FileChannel ch, byte[] data, long pos) throws IOException {
+        int start = -1;
+        boolean lastZero = false;
+        for (int off = 0; off < data.length; off += BLOCK) {
+            int len = Math.min(BLOCK, data.length - off);
+            lastZero = isZero(data, off, len);
+            if (lastZero && start >= 0) {
+                write(ch, data, start, off - start, pos);
+                start = -1;
+            } else if (!lastZero && start < 0) {
+                start = off;
+            }
+        }
+        if (start >= 0) {
+            write(ch, data, start, data.length - start, pos);
+        }
+        return lastZero;
+    }
+
+    private static void write(FileChannel ch, byte[] data, int off, int len, long pos) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data, off, len);
+        while (b.hasRemaining()) {
+            ch.write(b, pos + b.position());
+        }
+    }
+
+    static boolean isZero(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (b[i] != 0) {
                 return false;
             }
         }
-        return b.length > 0;
+        return true;
     }
+
+    /** Granularity of holes: the file-system block size of nearly every Linux file system. */
+    static final int BLOCK = 4096;
 }
