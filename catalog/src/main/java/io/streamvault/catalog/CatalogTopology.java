@@ -7,6 +7,7 @@ import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.CatalogJob;
 import io.streamvault.schemas.records.Node;
+import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Vault;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -42,7 +43,7 @@ public final class CatalogTopology {
             t.addSource(sources[i], Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), names[i]);
         }
         AvroSerde<Node> nodeSerde = AvroSerde.forValues(registry, Node.class);
-        Sealer sealer = new Sealer(vault, packTarget);
+        Sealer sealer = new Sealer(vault, new TreeIndex(vault), packTarget);
         t.addProcessor("assembler", () -> new AssemblerProcessor(topics, sealer, nodeSerde, progressIntervalMs),
                 sources);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(),

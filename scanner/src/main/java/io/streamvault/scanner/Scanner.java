@@ -7,6 +7,8 @@ import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.common.kafka.WorkerPool;
 import io.streamvault.scanner.internal.ScanHandler;
 import io.streamvault.schemas.Topics;
+import io.streamvault.vault.TreeIndex;
+import io.streamvault.vault.Vault;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,13 +19,14 @@ public final class Scanner {
     private Scanner() {
     }
 
-    public static WorkerPool pool(KafkaProps props, Topics topics, DeadLetterSink deadLetters,
+    public static WorkerPool pool(KafkaProps props, Topics topics, Vault vault, DeadLetterSink deadLetters,
             WorkerListener listener, String instance, int threads, long segmentBytes) {
+        TreeIndex trees = new TreeIndex(vault);
         List<TransactionalWorker<?>> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             String name = topics.groupId(ROLE) + "." + instance + "." + i;
             workers.add(new TransactionalWorker<>(props, topics.dirTasks,
-                    new ScanHandler(topics, instance, segmentBytes), deadLetters, listener,
+                    new ScanHandler(topics, trees, instance, segmentBytes), deadLetters, listener,
                     new TransactionalWorker.Settings(name, topics.groupId(ROLE), name, 64, 5_000)));
         }
         return new WorkerPool(ROLE, workers);

@@ -51,6 +51,15 @@ public interface Vault extends AutoCloseable {
     /** Writes one index object recording these packs; returns its name. */
     String writeIndex(List<PackInfo> packs);
 
+    /** Names of every index object, sorted. */
+    List<String> listIndex();
+
+    /**
+     * Every entry of one index object (checked: name, authentication, structure), for readers that
+     * keep only part of the index or load it incrementally.
+     */
+    void readIndex(String name, java.util.function.Consumer<BlobLocation> sink);
+
     /** Reads and merges every index object. */
     MasterIndex loadIndex();
 

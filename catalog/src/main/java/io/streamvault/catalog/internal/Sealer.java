@@ -7,7 +7,7 @@ import io.streamvault.schemas.records.JobProgress;
 import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.Node;
 import io.streamvault.vault.BlobId;
-import io.streamvault.vault.BlobType;
+import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Snapshot;
 import io.streamvault.vault.Vault;
 import java.nio.ByteBuffer;
@@ -26,10 +26,12 @@ import java.util.function.Consumer;
  */
 public final class Sealer {
     private final Vault vault;
+    private final TreeIndex trees;
     private final long packTarget;
 
-    public Sealer(Vault vault, long packTarget) {
+    public Sealer(Vault vault, TreeIndex trees, long packTarget) {
         this.vault = vault;
+        this.trees = trees;
         this.packTarget = packTarget;
     }
 
@@ -42,17 +44,12 @@ public final class Sealer {
      * @param endTimeNs the seal time recorded in the snapshot (from the completing record, so a retry is identical)
      */
     public Sealed seal(CatalogJob job, Consumer<BiConsumer<EntryKey, Node>> entries, long endTimeNs) {
-        Set<BlobId> known = new HashSet<>();
-        vault.loadIndex().forEach(loc -> {
-            if (loc.type() == BlobType.TREE) {
-                known.add(loc.id());
-            }
-        });
+        trees.refresh();
         Set<BlobId> failed = new HashSet<>();
         for (ByteBuffer b : job.getFailedChunks()) {
             failed.add(BlobId.of(Bytes.of(b)));
         }
-        TreeWriter writer = new TreeWriter(vault, known, packTarget);
+        TreeWriter writer = new TreeWriter(vault, trees, packTarget);
         TreeAssembler assembler = new TreeAssembler(writer, failed);
         entries.accept(assembler::accept);
         BlobId top = assembler.finish(job.getRoot());

@@ -7,7 +7,9 @@ import io.streamvault.vault.PackBuilder;
 import io.streamvault.vault.PackInfo;
 import io.streamvault.vault.Tree;
 import io.streamvault.vault.Vault;
+import io.streamvault.vault.TreeIndex;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -18,7 +20,8 @@ import java.util.Set;
  */
 public final class TreeWriter {
     private final Vault vault;
-    private final Set<BlobId> known;
+    private final TreeIndex known;
+    private final Set<BlobId> written = new HashSet<>();
     private final ChunkHasher hasher;
     private final long packTarget;
     private final List<PackInfo> packs = new ArrayList<>();
@@ -26,7 +29,7 @@ public final class TreeWriter {
     private long bytesWritten;
     private long treesWritten;
 
-    public TreeWriter(Vault vault, Set<BlobId> known, long packTarget) {
+    public TreeWriter(Vault vault, TreeIndex known, long packTarget) {
         this.vault = vault;
         this.known = known;
         this.hasher = vault.newHasher();
@@ -37,7 +40,7 @@ public final class TreeWriter {
     public BlobId write(Tree tree) {
         byte[] plain = vault.encodeTree(tree);
         BlobId id = hasher.id(plain, 0, plain.length);
-        if (known.add(id) && !pack.contains(id)) {
+        if (!known.contains(id) && written.add(id)) {
             pack.add(vault.encode(BlobType.TREE, id, plain, 0, plain.length));
             treesWritten++;
             if (pack.size() >= packTarget) {
@@ -62,6 +65,9 @@ public final class TreeWriter {
         flushPack();
         if (!packs.isEmpty()) {
             vault.writeIndex(packs);
+            for (PackInfo p : packs) {
+                known.add(p.entries(), p.id());
+            }
         }
         return bytesWritten;
     }

@@ -8,6 +8,7 @@ import io.streamvault.launcher.internal.FailureWatch;
 import io.streamvault.launcher.internal.Hosts;
 import io.streamvault.launcher.internal.InstanceSlot;
 import io.streamvault.launcher.internal.JobClient;
+import io.streamvault.launcher.internal.Parents;
 import io.streamvault.launcher.internal.Pipeline;
 import io.streamvault.launcher.internal.ProgressLine;
 import io.streamvault.launcher.internal.Roles;
@@ -16,6 +17,8 @@ import io.streamvault.schemas.records.DirTask;
 import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.JobState;
 import io.streamvault.schemas.records.JobStatus;
+import io.streamvault.vault.SnapshotRef;
+import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Vault;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -23,6 +26,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,6 +55,13 @@ public final class BackupCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "NAME", description = "Host name recorded in the snapshot.")
     String host;
 
+    @Option(names = "--parent", paramLabel = "SNAPSHOT",
+            description = "Compare with this snapshot (default: the latest snapshot of the same path).")
+    String parent;
+
+    @Option(names = "--force-read", description = "Read every file, even those unchanged since the parent snapshot.")
+    boolean forceRead;
+
     @Override
     public Integer call() {
         long start = System.currentTimeMillis();
@@ -69,6 +80,9 @@ public final class BackupCommand implements Callable<Integer> {
                     JobClient client = new JobClient(pipeline, instance)) {
                 String job = UUID.randomUUID().toString();
                 byte[] root = RawPaths.bytes(source);
+                Optional<SnapshotRef> parentSnap = Parents.choose(vault, root, parent);
+                ByteBuffer parentTree = parentSnap.map(s -> ByteBuffer.wrap(Parents.contents(new TreeIndex(vault), s).bytes()))
+                        .orElse(null);
                 JobStarted started = JobStarted.newBuilder()
                         .setJob(job)
                         .setRoot(ByteBuffer.wrap(root))
@@ -76,12 +90,17 @@ public final class BackupCommand implements Callable<Integer> {
                         .setUser(Hosts.user())
                         .setTimeNs(System.currentTimeMillis() * 1_000_000L)
                         .setTags(tags)
+                        .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
+                        .setParentTree(parentTree)
+                        .setForceRead(forceRead)
                         .setClient(instance)
                         .build();
                 DirTask task = DirTask.newBuilder()
                         .setJob(job)
                         .setRoot(ByteBuffer.wrap(root))
                         .setRel(ByteBuffer.wrap(new byte[0]))
+                        .setParentTree(parentTree)
+                        .setForceRead(forceRead)
                         .build();
                 ProgressLine progress = new ProgressLine(System.err, System.console() != null);
                 client.submit(started, task);

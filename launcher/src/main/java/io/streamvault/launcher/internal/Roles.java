@@ -45,7 +45,7 @@ public final class Roles implements AutoCloseable {
                 a.start();
             }
             if (roles.contains(Scanner.ROLE)) {
-                r.pools.add(Scanner.pool(p.props(), p.topics(), dl, listener, instance,
+                r.pools.add(Scanner.pool(p.props(), p.topics(), vault, dl, listener, instance,
                         c.getInt(StreamVaultConfig.SCANNER_THREADS), c.getLong(StreamVaultConfig.CHUNKER_SEGMENT_BYTES)).start());
             }
             if (roles.contains(Chunker.ROLE)) {

@@ -13,7 +13,17 @@ import io.streamvault.schemas.records.FileOrigin;
 import io.streamvault.schemas.records.Node;
 import io.streamvault.schemas.records.NodeType;
 import java.io.IOException;
+import io.streamvault.common.StreamVaultException;
+import io.streamvault.common.fs.FileKind;
+import io.streamvault.vault.BlobId;
+import io.streamvault.vault.TreeIndex;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -30,12 +40,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * walk is complete. All of it commits in one transaction with the task's offset.
  */
 public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
+    /** Most chunk ids one manifest record carries (32 bytes each: about 256 KiB). */
+    static final int MAX_IDS_PER_RECORD = 8192;
+    private static final Logger LOG = LoggerFactory.getLogger(ScanHandler.class);
     private final Topics topics;
+    private final TreeIndex trees;
     private final String worker;
     private final long segmentBytes;
 
-    public ScanHandler(Topics topics, String worker, long segmentBytes) {
+    public ScanHandler(Topics topics, TreeIndex trees, String worker, long segmentBytes) {
         this.topics = topics;
+        this.trees = trees;
         this.worker = worker;
         this.segmentBytes = segmentBytes;
     }
@@ -60,9 +75,10 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         }
         Counts c = new Counts();
         if (dirNode.getError() == null) {
+            Map<ByteBuffer, io.streamvault.vault.Node> parent = parentEntries(task);
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
                 for (Path p : entries) {
-                    entry(job, root, rel, p, task.getForceRead(), out, c);
+                    entry(job, root, rel, p, task.getForceRead(), parent, out, c);
                 }
             } catch (IOException | DirectoryIteratorException e) {
                 dirNode.setError(reason(e instanceof DirectoryIteratorException d ? d.getCause() : e));
@@ -81,7 +97,27 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                 .build());
     }
 
-    private void entry(String job, byte[] root, byte[] rel, Path p, boolean force, Emitter out, Counts c) {
+    /** The entries of this directory in the parent snapshot, by name; empty without a usable parent. */
+    private Map<ByteBuffer, io.streamvault.vault.Node> parentEntries(DirTask task) {
+        if (task.getParentTree() == null) {
+            return Map.of();
+        }
+        BlobId id = BlobId.of(Bytes.of(task.getParentTree()));
+        try {
+            Map<ByteBuffer, io.streamvault.vault.Node> byName = new HashMap<>();
+            for (io.streamvault.vault.Node n : trees.read(id).nodes()) {
+                byName.put(ByteBuffer.wrap(n.name()), n);
+            }
+            return byName;
+        } catch (StreamVaultException e) {
+            // Without the parent's listing every file of this directory is read again: slower, never wrong.
+            LOG.warn("parent tree {} unreadable, reading the directory in full: {}", id.shortHex(), e.getMessage());
+            return Map.of();
+        }
+    }
+
+    private void entry(String job, byte[] root, byte[] rel, Path p, boolean force,
+            Map<ByteBuffer, io.streamvault.vault.Node> parent, Emitter out, Counts c) {
         byte[] name = RawPaths.fileName(p);
         Node n;
         try {
@@ -93,32 +129,74 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         }
         c.entries++;
         byte[] childRel = RawPaths.join(rel, name);
+        io.streamvault.vault.Node prev = parent.get(ByteBuffer.wrap(name));
         if (n.getError() == null && n.getType() == NodeType.DIR) {
             c.subdirs++;
+            boolean hasParent = prev != null && prev.type() == FileKind.DIR && prev.subtree() != null;
             out.send(topics.dirTasks, Topics.spreadKey(job, childRel), DirTask.newBuilder()
                     .setJob(job)
                     .setRoot(ByteBuffer.wrap(root))
                     .setRel(ByteBuffer.wrap(childRel))
+                    .setParentTree(hasParent ? ByteBuffer.wrap(prev.subtree().bytes()) : null)
                     .setForceRead(force)
                     .build());
             return;
         }
+        FileOrigin origin = origin(prev, n, force);
         if (n.getError() == null && n.getType() == NodeType.FILE) {
             c.files++;
             c.bytes += n.getSize();
+            if (origin == FileOrigin.UNMODIFIED) {
+                reuse(job, rel, n, prev, out);
+                return;
+            }
             if (n.getSize() > 0) {
                 c.bytesToRead += n.getSize();
-                fileEvents(job, root, rel, n, FileOrigin.NEW, out);
+                fileEvents(job, root, rel, n, origin, out);
                 return;
             }
         }
-        out.send(topics.fileManifests, job, FileManifest.newBuilder()
+        out.send(topics.fileManifests, job, manifest(job, rel, n, origin, 0, 1));
+    }
+
+    /**
+     * NEW when the parent snapshot has no such file; UNMODIFIED when size, mtime and ctime (to the
+     * ns), inode and mode are all unchanged and the parent stored its content whole; else CHANGED.
+     */
+    static FileOrigin origin(io.streamvault.vault.Node prev, Node n, boolean force) {
+        if (prev == null || prev.type() != FileKind.valueOf(n.getType().name())) {
+            return FileOrigin.NEW;
+        }
+        boolean same = !force && n.getError() == null && prev.error() == null && !prev.changedDuringBackup()
+                && prev.size() == n.getSize() && prev.mtimeNs() == n.getMtimeNs() && prev.ctimeNs() == n.getCtimeNs()
+                && prev.inode() == n.getInode() && prev.mode() == n.getMode();
+        return same ? FileOrigin.UNMODIFIED : FileOrigin.CHANGED;
+    }
+
+    /** An unchanged file: its manifest carries the parent's chunk ids, and nothing is read. */
+    private void reuse(String job, byte[] rel, Node n, io.streamvault.vault.Node prev, Emitter out) {
+        List<BlobId> ids = prev.content();
+        int parts = Math.max(1, (ids.size() + MAX_IDS_PER_RECORD - 1) / MAX_IDS_PER_RECORD);
+        for (int part = 0; part < parts; part++) {
+            List<ByteBuffer> content = new ArrayList<>();
+            for (BlobId id : ids.subList(part * MAX_IDS_PER_RECORD, Math.min(ids.size(), (part + 1) * MAX_IDS_PER_RECORD))) {
+                content.add(ByteBuffer.wrap(id.bytes()));
+            }
+            Node copy = Node.newBuilder(n).setContent(content).build();
+            out.send(topics.fileManifests, job, manifest(job, rel, copy, FileOrigin.UNMODIFIED, part, parts));
+        }
+    }
+
+    private FileManifest manifest(String job, byte[] rel, Node n, FileOrigin origin, int part, int parts) {
+        return FileManifest.newBuilder()
                 .setJob(job)
                 .setDir(ByteBuffer.wrap(rel))
                 .setNode(n)
-                .setOrigin(FileOrigin.NEW)
+                .setOrigin(origin)
+                .setPart(part)
+                .setParts(parts)
                 .setWorker(worker)
-                .build());
+                .build();
     }
 
     private void fileEvents(String job, byte[] root, byte[] rel, Node n, FileOrigin origin, Emitter out) {

@@ -104,6 +104,22 @@ final class IndexFormat {
         return blobs;
     }
 
+    /** Hands every entry of a validated index to the sink. */
+    static void forEach(byte[] b, java.util.function.Consumer<io.streamvault.vault.BlobLocation> sink) {
+        long packs = LittleEndian.getU32(b, 6);
+        int p = HEADER;
+        for (long i = 0; i < packs; i++) {
+            String pack = Hex.of(Arrays.copyOfRange(b, p, p + 32));
+            int n = LittleEndian.getInt(b, p + 32);
+            p += PACK;
+            for (int j = 0; j < n; j++, p += BLOB) {
+                sink.accept(new io.streamvault.vault.BlobLocation(io.streamvault.vault.BlobId.of(b, p + 1),
+                        BlobCodec.type(b[p]), pack, LittleEndian.getU32(b, p + 33), LittleEndian.getInt(b, p + 37),
+                        LittleEndian.getInt(b, p + 41)));
+            }
+        }
+    }
+
     /** Adds every entry of a validated index to the builder. */
     static void fill(byte[] b, CompactIndex.Builder into) {
         long packs = LittleEndian.getU32(b, 6);

@@ -1,0 +1,119 @@
+package io.streamvault.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamvault.common.fs.Posix;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Forever-incremental backups: a no-change backup reads nothing and adds nothing; after edits only
+ * the changed files are read; every snapshot restores to the tree as it was when it was taken.
+ */
+class IncrementalIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void onlyChangedFilesAreReadAndEverySnapshotRestoresAsItWas() throws Exception {
+        Path src = tmp.resolve("src");
+        SourceTree.full(src, 7);
+        Random rnd = new Random(8);
+        byte[] large = SourceTree.bytes(rnd, 24 << 20);
+        SourceTree.write(src.resolve("large.bin"), large);
+        Path vault = tmp.resolve("vault");
+        Path pw = Files.writeString(tmp.resolve("pw"), "incremental\n");
+        Object[] opts = {"--vault", vault, "--state-dir", tmp.resolve("state"), "--password-file", pw, "--json"};
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
+        List<String> snapshots = new ArrayList<>();
+        List<Path> states = new ArrayList<>();
+
+        JsonNode full = backup(src, opts);
+        snapshots.add(full.get("snapshot").asText());
+        states.add(copy(src, "state-0"));
+        long files = BackupRestoreIT.countFiles(src);
+        assertEquals(files, full.get("files_new").asLong());
+
+        long packBytes = BackupRestoreIT.dirSize(vault.resolve("data"));
+        JsonNode same = backup(src, opts);
+        snapshots.add(same.get("snapshot").asText());
+        states.add(copy(src, "state-1"));
+        assertEquals(0, same.get("bytes_read").asLong(), "a no-change backup reads nothing: " + same);
+        assertEquals(files, same.get("files_unmodified").asLong());
+        assertEquals(0, same.get("files_new").asLong() + same.get("files_changed").asLong());
+        assertEquals(0, same.get("bytes_added").asLong());
+        assertEquals(packBytes, BackupRestoreIT.dirSize(vault.resolve("data")), "no new pack bytes");
+
+        // edit, append, insert at the start of a large file, delete, rename, chmod, new files
+        long expectedRead = 0;
+        Path edited = src.resolve("small.txt");
+        Files.writeString(edited, "HELLO, vault\n");
+        expectedRead += Files.size(edited);
+        Path appended = src.resolve("random-3m.bin");
+        Files.write(appended, SourceTree.bytes(rnd, 1000), StandardOpenOption.APPEND);
+        expectedRead += Files.size(appended);
+        byte[] inserted = new byte[large.length + 100];
+        System.arraycopy(SourceTree.bytes(rnd, 100), 0, inserted, 0, 100);
+        System.arraycopy(large, 0, inserted, 100, large.length);
+        Files.write(src.resolve("large.bin"), inserted);
+        expectedRead += inserted.length;
+        Files.delete(src.resolve("copy-of-random.bin"));
+        Files.move(src.resolve("deep/a/b/c/d/file"), src.resolve("deep/a/renamed"));
+        expectedRead += Files.size(src.resolve("deep/a/renamed"));
+        Posix.chmod(src.resolve("private"), 0640);
+        expectedRead += Files.size(src.resolve("private"));
+        Path fresh = SourceTree.write(src.resolve("deep/new-dir/new-file"), SourceTree.bytes(rnd, 300_000));
+        expectedRead += Files.size(fresh);
+        try (FileChannel ch = FileChannel.open(src.resolve(SourceTree.SPARSE), StandardOpenOption.READ)) {
+            assertTrue(ch.size() > 0);
+        }
+        JsonNode incr = backup(src, opts);
+        snapshots.add(incr.get("snapshot").asText());
+        states.add(copy(src, "state-2"));
+        assertEquals(expectedRead, incr.get("bytes_read").asLong(), "only changed and new files are read: " + incr);
+        assertEquals(2, incr.get("files_new").asLong(), "the renamed and the new file: " + incr);
+        assertEquals(4, incr.get("files_changed").asLong(), "edited, appended, inserted, chmod: " + incr);
+        assertEquals(files - 1 + 1 - 2 - 4, incr.get("files_unmodified").asLong());
+        assertTrue(incr.get("bytes_added").asLong() < 6L << 20,
+                "an insert at the start of a 24 MiB file adds a few chunks, not the file: " + incr);
+
+        JsonNode forced = backup(src, concat(opts, "--force-read"));
+        assertEquals(BackupRestoreIT.totalSize(src), forced.get("bytes_read").asLong(), "--force-read reads everything");
+        assertEquals(0, forced.get("files_unmodified").asLong());
+
+        for (int i = 0; i < snapshots.size(); i++) {
+            Path out = tmp.resolve("restore-" + i);
+            Cli.Result r = Cli.run("restore", snapshots.get(i), "--target", out, "--vault", vault, "--password-file", pw);
+            assertEquals(0, r.code(), r.toString());
+            TreeAssert.assertSameTree(states.get(i), out);
+        }
+    }
+
+    private JsonNode backup(Path src, Object... opts) {
+        Cli.Result r = Cli.run(BackupRestoreIT.concat(new Object[] {"backup", src}, opts));
+        assertEquals(0, r.code(), r.toString());
+        return r.json();
+    }
+
+    private Path copy(Path src, String name) throws IOException, InterruptedException {
+        Path dst = tmp.resolve(name);
+        Process p = new ProcessBuilder("cp", "-a", src.toString(), dst.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor(), "cp -a failed");
+        return dst;
+    }
+
+    private static Object[] concat(Object[] a, Object b) {
+        return BackupRestoreIT.concat(a, new Object[] {b});
+    }
+
+}
