@@ -73,9 +73,9 @@ class LocalStorageTest extends StorageContract {
     @Test
     void otherSchemes() {
         StreamVaultException azure = assertThrows(StreamVaultException.class,
-                () -> Storages.open("azure://container/prefix"));
-        assertEquals(ErrorCode.UNSUPPORTED, azure.code());
-        assertTrue(azure.getMessage().contains("Azure Blob Storage backend not built yet"), azure.getMessage());
+                () -> Storages.open("azure://Not_A_Container/prefix"));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, azure.code());
+        assertTrue(azure.getMessage().contains("not a valid container name"), azure.getMessage());
         StreamVaultException s3 = assertThrows(StreamVaultException.class, () -> Storages.open("s3://bucket/x"));
         assertEquals(ErrorCode.INVALID_ARGUMENT, s3.code());
         assertTrue(s3.getMessage().contains("s3"), s3.getMessage());

@@ -27,8 +27,7 @@ public final class StorageFactory {
         var m = SCHEME.matcher(uri);
         if (m.matches()) {
             if (m.group(1).equalsIgnoreCase("azure")) {
-                throw new FatalException(ErrorCode.UNSUPPORTED,
-                        "Azure Blob Storage backend not built yet (vault location " + uri + ")");
+                return AzureStorageFactory.open(uri, System::getenv, AzureStorage.Options.defaults());
             }
             throw new FatalException(ErrorCode.INVALID_ARGUMENT,
                     "unsupported vault location scheme \"" + m.group(1) + "\" in " + uri + "; " + SUPPORTED);

@@ -1,0 +1,456 @@
+package io.streamvault.vault.internal;
+
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobRange;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.models.ParallelTransferOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.RetryableException;
+import io.streamvault.common.StreamVaultException;
+import io.streamvault.vault.ObjectInfo;
+import io.streamvault.vault.Storage;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Objects as block blobs in one Azure Blob Storage container, under an optional name prefix
+ * ({@code azure://CONTAINER[/PREFIX]}).
+ *
+ * <ul>
+ *   <li>{@code putIfAbsent} is one create-only upload ({@code If-None-Match: *}; above 256 MiB staged
+ *       blocks and a create-only block-list commit), so the object appears atomically; 409
+ *       {@code BlobAlreadyExists} means it existed. When an earlier attempt of the same call failed
+ *       in a way that leaves its outcome unknown (a timeout, a reset connection), a 409 on the retry
+ *       compares the stored bytes with ours: equal bytes mean the earlier attempt created it
+ *       (true), so a lost response never turns a successful create into "existed". The container
+ *       is created on the first write that finds it missing; nothing else is ever created.</li>
+ *   <li>{@code get(name, offset, length)} is one ranged download ({@code x-ms-range}); only the
+ *       asked bytes travel.</li>
+ *   <li>Transient failures (connection refused or reset, timeouts, HTTP 408, 429, 500, 502, 503,
+ *       504) are retried inside each call with capped exponential backoff and jitter, for at most
+ *       {@link Options#retryBudget} in all, then thrown as {@link RetryableException}
+ *       {@code STORAGE_UNAVAILABLE}. Permanent ones are thrown at once as {@link FatalException}:
+ *       401/403 and refused credentials {@code STORAGE_DENIED}, a missing object or container on
+ *       read {@code OBJECT_NOT_FOUND}, 400 {@code INVALID_ARGUMENT}, 416 or a short ranged read
+ *       {@code CORRUPT_OBJECT}, anything else {@code IO_ERROR}. Every message names the object,
+ *       the location and the cause.</li>
+ *   <li>A missing container reads as empty ({@code stat} empty, {@code list} empty), as a missing
+ *       root directory does for the local backend.</li>
+ * </ul>
+ */
+public final class AzureStorage implements Storage {
+    /** Retry settings of one call. */
+    public record Options(Duration retryBudget, Duration firstDelay, Duration maxDelay) {
+        /** 30 s of retries per call, delays from 250 ms doubling up to 8 s, each with jitter. */
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(30), Duration.ofMillis(250), Duration.ofSeconds(8));
+        }
+    }
+
+    /** Uploads up to this size are one Put Blob; larger ones are staged in blocks. */
+    static final long SINGLE_UPLOAD = 256L << 20;
+    private static final long BLOCK = 16L << 20;
+    private static final int MAX_OBJECT = Integer.MAX_VALUE - 8;
+
+    private final BlobContainerClient container;
+    private final String prefix;
+    private final String location;
+    private final Options options;
+    private final AtomicLong downloaded = new AtomicLong();
+    private final AtomicLong uploaded = new AtomicLong();
+
+    /**
+     * @param prefix name prefix without leading or trailing '/', or empty
+     * @param location how messages name this storage, e.g. {@code azure://backups/host-1 (account acme)}
+     */
+    public AzureStorage(BlobContainerClient container, String prefix, String location, Options options) {
+        this.container = container;
+        this.prefix = prefix.isEmpty() ? "" : prefix + "/";
+        this.location = location;
+        this.options = options;
+    }
+
+    @Override
+    public String location() {
+        return location;
+    }
+
+    /** Bytes received by downloads so far (what ranged reads save shows here). */
+    public long bytesDownloaded() {
+        return downloaded.get();
+    }
+
+    /** Bytes sent by uploads that created an object. */
+    public long bytesUploaded() {
+        return uploaded.get();
+    }
+
+    private BlobClient blob(String name) {
+        return container.getBlobClient(prefix + ObjectNames.check(name, location));
+    }
+
+    @Override
+    public boolean putIfAbsent(String name, byte[] data) {
+        BlobClient blob = blob(name);
+        boolean[] ambiguous = {false};
+        boolean[] containerCreated = {false};
+        return retrying("write", name, () -> {
+            while (true) {
+                try {
+                    upload(blob, data);
+                    uploaded.addAndGet(data.length);
+                    return true;
+                } catch (BlobStorageException e) {
+                    if (e.getStatusCode() == 409 && BlobErrorCode.BLOB_ALREADY_EXISTS.equals(e.getErrorCode())
+                            || e.getStatusCode() == 412) {
+                        return ambiguous[0] && sameBytes(blob, data);
+                    }
+                    if (e.getStatusCode() == 404 && BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode())
+                            && !containerCreated[0]) {
+                        createContainer();
+                        containerCreated[0] = true;
+                        continue;
+                    }
+                    ambiguous[0] |= isTransient(e);
+                    throw e;
+                } catch (RuntimeException e) {
+                    ambiguous[0] |= isTransient(e);
+                    throw e;
+                }
+            }
+        });
+    }
+
+    private static void upload(BlobClient blob, byte[] data) {
+        BlobParallelUploadOptions o = new BlobParallelUploadOptions(BinaryData.fromBytes(data))
+                .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*"))
+                .setParallelTransferOptions(new ParallelTransferOptions()
+                        .setMaxSingleUploadSizeLong(SINGLE_UPLOAD).setBlockSizeLong(BLOCK).setMaxConcurrency(4));
+        blob.uploadWithResponse(o, null, Context.NONE);
+    }
+
+    private void createContainer() {
+        try {
+            container.createIfNotExists();
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 401 || e.getStatusCode() == 403) {
+                throw new FatalException(ErrorCode.STORAGE_DENIED, "cannot create container " + container.getBlobContainerName()
+                        + " for " + location + ": " + describe(e) + " (create it, or use credentials that may)", e);
+            }
+            throw e;
+        }
+    }
+
+    /** After an ambiguous attempt: is the existing object exactly these bytes (then the earlier attempt created it)? */
+    private boolean sameBytes(BlobClient blob, byte[] data) {
+        BlobProperties p = blob.getProperties();
+        if (p.getBlobSize() != data.length) {
+            return false;
+        }
+        return Arrays.equals(blob.downloadContent().toBytes(), data);
+    }
+
+    @Override
+    public byte[] get(String name) {
+        BlobClient blob = blob(name);
+        return retrying("read", name, () -> {
+            try {
+                byte[] out = blob.downloadContentWithResponse(null, null, null, Context.NONE).getValue().toBytes();
+                downloaded.addAndGet(out.length);
+                return out;
+            } catch (BlobStorageException e) {
+                throw notFoundOr(e, name);
+            }
+        });
+    }
+
+    @Override
+    public byte[] get(String name, long offset, int length) {
+        if (offset < 0 || length < 0) {
+            throw Errors.invalid("bad range " + offset + "+" + length + " for object " + name + " in " + location);
+        }
+        BlobClient blob = blob(name);
+        if (length == 0) {
+            long size = stat(name).orElseThrow(() -> notFound(name)).size();
+            if (offset > size) {
+                throw shortObject(name, size, offset, length);
+            }
+            return new byte[0];
+        }
+        return retrying("read", name, () -> {
+            FixedBuffer out = new FixedBuffer(length);
+            try {
+                blob.downloadStreamWithResponse(out, new BlobRange(offset, (long) length), null, null, false, null,
+                        Context.NONE);
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 416) {
+                    throw shortObject(name, stat(name).map(ObjectInfo::size).orElse(-1L), offset, length);
+                }
+                throw notFoundOr(e, name);
+            }
+            downloaded.addAndGet(out.count);
+            if (out.count != length) {
+                throw shortObject(name, offset + out.count, offset, length);
+            }
+            return out.buf;
+        });
+    }
+
+    private FatalException shortObject(String name, long size, long offset, int length) {
+        return Errors.corrupt("object " + name + " in " + location + (size >= 0 ? " has " + size + " bytes" : " is too short")
+                + "; cannot read " + length + " bytes at offset " + offset);
+    }
+
+    /** Receives exactly one ranged download; more bytes than asked is a protocol error. */
+    private static final class FixedBuffer extends OutputStream {
+        final byte[] buf;
+        int count;
+
+        FixedBuffer(int length) {
+            buf = new byte[length];
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > buf.length - count) {
+                throw new IOException("the service sent more bytes than the range asked for");
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+    }
+
+    @Override
+    public List<ObjectInfo> list(String listPrefix) {
+        if (listPrefix == null) {
+            throw Errors.invalid("list prefix is null");
+        }
+        return retrying("list", listPrefix + "*", () -> {
+            List<ObjectInfo> out = new ArrayList<>();
+            try {
+                for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix + listPrefix), null)) {
+                    String rel = item.getName().substring(prefix.length());
+                    if (ObjectNames.valid(rel) && !Boolean.TRUE.equals(item.isPrefix())) {
+                        out.add(new ObjectInfo(rel, item.getProperties().getContentLength()));
+                    }
+                }
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 404) {
+                    return List.of(); // no container: no objects
+                }
+                throw e;
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String name) {
+        BlobClient blob = blob(name);
+        return retrying("stat", name, () -> {
+            try {
+                long size = blob.getPropertiesWithResponse(null, null, Context.NONE).getValue().getBlobSize();
+                return Optional.of(new ObjectInfo(name, size));
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 404) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void delete(String name) {
+        BlobClient blob = blob(name);
+        retrying("delete", name, () -> {
+            try {
+                blob.deleteWithResponse(null, null, null, Context.NONE);
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() != 404) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        // the HTTP client holds no resources that outlive their use
+    }
+
+    @Override
+    public String toString() {
+        return location;
+    }
+
+    private FatalException notFound(String name) {
+        return new FatalException(ErrorCode.OBJECT_NOT_FOUND, "object " + name + " not found in " + location);
+    }
+
+    private RuntimeException notFoundOr(BlobStorageException e, String name) {
+        if (e.getStatusCode() != 404) {
+            return e;
+        }
+        if (BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode())) {
+            return new FatalException(ErrorCode.OBJECT_NOT_FOUND, "object " + name + " not found in " + location
+                    + ": container " + container.getBlobContainerName() + " does not exist", e);
+        }
+        return new FatalException(ErrorCode.OBJECT_NOT_FOUND, "object " + name + " not found in " + location, e);
+    }
+
+    private interface Attempt<T> {
+        T run();
+    }
+
+    /**
+     * Runs one storage call, retrying transient failures with capped exponential backoff and jitter
+     * within the retry budget. {@link StreamVaultException}s thrown by the attempt pass unchanged.
+     */
+    private <T> T retrying(String op, String name, Attempt<T> attempt) {
+        long start = System.nanoTime();
+        long deadline = start + options.retryBudget().toNanos();
+        long delay = Math.max(1, options.firstDelay().toMillis());
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            try {
+                return attempt.run();
+            } catch (StreamVaultException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (!isTransient(e)) {
+                    throw permanent(op, name, e);
+                }
+                // equal jitter: half the delay fixed, half random, so racing clients spread out
+                long sleep = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+                if (System.nanoTime() + sleep * 1_000_000L > deadline) {
+                    throw new RetryableException(ErrorCode.STORAGE_UNAVAILABLE, "cannot " + op + " object " + name + " in "
+                            + location + ": storage unavailable (" + attempts + " attempts in "
+                            + (System.nanoTime() - start) / 1_000_000_000L + " s): " + describe(e), e);
+                }
+                try {
+                    Thread.sleep(sleep);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new FatalException(ErrorCode.CANCELLED, "interrupted while retrying to " + op + " object " + name
+                            + " in " + location + " (" + describe(e) + ")", e);
+                }
+                delay = Math.min(delay * 2, options.maxDelay().toMillis());
+            }
+        }
+    }
+
+    /** Failures that may pass if the same call is repeated: the service or the network briefly away. */
+    static boolean isTransient(Throwable e) {
+        if (e instanceof HttpResponseException h && h.getResponse() != null) {
+            int s = h.getResponse().getStatusCode();
+            return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
+        }
+        if (e instanceof ClientAuthenticationException) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException)
+                    && Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            if (t instanceof IOException || t instanceof TimeoutException) {
+                return true;
+            }
+            if (t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().startsWith("Timeout on blocking")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private FatalException permanent(String op, String name, RuntimeException e) {
+        String what = "cannot " + op + " object " + name + " in " + location + ": " + describe(e);
+        int status = e instanceof HttpResponseException h && h.getResponse() != null ? h.getResponse().getStatusCode() : 0;
+        if (e instanceof ClientAuthenticationException || status == 401 || status == 403) {
+            return new FatalException(ErrorCode.STORAGE_DENIED, what + " (check the credentials and their rights)", e);
+        }
+        if (status == 404) {
+            return new FatalException(ErrorCode.OBJECT_NOT_FOUND, what, e);
+        }
+        if (status == 400) {
+            return new FatalException(ErrorCode.INVALID_ARGUMENT, what, e);
+        }
+        if (status == 501) {
+            return new FatalException(ErrorCode.UNSUPPORTED, what, e);
+        }
+        return new FatalException(ErrorCode.IO_ERROR, what, e);
+    }
+
+    /** One line about a failure: HTTP status and service error code, or the innermost network error. */
+    static String describe(Throwable e) {
+        if (e instanceof BlobStorageException b) {
+            String code = b.getErrorCode() != null ? " " + b.getErrorCode() : "";
+            String msg = serviceMessage(String.valueOf(b.getMessage()));
+            return "HTTP " + b.getStatusCode() + code + (msg.isEmpty() ? "" : " (" + msg + ")");
+        }
+        if (e instanceof HttpResponseException h && h.getResponse() != null) {
+            return "HTTP " + h.getResponse().getStatusCode() + " (" + firstLine(String.valueOf(h.getMessage())) + ")";
+        }
+        Throwable root = e;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            root = t;
+            if (t instanceof ConnectException) {
+                return "connection refused" + (t.getMessage() != null ? " (" + firstLine(t.getMessage()) + ")" : "");
+            }
+            if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException || t instanceof TimeoutException) {
+                return "timed out" + (t.getMessage() != null ? " (" + firstLine(t.getMessage()) + ")" : "");
+            }
+        }
+        String m = root.getMessage();
+        return root.getClass().getSimpleName() + (m != null && !m.isBlank() ? ": " + firstLine(m) : "");
+    }
+
+    /** The service's own words: the {@code <Message>} of its XML error body, first line only. */
+    private static String serviceMessage(String s) {
+        int a = s.indexOf("<Message>");
+        int z = s.indexOf("</Message>");
+        return a >= 0 && z > a ? firstLine(s.substring(a + "<Message>".length(), z)) : "";
+    }
+
+    private static String firstLine(String s) {
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        t = nl < 0 ? t : t.substring(0, nl).strip();
+        return t.length() > 300 ? t.substring(0, 300) + "..." : t;
+    }
+}
