@@ -1,8 +1,10 @@
 package io.streamvault.launcher;
 
 import io.streamvault.common.StreamVaultException;
+import io.streamvault.launcher.cli.AgentCommand;
 import io.streamvault.launcher.cli.BackupCommand;
 import io.streamvault.launcher.cli.BrokerCommand;
+import io.streamvault.launcher.cli.CheckCommand;
 import io.streamvault.launcher.cli.InitCommand;
 import io.streamvault.launcher.cli.RestoreCommand;
 import io.streamvault.launcher.cli.SnapshotsCommand;
@@ -12,8 +14,8 @@ import picocli.CommandLine.Command;
 /** The {@code streamvault} command. Errors end in one line naming the problem, and a non-zero status. */
 @Command(name = "streamvault", mixinStandardHelpOptions = true, version = "streamvault 0.1.0",
         description = "Deduplicating, encrypted backup for large file systems, over Apache Kafka.",
-        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class,
-            BrokerCommand.class})
+        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class, CheckCommand.class,
+            BrokerCommand.class, AgentCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -80,14 +80,14 @@ public final class StreamVaultConfig extends AbstractConfig {
             .define(UPLOADER_THREADS, Type.INT, 2, Range.atLeast(0), Importance.MEDIUM, "Uploader consumers of this process; each fills its own packs.")
             .define(UPLOADER_PACK_BYTES, Type.INT, 16 << 20, Range.between(1 << 20, 1 << 30), Importance.MEDIUM,
                     "Target size of a pack; a pack is written when it reaches this size.")
-            .define(UPLOADER_FLUSH_MS, Type.LONG, 1000L, Range.atLeast(0), Importance.LOW,
+            .define(UPLOADER_FLUSH_MS, Type.LONG, 250L, Range.atLeast(0), Importance.LOW,
                     "A pack that is not full is written anyway when no new chunk arrived for this long, or when it is this old times five.")
             .define(DEDUP_THREADS, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM, "Kafka Streams threads of the dedup topology in this process.")
             .define(DEDUP_PENDING_TIMEOUT_MS, Type.LONG, 10 * 60_000L, Range.atLeast(1000), Importance.LOW,
                     "A chunk requested for upload that is not stored within this time is requested again (its uploader died).")
             .define(CATALOG_THREADS, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM, "Kafka Streams threads of the catalog topology in this process.")
             .define(PROGRESS_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(100), Importance.LOW, "How often running jobs report progress.")
-            .define(TRANSACTION_TIMEOUT_MS, Type.INT, 120_000, Range.atLeast(10_000), Importance.LOW,
+            .define(TRANSACTION_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(10_000), Importance.LOW,
                     "Kafka transaction timeout: the longest a worker may hold one transaction open, and how long a dead worker's open transaction blocks readers.")
             .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(10), Importance.LOW, "Kafka Streams commit interval (exactly-once).")
             .define(KAFKA_TIMEOUT_MS, Type.INT, 15_000, Range.atLeast(1000), Importance.LOW,

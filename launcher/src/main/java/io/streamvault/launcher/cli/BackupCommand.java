@@ -62,6 +62,30 @@ public final class BackupCommand implements Callable<Integer> {
     @Option(names = "--force-read", description = "Read every file, even those unchanged since the parent snapshot.")
     boolean forceRead;
 
+    /**
+     * While waiting: a worker of this process that failed ends the command; a role whose last
+     * member in the cluster disappeared (an agent died) is started here.
+     */
+    private static final class Supervision {
+        private final Roles roles;
+        private final FailureWatch watch;
+        private long lastCheck = System.currentTimeMillis();
+
+        Supervision(Roles roles, FailureWatch watch) {
+            this.roles = roles;
+            this.watch = watch;
+        }
+
+        RuntimeException check() {
+            long now = System.currentTimeMillis();
+            if (now - lastCheck > 5000) {
+                lastCheck = now;
+                roles.startMissing();
+            }
+            return watch.check();
+        }
+    }
+
     @Override
     public Integer call() {
         long start = System.currentTimeMillis();
@@ -74,10 +98,12 @@ public final class BackupCommand implements Callable<Integer> {
         try (Vault vault = common.openVault(config, true);
                 Pipeline pipeline = Pipeline.connect(config, vault);
                 InstanceSlot slot = InstanceSlot.acquire(config.stateDir())) {
-            String instance = Hosts.hostname() + "-" + slot.number();
+            String instance = slot.instanceId(config.getString(StreamVaultConfig.INSTANCE_ID));
             FailureWatch watch = new FailureWatch(config.getLong(StreamVaultConfig.RETRY_TIMEOUT_MS));
-            try (Roles roles = Roles.start(pipeline, vault, slot, instance, Roles.ALL, watch);
+            try (Roles roles = new Roles(pipeline, vault, slot, instance, watch);
                     JobClient client = new JobClient(pipeline, instance)) {
+                roles.startMissing();
+                Supervision supervision = new Supervision(roles, watch);
                 String job = UUID.randomUUID().toString();
                 byte[] root = RawPaths.bytes(source);
                 Optional<SnapshotRef> parentSnap = Parents.choose(vault, root, parent);
@@ -106,7 +132,7 @@ public final class BackupCommand implements Callable<Integer> {
                 client.submit(started, task);
                 JobStatus end;
                 try {
-                    end = client.await(job, s -> progress.show(s.getProgress()), watch::check);
+                    end = client.await(job, s -> progress.show(s.getProgress()), supervision::check);
                 } finally {
                     progress.clear();
                 }

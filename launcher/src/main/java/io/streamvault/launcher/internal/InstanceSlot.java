@@ -56,6 +56,30 @@ public final class InstanceSlot implements AutoCloseable {
         return number;
     }
 
+    /**
+     * The instance id of the process holding this slot: {@code instance.id} when set, else
+     * {@code HOST-TAG-N}, where TAG is random, made once per slot and kept in the slot, so two
+     * state directories on one host never share an id and a restart keeps its own.
+     */
+    public String instanceId(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return configured + (number == 0 ? "" : "-" + number);
+        }
+        Path file = dir.resolve("id");
+        try {
+            String tag;
+            if (Files.exists(file)) {
+                tag = Files.readString(file).strip();
+            } else {
+                tag = String.format("%06x", new java.security.SecureRandom().nextInt(1 << 24));
+                Files.writeString(file, tag + "\n");
+            }
+            return Hosts.hostname() + "-" + tag + "-" + number;
+        } catch (IOException e) {
+            throw new FatalException(ErrorCode.IO_ERROR, "cannot read or write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public Path dir() {
         return dir;
     }

@@ -2,6 +2,8 @@ package io.streamvault.launcher.internal;
 
 import io.streamvault.catalog.Catalog;
 import io.streamvault.chunker.Chunker;
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.StreamsApp;
 import io.streamvault.common.kafka.WorkerListener;
@@ -12,67 +14,177 @@ import io.streamvault.scanner.Scanner;
 import io.streamvault.schemas.DeadLetters;
 import io.streamvault.uploader.Uploader;
 import io.streamvault.vault.Vault;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 
-/** The worker roles this process runs: any of scanner, chunker, dedup, uploader, catalog. */
+/**
+ * The worker roles this process runs: any of scanner, chunker, dedup, uploader, catalog. Roles
+ * can be added while the process runs: a backup command starts only the roles that no live
+ * member of the cluster runs (agents), and takes over a role whose last member disappears.
+ */
 public final class Roles implements AutoCloseable {
-    public static final Set<String> ALL = Set.of(Scanner.ROLE, Chunker.ROLE, Dedup.ROLE, Uploader.ROLE, Catalog.ROLE);
-    private final List<WorkerPool> pools = new ArrayList<>();
-    private final List<StreamsApp> apps = new ArrayList<>();
+    /** Every role, in the order they are started: topologies first, the scanner (the source of work) last. */
+    public static final List<String> ALL = List.of(Dedup.ROLE, Catalog.ROLE, Uploader.ROLE, Chunker.ROLE, Scanner.ROLE);
+    private final Pipeline pipeline;
+    private final Vault vault;
+    private final InstanceSlot slot;
+    private final String instance;
+    private final WorkerListener listener;
+    private final DeadLetters deadLetters;
+    private final Map<String, AutoCloseable> running = new HashMap<>();
 
-    private Roles() {
+    public Roles(Pipeline pipeline, Vault vault, InstanceSlot slot, String instance, WorkerListener listener) {
+        this.pipeline = pipeline;
+        this.vault = vault;
+        this.slot = slot;
+        this.instance = instance;
+        this.listener = listener;
+        this.deadLetters = new DeadLetters(pipeline.topics());
     }
 
-    public static Roles start(Pipeline p, Vault vault, InstanceSlot slot, String instance, Set<String> roles,
-            WorkerListener listener) {
-        StreamVaultConfig c = p.config();
-        DeadLetters dl = new DeadLetters(p.topics());
-        Roles r = new Roles();
-        try {
-            if (roles.contains(Dedup.ROLE) && c.getInt(StreamVaultConfig.DEDUP_THREADS) > 0) {
-                r.apps.add(Dedup.app(p.props(), p.topics(), p.registry(),
-                        DedupSettings.of(c.getLong(StreamVaultConfig.DEDUP_PENDING_TIMEOUT_MS)), slot.streamsDir(),
-                        c.getInt(StreamVaultConfig.DEDUP_THREADS), listener));
+    /** Parses a comma-separated role list ("all" for every role). */
+    public static Set<String> parse(String spec) {
+        if (spec == null || spec.isBlank() || spec.equals("all")) {
+            return new LinkedHashSet<>(ALL);
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String r : spec.split(",")) {
+            String role = r.strip();
+            if (!ALL.contains(role)) {
+                throw new FatalException(ErrorCode.INVALID_ARGUMENT, "unknown role '" + role + "'; roles are " + ALL);
             }
-            if (roles.contains(Catalog.ROLE) && c.getInt(StreamVaultConfig.CATALOG_THREADS) > 0) {
-                r.apps.add(Catalog.app(p.props(), p.topics(), p.registry(), vault,
-                        c.getInt(StreamVaultConfig.UPLOADER_PACK_BYTES), c.getLong(StreamVaultConfig.PROGRESS_INTERVAL_MS),
-                        slot.streamsDir(), c.getInt(StreamVaultConfig.CATALOG_THREADS), listener));
+            out.add(role);
+        }
+        return out;
+    }
+
+    public synchronized Set<String> running() {
+        return Set.copyOf(running.keySet());
+    }
+
+    /** Starts the given roles (those not running here yet), in {@link #ALL} order. */
+    public synchronized void start(Set<String> roles) {
+        for (String role : ALL) {
+            if (roles.contains(role) && !running.containsKey(role)) {
+                running.put(role, startRole(role));
             }
-            for (StreamsApp a : r.apps) {
-                a.start();
-            }
-            if (roles.contains(Scanner.ROLE)) {
-                r.pools.add(Scanner.pool(p.props(), p.topics(), vault, dl, listener, instance,
-                        c.getInt(StreamVaultConfig.SCANNER_THREADS), c.getLong(StreamVaultConfig.CHUNKER_SEGMENT_BYTES)).start());
-            }
-            if (roles.contains(Chunker.ROLE)) {
-                r.pools.add(Chunker.pool(p.props(), p.topics(), vault, dl, listener, instance,
-                        c.getInt(StreamVaultConfig.CHUNKER_THREADS), c.getInt(StreamVaultConfig.CHUNKER_MAX_REREADS)).start());
-            }
-            if (roles.contains(Uploader.ROLE)) {
-                r.pools.add(Uploader.pool(p.props(), p.topics(), vault, dl, listener, instance,
-                        c.getInt(StreamVaultConfig.UPLOADER_THREADS), c.getInt(StreamVaultConfig.UPLOADER_PACK_BYTES),
-                        c.getLong(StreamVaultConfig.UPLOADER_FLUSH_MS)).start());
-            }
-            return r;
-        } catch (RuntimeException e) {
-            r.close();
-            throw e;
         }
     }
 
-    /** Stops every role: workers finish and commit their batch, topologies close cleanly. */
+    /** Starts every role that has no live member in the cluster; returns those it started. */
+    public synchronized Set<String> startMissing() {
+        Set<String> missing = new LinkedHashSet<>();
+        Map<String, Integer> members = members();
+        for (String role : ALL) {
+            if (!running.containsKey(role) && members.getOrDefault(role, 0) == 0) {
+                missing.add(role);
+            }
+        }
+        start(missing);
+        return missing;
+    }
+
+    /** Live members of each role's group in the cluster. */
+    public Map<String, Integer> members() {
+        Map<String, String> groups = new HashMap<>();
+        for (String role : ALL) {
+            groups.put(pipeline.topics().groupId(role), role);
+        }
+        Map<String, Integer> out = new HashMap<>();
+        try {
+            Map<String, ConsumerGroupDescription> d = pipeline.admin().describeConsumerGroups(groups.keySet()).all()
+                    .get(pipeline.config().getInt(StreamVaultConfig.KAFKA_TIMEOUT_MS), TimeUnit.MILLISECONDS);
+            for (Map.Entry<String, ConsumerGroupDescription> e : d.entrySet()) {
+                out.put(groups.get(e.getKey()), e.getValue().members().size());
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            return Map.of(); // unknown: the caller runs every role itself, which is always correct
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
+        return out;
+    }
+
+    private AutoCloseable startRole(String role) {
+        StreamVaultConfig c = pipeline.config();
+        var p = pipeline;
+        switch (role) {
+            case Dedup.ROLE -> {
+                StreamsApp app = Dedup.app(p.props(), p.topics(), p.registry(),
+                        DedupSettings.of(c.getLong(StreamVaultConfig.DEDUP_PENDING_TIMEOUT_MS)), slot.streamsDir(),
+                        Math.max(1, c.getInt(StreamVaultConfig.DEDUP_THREADS)), listener);
+                app.start();
+                return app;
+            }
+            case Catalog.ROLE -> {
+                StreamsApp app = Catalog.app(p.props(), p.topics(), p.registry(), vault,
+                        c.getInt(StreamVaultConfig.UPLOADER_PACK_BYTES), c.getLong(StreamVaultConfig.PROGRESS_INTERVAL_MS),
+                        slot.streamsDir(), Math.max(1, c.getInt(StreamVaultConfig.CATALOG_THREADS)), listener);
+                app.start();
+                return app;
+            }
+            case Uploader.ROLE -> {
+                return Uploader.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,
+                        Math.max(1, c.getInt(StreamVaultConfig.UPLOADER_THREADS)), c.getInt(StreamVaultConfig.UPLOADER_PACK_BYTES),
+                        c.getLong(StreamVaultConfig.UPLOADER_FLUSH_MS)).start();
+            }
+            case Chunker.ROLE -> {
+                return Chunker.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,
+                        Math.max(1, c.getInt(StreamVaultConfig.CHUNKER_THREADS)), c.getInt(StreamVaultConfig.CHUNKER_MAX_REREADS)).start();
+            }
+            case Scanner.ROLE -> {
+                return Scanner.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,
+                        Math.max(1, c.getInt(StreamVaultConfig.SCANNER_THREADS)), c.getLong(StreamVaultConfig.CHUNKER_SEGMENT_BYTES)).start();
+            }
+            default -> throw new FatalException(ErrorCode.INVALID_ARGUMENT, "unknown role " + role);
+        }
+    }
+
+    /** Waits until the topologies this process runs are running (tasks assigned), up to the timeout. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<StreamsApp> apps = new ArrayList<>();
+        synchronized (this) {
+            for (AutoCloseable a : running.values()) {
+                if (a instanceof StreamsApp s) {
+                    apps.add(s);
+                }
+            }
+        }
+        for (StreamsApp a : apps) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !a.awaitRunning(Duration.ofNanos(left))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stops every role: workers finish and commit their batch, topologies close and leave their groups. */
     @Override
     public void close() {
         List<Thread> closers = new ArrayList<>();
-        for (WorkerPool pool : pools) {
-            closers.add(new Thread(pool::close));
-        }
-        for (StreamsApp app : apps) {
-            closers.add(new Thread(app::close));
+        synchronized (this) {
+            for (AutoCloseable r : running.values()) {
+                closers.add(new Thread(() -> {
+                    try {
+                        r.close();
+                    } catch (Exception e) {
+                        // closing is best effort; the next start resumes from the last commit
+                    }
+                }));
+            }
+            running.clear();
         }
         closers.forEach(Thread::start);
         for (Thread t : closers) {

@@ -1,0 +1,99 @@
+package io.streamvault.launcher.cli;
+
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.common.kafka.WorkerListener;
+import io.streamvault.launcher.internal.InstanceSlot;
+import io.streamvault.launcher.internal.Pipeline;
+import io.streamvault.launcher.internal.Roles;
+import io.streamvault.vault.Vault;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamvault agent}: a long-running worker process on a node that mounts the file system.
+ * It runs the chosen roles in the consumer groups every other agent and backup command share,
+ * until SIGTERM. Without {@code --bootstrap-servers} it runs (or joins) the embedded broker of its
+ * state directory, so backups on this machine find a warm pipeline.
+ */
+@Command(name = "agent", description = "Run worker roles as a long-running process until stopped.")
+public final class AgentCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--roles", paramLabel = "ROLE,...", defaultValue = "all",
+            description = "Roles to run: scanner, chunker, dedup, uploader, catalog, or all (default).")
+    String roles;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        StreamVaultConfig config = common.config();
+        var chosen = Roles.parse(roles);
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        WorkerListener listener = new WorkerListener() {
+            @Override
+            public void failed(String worker, Exception error) {
+                LOG.error("{} stopped: {}", worker, error.getMessage());
+                failure.compareAndSet(null, error);
+                stop.countDown();
+            }
+        };
+        Vault vault = common.openVault(config, true);
+        Pipeline pipeline = null;
+        InstanceSlot slot = null;
+        Roles running = null;
+        try {
+            pipeline = Pipeline.connect(config, vault);
+            slot = InstanceSlot.acquire(config.stateDir());
+            String instance = slot.instanceId(config.getString(StreamVaultConfig.INSTANCE_ID));
+            running = new Roles(pipeline, vault, slot, instance, listener);
+            running.start(chosen);
+            if (!running.awaitReady(Duration.ofMinutes(2))) {
+                throw new FatalException(ErrorCode.TIMEOUT, "the topologies did not start within 2 minutes");
+            }
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    done.await(90, java.util.concurrent.TimeUnit.SECONDS); // let the workers commit and leave
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            System.out.println("agent " + instance + " ready: roles " + String.join(",", chosen) + " on "
+                    + pipeline.bootstrap());
+            System.out.flush();
+            stop.await();
+        } finally {
+            if (running != null) {
+                running.close();
+            }
+            if (slot != null) {
+                slot.close();
+            }
+            if (pipeline != null) {
+                pipeline.close();
+            }
+            vault.close();
+            vault.storage().close();
+            done.countDown();
+        }
+        Exception f = failure.get();
+        if (f != null) {
+            throw f instanceof FatalException fe ? fe : new FatalException(ErrorCode.INTERNAL, "a worker stopped: " + f, f);
+        }
+        return 0;
+    }
+}
