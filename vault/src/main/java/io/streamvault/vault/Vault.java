@@ -60,6 +60,13 @@ public interface Vault extends AutoCloseable {
      */
     void readIndex(String name, java.util.function.Consumer<BlobLocation> sink);
 
+    /**
+     * The blobs a pack's own header lists, read from the pack's tail with ranged reads (for checks
+     * and index rebuilds): OBJECT_NOT_FOUND if the pack is missing, CORRUPT_OBJECT if its header fails
+     * authentication or disagrees with the pack's size.
+     */
+    List<PackEntry> readPackHeader(String packId);
+
     /** Reads and merges every index object. */
     MasterIndex loadIndex();
 
