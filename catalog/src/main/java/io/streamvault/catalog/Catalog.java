@@ -16,8 +16,8 @@ public final class Catalog {
     }
 
     public static StreamsApp app(KafkaProps props, Topics topics, SchemaRegistry registry, Vault vault,
-            long packBytes, long progressIntervalMs, Path stateDir, int threads, WorkerListener listener) {
-        return new StreamsApp(ROLE, CatalogTopology.build(topics, registry, vault, packBytes, progressIntervalMs),
+            CatalogSettings settings, Path stateDir, int threads, WorkerListener listener) {
+        return new StreamsApp(ROLE, CatalogTopology.build(topics, registry, vault, settings),
                 props.streams(topics.groupId(ROLE), stateDir, threads), listener);
     }
 }

@@ -18,23 +18,20 @@ import org.apache.kafka.streams.state.Stores;
  * {@code jobs}, {@code dir-scans}, {@code file-manifests}, {@code chunk-acks}. State:
  * {@value #JOBS_STORE} (job → counters and options) and {@value #ENTRIES_STORE} (the job's entries
  * until it is sealed). Outputs: {@code job-status} (progress, SEALED with the snapshot id, FAILED)
- * and {@code dead-letters}. Sealing writes trees, their index and the snapshot to the vault.
+ * {@code file-events} (a file to read again when its content changed before upload) and
+ * {@code dead-letters}. Sealing writes trees, their index and the snapshot to the vault.
  */
 public final class CatalogTopology {
     public static final String JOBS_STORE = "jobs";
     public static final String ENTRIES_STORE = "entries";
     public static final String SINK_STATUS = "job-status";
     public static final String SINK_DEAD = "dead-letters";
+    public static final String SINK_REREADS = "file-events";
 
     private CatalogTopology() {
     }
 
-    /**
-     * @param packTarget target size of tree packs
-     * @param progressIntervalMs how often running jobs report progress
-     */
-    public static Topology build(Topics topics, SchemaRegistry registry, Vault vault, long packTarget,
-            long progressIntervalMs) {
+    public static Topology build(Topics topics, SchemaRegistry registry, Vault vault, CatalogSettings settings) {
         Topology t = new Topology();
         String[] sources = {"src-jobs", "src-dirs", "src-files", "src-acks"};
         String[] names = {topics.jobs.name(), topics.dirScans.name(), topics.fileManifests.name(),
@@ -43,8 +40,8 @@ public final class CatalogTopology {
             t.addSource(sources[i], Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), names[i]);
         }
         AvroSerde<Node> nodeSerde = AvroSerde.forValues(registry, Node.class);
-        Sealer sealer = new Sealer(vault, new TreeIndex(vault), packTarget);
-        t.addProcessor("assembler", () -> new AssemblerProcessor(topics, sealer, nodeSerde, progressIntervalMs),
+        Sealer sealer = new Sealer(vault, new TreeIndex(vault), settings.packBytes());
+        t.addProcessor("assembler", () -> new AssemblerProcessor(topics, sealer, nodeSerde, settings),
                 sources);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(),
                 AvroSerde.forValues(registry, CatalogJob.class)), "assembler");
@@ -52,6 +49,8 @@ public final class CatalogTopology {
                 Serdes.ByteArray()), "assembler");
         t.addSink(SINK_STATUS, topics.jobStatus.name(), topics.jobStatus.keySerde().serializer(),
                 topics.jobStatus.valueSerde().serializer(), "assembler");
+        t.addSink(SINK_REREADS, topics.fileEvents.name(), topics.fileEvents.keySerde().serializer(),
+                topics.fileEvents.valueSerde().serializer(), "assembler");
         t.addSink(SINK_DEAD, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
                 topics.deadLetters.valueSerde().serializer(), "assembler");
         return t;

@@ -8,20 +8,20 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Restores a snapshot into a directory, needing only the vault and its key. Contents first, then
- * metadata (owner, mode, extended attributes, times; directories after their contents). Names come
- * from the vault and are checked: nothing is written outside the target.
+ * Restores a snapshot, or the part of it that {@link RestoreOptions} selects, into a directory,
+ * needing only the vault and its key. Several files (and parts of large files) are restored at once;
+ * contents first, then metadata (owner, mode, extended attributes, times), directories after
+ * everything in them. Names come from the vault and are checked, and every entry is created
+ * relative to an open descriptor of its directory without following symlinks: nothing is written
+ * outside the target, whatever the trees hold or the target contains. The CLI and the HTTP API both
+ * restore through this class.
  */
 public final class Restorer {
-    /** Progress of a restore, called from the restoring thread. */
-    public interface Progress {
-        void update(long files, long bytes);
-    }
-
     /** What a restore did; {@code errors} names each entry that could not be restored and why. */
-    public record Result(long files, long dirs, long bytes, List<String> errors) {
+    public record Result(long files, long dirs, long bytes, long skipped, List<String> errors, long errorsTotal,
+            boolean cancelled) {
         public boolean ok() {
-            return errors.isEmpty();
+            return errorsTotal == 0 && !cancelled;
         }
     }
 
@@ -33,8 +33,19 @@ public final class Restorer {
         this.index = index;
     }
 
-    /** Writes the contents of the backed-up directory directly into {@code target}. */
-    public Result restore(SnapshotRef snapshot, Path target, Progress progress) {
-        return new RestoreWalk(vault, index, progress).run(snapshot.snapshot().tree(), target);
+    /** Restores everything, overwriting, into {@code target}. */
+    public Result restore(SnapshotRef snapshot, Path target) {
+        return restore(snapshot, target, RestoreOptions.all(), new RestoreProgress());
+    }
+
+    /**
+     * Writes the selected contents of the backed-up directory into {@code target} (created if
+     * missing). Blocks until done or cancelled through {@code progress}.
+     */
+    public Result restore(SnapshotRef snapshot, Path target, RestoreOptions options, RestoreProgress progress) {
+        new RestoreWalk(vault, index, options, progress).run(snapshot.snapshot().tree(), target);
+        RestoreProgress.Status s = progress.status();
+        return new Result(s.filesDone(), s.dirs(), s.bytesDone(), s.skipped(), progress.errors(), s.errors(),
+                s.cancelled());
     }
 }

@@ -10,6 +10,8 @@ import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
 import io.streamvault.schemas.records.ChunkAck;
+import io.streamvault.schemas.records.ChunkSource;
+import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.DeadLetter;
 import io.streamvault.schemas.records.DirScanned;
 import io.streamvault.schemas.records.FileManifest;
@@ -68,7 +70,7 @@ class CatalogTopologyTest {
         p.put("bootstrap.servers", "unused:9092");
         p.put("state.dir", tmp.resolve("state").toString());
         p.put("processing.guarantee", "exactly_once_v2");
-        driver = new TopologyTestDriver(CatalogTopology.build(topics, registry, vault, 1 << 20, 1000), p);
+        driver = new TopologyTestDriver(CatalogTopology.build(topics, registry, vault, new CatalogSettings(1 << 20, 1000, 2)), p);
         jobs = driver.createInputTopic(topics.jobs.name(), Serdes.String().serializer(), topics.jobs.valueSerde().serializer());
         dirs = driver.createInputTopic(topics.dirScans.name(), Serdes.String().serializer(), topics.dirScans.valueSerde().serializer());
         files = driver.createInputTopic(topics.fileManifests.name(), Serdes.String().serializer(),
@@ -207,6 +209,52 @@ class CatalogTopologyTest {
         assertEquals(topics.fileManifests.name(), dl.getTopic());
         file("", node("f", NodeType.FILE, 0), 0, 1, 0);
         assertEquals(JobState.SEALED, sealed().get(0).getState(), "processing continues after a bad record");
+    }
+
+    @Test
+    void aChunkWhoseSourceChangedBeforeUploadMakesTheFileBeReadAgain() {
+        TestOutputTopic<byte[], FileEvent> rereads = driver.createOutputTopic(topics.fileEvents.name(),
+                Serdes.ByteArray().deserializer(), topics.fileEvents.valueSerde().deserializer());
+        start();
+        dir("", 1, 0);
+        file("", node("f", NodeType.FILE, 10, chunk(1), chunk(2)), 0, 1, 2);
+        ack(chunk(1), 1);
+        ChunkSource src = new ChunkSource(b("/data/root/f"), 0L, 5, b(""), b("f"), 0, 0);
+        acks.pipeInput(JOB, new ChunkAck(JOB, ByteBuffer.wrap(chunk(2)), AckStatus.FAILED, 1, 0L, src, "changed", ""));
+        assertTrue(sealed().isEmpty(), "the job waits for the file to be read again");
+        FileEvent again = rereads.readValue();
+        assertEquals(1, again.getAttempt());
+        assertEquals("f", new String(io.streamvault.schemas.Bytes.of(again.getNode().getName()), StandardCharsets.UTF_8));
+        assertEquals("/data/root", new String(io.streamvault.schemas.Bytes.of(again.getRoot()), StandardCharsets.UTF_8));
+        files.pipeInput(JOB, FileManifest.newBuilder().setJob(JOB).setDir(b("")).setNode(node("f", NodeType.FILE, 12, chunk(3)))
+                .setOrigin(FileOrigin.CHANGED).setAttempt(1).setChunksPending(1).setBytesRead(12).setWorker("chunk-1").build());
+        assertTrue(sealed().isEmpty());
+        ack(chunk(3), 1);
+        JobStatus s = sealed().get(0);
+        assertEquals(JobState.SEALED, s.getState());
+        assertEquals(1, s.getProgress().getFilesNew(), "a re-read is not a second file");
+        MasterIndex index = vault.loadIndex();
+        Tree top = tree(index, vault.loadSnapshot(s.getSnapshot()).snapshot().tree());
+        var f = tree(index, top.nodes().get(0).subtree()).nodes().get(0);
+        assertEquals(List.of(BlobId.of(chunk(3))), f.content(), "the content read the second time");
+        assertTrue(!f.changedDuringBackup());
+    }
+
+    @Test
+    void aChunkThatCannotBeStoredLeavesTheFileMarkedChangedWithoutContent() {
+        start();
+        dir("", 1, 0);
+        file("", node("f", NodeType.FILE, 10, chunk(1)), 0, 1, 1);
+        acks.pipeInput(JOB, new ChunkAck(JOB, ByteBuffer.wrap(chunk(1)), AckStatus.FAILED, 1, 0L, null, "gone", ""));
+        JobStatus s = sealed().get(0);
+        assertEquals(JobState.SEALED, s.getState());
+        assertEquals(1, s.getWarningsTotal());
+        MasterIndex index = vault.loadIndex();
+        Tree top = tree(index, vault.loadSnapshot(s.getSnapshot()).snapshot().tree());
+        var f = tree(index, top.nodes().get(0).subtree()).nodes().get(0);
+        assertTrue(f.changedDuringBackup());
+        assertTrue(f.content().isEmpty(), "never a reference to a chunk that is not stored");
+        assertTrue(vault.loadSnapshot(s.getSnapshot()).snapshot().incomplete());
     }
 
     private Tree tree(MasterIndex index, BlobId id) {

@@ -8,7 +8,11 @@ import io.streamvault.schemas.DeadLetters;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
 import io.streamvault.schemas.records.CatalogJob;
+import io.streamvault.catalog.CatalogSettings;
 import io.streamvault.schemas.records.ChunkAck;
+import io.streamvault.schemas.records.ChunkSource;
+import io.streamvault.schemas.records.FileEvent;
+import io.streamvault.schemas.records.FileOrigin;
 import io.streamvault.schemas.records.DirScanned;
 import io.streamvault.schemas.records.FileManifest;
 import io.streamvault.schemas.records.JobProgress;
@@ -49,7 +53,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     private final Topics topics;
     private final Sealer sealer;
     private final Serde<Node> nodeSerde;
-    private final long progressIntervalMs;
+    private final CatalogSettings settings;
     private final Deserializer<JobStarted> jobReader;
     private final Deserializer<DirScanned> dirReader;
     private final Deserializer<FileManifest> fileReader;
@@ -59,11 +63,11 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     private KeyValueStore<String, CatalogJob> jobs;
     private KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> entries;
 
-    public AssemblerProcessor(Topics topics, Sealer sealer, Serde<Node> nodeSerde, long progressIntervalMs) {
+    public AssemblerProcessor(Topics topics, Sealer sealer, Serde<Node> nodeSerde, CatalogSettings settings) {
         this.topics = topics;
         this.sealer = sealer;
         this.nodeSerde = nodeSerde;
-        this.progressIntervalMs = progressIntervalMs;
+        this.settings = settings;
         this.jobReader = topics.jobs.valueSerde().deserializer();
         this.dirReader = topics.dirScans.valueSerde().deserializer();
         this.fileReader = topics.fileManifests.valueSerde().deserializer();
@@ -75,7 +79,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         this.context = context;
         this.jobs = context.getStateStore(CatalogTopology.JOBS_STORE);
         this.entries = context.getStateStore(CatalogTopology.ENTRIES_STORE);
-        context.schedule(Duration.ofMillis(progressIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::reportProgress);
+        context.schedule(Duration.ofMillis(settings.progressIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::reportProgress);
     }
 
     @Override
@@ -100,7 +104,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             } else if (topic.equals(topics.fileManifests.name())) {
                 onFile(job, state, fileReader.deserialize(topic, record.value()));
             } else if (topic.equals(topics.chunkAcks.name())) {
-                onAck(state, ackReader.deserialize(topic, record.value()));
+                onAck(job, state, ackReader.deserialize(topic, record.value()));
             } else {
                 deadLetter(record, topic, "unexpected topic");
                 return;
@@ -180,7 +184,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         p.setBytesTotal(p.getBytesTotal() + f.getNode().getSize());
     }
 
-    private void onAck(CatalogJob state, ChunkAck a) {
+    private void onAck(String job, CatalogJob state, ChunkAck a) {
         JobProgress p = state.getProgress();
         p.setChunksAcked(p.getChunksAcked() + a.getCount());
         if (a.getBytesAdded() > 0) {
@@ -196,12 +200,50 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             if (!failed.contains(a.getId())) {
                 failed.add(a.getId());
             }
-            String where = a.getSource() == null ? "a file"
-                    : display(TreeAssembler.join(Bytes.of(a.getSource().getDir()), Bytes.of(a.getSource().getName())));
-            JobCounting.warn(state, "could not store a chunk of " + where + ": " + a.getError());
+            if (!reread(job, state, a)) {
+                String where = a.getSource() == null ? "a file"
+                        : display(TreeAssembler.join(Bytes.of(a.getSource().getDir()), Bytes.of(a.getSource().getName())));
+                JobCounting.warn(state, "could not store a chunk of " + where + ": " + a.getError());
+            }
         } else if (!failed.isEmpty()) {
             failed.remove(a.getId());
         }
+    }
+
+    /**
+     * A chunk whose source changed between chunking and upload: the file (when it is a one-part
+     * file under the re-read limit) is read again, and the job waits for its new manifest.
+     */
+    private boolean reread(String job, CatalogJob state, ChunkAck a) {
+        ChunkSource s = a.getSource();
+        if (s == null || s.getPart() != 0 || s.getAttempt() >= settings.maxRereads()
+                || state.getStarted() == null) {
+            return false;
+        }
+        byte[] dir = Bytes.of(s.getDir());
+        byte[] name = Bytes.of(s.getName());
+        byte[] stored = entries.get(EntryKey.of(job, dir, name, 0));
+        if (stored == null || entries.get(EntryKey.of(job, dir, name, 1)) != null) {
+            return false; // not received yet, or a file in several parts: recorded as changed instead
+        }
+        Node node = nodeSerde.deserializer().deserialize(storeTopic(), stored);
+        JobProgress p = state.getProgress();
+        p.setRereadsExpected(p.getRereadsExpected() + 1);
+        FileEvent ev = FileEvent.newBuilder()
+                .setJob(job)
+                .setRoot(state.getStarted().getRoot())
+                .setDir(s.getDir())
+                .setNode(Node.newBuilder(node).setContent(new ArrayList<>()).build())
+                .setOrigin(FileOrigin.CHANGED)
+                .setOffset(0)
+                .setLength(node.getSize())
+                .setPart(0)
+                .setParts(1)
+                .setAttempt(s.getAttempt() + 1)
+                .build();
+        context.forward(new Record<Object, Object>(Topics.spreadKey(job, TreeAssembler.join(dir, name)), ev,
+                context.currentSystemTimeMs()), CatalogTopology.SINK_REREADS);
+        return true;
     }
 
     private void seal(String job, CatalogJob state, long timestampMs) {

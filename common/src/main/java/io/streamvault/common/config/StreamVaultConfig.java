@@ -76,7 +76,7 @@ public final class StreamVaultConfig extends AbstractConfig {
             .define(CHUNKER_SEGMENT_BYTES, Type.LONG, 256L << 20, Range.atLeast(16L << 20), Importance.LOW,
                     "Files larger than this are cut into segments that different chunkers read in parallel; a chunk never crosses a segment border.")
             .define(CHUNKER_MAX_REREADS, Type.INT, 3, Range.atLeast(0), Importance.LOW,
-                    "How many times a file that changes while it is read is read again before it is recorded as changed during backup.")
+                    "How many times a file that changes while it is read, or before its chunks are uploaded, is read again before it is recorded as changed during backup.")
             .define(UPLOADER_THREADS, Type.INT, 2, Range.atLeast(0), Importance.MEDIUM, "Uploader consumers of this process; each fills its own packs.")
             .define(UPLOADER_PACK_BYTES, Type.INT, 16 << 20, Range.between(1 << 20, 1 << 30), Importance.MEDIUM,
                     "Target size of a pack; a pack is written when it reaches this size.")

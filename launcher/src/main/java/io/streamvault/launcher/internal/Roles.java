@@ -1,6 +1,7 @@
 package io.streamvault.launcher.internal;
 
 import io.streamvault.catalog.Catalog;
+import io.streamvault.catalog.CatalogSettings;
 import io.streamvault.chunker.Chunker;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
@@ -128,7 +129,8 @@ public final class Roles implements AutoCloseable {
             }
             case Catalog.ROLE -> {
                 StreamsApp app = Catalog.app(p.props(), p.topics(), p.registry(), vault,
-                        c.getInt(StreamVaultConfig.UPLOADER_PACK_BYTES), c.getLong(StreamVaultConfig.PROGRESS_INTERVAL_MS),
+                        new CatalogSettings(c.getInt(StreamVaultConfig.UPLOADER_PACK_BYTES),
+                                c.getLong(StreamVaultConfig.PROGRESS_INTERVAL_MS), c.getInt(StreamVaultConfig.CHUNKER_MAX_REREADS)),
                         slot.streamsDir(), Math.max(1, c.getInt(StreamVaultConfig.CATALOG_THREADS)), listener);
                 app.start();
                 return app;

@@ -1,0 +1,9 @@
+package io.streamvault.catalog;
+
+/**
+ * @param packBytes target size of tree packs
+ * @param progressIntervalMs how often running jobs report progress
+ * @param maxRereads how many times a file whose content changed before upload is read again
+ */
+public record CatalogSettings(long packBytes, long progressIntervalMs, int maxRereads) {
+}

@@ -1,0 +1,94 @@
+package io.streamvault.catalog.http.internal;
+
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.StreamVaultException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one mapping from errors to HTTP: every failure of every route ends here and becomes
+ * {@code {"code": "<ErrorCode id>", "message": "..."}} with the status {@link #status} gives.
+ */
+public final class HttpErrors {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
+
+    private HttpErrors() {
+    }
+
+    /** The HTTP status of each error code. */
+    public static int status(ErrorCode code) {
+        return switch (code) {
+            case INVALID_ARGUMENT, UNSAFE_PATH, AMBIGUOUS_SNAPSHOT -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN, PERMISSION_DENIED -> 403;
+            case SNAPSHOT_NOT_FOUND, PATH_NOT_FOUND, NOT_FOUND -> 404;
+            case METHOD_NOT_ALLOWED -> 405;
+            case CONFLICT, CANCELLED, VAULT_LOCKED -> 409;
+            case RANGE_NOT_SATISFIABLE -> 416;
+            case UNSUPPORTED -> 501;
+            case STORAGE_UNAVAILABLE, STORAGE_DENIED, BROKER_UNREACHABLE, REGISTRY_ERROR -> 503;
+            case TIMEOUT -> 504;
+            default -> 500;
+        };
+    }
+
+    /** The error code of any failure. */
+    public static ErrorCode code(Throwable t) {
+        if (t instanceof StreamVaultException s) {
+            return s.code();
+        }
+        if (t instanceof DecodeException || t instanceof IllegalArgumentException || t instanceof ClassCastException) {
+            return ErrorCode.INVALID_ARGUMENT;
+        }
+        return ErrorCode.INTERNAL;
+    }
+
+    /** The code of a status that the router produced without an exception (no route, no method, ...). */
+    public static ErrorCode codeOfStatus(int status) {
+        return switch (status) {
+            case 400, 413, 415 -> ErrorCode.INVALID_ARGUMENT;
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            default -> ErrorCode.INTERNAL;
+        };
+    }
+
+    /** Ends the request with the error body. */
+    public static void send(RoutingContext ctx, ErrorCode code, String message) {
+        var resp = ctx.response();
+        if (resp.headWritten()) {
+            resp.reset(); // a streamed body cannot carry an error any more: abort the connection
+            return;
+        }
+        int status = status(code);
+        if (status == 401) {
+            resp.putHeader("WWW-Authenticate", "Bearer realm=\"streamvault\"");
+        }
+        resp.setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("code", code.id()).put("message", message).encode());
+    }
+
+    /** The router's failure handler: an exception, or a status set by the router. */
+    public static void handle(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        if (t == null) {
+            ErrorCode c = codeOfStatus(ctx.statusCode());
+            send(ctx, c, c == ErrorCode.NOT_FOUND ? "no such resource: " + ctx.request().path()
+                    : c == ErrorCode.METHOD_NOT_ALLOWED ? ctx.request().method() + " is not allowed on " + ctx.request().path()
+                    : c.description());
+            return;
+        }
+        ErrorCode code = code(t);
+        if (code == ErrorCode.INTERNAL) {
+            LOG.error("internal error on {} {}", ctx.request().method(), ctx.request().path(), t);
+        }
+        String msg = t instanceof DecodeException ? "request body is not valid JSON: " + t.getMessage()
+                : t.getMessage() == null ? t.toString() : t.getMessage();
+        send(ctx, code, msg);
+    }
+}

@@ -1,0 +1,205 @@
+package io.streamvault.catalog.http.internal;
+
+import io.streamvault.catalog.RestoreOptions;
+import io.streamvault.catalog.RestoreProgress;
+import io.streamvault.catalog.Restorer;
+import io.streamvault.catalog.internal.Times;
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.StreamVaultException;
+import io.streamvault.common.fs.RawPaths;
+import io.streamvault.vault.SnapshotRef;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restore jobs: created by POST, run a few at a time on their own threads (each with its own pool
+ * of file workers, see {@link Restorer}), inspected and cancelled by id. Jobs live in memory; the
+ * last {@link #KEEP} finished ones are kept.
+ */
+public final class RestoreJobs implements AutoCloseable {
+    static final int KEEP = 200;
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreJobs.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A job's life. */
+    public enum State { QUEUED, RUNNING, DONE, FAILED, CANCELLED }
+
+    /** One restore job. */
+    public static final class Job {
+        final String id;
+        final SnapshotRef snapshot;
+        final Path target;
+        final RestoreOptions options;
+        final String owner;
+        final long createdNs = System.currentTimeMillis() * 1_000_000L;
+        final RestoreProgress progress = new RestoreProgress();
+        volatile State state = State.QUEUED;
+        volatile long startedNs;
+        volatile long finishedNs;
+        volatile String failure;
+        volatile ErrorCode failureCode;
+
+        Job(String id, SnapshotRef snapshot, Path target, RestoreOptions options, String owner) {
+            this.id = id;
+            this.snapshot = snapshot;
+            this.target = target;
+            this.options = options;
+            this.owner = owner;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public State state() {
+            return state;
+        }
+
+        public JsonObject json() {
+            RestoreProgress.Status s = progress.status();
+            JsonObject o = new JsonObject()
+                    .put("id", id)
+                    .put("state", state.name().toLowerCase())
+                    .put("snapshot", snapshot.id())
+                    .put("target", RawPaths.display(target))
+                    .put("overwrite", options.overwrite().id())
+                    .put("created", Times.format(createdNs))
+                    .put("started", startedNs == 0 ? null : Times.format(startedNs))
+                    .put("finished", finishedNs == 0 ? null : Times.format(finishedNs))
+                    .put("files_done", s.filesDone())
+                    .put("files_total", s.filesTotal())
+                    .put("bytes_done", s.bytesDone())
+                    .put("bytes_total", s.bytesTotal())
+                    .put("dirs", s.dirs())
+                    .put("skipped", s.skipped())
+                    .put("totals_final", s.walkDone())
+                    .put("rate_bytes_per_s", state == State.RUNNING ? (long) s.rate() : null)
+                    .put("eta_ms", state == State.RUNNING && s.etaMs() >= 0 ? s.etaMs() : null)
+                    .put("errors_total", s.errors())
+                    .put("errors", new JsonArray(new ArrayList<>(progress.errors())));
+            if (failure != null) {
+                o.put("failure", new JsonObject().put("code", failureCode.id()).put("message", failure));
+            }
+            return o;
+        }
+    }
+
+    private final Browser browser;
+    private final ExecutorService runners;
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+
+    public RestoreJobs(Browser browser, int concurrent) {
+        this.browser = browser;
+        this.runners = Executors.newFixedThreadPool(concurrent, r -> {
+            Thread t = new Thread(r, "sv-restore-job");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Job submit(SnapshotRef snapshot, Path target, RestoreOptions options, String owner) {
+        byte[] r = new byte[12];
+        RANDOM.nextBytes(r);
+        Job job = new Job(HexFormat.of().formatHex(r), snapshot, target, options, owner);
+        synchronized (jobs) {
+            jobs.put(job.id, job);
+            prune();
+        }
+        runners.execute(() -> run(job));
+        LOG.info("restore job {} by {}: snapshot {} to {}", job.id, owner, snapshot.id().substring(0, 8),
+                RawPaths.display(target));
+        return job;
+    }
+
+    private void run(Job job) {
+        if (job.progress.cancelled()) {
+            job.state = State.CANCELLED;
+            job.finishedNs = System.currentTimeMillis() * 1_000_000L;
+            return;
+        }
+        job.startedNs = System.currentTimeMillis() * 1_000_000L;
+        job.state = State.RUNNING;
+        try {
+            Restorer.Result r = new Restorer(browser.vault(), browser.freshIndex())
+                    .restore(job.snapshot, job.target, job.options, job.progress);
+            job.state = r.cancelled() ? State.CANCELLED : State.DONE;
+        } catch (StreamVaultException e) {
+            job.failureCode = e.code();
+            job.failure = e.getMessage();
+            job.state = State.FAILED;
+        } catch (RuntimeException | Error e) {
+            LOG.error("restore job {} failed", job.id, e);
+            job.failureCode = ErrorCode.INTERNAL;
+            job.failure = e.toString();
+            job.state = State.FAILED;
+        } finally {
+            job.finishedNs = System.currentTimeMillis() * 1_000_000L;
+        }
+    }
+
+    public Job get(String id) {
+        synchronized (jobs) {
+            Job j = jobs.get(id);
+            if (j == null) {
+                throw new FatalException(ErrorCode.NOT_FOUND, "no restore job " + id);
+            }
+            return j;
+        }
+    }
+
+    public List<Job> list() {
+        synchronized (jobs) {
+            return List.copyOf(jobs.values());
+        }
+    }
+
+    /** Asks the job to stop; a queued job never starts. */
+    public Job cancel(String id) {
+        Job j = get(id);
+        j.progress.cancel();
+        return j;
+    }
+
+    private void prune() {
+        int finished = 0;
+        for (Job j : jobs.values()) {
+            if (j.state != State.QUEUED && j.state != State.RUNNING) {
+                finished++;
+            }
+        }
+        var it = jobs.values().iterator();
+        while (finished > KEEP && it.hasNext()) {
+            Job j = it.next();
+            if (j.state != State.QUEUED && j.state != State.RUNNING) {
+                it.remove();
+                finished--;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Job j : list()) {
+            j.progress.cancel();
+        }
+        runners.shutdown();
+        try {
+            runners.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.streamvault.catalog.http.internal;
+
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.util.Hex;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The bearer tokens the server accepts, from the tokens file. One token per line:
+ * {@code ROLE TOKEN [NAME]}, where ROLE is {@code read} (browse and download) or {@code restore}
+ * (everything {@code read} may, and create, inspect and cancel restore jobs); TOKEN is at least 16
+ * printable ASCII characters, or {@code sha256:} and the 64 hex digits of the SHA-256 of the token
+ * (so the file need not hold the token itself); NAME is a label for logs. Blank lines and lines
+ * starting with '#' are ignored. Presented tokens are compared through their SHA-256 with
+ * {@link MessageDigest#isEqual}, against every entry, so the time taken does not depend on which
+ * entry (if any) matches.
+ */
+public final class Tokens {
+    /** What a token may do. */
+    public enum Role {
+        READ, RESTORE;
+
+        public boolean allows(Role needed) {
+            return this == RESTORE || needed == READ;
+        }
+    }
+
+    /** One accepted token. */
+    public record Entry(byte[] sha256, Role role, String name) {
+    }
+
+    private final List<Entry> entries;
+
+    private Tokens(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+    }
+
+    public static Tokens load(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "cannot read the tokens file " + file + ": " + e.getMessage(), e);
+        }
+        List<Entry> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String where = file + " line " + (i + 1);
+            String[] f = line.split("\\s+", 3);
+            if (f.length < 2) {
+                throw new FatalException(ErrorCode.INVALID_ARGUMENT, where + ": expected ROLE TOKEN [NAME]");
+            }
+            Role role;
+            switch (f[0].toLowerCase(Locale.ROOT)) {
+                case "read" -> role = Role.READ;
+                case "restore" -> role = Role.RESTORE;
+                default -> throw new FatalException(ErrorCode.INVALID_ARGUMENT,
+                        where + ": role \"" + f[0] + "\" is not read or restore");
+            }
+            byte[] hash;
+            if (f[1].startsWith("sha256:")) {
+                String hex = f[1].substring(7).toLowerCase(Locale.ROOT);
+                if (hex.length() != 64 || !Hex.isHex(hex)) {
+                    throw new FatalException(ErrorCode.INVALID_ARGUMENT, where + ": sha256: needs 64 hex digits");
+                }
+                hash = Hex.parse(hex);
+            } else {
+                if (f[1].length() < 16 || !f[1].chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                    throw new FatalException(ErrorCode.INVALID_ARGUMENT,
+                            where + ": a token has at least 16 printable ASCII characters");
+                }
+                hash = sha256(f[1]);
+            }
+            out.add(new Entry(hash, role, f.length > 2 ? f[2] : "token " + (out.size() + 1)));
+        }
+        if (out.isEmpty()) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "the tokens file " + file + " holds no token");
+        }
+        return new Tokens(out);
+    }
+
+    /** The entry of this token, comparing against every entry in constant time. */
+    public Optional<Entry> authenticate(String presented) {
+        if (presented == null) {
+            return Optional.empty();
+        }
+        byte[] h = sha256(presented);
+        Entry found = null;
+        for (Entry e : entries) {
+            boolean eq = MessageDigest.isEqual(h, e.sha256());
+            if (eq && found == null) {
+                found = e;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
