@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streamvault", mixinStandardHelpOptions = true, version = "streamvault 0.1.0",
         description = "Deduplicating, encrypted backup for large file systems, over Apache Kafka.",
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class, CheckCommand.class,
-            BrokerCommand.class, AgentCommand.class})
+            BrokerCommand.class, AgentCommand.class, io.streamvault.launcher.cli.ServeCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

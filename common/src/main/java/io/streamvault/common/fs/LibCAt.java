@@ -1,0 +1,58 @@
+package io.streamvault.common.fs;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+/**
+ * The descriptor-relative glibc calls that {@link DirFd} needs (openat, fchmod, fchown, fsetxattr,
+ * futimens, ftruncate), bound by JNA direct mapping like {@link LibC}. Open flags differ between
+ * x86_64 and aarch64 and are chosen at class initialization.
+ */
+final class LibCAt {
+    static final boolean AARCH64 = Platform.isARM() && Platform.is64Bit();
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
+    static final int O_CREAT = 0100;
+    static final int O_EXCL = 0200;
+    static final int O_DIRECTORY = AARCH64 ? 040000 : 0200000;
+    static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
+    static final int O_CLOEXEC = 02000000;
+    static final int O_PATH = 010000000;
+
+    static final int ELOOP = 40;
+    static final int ENOTDIR = 20;
+
+    static final Throwable FAILURE;
+
+    static {
+        Throwable failure = null;
+        try {
+            if (!Platform.isLinux()) {
+                throw new UnsupportedOperationException("descriptor-relative file calls are implemented for Linux only");
+            }
+            Native.register(LibCAt.class, Platform.C_LIBRARY_NAME);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        FAILURE = failure;
+    }
+
+    private LibCAt() {
+    }
+
+    /** openat(2); {@code mode} is used with O_CREAT only. */
+    static native int openat(int dirfd, byte[] path, int flags, int mode);
+
+    static native int close(int fd);
+
+    static native int fchmod(int fd, int mode);
+
+    static native int fchown(int fd, int uid, int gid);
+
+    static native int fsetxattr(int fd, byte[] name, byte[] value, long size, int flags);
+
+    /** utimensat(2) with a null path: futimens(fd, times). */
+    static native int utimensat(int dirfd, byte[] path, long[] times, int flags);
+
+    static native int ftruncate(int fd, long length);
+}

@@ -1,0 +1,86 @@
+package io.streamvault.launcher.cli;
+
+import io.streamvault.catalog.http.ApiServer;
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.vault.Vault;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code streamvault serve}: the HTTP restore API over one vault, until stopped (SIGINT/SIGTERM). */
+@Command(name = "serve", description = "Serve the HTTP restore API (browse, download, restore jobs) for a vault.")
+public final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8420",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; port 0: any free port).")
+    String listen;
+
+    @Option(names = "--tokens-file", paramLabel = "FILE", required = true,
+            description = "Accepted bearer tokens, one per line: ROLE TOKEN [NAME], ROLE read or restore.")
+    Path tokensFile;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain (PEM).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (PEM).")
+    Path tlsKey;
+
+    @Option(names = "--restore-root", paramLabel = "DIR",
+            description = "Restore jobs may only write under DIR (repeatable; default: anywhere the server may write).")
+    List<Path> restoreRoots = new ArrayList<>();
+
+    @Option(names = "--concurrent-restores", paramLabel = "N", defaultValue = "2",
+            description = "Restore jobs that run at once (default: ${DEFAULT-VALUE}).")
+    int concurrentRestores;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "--listen wants HOST:PORT, not " + listen);
+        }
+        String host = listen.substring(0, colon).replace("[", "").replace("]", "");
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "--listen wants HOST:PORT, not " + listen);
+        }
+        if (concurrentRestores < 1) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "--concurrent-restores must be at least 1");
+        }
+        List<Path> roots = restoreRoots.stream().map(Path::toAbsolutePath).toList();
+        StreamVaultConfig config = common.config();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Vault vault = common.openVault(config, false);
+                ApiServer server = ApiServer.start(vault, new ApiServer.Options(host, port, tokensFile, tlsCert, tlsKey,
+                        roots, concurrentRestores, 8))) {
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "sv-serve-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            System.out.println("serving " + (server.tls() ? "https" : "http") + "://" + host + ":" + server.port()
+                    + "/api/v1 for the vault at " + vault.storage().location());
+            System.out.flush();
+            stop.await();
+        } finally {
+            stopped.countDown();
+        }
+        return 0;
+    }
+}
