@@ -11,6 +11,7 @@ import io.streamvault.vault.VaultOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code streamvault init}: creates a vault. */
 @Command(name = "init", description = "Create a new vault.")
@@ -18,12 +19,19 @@ public final class InitCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Option(names = "--if-missing", description = "Succeed without doing anything when a vault already exists there.")
+    boolean ifMissing;
+
     @Override
     public Integer call() {
         StreamVaultConfig config = common.config();
         String uri = common.vaultUri(config);
         boolean isDefault = common.isDefaultVault(config);
         try (Storage storage = Storages.open(uri)) {
+            if (Vault.exists(storage) && ifMissing) {
+                System.out.println("a vault already exists at " + storage.location());
+                return 0;
+            }
             if (Vault.exists(storage)) {
                 throw new FatalException(ErrorCode.VAULT_EXISTS, "a vault already exists at " + storage.location());
             }
