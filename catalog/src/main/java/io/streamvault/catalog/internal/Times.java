@@ -22,8 +22,14 @@ public final class Times {
             } else {
                 i = OffsetDateTime.parse(s).toInstant();
             }
-            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
-        } catch (DateTimeParseException | ArithmeticException e) {
+            if (i.getEpochSecond() >= Long.MAX_VALUE / 1_000_000_000L) {
+                return Long.MAX_VALUE; // past 2262: later than any time a snapshot can hold
+            }
+            if (i.getEpochSecond() <= Long.MIN_VALUE / 1_000_000_000L) {
+                return Long.MIN_VALUE;
+            }
+            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        } catch (DateTimeParseException e) {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, what + " \"" + s
                     + "\" is not an RFC 3339 time (2024-05-01T12:00:00Z) or a date (2024-05-01)");
         }

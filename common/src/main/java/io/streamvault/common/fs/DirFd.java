@@ -224,7 +224,7 @@ public final class DirFd implements AutoCloseable {
             Math.floorDiv(m.atimeNs(), 1_000_000_000L), Math.floorMod(m.atimeNs(), 1_000_000_000L),
             Math.floorDiv(m.mtimeNs(), 1_000_000_000L), Math.floorMod(m.mtimeNs(), 1_000_000_000L)
         };
-        if (LibCAt.utimensat(fd, null, ts, 0) < 0) {
+        if (LibCAt.futimens(fd, ts) < 0) {
             throw Posix.error(Native.getLastError(), proc, "futimens");
         }
     }

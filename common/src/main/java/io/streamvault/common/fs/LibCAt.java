@@ -51,8 +51,8 @@ final class LibCAt {
 
     static native int fsetxattr(int fd, byte[] name, byte[] value, long size, int flags);
 
-    /** utimensat(2) with a null path: futimens(fd, times). */
-    static native int utimensat(int dirfd, byte[] path, long[] times, int flags);
+    /** futimens(3): {@code times} is atime sec, atime nsec, mtime sec, mtime nsec. */
+    static native int futimens(int fd, long[] times);
 
     static native int ftruncate(int fd, long length);
 }

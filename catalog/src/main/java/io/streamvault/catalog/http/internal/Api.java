@@ -105,9 +105,9 @@ public final class Api {
             route.handler(requireRole(s.role())).handler(s.handler());
         }
         r.route().failureHandler(HttpErrors::handle);
-        r.errorHandler(404, HttpErrors::handle);
-        r.errorHandler(405, HttpErrors::handle);
-        r.errorHandler(500, HttpErrors::handle);
+        for (int status : new int[] {400, 404, 405, 413, 500}) {
+            r.errorHandler(status, ctx -> HttpErrors.handle(ctx, status));
+        }
         return r;
     }
 
@@ -427,7 +427,7 @@ public final class Api {
                 return new long[] {Math.max(0, size - n), size - 1};
             }
             long s = Long.parseLong(a);
-            long e = b.isEmpty() ? size - 1 : Long.parseLong(b);
+            long e = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
             if (s < 0 || e < s) {
                 return null;
             }

@@ -75,9 +75,14 @@ public final class HttpErrors {
 
     /** The router's failure handler: an exception, or a status set by the router. */
     public static void handle(RoutingContext ctx) {
+        handle(ctx, ctx.statusCode());
+    }
+
+    /** The router's error handler for {@code status}: an exception, or that status without one. */
+    public static void handle(RoutingContext ctx, int status) {
         Throwable t = ctx.failure();
         if (t == null) {
-            ErrorCode c = codeOfStatus(ctx.statusCode());
+            ErrorCode c = codeOfStatus(status);
             send(ctx, c, c == ErrorCode.NOT_FOUND ? "no such resource: " + ctx.request().path()
                     : c == ErrorCode.METHOD_NOT_ALLOWED ? ctx.request().method() + " is not allowed on " + ctx.request().path()
                     : c.description());
