@@ -80,6 +80,8 @@ public final class TransactionalWorker<V> implements Runnable {
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private boolean inTransaction;
+    /** Transactions committed: progress, which is what ends a run of failures. */
+    private long commits;
     private volatile Thread thread;
 
     public TransactionalWorker(KafkaProps props, TopicSpec<?, V> input, Handler<V> handler,
@@ -127,11 +129,15 @@ public final class TransactionalWorker<V> implements Runnable {
             while (running.get()) {
                 try {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                    long before = commits;
                     process(records, out);
                     if (handler.checkpoint(out, records.isEmpty())) {
                         commit();
                     }
-                    if (failures > 0) {
+                    // Recovered only on real progress: a commit, or nothing left to do. A loop turn that
+                    // merely did not fail (records re-read after a rewind, the batch not yet written)
+                    // proves nothing, and must not reset the retry clock of a backup whose storage is away.
+                    if (failures > 0 && (commits > before || (records.isEmpty() && caughtUp()))) {
                         failures = 0;
                         failingSince = 0;
                         listener.recovered(settings.name());
@@ -165,12 +171,17 @@ public final class TransactionalWorker<V> implements Runnable {
     }
 
     private void initTransactions() throws InterruptedException {
+        boolean retried = false;
         while (running.get()) {
             try {
                 producer.initTransactions();
+                if (retried) {
+                    listener.recovered(settings.name());
+                }
                 return;
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
                 listener.retrying(settings.name(), e, System.currentTimeMillis());
+                retried = true;
                 Thread.sleep(1000);
             }
         }
@@ -203,9 +214,10 @@ public final class TransactionalWorker<V> implements Runnable {
         }
     }
 
-    private void commit() {
+    /** Commits what was handled and emitted; true when there was something to commit. */
+    private boolean commit() {
         if (pending.isEmpty() && !inTransaction) {
-            return;
+            return false;
         }
         begin();
         if (!pending.isEmpty()) {
@@ -214,6 +226,27 @@ public final class TransactionalWorker<V> implements Runnable {
         producer.commitTransaction();
         inTransaction = false;
         pending.clear();
+        commits++;
+        return true;
+    }
+
+    /** True when nothing is uncommitted: every assigned partition's committed offset is at its end. */
+    private boolean caughtUp() {
+        if (!pending.isEmpty() || inTransaction) {
+            return false;
+        }
+        java.util.Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return true;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, Duration.ofSeconds(5));
+        for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(assigned, Duration.ofSeconds(5)).entrySet()) {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            if ((c == null ? 0 : c.offset()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void begin() {
