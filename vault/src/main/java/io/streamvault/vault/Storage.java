@@ -10,12 +10,18 @@ import java.util.Optional;
  *
  * <p>Every call either succeeds or throws a {@link io.streamvault.common.StreamVaultException}:
  * a {@link io.streamvault.common.RetryableException} (code {@code STORAGE_UNAVAILABLE}) for a
- * transient failure, which the caller may repeat; a {@link io.streamvault.common.FatalException}
- * (codes {@code OBJECT_NOT_FOUND}, {@code STORAGE_DENIED}, {@code IO_ERROR}) otherwise. Every
- * message names the object and the location.
+ * transient failure (the service or network away, throttling, timeouts) that persisted through the
+ * backend's own bounded retries, which the caller may repeat later; a
+ * {@link io.streamvault.common.FatalException} otherwise, which repeating will not cure:
+ * {@code OBJECT_NOT_FOUND} (a missing object on read), {@code STORAGE_DENIED} (credentials or
+ * permissions refused), {@code CORRUPT_OBJECT} (a ranged read past the end), {@code INVALID_ARGUMENT}
+ * (a bad name or range, or a request the service rejects as malformed), {@code UNSUPPORTED} (an
+ * operation the service does not implement), {@code CANCELLED} (the thread was interrupted) or
+ * {@code IO_ERROR} (anything else). Every message names the object, the location and the cause.
  *
  * <p>Idempotence: {@link #putIfAbsent}, {@link #delete}, and every read are idempotent; a retried
- * or duplicated write never modifies an existing object.
+ * or duplicated write never modifies an existing object. Backends retry transient failures inside
+ * each call only where the call is idempotent, which all of them are.
  */
 public interface Storage extends Closeable {
 
