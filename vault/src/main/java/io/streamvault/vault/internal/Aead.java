@@ -113,6 +113,9 @@ final class Aead {
         if (len < OVERHEAD) {
             throw new AEADBadTagException("sealed box of " + len + " bytes is shorter than " + OVERHEAD);
         }
+        if (NativeGcm.AVAILABLE) {
+            return NativeGcm.openInto(key, aad, in, off, len, out, outOff);
+        }
         Cipher c = CIPHER.get();
         try {
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, in, off, NONCE));

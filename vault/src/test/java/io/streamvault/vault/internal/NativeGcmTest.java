@@ -1,0 +1,53 @@
+package io.streamvault.vault.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.SecretKey;
+import org.junit.jupiter.api.Test;
+
+/** OpenSSL's AES-GCM opens exactly what the JDK seals, and refuses every modified box. */
+class NativeGcmTest {
+    @Test
+    void agreesWithTheJdkAndRefusesForgeries() throws Exception {
+        assertTrue(NativeGcm.AVAILABLE || System.getenv("STREAMVAULT_NATIVE_CRYPTO") != null,
+                "libcrypto should load on Linux: " + NativeGcm.FAILURE);
+        if (!NativeGcm.AVAILABLE) {
+            return;
+        }
+        assertNull(NativeGcm.FAILURE);
+        Random rnd = new Random(3);
+        byte[] k = new byte[32];
+        rnd.nextBytes(k);
+        SecretKey key = Aead.aesKey(k);
+        for (int size : new int[] {0, 1, 15, 16, 17, 4095, 65536, 1 << 20, (4 << 20) + 3}) {
+            byte[] plain = new byte[size];
+            rnd.nextBytes(plain);
+            byte[] aad = {(byte) size, 7};
+            byte[] box = Aead.seal(key, aad, plain);
+            byte[] padded = new byte[box.length + 10];
+            System.arraycopy(box, 0, padded, 5, box.length);
+            byte[] out = new byte[size + 3];
+            NativeGcm.openInto(key, aad, padded, 5, box.length, out, 3);
+            byte[] got = new byte[size];
+            System.arraycopy(out, 3, got, 0, size);
+            assertArrayEquals(plain, got, "size " + size);
+            assertArrayEquals(plain, Aead.open(key, aad, box), "Aead.open, size " + size);
+            for (int pos : new int[] {0, Aead.NONCE, box.length - 1}) {
+                if (pos >= box.length) {
+                    continue;
+                }
+                byte[] bad = box.clone();
+                bad[pos] ^= 0x40;
+                assertThrows(AEADBadTagException.class, () -> NativeGcm.openInto(key, aad, bad, 0, bad.length,
+                        new byte[size], 0), "flipped byte " + pos + " of a " + size + "-byte box");
+            }
+            assertThrows(AEADBadTagException.class, () -> NativeGcm.openInto(key, new byte[] {9}, box, 0, box.length,
+                    new byte[size], 0), "other associated data");
+        }
+    }
+}
