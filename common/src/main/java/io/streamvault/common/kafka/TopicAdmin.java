@@ -24,8 +24,8 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
-    /** Creates every missing topic; existing ones are left as they are. */
-    public static void ensure(Admin admin, Collection<TopicSpec<?, ?>> topics, Duration timeout) {
+    /** Creates every missing topic; existing ones are left as they are. Returns the names this call created. */
+    public static Set<String> ensure(Admin admin, Collection<TopicSpec<?, ?>> topics, Duration timeout) {
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
@@ -34,13 +34,15 @@ public final class TopicAdmin {
                     missing.add(new NewTopic(t.name(), t.partitions(), t.replication()).configs(t.configs()));
                 }
             }
+            Set<String> created = new java.util.HashSet<>();
             if (missing.isEmpty()) {
-                return;
+                return created;
             }
             var result = admin.createTopics(missing);
             for (var e : result.values().entrySet()) {
                 try {
                     e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    created.add(e.getKey());
                     LOG.debug("created topic {}", e.getKey());
                 } catch (ExecutionException ex) {
                     if (!(ex.getCause() instanceof TopicExistsException)) {
@@ -49,6 +51,7 @@ public final class TopicAdmin {
                     }
                 }
             }
+            return created;
         } catch (TimeoutException e) {
             throw new RetryableException(ErrorCode.BROKER_UNREACHABLE,
                     "the Kafka cluster did not answer within " + timeout.toSeconds() + " s", e);

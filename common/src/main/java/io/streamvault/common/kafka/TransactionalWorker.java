@@ -49,6 +49,15 @@ public final class TransactionalWorker<V> implements Runnable {
             return true;
         }
 
+        /**
+         * Asked after each record: true when what was handled so far must be committed now, before
+         * the rest of the batch (the uploader, right after it wrote a pack, so that a crash loses at
+         * most the pack being written).
+         */
+        default boolean commitNow() {
+            return false;
+        }
+
         /** Makes everything handled so far committable (before a rebalance or shutdown). */
         default void flush(Emitter out) throws Exception {
         }
@@ -210,6 +219,9 @@ public final class TransactionalWorker<V> implements Runnable {
                 }
                 handler.handle(r, value, out);
                 pending.put(tp, new OffsetAndMetadata(r.offset() + 1));
+                if (handler.commitNow()) {
+                    commit();
+                }
             }
         }
     }

@@ -10,7 +10,9 @@ import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.vault.Vault;
+import io.streamvault.dedup.StoreSeeder;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,9 +21,12 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * A connection of this process to the pipeline of one vault: the Kafka cluster (the embedded broker
  * of the state directory, or {@code bootstrap.servers}), the schema registry, and the vault's
- * topics, created if missing.
+ * topics, created if missing. When this call created them, the cluster holds no state for the
+ * vault yet, and the dedup store is seeded from the vault's index (what {@code rebuild-index}
+ * does on demand).
  */
 public final class Pipeline implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pipeline.class);
     private final StreamVaultConfig config;
     private final LocalBroker broker;
     private final KafkaProps props;
@@ -53,7 +58,12 @@ public final class Pipeline implements AutoCloseable {
             Topics topics = new Topics(config.getString(StreamVaultConfig.TOPIC_PREFIX), vault.id(),
                     config.getInt(StreamVaultConfig.TOPIC_PARTITIONS), config.getShort(StreamVaultConfig.TOPIC_REPLICATION),
                     registry);
-            TopicAdmin.ensure(admin, topics.all(), timeout);
+            Set<String> created = TopicAdmin.ensure(admin, topics.all(), timeout);
+            if (created.contains(topics.chunkStored.name()) && !vault.listIndex().isEmpty()) {
+                // The cluster has never seen this vault (or lost its state): tell dedup what the vault holds.
+                long n = StoreSeeder.seed(props, topics, vault, c -> { });
+                LOG.info("new pipeline state: {} stored chunks of the vault announced to dedup", n);
+            }
             return new Pipeline(config, broker, props, admin, registry, topics);
         } catch (RuntimeException e) {
             if (registry != null) {

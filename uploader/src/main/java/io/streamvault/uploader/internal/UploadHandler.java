@@ -49,6 +49,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     private byte[] buffer = new byte[1 << 20];
     private long openedAt;
     private long lastAddAt;
+    private boolean written;
 
     public UploadHandler(Topics topics, Vault vault, String worker, long packBytes, long flushMs) {
         this.topics = topics;
@@ -125,6 +126,14 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                 .build());
     }
 
+    /** Right after a pack is written its stored events commit, before the next request is read. */
+    @Override
+    public boolean commitNow() {
+        boolean w = written;
+        written = false;
+        return w;
+    }
+
     @Override
     public boolean checkpoint(Emitter out, boolean idle) {
         if (pack.count() == 0) {
@@ -149,6 +158,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     public void reset() {
         pack = vault.newPack();
         members.clear();
+        written = false;
     }
 
     private void writePack(Emitter out) {
@@ -174,5 +184,6 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                     .build());
         }
         reset();
+        written = true;
     }
 }
