@@ -3,6 +3,7 @@ package io.streamvault.launcher;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.launcher.cli.AgentCommand;
 import io.streamvault.launcher.cli.BackupCommand;
+import io.streamvault.launcher.cli.RebuildIndexCommand;
 import io.streamvault.launcher.cli.BrokerCommand;
 import io.streamvault.launcher.cli.CheckCommand;
 import io.streamvault.launcher.cli.InitCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streamvault", mixinStandardHelpOptions = true, version = "streamvault 0.1.0",
         description = "Deduplicating, encrypted backup for large file systems, over Apache Kafka.",
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class, CheckCommand.class,
-            BrokerCommand.class, AgentCommand.class, io.streamvault.launcher.cli.ServeCommand.class})
+            BrokerCommand.class, AgentCommand.class, RebuildIndexCommand.class, io.streamvault.launcher.cli.ServeCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));
