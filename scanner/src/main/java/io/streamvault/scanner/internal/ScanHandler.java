@@ -18,7 +18,9 @@ import io.streamvault.common.fs.FileKind;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.TreeIndex;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +36,16 @@ import java.util.Arrays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Lists one directory: each subdirectory becomes a new directory task, each regular file a file
- * event for the chunkers (in segments when large), each other entry a manifest straight to the
- * catalog; last, the directory's own record with its counts, so the catalog can tell when the
- * walk is complete. All of it commits in one transaction with the task's offset.
+ * Lists one directory: each regular file becomes a file event for the chunkers (in segments when
+ * large), each other entry a manifest straight to the catalog, each subdirectory either a new
+ * directory task or, while a small budget lasts, a directory listed right here; last, each
+ * directory's own record with its counts, so the catalog can tell when the walk is complete. All
+ * of it commits in one transaction with the task's offset.
  */
 public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
+    /** Entries one task may scan inline (its own and those of subdirectories it takes on). */
+    static final long INLINE_ENTRIES = 4000;
+    static final long INLINE_NANOS = 200_000_000L;
     /** Most chunk ids one manifest record carries (32 bytes each: about 256 KiB). */
     static final int MAX_IDS_PER_RECORD = 8192;
     private static final Logger LOG = LoggerFactory.getLogger(ScanHandler.class);
@@ -57,6 +63,26 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
 
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> raw, DirTask task, Emitter out) {
+        // Small subtrees are scanned right here, depth by depth, instead of one Kafka round trip per
+        // directory; past the budget, the remaining subdirectories go out as tasks for any scanner.
+        Deque<DirTask> here = new ArrayDeque<>();
+        here.add(task);
+        long deadline = System.nanoTime() + INLINE_NANOS;
+        long budget = INLINE_ENTRIES;
+        while (!here.isEmpty()) {
+            DirTask t = here.poll();
+            if (t != task && (budget <= 0 || System.nanoTime() > deadline)) {
+                out.send(topics.dirTasks, Topics.spreadKey(t.getJob(), Bytes.of(t.getRel())), t);
+                continue;
+            }
+            Counts c = scan(t, out);
+            budget -= c.entries + 1;
+            here.addAll(c.children);
+        }
+    }
+
+    /** Lists one directory and emits what it holds; returns its counts and its subdirectories. */
+    private Counts scan(DirTask task, Emitter out) {
         String job = task.getJob();
         byte[] root = Bytes.of(task.getRoot());
         byte[] rel = Bytes.of(task.getRel());
@@ -95,6 +121,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                 .setBytesToRead(c.bytesToRead)
                 .setWorker(worker)
                 .build());
+        return c;
     }
 
     /** The entries of this directory in the parent snapshot, by name; empty without a usable parent. */
@@ -133,7 +160,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         if (n.getError() == null && n.getType() == NodeType.DIR) {
             c.subdirs++;
             boolean hasParent = prev != null && prev.type() == FileKind.DIR && prev.subtree() != null;
-            out.send(topics.dirTasks, Topics.spreadKey(job, childRel), DirTask.newBuilder()
+            c.children.add(DirTask.newBuilder()
                     .setJob(job)
                     .setRoot(ByteBuffer.wrap(root))
                     .setRel(ByteBuffer.wrap(childRel))
@@ -245,6 +272,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     }
 
     private static final class Counts {
+        final List<DirTask> children = new ArrayList<>();
         long entries;
         long subdirs;
         long files;

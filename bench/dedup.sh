@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# bench/dedup.sh [RECORDS] [DUPLICATE_PERCENT] [PARTITIONS] [THREADS]
+# Chunk records per second through the dedup topology on the embedded broker (exactly-once,
+# RocksDB store), then heap and RSS of the process whose store holds every id.
+# Defaults: 2,000,000 records, 20% repeats, 4 partitions, 2 stream threads.
+# For the memory figure of issue 4: bench/dedup.sh 10000000 0
+set -euo pipefail
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+(cd "$here" && mvn -B -q -o -DskipTests package -pl bench -am >/dev/null 2>&1 || mvn -B -q -DskipTests package -pl bench -am >/dev/null)
+mkdir -p "$here/bench/results"
+out="$here/bench/results/dedup-$(date -u +%Y%m%dT%H%M%SZ).txt"
+java ${BENCH_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC} -cp "$here/bench/target/streamvault-bench-0.1.0-SNAPSHOT.jar:$here/bench/target/lib/*" \
+  io.streamvault.bench.DedupBench "$@" | tee "$out"
+echo "bench: result in $out" >&2

@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# bench/run.sh [DATASET_DIR] - StreamVault against restic and borg, on the same data, in one run.
+#
+# Generates the shared ~2 GiB dataset (../shared/bench/make-dataset.sh, deterministic) unless a
+# directory is given, installs restic and borg from the distribution's packages if missing, then
+# for each tool, on one working copy of the data:
+#   full backup -> no-change backup -> mutate-dataset.sh (once, for all) -> incremental backup
+#   -> restore of the latest snapshot into an empty directory (verified equal with dsgen.py compare)
+# recording wall time, CPU time (user+sys) and peak RSS of every step, and the repository size.
+# StreamVault is measured twice: the one-shot CLI (broker and workers start with the command) and
+# with an agent already running (`streamvault agent`; the CLI only submits and follows the job;
+# the agent's CPU and peak RSS for the step are added to the command's).
+# Tools: sv-cli, sv-agent, restic (repository v2, compression auto), borg (repokey, zstd,3).
+#
+# Results: bench/results/run-<time>.md and .json (git-ignored). Needs JDK 17, Maven, python3,
+# openssl, GNU time; apt-get for restic and borgbackup when they are missing.
+set -euo pipefail
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+shared="${SV_SHARED:-$here/../shared}"
+[ -f "$shared/bench/make-dataset.sh" ] || shared=/work/shared
+results="$here/bench/results"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+work="$results/run-work"
+md="$results/run-$stamp.md"
+json="$results/run-$stamp.json"
+mkdir -p "$results"
+log() { echo "$*" | tee -a "$md" >&2; }
+
+need_pkg() { # command package
+  command -v "$1" >/dev/null && return
+  echo "bench: installing $2" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q "$2" >&2 || { apt-get update -q >&2 && apt-get install -y -q "$2" >&2; }
+  else sudo apt-get install -y -q "$2" >&2; fi
+}
+need_pkg restic restic
+need_pkg borg borgbackup
+[ -x /usr/bin/time ] || need_pkg /usr/bin/time time
+
+(cd "$here" && mvn -B -q -o -DskipTests package -pl launcher -am >/dev/null 2>&1 || mvn -B -q -DskipTests package -pl launcher -am >/dev/null)
+export STREAMVAULT_NO_BUILD=1
+sv="$here/bin/streamvault"
+
+# ---- data: a pristine dataset, and one working copy that all tools back up and that is mutated once
+dataset="${1:-$results/dataset}"
+if [ -z "${1:-}" ] && [ ! -f "$dataset.complete" ]; then
+  rm -rf "$dataset"
+  echo "bench: generating the dataset into $dataset" >&2
+  "$shared/bench/make-dataset.sh" "$dataset" >&2
+  touch "$dataset.complete"
+fi
+rm -rf "$work"
+mkdir -p "$work"
+src="$work/src"
+cp -a "$dataset" "$src"
+bytes=$(du -sb --apparent-size "$src" | cut -f1)
+files=$(find "$src" -type f | wc -l)
+
+pw="$work/password"
+echo "bench password" > "$pw"
+export RESTIC_PASSWORD="bench password" BORG_PASSPHRASE="bench password" BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes
+export BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_BASE_DIR="$work/borg-home"
+
+# ---- measurement: "wall cpu rss_kib" of one command (CPU and peak RSS include its children)
+agent_pid=""
+proc_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # ticks
+proc_hwm() { awk '/VmHWM/{print $2}' "/proc/$1/status"; }  # KiB
+timed() {
+  local s e line a0=0 a1=0 hwm=0
+  if [ -n "$agent_pid" ]; then
+    echo 5 > "/proc/$agent_pid/clear_refs" 2>/dev/null || true   # reset the agent's peak RSS
+    a0=$(proc_cpu "$agent_pid")
+  fi
+  s=$(date +%s.%N)
+  /usr/bin/time -f "%U %S %M" -o "$work/time.out" "$@" > "$work/last.out" 2> "$work/last.err" || {
+    echo "bench: command failed: $*" >&2; tail -20 "$work/last.err" >&2; exit 1; }
+  e=$(date +%s.%N)
+  if [ -n "$agent_pid" ]; then a1=$(proc_cpu "$agent_pid"); hwm=$(proc_hwm "$agent_pid"); fi
+  line=$(tail -1 "$work/time.out")
+  python3 - "$s" "$e" "$line" "$a0" "$a1" "$hwm" "$(getconf CLK_TCK)" <<'PY'
+import sys
+s, e, line, a0, a1, hwm, tck = sys.argv[1:]
+u, y, m = line.split()
+cpu = float(u) + float(y) + (float(a1) - float(a0)) / float(tck)
+print(f"{float(e) - float(s):.2f} {cpu:.1f} {max(int(m), int(hwm))}")
+PY
+}
+size_of() { du -sb "$1" | cut -f1; }
+
+declare -A R   # R[tool.step] = "wall cpu rss"
+declare -A SIZE
+tools="sv-cli sv-agent restic borg"
+
+backup() { # tool step
+  local tool=$1 step=$2
+  case $tool in
+    sv-cli)   R[$tool.$step]=$(timed "$sv" backup "$src" --vault "$work/sv-cli-vault" --state-dir "$work/sv-cli-state" --password-file "$pw" --json) ;;
+    sv-agent) R[$tool.$step]=$(timed "$sv" backup "$src" --vault "$work/sv-agent-vault" --state-dir "$work/sv-agent-state" --password-file "$pw" --json) ;;
+    restic)   R[$tool.$step]=$(timed restic backup --repo "$work/restic-repo" "$src") ;;
+    borg)     R[$tool.$step]=$(timed borg create --compression zstd,3 "$work/borg-repo::$step" "$src") ;;
+  esac
+  if [[ $tool == sv-* ]]; then cp "$work/last.out" "$work/$tool-$step.json"; fi
+}
+restore() { # tool
+  local tool=$1 out="$work/restore-$1" got
+  rm -rf "$out"; mkdir -p "$out"
+  case $tool in
+    sv-cli)   R[$tool.restore]=$(timed "$sv" restore latest --target "$out" --vault "$work/sv-cli-vault" --password-file "$pw"); got="$out" ;;
+    sv-agent) R[$tool.restore]=$(timed "$sv" restore latest --target "$out" --vault "$work/sv-agent-vault" --password-file "$pw"); got="$out" ;;
+    restic)   R[$tool.restore]=$(timed restic restore latest --repo "$work/restic-repo" --target "$out"); got="$out$src" ;;
+    borg)     R[$tool.restore]=$(cd "$out" && timed borg extract "$work/borg-repo::incremental"); got="$out$src" ;;
+  esac
+  if python3 "$shared/bench/dsgen.py" compare "$src" "$got" > "$work/compare-$tool.log" 2>&1; then
+    R[$tool.verified]=same
+  else
+    R[$tool.verified]="DIFFERS (see $work/compare-$tool.log)"
+  fi
+  rm -rf "$out"
+}
+
+"$sv" init --vault "$work/sv-cli-vault" --password-file "$pw" >&2
+"$sv" init --vault "$work/sv-agent-vault" --password-file "$pw" >&2
+restic init --repository-version 2 --repo "$work/restic-repo" >&2
+borg init --encryption repokey "$work/borg-repo" >&2
+
+echo "bench: starting the agent" >&2
+"$sv" agent --vault "$work/sv-agent-vault" --state-dir "$work/sv-agent-state" --password-file "$pw" \
+  > "$work/agent.out" 2> "$work/agent.err" &
+agent_bash=$!
+for _ in $(seq 1 240); do grep -q ' ready' "$work/agent.out" 2>/dev/null && break; sleep 0.5; done
+grep -q ' ready' "$work/agent.out" || { echo "bench: the agent did not start" >&2; cat "$work/agent.err" >&2; exit 1; }
+agent_java=$(pgrep -f -n "launcher.Main agent --vault $work/sv-agent-vault")
+trap 'kill $agent_java 2>/dev/null || true; wait $agent_bash 2>/dev/null || true' EXIT
+
+for step in full no-change; do
+  for tool in $tools; do
+    echo "bench: $tool $step backup" >&2
+    if [ "$tool" = sv-agent ]; then agent_pid=$agent_java; else agent_pid=""; fi
+    backup "$tool" "$step"
+  done
+done
+echo "bench: mutating the dataset" >&2
+"$shared/bench/mutate-dataset.sh" "$src" >&2
+for tool in $tools; do
+  echo "bench: $tool incremental backup" >&2
+  if [ "$tool" = sv-agent ]; then agent_pid=$agent_java; else agent_pid=""; fi
+  backup "$tool" incremental
+done
+agent_pid=""
+for tool in $tools; do
+  echo "bench: $tool restore" >&2
+  restore "$tool"
+done
+SIZE[sv-cli]=$(size_of "$work/sv-cli-vault"); SIZE[sv-agent]=$(size_of "$work/sv-agent-vault")
+SIZE[restic]=$(size_of "$work/restic-repo"); SIZE[borg]=$(size_of "$work/borg-repo")
+
+# ---- report
+{
+  echo "TOOLS=$tools"
+  for k in "${!R[@]}"; do echo "R $k ${R[$k]}"; done
+  for k in "${!SIZE[@]}"; do echo "S $k ${SIZE[$k]}"; done
+} > "$work/raw.txt"
+python3 - "$work/raw.txt" "$md" "$json" "$bytes" "$files" "$stamp" "$(nproc)" \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
+  "$(java -version 2>&1 | head -1)" "$(restic version | head -1)" "$(borg --version)" \
+  "$(git -C "$here" rev-parse --short HEAD)" "$dataset" <<'PY'
+import json, sys
+raw, md, js, nbytes, nfiles, stamp, cores, cpu, jv, rv, bv, rev, dataset = sys.argv[1:]
+R, S, tools = {}, {}, []
+for line in open(raw):
+    p = line.split()
+    if p[0].startswith("TOOLS="):
+        tools = line.strip().split("=", 1)[1].split()
+    elif p[0] == "R":
+        R[p[1]] = p[2:]
+    elif p[0] == "S":
+        S[p[1]] = int(p[2])
+steps = ["full", "no-change", "incremental", "restore"]
+mib = int(nbytes) / 1048576
+out = []
+w = out.append
+w(f"# StreamVault against restic and borg ({stamp})\n")
+w(f"- command: `bench/run.sh`; dataset {dataset}: {nfiles} files, {mib:.0f} MiB apparent size")
+w(f"- machine: {cores} cores ({cpu}); versions: {jv}; {rv}; {bv}; streamvault {rev}")
+w("- each cell: wall seconds / CPU seconds / peak RSS MiB; full and restore also MiB/s over the dataset\n")
+w("| step | " + " | ".join(tools) + " |")
+w("|---|" + "---|" * len(tools))
+for st in steps:
+    cells = []
+    for t in tools:
+        v = R.get(f"{t}.{st}")
+        if not v:
+            cells.append("-"); continue
+        wall, cpu_s, rss = float(v[0]), float(v[1]), int(v[2]) / 1024
+        extra = f", {mib / wall:.0f} MiB/s" if st in ("full", "restore") else ""
+        cells.append(f"{wall:.1f} s / {cpu_s:.1f} s / {rss:.0f} MiB{extra}")
+    w(f"| {st} | " + " | ".join(cells) + " |")
+w("| repository size | " + " | ".join(f"{S[t] / 1048576:.0f} MiB" for t in tools) + " |")
+w("| restore verified | " + " | ".join(R.get(f"{t}.verified", ["-"])[0] for t in tools) + " |")
+w("")
+w("Ratios of StreamVault to each peer (time: lower is better; size: lower is better):\n")
+w("| step | " + " | ".join(f"{s} / {p}" for s in ("sv-cli", "sv-agent") for p in ("restic", "borg")) + " |")
+w("|---|" + "---|" * 4)
+for st in steps:
+    cells = []
+    for s in ("sv-cli", "sv-agent"):
+        for p in ("restic", "borg"):
+            a, b = R.get(f"{s}.{st}"), R.get(f"{p}.{st}")
+            cells.append(f"{float(a[0]) / float(b[0]):.2f}" if a and b else "-")
+    w(f"| {st} time | " + " | ".join(cells) + " |")
+w("| repository size | " + " | ".join(f"{S[s] / S[p]:.2f}" for s in ("sv-cli", "sv-agent") for p in ("restic", "borg")) + " |")
+open(md, "a").write("\n".join(out) + "\n")
+print("\n".join(out))
+json.dump({"stamp": stamp, "files": int(nfiles), "bytes": int(nbytes), "tools": tools,
+           "results": {k: {"wall_s": float(v[0]), "cpu_s": float(v[1]), "rss_kib": int(v[2])} if len(v) == 3 else v[0]
+                       for k, v in R.items()},
+           "repository_bytes": S}, open(js, "w"), indent=1)
+PY
+echo "bench: results in $md and $json" >&2

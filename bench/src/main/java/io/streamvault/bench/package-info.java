@@ -1,0 +1,2 @@
+/** Benchmark programs; see bench/*.sh and docs/performance.md. */
+package io.streamvault.bench;
