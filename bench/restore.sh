@@ -6,7 +6,7 @@
 # alternating which goes first, and checks both copies with `dsgen.py compare`. The page cache is
 # dropped before every timed restore when the kernel allows it (root); otherwise reads come from
 # memory for both alike. Results: bench/results/restore-<time>.md (git-ignored work files under
-# bench/results/). Needs JDK 17, Maven, python3, openssl, restic (apt-get install -y restic).
+# bench/results/). Needs JDK 17, Maven, python3, openssl, GNU time, restic (apt-get install -y restic time).
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 rounds="${1:-2}"
@@ -21,6 +21,7 @@ mkdir -p "$results" "$work"
 log() { echo "$*" | tee -a "$md" >&2; }
 
 command -v restic >/dev/null || { echo "bench: restic is needed (apt-get install -y restic)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench: GNU time is needed (apt-get install -y time)" >&2; exit 1; }
 (cd "$here" && mvn -B -q -o -DskipTests package -pl launcher >/dev/null 2>&1 || mvn -B -q -DskipTests package -pl launcher >/dev/null)
 export STREAMVAULT_NO_BUILD=1
 sv="$here/bin/streamvault"
@@ -55,13 +56,13 @@ drop() {
   sync
   if echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then echo dropped; else echo kept; fi
 }
-# seconds.ms of one command
+# "seconds cpu-seconds" of one command (wall clock; user+sys of it and its children)
 timed() {
-  local s e
+  local s e c
   s=$(date +%s.%N)
-  "$@" > "$work/last.log" 2>&1 || { cat "$work/last.log" >&2; return 1; }
+  c=$( { /usr/bin/env time -f "%U %S" "$@" > "$work/last.log" 2> "$work/last.err"; } 2>&1; tail -1 "$work/last.err")
   e=$(date +%s.%N)
-  python3 -c "print(f'{$e - $s:.2f}')"
+  python3 -c "u, y = '$c'.split()[-2:]; print(f'{$e - $s:.2f} {float(u) + float(y):.1f}')"
 }
 mib() { python3 -c "print(f'{$bytes / 1048576 / $1:.0f}')"; }
 
@@ -72,8 +73,8 @@ log "- versions: $(java -version 2>&1 | head -1), $(restic version | head -1), s
 log "- dataset: $data ($files files, $((bytes / 1048576)) MiB apparent size); dsgen stats: $(echo "$stats" | tr '\n' ' ')"
 log "- command: bench/restore.sh $rounds"
 log ""
-log "| round | tool | command | page cache | seconds | MiB/s | compare |"
-log "|---|---|---|---|---|---|---|"
+log "| round | tool | command | page cache | load before | seconds | MiB/s | user+sys CPU s | compare |"
+log "|---|---|---|---|---|---|---|---|---|"
 for r in $(seq 1 "$rounds"); do
   order="sv restic"
   [ $((r % 2)) -eq 0 ] && order="restic sv"
@@ -81,17 +82,18 @@ for r in $(seq 1 "$rounds"); do
     out="$work/out-$tool"
     rm -rf "$out"
     cache=$(drop)
+    load=$(cut -d' ' -f1 /proc/loadavg)
     if [ "$tool" = sv ]; then
       cmd="streamvault restore latest --target $out"
-      secs=$(timed "$sv" restore latest --target "$out" --vault "$work/sv-vault" --password-file "$pw")
+      read -r secs cpu < <(timed "$sv" restore latest --target "$out" --vault "$work/sv-vault" --password-file "$pw")
       restored="$out"
     else
       cmd="restic restore latest --target $out"
-      secs=$(timed restic restore latest --repo "$work/restic-repo" --target "$out")
+      read -r secs cpu < <(timed restic restore latest --repo "$work/restic-repo" --target "$out")
       restored="$out$data"
     fi
     if python3 "$shared/bench/dsgen.py" compare "$data" "$restored" > "$work/compare-$tool.log" 2>&1; then ok=same; else ok="DIFFERS (see $work/compare-$tool.log)"; fi
-    log "| $r | $tool | \`$cmd\` | $cache | $secs | $(mib "$secs") | $ok |"
+    log "| $r | $tool | \`$cmd\` | $cache | $load | $secs | $(mib "$secs") | $cpu | $ok |"
   done
 done
 rm -rf "$work/out-sv" "$work/out-restic"
