@@ -164,6 +164,21 @@ public final class VaultImpl implements Vault {
         return b.build(names);
     }
 
+    @Override
+    public List<String> listIndex() {
+        List<String> names = new ArrayList<>();
+        for (ObjectInfo o : storage.list(IndexFormat.PREFIX)) {
+            names.add(o.name());
+        }
+        names.sort(null);
+        return names;
+    }
+
+    @Override
+    public void readIndex(String name, java.util.function.Consumer<io.streamvault.vault.BlobLocation> sink) {
+        IndexFormat.forEach(readIndex(name).plain(), sink);
+    }
+
     private IndexData readIndex(String name) {
         String what = "index object " + name + " in " + storage.location();
         String id = name.substring(IndexFormat.PREFIX.length());
