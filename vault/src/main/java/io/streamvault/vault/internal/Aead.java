@@ -53,6 +53,10 @@ final class Aead {
         byte[] nonce = new byte[NONCE];
         RANDOM.nextBytes(nonce);
         System.arraycopy(nonce, 0, out, 0, NONCE);
+        if (NativeGcm.AVAILABLE) {
+            NativeGcm.sealInto(key, aad, prefix, in, off, len, out);
+            return;
+        }
         seal(CIPHER.get(), key, aad, prefix, in, off, len, out);
     }
 

@@ -50,4 +50,36 @@ class NativeGcmTest {
                     new byte[size], 0), "other associated data");
         }
     }
+
+    @Test
+    void sealsTheSameBytesAsTheJdk() throws Exception {
+        if (!NativeGcm.AVAILABLE) {
+            return;
+        }
+        Random rnd = new Random(4);
+        byte[] k = new byte[32];
+        rnd.nextBytes(k);
+        SecretKey key = Aead.aesKey(k);
+        javax.crypto.Cipher jdk = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        for (int size : new int[] {0, 1, 16, 1000, 1 << 20}) {
+            byte[] prefix = {1};
+            byte[] plain = new byte[size];
+            rnd.nextBytes(plain);
+            byte[] aad = {(byte) size};
+            byte[] nativeBox = new byte[Aead.OVERHEAD + 1 + size];
+            rnd.nextBytes(nativeBox);
+            byte[] nonce = java.util.Arrays.copyOf(nativeBox, Aead.NONCE);
+            NativeGcm.sealInto(key, aad, prefix, plain, 0, size, nativeBox);
+            jdk.init(javax.crypto.Cipher.ENCRYPT_MODE, key, new javax.crypto.spec.GCMParameterSpec(128, nonce));
+            jdk.updateAAD(aad);
+            byte[] joined = new byte[1 + size];
+            joined[0] = 1;
+            System.arraycopy(plain, 0, joined, 1, size);
+            byte[] ct = jdk.doFinal(joined);
+            byte[] jdkBox = new byte[Aead.NONCE + ct.length];
+            System.arraycopy(nonce, 0, jdkBox, 0, Aead.NONCE);
+            System.arraycopy(ct, 0, jdkBox, Aead.NONCE, ct.length);
+            assertArrayEquals(jdkBox, nativeBox, "size " + size);
+        }
+    }
 }
