@@ -154,7 +154,7 @@ final class BlobCodec implements AutoCloseable {
 
     /** A zstd context and a scratch buffer whose byte 0 is left for the flag. */
     private static final class Compressor {
-        static final int SAMPLE = 64 << 10;
+        static final int SAMPLE = 16 << 10;
         final ZstdCompressCtx ctx = new ZstdCompressCtx();
         byte[] scratch = new byte[0];
 
@@ -177,16 +177,21 @@ final class BlobCodec implements AutoCloseable {
         }
 
         /**
-         * True when a sample of a large blob does not shrink by even 2%: random, encrypted or
-         * already compressed data, which is then stored as it is without spending time on zstd
-         * (about a third of a full backup's CPU on such data).
+         * True when samples from the start, middle and end of a large blob all fail to shrink by
+         * 1%: random, encrypted or already compressed data, which is then stored as it is without
+         * spending time on zstd. One compressible sample is enough to compress the whole blob.
          */
         boolean incompressible(byte[] in, int off, int len) {
-            if (len < 2 * SAMPLE) {
+            if (len < 8 * SAMPLE) {
                 return false;
             }
-            int n = compress(in, off + len / 2 - SAMPLE / 2, SAMPLE);
-            return n < 0 || n > SAMPLE - SAMPLE / 50;
+            for (int at : new int[] {off, off + len / 2 - SAMPLE / 2, off + len - SAMPLE}) {
+                int n = compress(in, at, SAMPLE);
+                if (n >= 0 && n < SAMPLE - SAMPLE / 100) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Drops a scratch buffer too large to keep pinned in the pool. */
