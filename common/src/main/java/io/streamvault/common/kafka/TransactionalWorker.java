@@ -242,19 +242,19 @@ public final class TransactionalWorker<V> implements Runnable {
         return true;
     }
 
-    /** True when nothing is uncommitted: every assigned partition's committed offset is at its end. */
+    /**
+     * True when nothing is left to do: nothing uncommitted here, and every assigned partition read to
+     * its end (the last stable offset). Right after a rewind the position is back at the last commit,
+     * below the end while records wait to be read again, so this is false until they are redone.
+     * (Committed offsets cannot be compared with the end: transaction markers sit after the last record.)
+     */
     private boolean caughtUp() {
         if (!pending.isEmpty() || inTransaction) {
             return false;
         }
         java.util.Set<TopicPartition> assigned = consumer.assignment();
-        if (assigned.isEmpty()) {
-            return true;
-        }
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, Duration.ofSeconds(5));
         for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(assigned, Duration.ofSeconds(5)).entrySet()) {
-            OffsetAndMetadata c = committed.get(e.getKey());
-            if ((c == null ? 0 : c.offset()) < e.getValue()) {
+            if (consumer.position(e.getKey(), Duration.ofSeconds(5)) < e.getValue()) {
                 return false;
             }
         }
