@@ -36,10 +36,12 @@ public final class DedupTopology {
         t.addSource(SOURCE_STORED, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.chunkStored.name());
         t.addProcessor("dedup", () -> new DedupProcessor(topics, settings), SOURCE_CHUNKS, SOURCE_STORED);
+        // Cached: a chunk that goes PENDING then STORED within one commit interval reaches RocksDB
+        // and the changelog once, not twice.
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Bytes(),
-                AvroSerde.forValues(registry, ChunkState.class)), "dedup");
+                AvroSerde.forValues(registry, ChunkState.class)).withCachingEnabled(), "dedup");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_INDEX), Serdes.Bytes(),
-                Serdes.ByteArray()), "dedup");
+                Serdes.ByteArray()).withCachingEnabled(), "dedup");
         t.addSink(SINK_UPLOADS, topics.uploadRequests.name(), topics.uploadRequests.keySerde().serializer(),
                 topics.uploadRequests.valueSerde().serializer(), "dedup");
         t.addSink(SINK_ACKS, topics.chunkAcks.name(), topics.chunkAcks.keySerde().serializer(),
