@@ -56,6 +56,8 @@ public final class RestoreWalk {
     static final int BLOCK = 4096;
     /** A file larger than this is written by several workers at once, in segments of about this size. */
     static final long SEGMENT_BYTES = 16L << 20;
+    /** Small files gathered before they are submitted in pack order. */
+    static final int BATCH = 512;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Vault vault;
@@ -67,6 +69,7 @@ public final class RestoreWalk {
     private final boolean root = Posix.isRoot();
     private final Map<List<Long>, FileJob> firstLinks = new HashMap<>();
     private final List<LinkJob> links = new ArrayList<>();
+    private final List<FileJob> batch = new ArrayList<>();
     private ThreadPoolExecutor pool;
     private Semaphore slots;
 
@@ -196,6 +199,7 @@ public final class RestoreWalk {
                     walk(rootRec, rootNode.subtree(), new ArrayList<>(), false);
                 }
             } finally {
+                flushBatch();
                 progress.walkDone();
                 pool.shutdown();
                 awaitPool();
@@ -423,6 +427,30 @@ public final class RestoreWalk {
         segments.add(new int[] {start, locs.length});
         job.remaining.set(segments.size());
         d.acquire();
+        if (segments.size() == 1 && locs.length > 0) {
+            batch.add(job); // small files go in pack order, see flushBatch
+            if (batch.size() >= BATCH) {
+                flushBatch();
+            }
+            return;
+        }
+        submit(job, segments);
+    }
+
+    /**
+     * Submits the small files gathered so far, sorted by where their first chunk lies (pack, then
+     * offset), so that reads of many small files sweep through each pack instead of jumping between
+     * packs in tree order.
+     */
+    private void flushBatch() {
+        batch.sort(java.util.Comparator.comparing((FileJob j) -> j.locs[0].pack()).thenComparingLong(j -> j.locs[0].offset()));
+        for (FileJob j : batch) {
+            submit(j, List.of(new int[] {0, j.locs.length}));
+        }
+        batch.clear();
+    }
+
+    private void submit(FileJob job, List<int[]> segments) {
         for (int[] s : segments) {
             slots.acquireUninterruptibly();
             try {
