@@ -1,0 +1,68 @@
+package io.streamvault.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code streamvault serve} as a real process: it listens, checks tokens, and stops on SIGTERM. */
+class ServeIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void servesUntilTerminated() throws Exception {
+        Path vault = tmp.resolve("vault");
+        Path pw = Files.writeString(tmp.resolve("password"), "serve test password\n");
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
+        Path tokens = Files.writeString(tmp.resolve("tokens"), "read read-token-0123456789 viewer\n");
+
+        Cli.Result badTokens = Cli.run("serve", "--vault", vault, "--password-file", pw, "--tokens-file",
+                Files.writeString(tmp.resolve("bad-tokens"), "admin short\n"));
+        assertEquals(1, badTokens.code(), badTokens.toString());
+        assertTrue(badTokens.err().contains("[invalid_argument]"), badTokens.err());
+        assertEquals(2, Cli.run("serve", "--vault", vault, "--password-file", pw).code(), "--tokens-file is required");
+
+        ProcessBuilder pb = new ProcessBuilder(List.of(Cli.REPO.resolve("bin/streamvault").toString(), "serve",
+                "--vault", vault.toString(), "--password-file", pw.toString(), "--tokens-file", tokens.toString(),
+                "--listen", "127.0.0.1:0"));
+        pb.environment().put("STREAMVAULT_NO_BUILD", "1");
+        pb.redirectError(tmp.resolve("serve.err").toFile());
+        Process p = pb.start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertNotNull(line, "serve printed nothing; stderr: " + Files.readString(tmp.resolve("serve.err")));
+            Matcher m = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/api/v1").matcher(line);
+            assertTrue(m.find(), line);
+            String base = "http://127.0.0.1:" + m.group(1) + "/api/v1";
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + "/snapshots"))
+                    .header("Authorization", "Bearer read-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertTrue(ok.body().contains("\"snapshots\":[]"), ok.body());
+            HttpResponse<String> no = http.send(HttpRequest.newBuilder(URI.create(base + "/snapshots")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, no.statusCode());
+        } finally {
+            p.destroy(); // SIGTERM: the shutdown hook closes the server
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+        }
+        assertEquals(143, p.exitValue(), "terminated by SIGTERM");
+    }
+}
