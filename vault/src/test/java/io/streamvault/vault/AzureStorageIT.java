@@ -42,6 +42,11 @@ class AzureStorageIT extends StorageContract {
         if (azurite != null) {
             azurite.close();
         }
+        if (dir != null) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     private static String freshContainer() {
