@@ -116,12 +116,24 @@ final class NativeGcm {
         }
     }
 
+    /** Native buffers up to this size are kept per thread; larger ones (index objects) are freed after use. */
+    private static final int KEEP = 8 << 20;
+
     private static Memory buffer(int i, int size) {
+        if (size > KEEP) {
+            return new Memory(size);
+        }
         Memory[] b = BUFFERS.get();
         if (b[i] == null || b[i].size() < size) {
             b[i] = new Memory(Math.max(size, 64 << 10));
         }
         return b[i];
+    }
+
+    private static void release(Memory m) {
+        if (m.size() > KEEP) {
+            m.close();
+        }
     }
 
     static int openInto(SecretKey key, byte[] aad, byte[] in, int off, int len, byte[] out, int outOff)
@@ -181,6 +193,8 @@ final class NativeGcm {
             src.read(0, out, Aead.NONCE + ptLen, Aead.TAG);
         } finally {
             EVP_CIPHER_CTX_free(ctx);
+            release(src);
+            release(dst);
         }
     }
 
@@ -228,6 +242,8 @@ final class NativeGcm {
             return ctLen;
         } finally {
             EVP_CIPHER_CTX_free(ctx);
+            release(src);
+            release(dst);
         }
     }
 }
