@@ -25,6 +25,11 @@ public final class StreamsApp implements AutoCloseable {
         p.putAll(props);
         p.put("rocksdb.config.setter", BoundedRocksDb.class.getName());
         this.streams = new KafkaStreams(topology, p);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                listener.recovered(name); // threads replaced after a failure are processing again
+            }
+        });
         streams.setUncaughtExceptionHandler(e -> {
             LOG.warn("{}: stream thread failed: {}; replacing it", name, e.toString());
             listener.retrying(name, e instanceof Exception ex ? ex : new RuntimeException(e), System.currentTimeMillis());
