@@ -27,6 +27,7 @@ import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Storages;
 import io.streamvault.vault.Tree;
+import io.streamvault.vault.Trees;
 import io.streamvault.vault.Vault;
 import io.streamvault.vault.VaultOptions;
 import java.nio.ByteBuffer;
@@ -255,6 +256,48 @@ class CatalogTopologyTest {
         assertTrue(f.changedDuringBackup());
         assertTrue(f.content().isEmpty(), "never a reference to a chunk that is not stored");
         assertTrue(vault.loadSnapshot(s.getSnapshot()).snapshot().incomplete());
+    }
+
+    @Test
+    void aHugeDirectoryBecomesASplitTreeAndOneNewFileRewritesOnePart() {
+        int files = Trees.SPLIT_ABOVE + 6000;
+        List<BlobId> before = splitParts(JOB, files);
+        assertTrue(before.size() > 1, "split into parts: " + before.size());
+        List<BlobId> after = splitParts("job-2", files + 1);
+        long changed = after.stream().filter(id -> !before.contains(id)).count();
+        assertTrue(changed <= 2, "one new name changes its part (two if it starts a part): " + changed);
+    }
+
+    /** Seals a job of {@code files} empty files in one directory; returns the parts of its tree. */
+    private List<BlobId> splitParts(String job, int count) {
+        jobs.pipeInput(job, JobStarted.newBuilder().setJob(job).setRoot(b("/data/root")).setHost("h").setTimeNs(1_000)
+                .setTags(List.of()).build());
+        dirs.pipeInput(job, DirScanned.newBuilder().setJob(job).setRel(b("")).setNode(node("root", NodeType.DIR, 0))
+                .setEntries(count).setSubdirs(0).setWorker("scan-1").build());
+        for (int i = 0; i < count; i++) {
+            files.pipeInput(job, FileManifest.newBuilder().setJob(job).setDir(b(""))
+                    .setNode(node(String.format("file-%06d", i), NodeType.FILE, 0)).setOrigin(FileOrigin.NEW)
+                    .setWorker("chunk-1").build());
+        }
+        JobStatus s = sealed().get(0);
+        assertEquals(JobState.SEALED, s.getState());
+        MasterIndex index = vault.loadIndex();
+        Tree top = tree(index, vault.loadSnapshot(s.getSnapshot()).snapshot().tree());
+        Tree contents = tree(index, top.nodes().get(0).subtree());
+        assertTrue(contents.split() && contents.nodes().isEmpty());
+        List<String> names = new ArrayList<>();
+        for (var n : Trees.nodes(contents, id -> tree(index, id))) {
+            names.add(new String(n.name(), StandardCharsets.UTF_8));
+        }
+        assertEquals(count, names.size());
+        assertEquals("file-000000", names.get(0));
+        for (BlobId part : contents.parts()) {
+            Tree t = tree(index, part);
+            assertTrue(t.nodes().size() <= Trees.MAX_PART);
+            assertTrue(Trees.isPartBoundary(t.nodes().get(0).name()) || part.equals(contents.parts().get(0))
+                    || t.nodes().size() == Trees.MAX_PART, "each part but the first starts at a boundary name");
+        }
+        return contents.parts();
     }
 
     private Tree tree(MasterIndex index, BlobId id) {

@@ -228,4 +228,65 @@ class TreeCodecTest extends VaultTestSupport {
                 loc.rawLength());
         assertFails(ErrorCode.CORRUPT_OBJECT, () -> vault.readBlob(asData), loc.pack());
     }
+
+    @Test
+    void splitTreeRoundTripsAndItsPartsReadInNameOrder() throws Exception {
+        {
+            Vault v = vault;
+            List<Node> first = List.of(file(b("a"), List.of(A), List.of()), file(b("b"), List.of(B), List.of()));
+            List<Node> second = List.of(file(b("c"), List.of(A), List.of()));
+            java.util.Map<BlobId, Tree> store = new java.util.HashMap<>();
+            BlobId p1 = BlobId.of(filled(1));
+            BlobId p2 = BlobId.of(filled(2));
+            store.put(p1, v.decodeTree(v.encodeTree(new Tree(first))));
+            store.put(p2, v.decodeTree(v.encodeTree(new Tree(second))));
+            Tree split = v.decodeTree(v.encodeTree(new Tree(List.of(), List.of(p1, p2))));
+            assertTrue(split.split());
+            assertEquals(List.of(p1, p2), split.parts());
+            List<String> names = new ArrayList<>();
+            for (Node n : Trees.nodes(split, store::get)) {
+                names.add(new String(n.name(), StandardCharsets.UTF_8));
+            }
+            assertEquals(List.of("a", "b", "c"), names);
+            assertTrue(new String(v.encodeTree(split), StandardCharsets.UTF_8).contains("\"parts\""));
+            assertTrue(!new String(v.encodeTree(new Tree(first)), StandardCharsets.UTF_8).contains("parts"),
+                    "plain trees keep the original format");
+            // parts out of order, or a part that is itself split, are corruption
+            Tree swapped = new Tree(List.of(), List.of(p2, p1));
+            try {
+                Trees.nodes(swapped, store::get).forEach(n -> { });
+                fail("parts out of order must be refused");
+            } catch (StreamVaultException e) {
+                assertEquals(ErrorCode.CORRUPT_OBJECT, e.code());
+            }
+            store.put(p1, split);
+            try {
+                Trees.nodes(new Tree(List.of(), List.of(p1)), store::get).forEach(n -> { });
+                fail("a split part must be refused");
+            } catch (StreamVaultException e) {
+                assertEquals(ErrorCode.CORRUPT_OBJECT, e.code());
+            }
+            byte[] both = b("{\"nodes\":[{\"name\":\"YQ==\",\"type\":\"fifo\",\"mode\":0,\"uid\":0,\"gid\":0,\"size\":0,"
+                    + "\"mtime\":0,\"atime\":0,\"ctime\":0,\"inode\":0,\"dev\":0,\"links\":1,\"rdev\":0}],\"parts\":[\""
+                    + p1.hex() + "\"]}");
+            try {
+                v.decodeTree(both);
+                fail("a tree with nodes and parts must be refused");
+            } catch (StreamVaultException e) {
+                assertEquals(ErrorCode.CORRUPT_OBJECT, e.code());
+            }
+        }
+    }
+
+    @Test
+    void partBoundariesDependOnNamesAlone() {
+        int boundaries = 0;
+        for (int i = 0; i < 200_000; i++) {
+            if (Trees.isPartBoundary(b("file-" + i))) {
+                boundaries++;
+            }
+        }
+        assertTrue(boundaries > 10 && boundaries < 50, "about one name in 8192 starts a part: " + boundaries);
+        assertEquals(Trees.isPartBoundary(b("file-7")), Trees.isPartBoundary(b("file-7")));
+    }
 }

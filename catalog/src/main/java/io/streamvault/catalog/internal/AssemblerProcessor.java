@@ -248,7 +248,6 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
 
     private void seal(String job, CatalogJob state, long timestampMs) {
         JobStatus status;
-        List<org.apache.kafka.common.utils.Bytes> keys = new ArrayList<>();
         try {
             Sealer.Sealed sealed = sealWithRetries(job, state, timestampMs);
             state.setState(JobState.SEALED);
@@ -262,19 +261,32 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             state.setState(JobState.FAILED);
             status = status(state, JobState.FAILED, e.getMessage());
         }
-        try (KeyValueIterator<org.apache.kafka.common.utils.Bytes, byte[]> it =
-                entries.range(EntryKey.jobStart(job), EntryKey.jobEnd(job))) {
-            while (it.hasNext()) {
-                keys.add(it.next().key);
-            }
-        }
-        for (var k : keys) {
-            entries.delete(k);
-        }
+        deleteEntries(job);
         jobs.put(job, state);
         dirty.remove(job);
         context.forward(new Record<Object, Object>(job, status, context.currentSystemTimeMs()),
                 CatalogTopology.SINK_STATUS);
+    }
+
+    /** Deletes a sealed job's entries, a batch at a time, so memory does not grow with the job. */
+    private void deleteEntries(String job) {
+        org.apache.kafka.common.utils.Bytes from = EntryKey.jobStart(job);
+        org.apache.kafka.common.utils.Bytes end = EntryKey.jobEnd(job);
+        while (true) {
+            List<org.apache.kafka.common.utils.Bytes> keys = new ArrayList<>();
+            try (KeyValueIterator<org.apache.kafka.common.utils.Bytes, byte[]> it = entries.range(from, end)) {
+                while (it.hasNext() && keys.size() < 10_000) {
+                    keys.add(it.next().key);
+                }
+            }
+            for (var k : keys) {
+                entries.delete(k);
+            }
+            if (keys.size() < 10_000) {
+                return;
+            }
+            from = keys.get(keys.size() - 1);
+        }
     }
 
     private Sealer.Sealed sealWithRetries(String job, CatalogJob state, long timestampMs) {

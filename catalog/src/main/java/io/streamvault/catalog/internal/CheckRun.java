@@ -358,6 +358,12 @@ public final class CheckRun {
                 List<BlobId> subtrees = new ArrayList<>();
                 Set<String> packs = new HashSet<>();
                 boolean missing = false;
+                for (BlobId part : tree.parts()) { // a split tree: its parts are checked as trees of their own
+                    subtrees.add(part);
+                    if (queued.add(part)) {
+                        level.add(part);
+                    }
+                }
                 for (Node node : tree.nodes()) {
                     if (node.type() == FileKind.DIR && node.subtree() != null) {
                         subtrees.add(node.subtree());
@@ -562,6 +568,11 @@ public final class CheckRun {
                 out.add(new Hit("", k));
             }
             if (t != null) {
+                for (BlobId part : t.parts()) { // entries of a split tree are in the same directory
+                    if (mayBeDirty(part, dirty)) {
+                        out.addAll(hits(part, dirty, memo));
+                    }
+                }
                 for (Node node : t.nodes()) {
                     String name = RawPaths.display(node.name());
                     Set<String> keys = new LinkedHashSet<>();

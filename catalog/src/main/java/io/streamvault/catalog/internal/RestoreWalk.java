@@ -18,6 +18,7 @@ import io.streamvault.vault.BlobType;
 import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.Node;
 import io.streamvault.vault.Tree;
+import io.streamvault.vault.Trees;
 import io.streamvault.vault.Vault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -240,7 +241,7 @@ public final class RestoreWalk {
             progress.error(d.shown + ": cannot read its listing: " + e.getMessage());
             return;
         }
-        for (Node n : tree.nodes()) {
+        for (Node n : Trees.nodes(tree, this::readTree)) {
             if (progress.cancelled() || d.failed) {
                 return;
             }

@@ -5,6 +5,7 @@ import io.streamvault.schemas.records.NodeType;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.Node;
 import io.streamvault.vault.Tree;
+import io.streamvault.vault.Trees;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,8 +19,9 @@ import java.util.Set;
  * Builds the Merkle tree of a snapshot from a job's entries, fed in reverse key order (see
  * {@link EntryKey}): each directory's entries arrive after all of its subdirectories' entries, so
  * when a directory's group ends, every subtree it names is already written. Parts of a large file
- * arrive last part first and are joined into one node. Memory holds one directory's nodes and the
- * tree ids not yet claimed by their parent.
+ * arrive last part first and are joined into one node. Memory holds one directory's nodes (one
+ * part of them for a huge directory, which becomes a split tree) and the tree ids not yet claimed
+ * by their parent.
  */
 public final class TreeAssembler {
     private final TreeWriter writer;
@@ -27,6 +29,9 @@ public final class TreeAssembler {
     private final Map<ByteBuffer, BlobId> subtrees = new HashMap<>();
     private byte[] group;
     private List<Node> nodes = new ArrayList<>();
+    /** Written parts of the current group when it is split, highest names first. */
+    private final List<BlobId> treeParts = new ArrayList<>();
+    private boolean splitting;
     private byte[] partName;
     private final List<io.streamvault.schemas.records.Node> parts = new ArrayList<>();
     private BlobId emptyTree;
@@ -98,7 +103,34 @@ public final class TreeAssembler {
                 }
             }
         }
-        nodes.add(Nodes.toVault(n, content, subtree, error, changed));
+        push(Nodes.toVault(n, content, subtree, error, changed));
+    }
+
+    /**
+     * Adds a node of the current group (nodes arrive highest name first). A group that grows past
+     * {@link Trees#SPLIT_ABOVE} becomes a split tree: its nodes go out as parts, each ending (in
+     * name order, starting) at a boundary name, so memory holds one part at a time.
+     */
+    private void push(Node node) {
+        nodes.add(node);
+        if (splitting) {
+            if (Trees.isPartBoundary(node.name()) || nodes.size() >= Trees.MAX_PART) {
+                writePart();
+            }
+        } else if (nodes.size() > Trees.SPLIT_ABOVE) {
+            List<Node> buffered = nodes;
+            nodes = new ArrayList<>();
+            splitting = true;
+            for (Node b : buffered) {
+                push(b);
+            }
+        }
+    }
+
+    private void writePart() {
+        Collections.reverse(nodes);
+        treeParts.add(writer.write(new Tree(nodes)));
+        nodes = new ArrayList<>();
     }
 
     private void closeGroup() {
@@ -108,8 +140,21 @@ public final class TreeAssembler {
         if (group == null) {
             return;
         }
-        nodes.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
-        subtrees.put(ByteBuffer.wrap(group), writer.write(new Tree(nodes)));
+        BlobId id;
+        if (splitting) {
+            if (!nodes.isEmpty()) {
+                writePart();
+            }
+            List<BlobId> ascending = new ArrayList<>(treeParts);
+            Collections.reverse(ascending);
+            id = writer.write(new Tree(List.of(), ascending));
+            treeParts.clear();
+            splitting = false;
+        } else {
+            nodes.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
+            id = writer.write(new Tree(nodes));
+        }
+        subtrees.put(ByteBuffer.wrap(group), id);
         nodes = new ArrayList<>();
         group = null;
     }

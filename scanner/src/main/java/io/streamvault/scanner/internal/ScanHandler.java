@@ -17,13 +17,13 @@ import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.TreeIndex;
+import io.streamvault.vault.Trees;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.nio.file.AccessDeniedException;
@@ -46,6 +46,8 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     /** Entries one task may scan inline (its own and those of subdirectories it takes on). */
     static final long INLINE_ENTRIES = 4000;
     static final long INLINE_NANOS = 200_000_000L;
+    /** Subdirectories held for inline listing; the rest of a wide directory's go out as tasks at once. */
+    static final int MAX_HELD_CHILDREN = 1024;
     /** Most chunk ids one manifest record carries (32 bytes each: about 256 KiB). */
     static final int MAX_IDS_PER_RECORD = 8192;
     private static final Logger LOG = LoggerFactory.getLogger(ScanHandler.class);
@@ -101,13 +103,20 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         }
         Counts c = new Counts();
         if (dirNode.getError() == null) {
-            Map<ByteBuffer, io.streamvault.vault.Node> parent = parentEntries(task);
+            // Names sorted, then matched against the parent's entries (also in name order) in one
+            // pass: memory holds the names, never the parent's listing of a huge directory.
+            List<byte[]> names = new ArrayList<>();
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
                 for (Path p : entries) {
-                    entry(job, root, rel, p, task.getForceRead(), parent, out, c);
+                    names.add(RawPaths.fileName(p));
                 }
             } catch (IOException | DirectoryIteratorException e) {
                 dirNode.setError(reason(e instanceof DirectoryIteratorException d ? d.getCause() : e));
+            }
+            names.sort(Arrays::compareUnsigned);
+            ParentCursor parent = new ParentCursor(task);
+            for (byte[] n : names) {
+                entry(job, root, rel, RawPaths.resolve(dir, n), n, task.getForceRead(), parent.seek(n), out, c);
             }
         }
         out.send(topics.dirScans, job, DirScanned.newBuilder()
@@ -124,28 +133,51 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         return c;
     }
 
-    /** The entries of this directory in the parent snapshot, by name; empty without a usable parent. */
-    private Map<ByteBuffer, io.streamvault.vault.Node> parentEntries(DirTask task) {
-        if (task.getParentTree() == null) {
-            return Map.of();
-        }
-        BlobId id = BlobId.of(Bytes.of(task.getParentTree()));
-        try {
-            Map<ByteBuffer, io.streamvault.vault.Node> byName = new HashMap<>();
-            for (io.streamvault.vault.Node n : trees.read(id).nodes()) {
-                byName.put(ByteBuffer.wrap(n.name()), n);
+    /** Walks this directory's entries in the parent snapshot in name order, alongside the sorted listing. */
+    private final class ParentCursor {
+        private Iterator<io.streamvault.vault.Node> it;
+        private io.streamvault.vault.Node current;
+        private BlobId id;
+
+        ParentCursor(DirTask task) {
+            if (task.getParentTree() == null) {
+                return;
             }
-            return byName;
-        } catch (StreamVaultException e) {
-            // Without the parent's listing every file of this directory is read again: slower, never wrong.
+            id = BlobId.of(Bytes.of(task.getParentTree()));
+            try {
+                it = Trees.nodes(trees.read(id), trees::read).iterator();
+                advance();
+            } catch (StreamVaultException e) {
+                give(e);
+            }
+        }
+
+        /** The parent's entry with this name, or null; names must come in ascending order. */
+        io.streamvault.vault.Node seek(byte[] name) {
+            try {
+                while (current != null && Arrays.compareUnsigned(current.name(), name) < 0) {
+                    advance();
+                }
+            } catch (StreamVaultException e) {
+                give(e);
+            }
+            return current != null && Arrays.equals(current.name(), name) ? current : null;
+        }
+
+        private void advance() {
+            current = it != null && it.hasNext() ? it.next() : null;
+        }
+
+        private void give(StreamVaultException e) {
+            // Without the parent's listing the rest of this directory is read again: slower, never wrong.
             LOG.warn("parent tree {} unreadable, reading the directory in full: {}", id.shortHex(), e.getMessage());
-            return Map.of();
+            it = null;
+            current = null;
         }
     }
 
-    private void entry(String job, byte[] root, byte[] rel, Path p, boolean force,
-            Map<ByteBuffer, io.streamvault.vault.Node> parent, Emitter out, Counts c) {
-        byte[] name = RawPaths.fileName(p);
+    private void entry(String job, byte[] root, byte[] rel, Path p, byte[] name, boolean force,
+            io.streamvault.vault.Node prev, Emitter out, Counts c) {
         Node n;
         try {
             n = Metadata.read(p, name);
@@ -156,17 +188,21 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         }
         c.entries++;
         byte[] childRel = RawPaths.join(rel, name);
-        io.streamvault.vault.Node prev = parent.get(ByteBuffer.wrap(name));
         if (n.getError() == null && n.getType() == NodeType.DIR) {
             c.subdirs++;
             boolean hasParent = prev != null && prev.type() == FileKind.DIR && prev.subtree() != null;
-            c.children.add(DirTask.newBuilder()
+            DirTask child = DirTask.newBuilder()
                     .setJob(job)
                     .setRoot(ByteBuffer.wrap(root))
                     .setRel(ByteBuffer.wrap(childRel))
                     .setParentTree(hasParent ? ByteBuffer.wrap(prev.subtree().bytes()) : null)
                     .setForceRead(force)
-                    .build());
+                    .build();
+            if (c.children.size() < MAX_HELD_CHILDREN) {
+                c.children.add(child); // may be listed inline
+            } else {
+                out.send(topics.dirTasks, Topics.spreadKey(job, childRel), child);
+            }
             return;
         }
         FileOrigin origin = origin(prev, n, force);

@@ -46,14 +46,24 @@ final class TreeCodec {
             }
             hint += 300 + (n.content() == null ? 0 : 67L * n.content().size());
         }
+        if (tree.split() && !nodes.isEmpty()) {
+            throw Errors.invalid("a split tree holds parts only, no nodes");
+        }
         List<Node> sortedNodes = nodes;
-        return Json.write((int) Math.min(hint, 1 << 26), g -> {
+        return Json.write((int) Math.min(hint + 67L * tree.parts().size(), 1 << 26), g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("nodes");
             for (Node n : sortedNodes) {
                 writeNode(g, n);
             }
             g.writeEndArray();
+            if (tree.split()) {
+                g.writeArrayFieldStart("parts");
+                for (io.streamvault.vault.BlobId id : tree.parts()) {
+                    g.writeString(id.hex());
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
         });
     }

@@ -33,6 +33,7 @@ final class TreeDecoder {
         try (JsonParser p = Json.FACTORY.createParser(json)) {
             expect(p, p.nextToken(), JsonToken.START_OBJECT, "the tree");
             List<Node> nodes = null;
+            List<BlobId> parts = List.of();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 JsonToken t = p.nextToken();
@@ -44,6 +45,8 @@ final class TreeDecoder {
                         expect(p, nt, JsonToken.START_OBJECT, "node " + nodes.size());
                         nodes.add(readNode(p, nodes.size()));
                     }
+                } else if (f.equals("parts")) {
+                    parts = readIds(p, t, "split tree parts");
                 } else {
                     p.skipChildren();
                 }
@@ -55,7 +58,10 @@ final class TreeDecoder {
             if (nodes == null) {
                 throw Errors.corrupt("tree blob has no \"nodes\"");
             }
-            return new Tree(sortedUnique(nodes));
+            if (!parts.isEmpty() && !nodes.isEmpty()) {
+                throw Errors.corrupt("split tree blob has both nodes and parts");
+            }
+            return new Tree(sortedUnique(nodes), parts);
         } catch (IOException | IllegalArgumentException e) {
             throw Errors.corrupt("tree blob is not valid JSON: " + e.getMessage(), e);
         }

@@ -266,7 +266,10 @@ public final class Api {
             if (dir.type() != FileKind.DIR) {
                 throw invalid("\"" + display(path) + "\" is a " + JsonForms.typeName(dir.type()) + ", not a directory");
             }
-            List<Node> nodes = dir.subtree() == null ? List.of() : browser.tree(dir.subtree()).nodes();
+            List<Node> nodes = new java.util.ArrayList<>();
+            if (dir.subtree() != null) {
+                browser.entries(browser.tree(dir.subtree())).forEach(nodes::add);
+            }
             JsonArray entries = new JsonArray();
             List<byte[]> child = new ArrayList<>(path);
             child.add(null);

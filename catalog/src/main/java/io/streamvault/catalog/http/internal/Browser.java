@@ -13,6 +13,7 @@ import io.streamvault.vault.Node;
 import io.streamvault.vault.ObjectInfo;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Tree;
+import io.streamvault.vault.Trees;
 import io.streamvault.vault.Vault;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -114,7 +115,21 @@ public final class Browser {
         return n;
     }
 
-    static Node find(Tree t, byte[] name) {
+    /** Every entry of a directory's tree, the parts of a split tree read as the list is walked. */
+    public Iterable<Node> entries(Tree t) {
+        return Trees.nodes(t, this::tree);
+    }
+
+    Node find(Tree t, byte[] name) {
+        if (t.split()) {
+            for (Node n : entries(t)) {
+                int c = Arrays.compareUnsigned(n.name(), name);
+                if (c >= 0) {
+                    return c == 0 ? n : null;
+                }
+            }
+            return null;
+        }
         List<Node> nodes = t.nodes();
         int lo = 0;
         int hi = nodes.size() - 1;
