@@ -18,7 +18,6 @@ import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.JobState;
 import io.streamvault.schemas.records.JobStatus;
 import io.streamvault.vault.SnapshotRef;
-import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Vault;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -107,8 +106,9 @@ public final class BackupCommand implements Callable<Integer> {
                 String job = UUID.randomUUID().toString();
                 byte[] root = RawPaths.bytes(source);
                 Optional<SnapshotRef> parentSnap = Parents.choose(vault, root, parent);
-                ByteBuffer parentTree = parentSnap.map(s -> ByteBuffer.wrap(Parents.contents(new TreeIndex(vault), s).bytes()))
-                        .orElse(null);
+                // The parent's top tree: the scanner that takes the root task finds the contents in it
+                // with its own, warm, tree index, so this command never loads the vault's index.
+                ByteBuffer parentTree = parentSnap.map(s -> ByteBuffer.wrap(s.snapshot().tree().bytes())).orElse(null);
                 JobStarted started = JobStarted.newBuilder()
                         .setJob(job)
                         .setRoot(ByteBuffer.wrap(root))

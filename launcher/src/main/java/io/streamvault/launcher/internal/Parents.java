@@ -1,11 +1,6 @@
 package io.streamvault.launcher.internal;
 
-import io.streamvault.common.ErrorCode;
-import io.streamvault.common.FatalException;
-import io.streamvault.vault.BlobId;
 import io.streamvault.vault.SnapshotRef;
-import io.streamvault.vault.Tree;
-import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Vault;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -30,15 +25,5 @@ public final class Parents {
         return vault.listSnapshots(e -> LOG.warn("skipping an unreadable snapshot: {}", e.getMessage())).stream()
                 .filter(s -> Arrays.equals(s.snapshot().path(), root))
                 .max(Comparator.comparingLong((SnapshotRef s) -> s.snapshot().timeNs()).thenComparing(SnapshotRef::id));
-    }
-
-    /** The tree of the backed-up directory's contents: the subtree of the top tree's one node. */
-    public static BlobId contents(TreeIndex trees, SnapshotRef s) {
-        Tree top = trees.read(s.snapshot().tree());
-        if (top.nodes().size() != 1 || top.nodes().get(0).subtree() == null) {
-            throw new FatalException(ErrorCode.CORRUPT_OBJECT, "snapshot " + s.id().substring(0, 8)
-                    + " has a malformed top tree");
-        }
-        return top.nodes().get(0).subtree();
     }
 }

@@ -13,10 +13,13 @@ import io.streamvault.schemas.records.FileOrigin;
 import io.streamvault.schemas.records.Node;
 import io.streamvault.schemas.records.NodeType;
 import java.io.IOException;
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.TreeIndex;
+import io.streamvault.vault.Tree;
 import io.streamvault.vault.Trees;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -145,7 +148,16 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             }
             id = BlobId.of(Bytes.of(task.getParentTree()));
             try {
-                it = Trees.nodes(trees.read(id), trees::read).iterator();
+                Tree tree = trees.read(id);
+                if (task.getRel().remaining() == 0) {
+                    // The root task names the parent snapshot's top tree: one node, the backed-up directory.
+                    if (tree.nodes().size() != 1 || tree.nodes().get(0).subtree() == null) {
+                        throw new FatalException(ErrorCode.CORRUPT_OBJECT, "top tree " + id.shortHex() + " is malformed");
+                    }
+                    id = tree.nodes().get(0).subtree();
+                    tree = trees.read(id);
+                }
+                it = Trees.nodes(tree, trees::read).iterator();
                 advance();
             } catch (StreamVaultException e) {
                 give(e);
