@@ -44,7 +44,7 @@ public final class CatalogTopology {
         t.addProcessor("assembler", () -> new AssemblerProcessor(topics, sealer, nodeSerde, settings),
                 sources);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(),
-                AvroSerde.forValues(registry, CatalogJob.class)), "assembler");
+                AvroSerde.forValues(registry, CatalogJob.class)).withCachingEnabled(), "assembler");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE), Serdes.Bytes(),
                 Serdes.ByteArray()), "assembler");
         t.addSink(SINK_STATUS, topics.jobStatus.name(), topics.jobStatus.keySerde().serializer(),

@@ -26,7 +26,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.errors.SerializationException;
@@ -59,6 +61,12 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     private final Deserializer<FileManifest> fileReader;
     private final Deserializer<ChunkAck> ackReader;
     private final Set<String> dirty = new LinkedHashSet<>();
+    private final Map<String, CatalogJob> live = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CatalogJob> eldest) {
+            return size() > 64;
+        }
+    };
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, CatalogJob> jobs;
     private KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> entries;
@@ -90,7 +98,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             return;
         }
         String job = new String(record.key(), StandardCharsets.UTF_8);
-        CatalogJob state = jobs.get(job);
+        CatalogJob state = load(job);
         if (state == null) {
             state = JobCounting.newJob(job);
         } else if (state.getState() != JobState.RUNNING) {
@@ -117,9 +125,29 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         if (JobCounting.complete(state)) {
             seal(job, state, record.timestamp());
         } else {
-            jobs.put(job, state);
+            save(job, state);
             dirty.add(job);
         }
+    }
+
+    /**
+     * A job's state: decoded once, then kept here while the job receives records (every change is
+     * still written to the store, whose cache turns them into one changelog record per commit).
+     */
+    private CatalogJob load(String job) {
+        CatalogJob state = live.get(job);
+        if (state == null) {
+            state = jobs.get(job);
+            if (state != null) {
+                live.put(job, state);
+            }
+        }
+        return state;
+    }
+
+    private void save(String job, CatalogJob state) {
+        jobs.put(job, state);
+        live.put(job, state);
     }
 
     private void onDir(String job, CatalogJob state, DirScanned d) {
@@ -262,7 +290,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             status = status(state, JobState.FAILED, e.getMessage());
         }
         deleteEntries(job);
-        jobs.put(job, state);
+        save(job, state);
         dirty.remove(job);
         context.forward(new Record<Object, Object>(job, status, context.currentSystemTimeMs()),
                 CatalogTopology.SINK_STATUS);
@@ -320,7 +348,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
 
     private void reportProgress(long now) {
         for (String job : dirty) {
-            CatalogJob state = jobs.get(job);
+            CatalogJob state = load(job);
             if (state != null && state.getState() == JobState.RUNNING) {
                 context.forward(new Record<Object, Object>(job, status(state, JobState.RUNNING, null), now),
                         CatalogTopology.SINK_STATUS);
