@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
-import org.bouncycastle.crypto.generators.SCrypt;
 
 /**
  * A key object, {@code keys/<id>}: plaintext JSON holding scrypt parameters and the master key
@@ -111,7 +110,7 @@ final class KeyFile {
             Arrays.fill(enc.array(), (byte) 0);
         }
         try {
-            return SCrypt.generate(pw, salt, n, r, p, 32);
+            return NativeKdf.scrypt(pw, salt, n, r, p, 32);
         } finally {
             Arrays.fill(pw, (byte) 0);
         }
