@@ -19,7 +19,9 @@ import picocli.CommandLine.Command;
             BrokerCommand.class, AgentCommand.class, RebuildIndexCommand.class, io.streamvault.launcher.cli.ServeCommand.class})
 public final class Main {
     public static void main(String[] args) {
-        System.exit(run(args));
+        int status = run(args);
+        io.streamvault.launcher.internal.Timing.mark("command done");
+        System.exit(status);
     }
 
     /** Runs a command line and returns its exit status (for tests). */

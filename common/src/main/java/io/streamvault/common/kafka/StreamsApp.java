@@ -24,6 +24,7 @@ public final class StreamsApp implements AutoCloseable {
         Properties p = new Properties();
         p.putAll(props);
         p.put("rocksdb.config.setter", BoundedRocksDb.class.getName());
+        p.putIfAbsent("client.id", name); // stream threads are then named NAME-StreamThread-N
         this.streams = new KafkaStreams(topology, p);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {

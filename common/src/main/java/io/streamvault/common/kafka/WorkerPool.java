@@ -24,8 +24,9 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     public WorkerPool start() {
+        int i = 0;
         for (TransactionalWorker<?> w : workers) {
-            Thread t = new Thread(w, w.name());
+            Thread t = new Thread(w, name + "-" + i++); // short: the kernel shows 15 characters of a thread name
             t.setDaemon(true);
             threads.add(t);
             t.start();

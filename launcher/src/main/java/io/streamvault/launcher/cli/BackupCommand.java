@@ -13,6 +13,7 @@ import io.streamvault.launcher.internal.Pipeline;
 import io.streamvault.launcher.internal.ProgressLine;
 import io.streamvault.launcher.internal.Roles;
 import io.streamvault.launcher.internal.Summary;
+import io.streamvault.launcher.internal.Timing;
 import io.streamvault.schemas.records.DirTask;
 import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.JobState;
@@ -26,7 +27,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,8 +83,21 @@ public final class BackupCommand implements Callable<Integer> {
             if (now - lastCheck > 5000) {
                 lastCheck = now;
                 roles.startMissing();
+                Timing.mark("roles checked, client ready");
             }
             return watch.check();
+        }
+    }
+
+    /** The result of a background step, with its own exception (not a wrapper) when it failed. */
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 
@@ -94,59 +110,89 @@ public final class BackupCommand implements Callable<Integer> {
             throw new FatalException(ErrorCode.SOURCE_NOT_FOUND, Files.exists(source)
                     ? "cannot back up " + source + ": not a directory" : "cannot back up " + source + ": no such directory");
         }
-        try (Vault vault = common.openVault(config, true);
-                Pipeline pipeline = Pipeline.connect(config, vault);
+        Timing.mark("command started");
+        CompletableFuture<Vault> opening = CompletableFuture.supplyAsync(() -> common.openVault(config, true));
+        Pipeline connected;
+        try {
+            connected = Pipeline.connect(config, () -> join(opening));
+        } catch (RuntimeException e) {
+            opening.thenAccept(Vault::close);
+            throw e;
+        }
+        try (Pipeline pipeline = connected;
+                Vault vault = join(opening);
                 InstanceSlot slot = InstanceSlot.acquire(config.stateDir())) {
+            Timing.mark("vault opened, cluster connected");
             String instance = slot.instanceId(config.getString(StreamVaultConfig.INSTANCE_ID));
             FailureWatch watch = new FailureWatch(config.getLong(StreamVaultConfig.RETRY_TIMEOUT_MS));
-            try (Roles roles = new Roles(pipeline, vault, slot, instance, watch);
-                    JobClient client = new JobClient(pipeline, instance)) {
-                roles.startMissing();
-                Supervision supervision = new Supervision(roles, watch);
-                String job = UUID.randomUUID().toString();
-                byte[] root = RawPaths.bytes(source);
-                Optional<SnapshotRef> parentSnap = Parents.choose(vault, root, parent);
-                // The parent's top tree: the scanner that takes the root task finds the contents in it
-                // with its own, warm, tree index, so this command never loads the vault's index.
-                ByteBuffer parentTree = parentSnap.map(s -> ByteBuffer.wrap(s.snapshot().tree().bytes())).orElse(null);
-                JobStarted started = JobStarted.newBuilder()
-                        .setJob(job)
-                        .setRoot(ByteBuffer.wrap(root))
-                        .setHost(host != null ? host : Hosts.hostname())
-                        .setUser(Hosts.user())
-                        .setTimeNs(System.currentTimeMillis() * 1_000_000L)
-                        .setTags(tags)
-                        .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
-                        .setParentTree(parentTree)
-                        .setForceRead(forceRead)
-                        .setClient(instance)
-                        .build();
-                DirTask task = DirTask.newBuilder()
-                        .setJob(job)
-                        .setRoot(ByteBuffer.wrap(root))
-                        .setRel(ByteBuffer.wrap(new byte[0]))
-                        .setParentTree(parentTree)
-                        .setForceRead(forceRead)
-                        .build();
-                ProgressLine progress = new ProgressLine(System.err, System.console() != null);
-                client.submit(started, task);
-                JobStatus end;
+            Roles roles = new Roles(pipeline, vault, slot, instance, watch);
+            // These three wait on the cluster or the vault, not on each other: overlap them.
+            CompletableFuture<Set<String>> localRoles = CompletableFuture.supplyAsync(roles::startMissing);
+            CompletableFuture<JobClient> newClient = CompletableFuture.supplyAsync(() -> new JobClient(pipeline, instance));
+            byte[] rootBytes = RawPaths.bytes(source);
+            CompletableFuture<Optional<SnapshotRef>> parentChoice =
+                    CompletableFuture.supplyAsync(() -> Parents.choose(vault, rootBytes, parent));
+            try (roles) {
                 try {
-                    end = client.await(job, s -> progress.show(s.getProgress()), supervision::check);
-                } finally {
-                    progress.clear();
+                    join(localRoles);
+                } catch (RuntimeException e) {
+                    newClient.thenAccept(JobClient::close);
+                    throw e;
                 }
-                if (end.getState() != JobState.SEALED) {
-                    throw JobClient.failed(end);
+                try (JobClient client = join(newClient)) {
+                    Timing.mark("roles checked, client ready");
+                    return runJob(client, new Supervision(roles, watch), instance, rootBytes, join(parentChoice), start);
                 }
-                Summary summary = new Summary(end, System.currentTimeMillis() - start);
-                if (json) {
-                    System.out.println(summary.json());
-                } else {
-                    summary.print(System.out);
-                }
-                return summary.incomplete() ? EXIT_INCOMPLETE : 0;
             }
         }
+    }
+
+    /** Submits the job, follows it to its end, prints the summary; returns the exit status. */
+    private int runJob(JobClient client, Supervision supervision, String instance, byte[] root,
+            Optional<SnapshotRef> parentSnap, long start) {
+        String job = UUID.randomUUID().toString();
+        // The parent's top tree: the scanner that takes the root task finds the contents in it
+        // with its own, warm, tree index, so this command never loads the vault's index.
+        ByteBuffer parentTree = parentSnap.map(s -> ByteBuffer.wrap(s.snapshot().tree().bytes())).orElse(null);
+        JobStarted started = JobStarted.newBuilder()
+                .setJob(job)
+                .setRoot(ByteBuffer.wrap(root))
+                .setHost(host != null ? host : Hosts.hostname())
+                .setUser(Hosts.user())
+                .setTimeNs(System.currentTimeMillis() * 1_000_000L)
+                .setTags(tags)
+                .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
+                .setParentTree(parentTree)
+                .setForceRead(forceRead)
+                .setClient(instance)
+                .build();
+        DirTask task = DirTask.newBuilder()
+                .setJob(job)
+                .setRoot(ByteBuffer.wrap(root))
+                .setRel(ByteBuffer.wrap(new byte[0]))
+                .setParentTree(parentTree)
+                .setForceRead(forceRead)
+                .build();
+        ProgressLine progress = new ProgressLine(System.err, System.console() != null);
+        client.submit(started, task);
+        Timing.mark("job submitted");
+        JobStatus end;
+        try {
+            end = client.await(job, s -> progress.show(s.getProgress()), supervision::check);
+        } finally {
+            progress.clear();
+        }
+        Timing.mark("job ended");
+        if (end.getState() != JobState.SEALED) {
+            throw JobClient.failed(end);
+        }
+        Summary summary = new Summary(end, System.currentTimeMillis() - start);
+        if (json) {
+            System.out.println(summary.json());
+        } else {
+            summary.print(System.out);
+        }
+        System.out.flush();
+        return summary.incomplete() ? EXIT_INCOMPLETE : 0;
     }
 }

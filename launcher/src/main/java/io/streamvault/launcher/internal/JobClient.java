@@ -99,7 +99,8 @@ public final class JobClient implements AutoCloseable {
 
     @Override
     public void close() {
-        statusConsumer.close();
+        // Nothing is left to send or commit: do not wait for the status consumer's pending long poll.
+        statusConsumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -45,6 +45,15 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public static Pipeline connect(StreamVaultConfig config, Vault vault) {
+        return connect(config, () -> vault);
+    }
+
+    /**
+     * Connects to the cluster while the vault is still being opened elsewhere: the vault is asked
+     * for only when the topics are named, so its key derivation and the cluster's round trips
+     * overlap.
+     */
+    public static Pipeline connect(StreamVaultConfig config, java.util.function.Supplier<Vault> opening) {
         LocalBroker broker = config.embeddedBroker() ? LocalBroker.acquire(config.stateDir()) : null;
         Admin admin = null;
         SchemaRegistry registry = null;
@@ -55,6 +64,7 @@ public final class Pipeline implements AutoCloseable {
             Duration timeout = Duration.ofMillis(config.getInt(StreamVaultConfig.KAFKA_TIMEOUT_MS));
             checkReachable(admin, bootstrap, timeout);
             registry = SchemaRegistries.open(config, props.common());
+            Vault vault = opening.get();
             Topics topics = new Topics(config.getString(StreamVaultConfig.TOPIC_PREFIX), vault.id(),
                     config.getInt(StreamVaultConfig.TOPIC_PARTITIONS), config.getShort(StreamVaultConfig.TOPIC_REPLICATION),
                     registry);
