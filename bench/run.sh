@@ -11,7 +11,7 @@
 # with an agent already running (`streamvault agent`; the CLI only submits and follows the job;
 # the agent's CPU and peak RSS for the step are added to the command's). A long-running agent has
 # its code compiled by the JIT; to measure that state and not the JVM's warm-up, the agent first
-# backs up 512 MiB of unrelated data (bench/gen-mixed.py), not counted in any figure (its bytes
+# backs up 1 GiB of unrelated data (bench/gen-mixed.py), not counted in any figure (its bytes
 # are subtracted from the agent vault's size).
 # Tools: sv-cli, sv-agent, restic (repository v2, compression auto), borg (repokey, zstd,3).
 #
@@ -133,9 +133,9 @@ for _ in $(seq 1 240); do grep -q ' ready' "$work/agent.out" 2>/dev/null && brea
 grep -q ' ready' "$work/agent.out" || { echo "bench: the agent did not start" >&2; cat "$work/agent.err" >&2; exit 1; }
 agent_java=$(pgrep -f -n "launcher.Main agent --vault $work/sv-agent-vault")
 trap 'kill $agent_java 2>/dev/null || true; wait $agent_bash 2>/dev/null || true' EXIT
-warm="$results/warm-up-512m"
+warm="$results/warm-up-1g"
 if [ ! -f "$warm.complete" ]; then
-  rm -rf "$warm"; python3 "$here/bench/gen-mixed.py" "$warm" 512 >&2; touch "$warm.complete"
+  rm -rf "$warm"; python3 "$here/bench/gen-mixed.py" "$warm" 1024 >&2; touch "$warm.complete"
 fi
 echo "bench: warming the agent up with a backup of $warm" >&2
 "$sv" backup "$warm" --vault "$work/sv-agent-vault" --state-dir "$work/sv-agent-state" --password-file "$pw" --json > /dev/null

@@ -19,12 +19,12 @@ public final class Uploader {
     }
 
     public static WorkerPool pool(KafkaProps props, Topics topics, Vault vault, DeadLetterSink deadLetters,
-            WorkerListener listener, String instance, int threads, long packBytes, long flushMs) {
+            WorkerListener listener, String instance, int threads, long packBytes, long flushMs, int packsInFlight) {
         List<TransactionalWorker<?>> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             String name = topics.groupId(ROLE) + "." + instance + "." + i;
             workers.add(new TransactionalWorker<>(props, topics.uploadRequests,
-                    new UploadHandler(topics, vault, instance, packBytes, flushMs), deadLetters, listener,
+                    new UploadHandler(topics, vault, instance, packBytes, flushMs, packsInFlight), deadLetters, listener,
                     new TransactionalWorker.Settings(name, topics.groupId(ROLE), name, 256, 5_000)));
         }
         return new WorkerPool(ROLE, workers);

@@ -36,6 +36,7 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String UPLOADER_THREADS = "uploader.threads";
     public static final String UPLOADER_PACK_BYTES = "uploader.pack.bytes";
     public static final String UPLOADER_FLUSH_MS = "uploader.flush.ms";
+    public static final String UPLOADER_PACKS_IN_FLIGHT = "uploader.packs.in.flight";
     public static final String DEDUP_THREADS = "dedup.threads";
     public static final String DEDUP_PENDING_TIMEOUT_MS = "dedup.pending.timeout.ms";
     public static final String CATALOG_THREADS = "catalog.threads";
@@ -80,6 +81,9 @@ public final class StreamVaultConfig extends AbstractConfig {
             .define(UPLOADER_THREADS, Type.INT, 2, Range.atLeast(0), Importance.MEDIUM, "Uploader consumers of this process; each fills its own packs.")
             .define(UPLOADER_PACK_BYTES, Type.INT, 16 << 20, Range.between(1 << 20, 1 << 30), Importance.MEDIUM,
                     "Target size of a pack; a pack is written when it reaches this size.")
+            .define(UPLOADER_PACKS_IN_FLIGHT, Type.INT, 2, Range.between(1, 64), Importance.MEDIUM,
+                    "Packs each uploader writes to the vault at once while it fills the next one; an uploader's memory is "
+                            + "about (this + 1) x uploader.pack.bytes, whatever the size of the backup.")
             .define(UPLOADER_FLUSH_MS, Type.LONG, 250L, Range.atLeast(0), Importance.LOW,
                     "A pack that is not full is written anyway when no new chunk arrived for this long, or when it is this old times five.")
             .define(DEDUP_THREADS, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM, "Kafka Streams threads of the dedup topology in this process.")

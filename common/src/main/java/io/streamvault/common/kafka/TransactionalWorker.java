@@ -58,6 +58,15 @@ public final class TransactionalWorker<V> implements Runnable {
             return false;
         }
 
+        /**
+         * The input offsets that may be committed now, given those of every record handled so far:
+         * all of them, unless the handler still holds records whose output is not durable yet (the
+         * uploader, while packs are being written). Never more than {@code handled}.
+         */
+        default Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, OffsetAndMetadata> handled) {
+            return handled;
+        }
+
         /** Makes everything handled so far committable (before a rebalance or shutdown). */
         default void flush(Emitter out) throws Exception {
         }
@@ -176,6 +185,13 @@ public final class TransactionalWorker<V> implements Runnable {
             listener.failed(settings.name(), e);
         } finally {
             closeClients();
+            if (handler instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("{}: closing the handler: {}", settings.name(), e.toString());
+                }
+            }
         }
     }
 
@@ -231,13 +247,19 @@ public final class TransactionalWorker<V> implements Runnable {
         if (pending.isEmpty() && !inTransaction) {
             return false;
         }
+        Map<TopicPartition, OffsetAndMetadata> offsets = handler.committable(new HashMap<>(pending));
+        if (offsets.isEmpty() && !inTransaction) {
+            return false;
+        }
         begin();
-        if (!pending.isEmpty()) {
-            producer.sendOffsetsToTransaction(new HashMap<>(pending), consumer.groupMetadata());
+        if (!offsets.isEmpty()) {
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
         }
         producer.commitTransaction();
         inTransaction = false;
-        pending.clear();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
+            pending.computeIfPresent(e.getKey(), (tp, o) -> o.offset() <= e.getValue().offset() ? null : o);
+        }
         commits++;
         return true;
     }

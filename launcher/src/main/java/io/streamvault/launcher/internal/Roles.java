@@ -138,7 +138,7 @@ public final class Roles implements AutoCloseable {
             case Uploader.ROLE -> {
                 return Uploader.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,
                         Math.max(1, c.getInt(StreamVaultConfig.UPLOADER_THREADS)), c.getInt(StreamVaultConfig.UPLOADER_PACK_BYTES),
-                        c.getLong(StreamVaultConfig.UPLOADER_FLUSH_MS)).start();
+                        c.getLong(StreamVaultConfig.UPLOADER_FLUSH_MS), c.getInt(StreamVaultConfig.UPLOADER_PACKS_IN_FLIGHT)).start();
             }
             case Chunker.ROLE -> {
                 return Chunker.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,

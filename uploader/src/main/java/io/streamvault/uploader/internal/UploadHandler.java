@@ -1,5 +1,8 @@
 package io.streamvault.uploader.internal;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
@@ -24,47 +27,81 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Fills packs with new chunks. For each request: read the bytes from the source (the claim check),
  * check that they still have the requested keyed id, compress and encrypt, append to the open
- * pack. A full (or idle) pack is written create-only, then its index object, and only then are its
- * chunk-stored events emitted, in the same transaction as the offsets of every request in it: a
- * crash before the commit leaves at most an unreferenced pack, and the requests are served again.
+ * pack. A full (or idle) pack is written in the background, create-only, then its index object,
+ * while the next pack fills; at most {@code packsInFlight} are being written at once, so memory is
+ * bounded by that many packs. Packs complete in order; only then are their chunk-stored events
+ * emitted, in the same transaction as the offsets of every request they hold: a crash before the
+ * commit leaves at most unreferenced packs, and those requests are served again.
  */
-public final class UploadHandler implements TransactionalWorker.Handler<UploadRequest> {
+public final class UploadHandler implements TransactionalWorker.Handler<UploadRequest>, AutoCloseable {
     private final Topics topics;
     private final Vault vault;
     private final String worker;
     private final long packBytes;
     private final long flushMs;
+    private final int packsInFlight;
     private final ChunkHasher hasher;
-    private final List<UploadRequest> members = new ArrayList<>();
-    private PackBuilder pack;
+    private final ExecutorService writers;
+    private final Deque<PackJob> writing = new ArrayDeque<>();
+    /** Input offsets whose packs are durable and whose events are emitted. */
+    private final Map<TopicPartition, OffsetAndMetadata> durable = new HashMap<>();
+    private PackJob open;
     private byte[] buffer = new byte[1 << 20];
-    private long openedAt;
     private long lastAddAt;
-    private boolean written;
+    private boolean emitted;
 
-    public UploadHandler(Topics topics, Vault vault, String worker, long packBytes, long flushMs) {
+    /** One pack: its blobs, the requests it answers, and the input offsets it covers. */
+    private final class PackJob {
+        final PackBuilder pack = vault.newPack();
+        final List<UploadRequest> members = new ArrayList<>();
+        final List<ChunkStored> failures = new ArrayList<>();
+        final Map<TopicPartition, OffsetAndMetadata> upTo = new HashMap<>();
+        final long openedAt = System.currentTimeMillis();
+        Future<PackInfo> written;
+
+        boolean empty() {
+            return members.isEmpty() && failures.isEmpty() && upTo.isEmpty();
+        }
+    }
+
+    public UploadHandler(Topics topics, Vault vault, String worker, long packBytes, long flushMs, int packsInFlight) {
         this.topics = topics;
         this.vault = vault;
         this.worker = worker;
         this.packBytes = packBytes;
         this.flushMs = flushMs;
+        this.packsInFlight = Math.max(1, packsInFlight);
         this.hasher = vault.newHasher();
-        this.pack = vault.newPack();
+        this.writers = Executors.newFixedThreadPool(this.packsInFlight, r -> {
+            Thread t = new Thread(r, "pack-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.open = new PackJob();
     }
 
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> raw, UploadRequest req, Emitter out) {
+        open.upTo.put(new TopicPartition(raw.topic(), raw.partition()), new OffsetAndMetadata(raw.offset() + 1));
         BlobId id = BlobId.of(Bytes.of(req.getId()));
-        if (pack.contains(id)) {
+        if (open.pack.contains(id)) {
             return; // requested twice (a re-issued request): the pack already carries it
         }
         ChunkSource src = req.getSource();
@@ -74,24 +111,19 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         }
         String error = readSource(src, length);
         if (error != null) {
-            emitFailure(out, req, StoreStatus.UNREADABLE, error);
-            return;
+            open.failures.add(failure(req, StoreStatus.UNREADABLE, error));
+        } else if (!hasher.id(buffer, 0, length).equals(id)) {
+            open.failures.add(failure(req, StoreStatus.MISMATCH, "the file changed since it was chunked"));
+        } else {
+            EncodedBlob blob = vault.encode(BlobType.DATA, id, buffer, 0, length);
+            open.pack.add(blob);
+            open.members.add(req);
+            lastAddAt = System.currentTimeMillis();
+            if (open.pack.size() >= packBytes) {
+                submit();
+            }
         }
-        if (!hasher.id(buffer, 0, length).equals(id)) {
-            emitFailure(out, req, StoreStatus.MISMATCH, "the file changed since it was chunked");
-            return;
-        }
-        EncodedBlob blob = vault.encode(BlobType.DATA, id, buffer, 0, length);
-        long now = System.currentTimeMillis();
-        if (pack.count() == 0) {
-            openedAt = now;
-        }
-        pack.add(blob);
-        members.add(req);
-        lastAddAt = now;
-        if (pack.size() >= packBytes) {
-            writePack(out);
-        }
+        drain(out, false);
     }
 
     private String readSource(ChunkSource src, int length) {
@@ -115,75 +147,146 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         }
     }
 
-    private void emitFailure(Emitter out, UploadRequest req, StoreStatus status, String error) {
-        out.send(topics.chunkStored, Bytes.of(req.getId()), ChunkStored.newBuilder()
+    private ChunkStored failure(UploadRequest req, StoreStatus status, String error) {
+        return ChunkStored.newBuilder()
                 .setId(req.getId())
                 .setStatus(status)
                 .setJob(req.getJob())
                 .setSource(req.getSource())
                 .setError(error)
                 .setWorker(worker)
-                .build());
+                .build();
     }
 
-    /** Right after a pack is written its stored events commit, before the next request is read. */
+    /** Hands the open pack to a writer (waiting while too many are being written) and opens a new one. */
+    private void submit() {
+        PackJob job = open;
+        open = new PackJob();
+        if (job.members.isEmpty()) {
+            job.written = null; // failures and skipped requests only: nothing to write
+        } else {
+            job.written = writers.submit(() -> {
+                PackInfo info = vault.writePack(job.pack);
+                vault.writeIndex(List.of(info));
+                return info;
+            });
+        }
+        writing.add(job);
+    }
+
+    /**
+     * Emits the events of every pack written so far, oldest first, stopping at the first still
+     * being written (or waiting for it, when {@code block} or when too many are in flight).
+     */
+    private void drain(Emitter out, boolean block) {
+        while (!writing.isEmpty()) {
+            PackJob job = writing.peek();
+            boolean mustWait = block || writing.size() > packsInFlight;
+            if (job.written != null && !job.written.isDone() && !mustWait) {
+                return;
+            }
+            PackInfo info = job.written == null ? null : await(job.written);
+            writing.poll();
+            emit(job, info, out);
+        }
+    }
+
+    private static PackInfo await(Future<PackInfo> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FatalException(ErrorCode.CANCELLED, "interrupted while a pack was written", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StreamVaultException s) {
+                throw s; // retryable or fatal, as the storage said
+            }
+            throw new FatalException(ErrorCode.INTERNAL, "writing a pack failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void emit(PackJob job, PackInfo info, Emitter out) {
+        for (ChunkStored f : job.failures) {
+            out.send(topics.chunkStored, Bytes.of(f.getId()), f);
+        }
+        if (info != null) {
+            Map<BlobId, PackEntry> entries = new HashMap<>();
+            for (PackEntry e : info.entries()) {
+                entries.put(e.id(), e);
+            }
+            ByteBuffer packId = ByteBuffer.wrap(Hex.parse(info.id()));
+            for (UploadRequest req : job.members) {
+                PackEntry e = entries.get(BlobId.of(Bytes.of(req.getId())));
+                out.send(topics.chunkStored, Bytes.of(req.getId()), ChunkStored.newBuilder()
+                        .setId(req.getId())
+                        .setStatus(StoreStatus.STORED)
+                        .setJob(req.getJob())
+                        .setPack(packId)
+                        .setOffset(e.offset())
+                        .setLength(e.length())
+                        .setRawLength(e.rawLength())
+                        .setSource(req.getSource())
+                        .setWorker(worker)
+                        .build());
+            }
+        }
+        durable.putAll(job.upTo);
+        emitted = true;
+    }
+
+    /** Right after a pack's events are emitted, they commit with the offsets of its requests. */
     @Override
     public boolean commitNow() {
-        boolean w = written;
-        written = false;
-        return w;
+        boolean e = emitted;
+        emitted = false;
+        return e;
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, OffsetAndMetadata> handled) {
+        if (writing.isEmpty() && open.empty()) {
+            return handled;
+        }
+        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : durable.entrySet()) {
+            OffsetAndMetadata h = handled.get(e.getKey());
+            if (h != null) {
+                out.put(e.getKey(), e.getValue().offset() <= h.offset() ? e.getValue() : h);
+            }
+        }
+        return out;
     }
 
     @Override
     public boolean checkpoint(Emitter out, boolean idle) {
-        if (pack.count() == 0) {
-            return true;
-        }
         long now = System.currentTimeMillis();
-        if ((idle && now - lastAddAt >= flushMs) || now - openedAt >= 5 * flushMs) {
-            writePack(out);
-            return true;
+        if (!open.empty() && (open.members.isEmpty() || (idle && now - lastAddAt >= flushMs)
+                || now - open.openedAt >= 5 * flushMs)) {
+            submit();
         }
-        return false;
+        drain(out, false);
+        return true;
     }
 
     @Override
     public void flush(Emitter out) {
-        if (pack.count() > 0) {
-            writePack(out);
+        if (!open.empty()) {
+            submit();
         }
+        drain(out, true);
     }
 
     @Override
     public void reset() {
-        pack = vault.newPack();
-        members.clear();
-        written = false;
+        // Packs still being written finish as unreferenced objects; their requests come again.
+        writing.clear();
+        durable.clear();
+        open = new PackJob();
+        emitted = false;
     }
 
-    private void writePack(Emitter out) {
-        PackInfo info = vault.writePack(pack);
-        vault.writeIndex(List.of(info));
-        Map<BlobId, PackEntry> entries = new HashMap<>();
-        for (PackEntry e : info.entries()) {
-            entries.put(e.id(), e);
-        }
-        ByteBuffer packId = ByteBuffer.wrap(Hex.parse(info.id()));
-        for (UploadRequest req : members) {
-            PackEntry e = entries.get(BlobId.of(Bytes.of(req.getId())));
-            out.send(topics.chunkStored, Bytes.of(req.getId()), ChunkStored.newBuilder()
-                    .setId(req.getId())
-                    .setStatus(StoreStatus.STORED)
-                    .setJob(req.getJob())
-                    .setPack(packId)
-                    .setOffset(e.offset())
-                    .setLength(e.length())
-                    .setRawLength(e.rawLength())
-                    .setSource(req.getSource())
-                    .setWorker(worker)
-                    .build());
-        }
-        reset();
-        written = true;
+    @Override
+    public void close() {
+        writers.shutdownNow();
     }
 }
