@@ -2,15 +2,12 @@ package io.streamvault.scanner;
 
 import io.streamvault.common.kafka.DeadLetterSink;
 import io.streamvault.common.kafka.KafkaProps;
-import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.common.kafka.WorkerPool;
 import io.streamvault.scanner.internal.ScanHandler;
 import io.streamvault.schemas.Topics;
 import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Vault;
-import java.util.ArrayList;
-import java.util.List;
 
 /** The scanner role: {@code threads} workers in the consumer group {@code PREFIX.VAULT.scanner}. */
 public final class Scanner {
@@ -22,13 +19,7 @@ public final class Scanner {
     public static WorkerPool pool(KafkaProps props, Topics topics, Vault vault, DeadLetterSink deadLetters,
             WorkerListener listener, String instance, int threads, long segmentBytes) {
         TreeIndex trees = new TreeIndex(vault);
-        List<TransactionalWorker<?>> workers = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            String name = topics.groupId(ROLE) + "." + instance + "." + i;
-            workers.add(new TransactionalWorker<>(props, topics.dirTasks,
-                    new ScanHandler(topics, trees, instance, segmentBytes), deadLetters, listener,
-                    new TransactionalWorker.Settings(name, topics.groupId(ROLE), name, 64, 5_000)));
-        }
-        return new WorkerPool(ROLE, workers);
+        return WorkerPool.of(ROLE, topics.groupId(ROLE), instance, threads, props, topics.dirTasks,
+                () -> new ScanHandler(topics, trees, instance, segmentBytes), deadLetters, listener, 64);
     }
 }

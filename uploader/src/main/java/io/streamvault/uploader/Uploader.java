@@ -2,14 +2,11 @@ package io.streamvault.uploader;
 
 import io.streamvault.common.kafka.DeadLetterSink;
 import io.streamvault.common.kafka.KafkaProps;
-import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.common.kafka.WorkerPool;
 import io.streamvault.schemas.Topics;
 import io.streamvault.uploader.internal.UploadHandler;
 import io.streamvault.vault.Vault;
-import java.util.ArrayList;
-import java.util.List;
 
 /** The uploader role: {@code threads} workers in the consumer group {@code PREFIX.VAULT.uploader}, each filling its own packs. */
 public final class Uploader {
@@ -20,13 +17,8 @@ public final class Uploader {
 
     public static WorkerPool pool(KafkaProps props, Topics topics, Vault vault, DeadLetterSink deadLetters,
             WorkerListener listener, String instance, int threads, long packBytes, long flushMs, int packsInFlight) {
-        List<TransactionalWorker<?>> workers = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            String name = topics.groupId(ROLE) + "." + instance + "." + i;
-            workers.add(new TransactionalWorker<>(props, topics.uploadRequests,
-                    new UploadHandler(topics, vault, instance, packBytes, flushMs, packsInFlight), deadLetters, listener,
-                    new TransactionalWorker.Settings(name, topics.groupId(ROLE), name, 256, 5_000)));
-        }
-        return new WorkerPool(ROLE, workers);
+        return WorkerPool.of(ROLE, topics.groupId(ROLE), instance, threads, props, topics.uploadRequests,
+                () -> new UploadHandler(topics, vault, instance, packBytes, flushMs, packsInFlight), deadLetters, listener,
+                256);
     }
 }

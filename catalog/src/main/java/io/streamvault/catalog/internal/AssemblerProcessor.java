@@ -166,7 +166,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             state.setRoot(d.getNode());
         } else {
             p.setEntriesReceived(p.getEntriesReceived() + 1);
-            entries.put(EntryKey.of(job, EntryKey.parent(rel), EntryKey.base(rel), 0),
+            entries.put(EntryKey.of(job, RawPaths.parent(rel), RawPaths.base(rel), 0),
                     nodeSerde.serializer().serialize(storeTopic(), d.getNode()));
         }
     }

@@ -54,24 +54,4 @@ public record EntryKey(byte[] dir, byte[] name, int part) {
         }
         throw new IllegalArgumentException("malformed entry key");
     }
-
-    /** Parent directory of a relative path ("" for a top-level name). */
-    public static byte[] parent(byte[] rel) {
-        for (int i = rel.length - 1; i >= 0; i--) {
-            if (rel[i] == '/') {
-                return Arrays.copyOf(rel, i);
-            }
-        }
-        return new byte[0];
-    }
-
-    /** Last name of a relative path. */
-    public static byte[] base(byte[] rel) {
-        for (int i = rel.length - 1; i >= 0; i--) {
-            if (rel[i] == '/') {
-                return Arrays.copyOfRange(rel, i + 1, rel.length);
-            }
-        }
-        return rel;
-    }
 }

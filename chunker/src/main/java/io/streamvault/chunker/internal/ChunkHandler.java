@@ -21,8 +21,6 @@ import io.streamvault.vault.Vault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -137,12 +135,8 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
             r.stable = r.bytesRead == length && before.size() == r.after.size()
                     && before.mtimeNs() == r.after.mtimeNs() && before.ctimeNs() == r.after.ctimeNs()
                     && before.inode() == r.after.inode();
-        } catch (NoSuchFileException e) {
-            r.error = "vanished during backup";
-        } catch (AccessDeniedException e) {
-            r.error = "permission denied";
         } catch (IOException e) {
-            r.error = e.getMessage() == null ? e.toString() : e.getMessage();
+            r.error = Posix.reason(e);
         }
         return r;
     }

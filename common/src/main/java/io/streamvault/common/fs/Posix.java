@@ -485,4 +485,18 @@ public final class Posix {
         r.initCause(e);
         return r;
     }
+
+    /**
+     * Why an entry could not be read, in the words a backup reports it: "permission denied",
+     * "vanished during backup", or the exception's own message.
+     */
+    public static String reason(Throwable e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "vanished during backup";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
 }

@@ -316,4 +316,24 @@ public final class RawPaths {
     private static void hexByte(StringBuilder sb, int b) {
         sb.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
     }
+
+    /** The last name of a relative raw path ({@code a/b/c} gives {@code c}). */
+    public static byte[] base(byte[] rel) {
+        for (int i = rel.length - 1; i >= 0; i--) {
+            if (rel[i] == '/') {
+                return java.util.Arrays.copyOfRange(rel, i + 1, rel.length);
+            }
+        }
+        return rel;
+    }
+
+    /** The directory of a relative raw path ({@code a/b/c} gives {@code a/b}; a single name gives empty). */
+    public static byte[] parent(byte[] rel) {
+        for (int i = rel.length - 1; i >= 0; i--) {
+            if (rel[i] == '/') {
+                return java.util.Arrays.copyOf(rel, i);
+            }
+        }
+        return new byte[0];
+    }
 }

@@ -15,6 +15,22 @@ public final class WorkerPool implements AutoCloseable {
         this.workers = List.copyOf(workers);
     }
 
+    /**
+     * The pool of one role: {@code threads} workers reading {@code input} in the consumer group
+     * {@code group}, each with its own handler and a stable transactional id {@code GROUP.INSTANCE.N}.
+     */
+    public static <V> WorkerPool of(String role, String group, String instance, int threads, KafkaProps props,
+            TopicSpec<?, V> input, java.util.function.Supplier<TransactionalWorker.Handler<V>> handler,
+            DeadLetterSink deadLetters, WorkerListener listener, int maxPollRecords) {
+        List<TransactionalWorker<?>> workers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            String id = group + "." + instance + "." + i;
+            workers.add(new TransactionalWorker<>(props, input, handler.get(), deadLetters, listener,
+                    new TransactionalWorker.Settings(id, group, id, maxPollRecords, 5_000)));
+        }
+        return new WorkerPool(role, workers);
+    }
+
     public String name() {
         return name;
     }

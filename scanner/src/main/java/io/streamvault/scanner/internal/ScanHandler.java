@@ -1,5 +1,6 @@
 package io.streamvault.scanner.internal;
 
+import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
@@ -29,7 +30,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -92,7 +92,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         byte[] root = Bytes.of(task.getRoot());
         byte[] rel = Bytes.of(task.getRel());
         Path dir = RawPaths.of(rel.length == 0 ? root : RawPaths.join(root, rel));
-        byte[] name = rel.length == 0 ? RawPaths.fileName(dir) : base(rel);
+        byte[] name = rel.length == 0 ? RawPaths.fileName(dir) : RawPaths.base(rel);
         Node dirNode;
         try {
             dirNode = Metadata.read(dir, name);
@@ -102,7 +102,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         } catch (NoSuchFileException e) {
             dirNode = Metadata.failed(name, NodeType.DIR, "vanished during backup");
         } catch (IOException e) {
-            dirNode = Metadata.failed(name, NodeType.DIR, reason(e));
+            dirNode = Metadata.failed(name, NodeType.DIR, Posix.reason(e));
         }
         Counts c = new Counts();
         if (dirNode.getError() == null) {
@@ -114,7 +114,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                     names.add(RawPaths.fileName(p));
                 }
             } catch (IOException | DirectoryIteratorException e) {
-                dirNode.setError(reason(e instanceof DirectoryIteratorException d ? d.getCause() : e));
+                dirNode.setError(Posix.reason(e instanceof DirectoryIteratorException d ? d.getCause() : e));
             }
             names.sort(Arrays::compareUnsigned);
             ParentCursor parent = new ParentCursor(task);
@@ -196,7 +196,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         } catch (NoSuchFileException e) {
             return; // vanished between listing and lstat: not part of the snapshot
         } catch (IOException e) {
-            n = Metadata.failed(name, NodeType.FILE, reason(e));
+            n = Metadata.failed(name, NodeType.FILE, Posix.reason(e));
         }
         c.entries++;
         byte[] childRel = RawPaths.join(rel, name);
@@ -298,25 +298,6 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         byte[] k = Arrays.copyOf(key, key.length + 5);
         ByteBuffer.wrap(k, key.length, 5).put((byte) 0).putInt(part);
         return k;
-    }
-
-    static byte[] base(byte[] rel) {
-        for (int i = rel.length - 1; i >= 0; i--) {
-            if (rel[i] == '/') {
-                return Arrays.copyOfRange(rel, i + 1, rel.length);
-            }
-        }
-        return rel;
-    }
-
-    static String reason(Throwable e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException) {
-            return "vanished during backup";
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     private static final class Counts {

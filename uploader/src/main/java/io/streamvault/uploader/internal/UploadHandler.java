@@ -3,6 +3,7 @@ package io.streamvault.uploader.internal;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
+import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
@@ -24,8 +25,6 @@ import io.streamvault.vault.Vault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -138,12 +137,8 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                 pos += n;
             }
             return null;
-        } catch (NoSuchFileException e) {
-            return "vanished during backup";
-        } catch (AccessDeniedException e) {
-            return "permission denied";
         } catch (IOException e) {
-            return e.getMessage() == null ? e.toString() : e.getMessage();
+            return Posix.reason(e);
         }
     }
 

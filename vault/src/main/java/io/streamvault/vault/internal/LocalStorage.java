@@ -254,29 +254,9 @@ public final class LocalStorage implements Storage {
         return location;
     }
 
-    /** Resolves a checked object name: '/'-separated segments of [A-Za-z0-9._-], none starting with a dot. */
+    /** Resolves a checked object name (see {@link ObjectNames}). */
     private Path path(String name) {
-        if (name == null || name.isEmpty()) {
-            throw Errors.invalid("empty object name in " + location);
-        }
-        boolean segmentStart = true;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok;
-            if (c == '/') {
-                ok = !segmentStart && i < name.length() - 1;
-                segmentStart = true;
-            } else {
-                ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
-                        || (c == '.' && !segmentStart);
-                segmentStart = false;
-            }
-            if (!ok) {
-                throw Errors.invalid("bad object name \"" + name + "\" for " + location
-                        + ": use '/'-separated segments of letters, digits, '.', '_' and '-', not starting with '.'");
-            }
-        }
-        return root.resolve(name);
+        return root.resolve(ObjectNames.check(name, location));
     }
 
     private void ensureDirectory(Path dir) throws IOException {
