@@ -18,6 +18,6 @@ public final class Chunker {
     public static WorkerPool pool(KafkaProps props, Topics topics, Vault vault, DeadLetterSink deadLetters,
             WorkerListener listener, String instance, int threads, int maxRereads) {
         return WorkerPool.of(ROLE, topics.groupId(ROLE), instance, threads, props, topics.fileEvents,
-                () -> new ChunkHandler(topics, vault, instance, maxRereads), deadLetters, listener, 32);
+                () -> new ChunkHandler(topics, vault, instance, maxRereads), deadLetters, listener, 1000);
     }
 }
