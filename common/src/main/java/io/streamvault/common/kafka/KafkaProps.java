@@ -103,6 +103,10 @@ public final class KafkaProps {
         p.put("commit.interval.ms", String.valueOf(config.getLong(StreamVaultConfig.STREAMS_COMMIT_INTERVAL_MS)));
         p.put("replication.factor", String.valueOf(config.getShort(StreamVaultConfig.TOPIC_REPLICATION)));
         p.put("statestore.cache.max.bytes", String.valueOf(16L << 20));
+        // No topology here joins streams by time: records of a task's partitions may be processed as
+        // they come. (With the default of 0, Streams holds a task back while one partition's buffer is
+        // empty, and formats a log message for every such check, logged or not.)
+        p.put("max.task.idle.ms", "-1");
         p.put("producer." + ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put("producer." + ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put("producer." + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
