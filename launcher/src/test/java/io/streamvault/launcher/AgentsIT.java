@@ -90,13 +90,21 @@ class AgentsIT {
         TreeAssert.assertSameTree(src, out);
     }
 
+    /** Packs in a local vault; may be called while a backup writes to it. */
     static long countPacks(Path vault) throws Exception {
         Path data = vault.resolve("data");
-        if (!Files.exists(data)) {
-            return 0;
-        }
-        try (var s = Files.walk(data)) {
-            return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        for (int attempt = 1;; attempt++) {
+            if (!Files.exists(data)) {
+                return 0;
+            }
+            try (var s = Files.walk(data)) {
+                return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).count();
+            } catch (java.io.UncheckedIOException e) {
+                // A pack's temporary file was renamed between the listing and its stat: walk again.
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 10) {
+                    throw e;
+                }
+            }
         }
     }
 
