@@ -7,6 +7,7 @@
 #   full backup -> no-change backup -> mutate-dataset.sh (once, for all) -> incremental backup
 #   -> restore of the latest snapshot into an empty directory (verified equal with dsgen.py compare)
 # recording wall time, CPU time (user+sys) and peak RSS of every step, and the repository size.
+# Each step starts after a sync; each restore after the page cache is dropped too (when run as root).
 # StreamVault is measured twice: the one-shot CLI (broker and workers start with the command) and
 # with an agent already running (`streamvault agent`; the CLI only submits and follows the job;
 # the agent's CPU and peak RSS for the step are added to the command's). A long-running agent has
@@ -88,6 +89,10 @@ print(f"{float(e) - float(s):.2f} {cpu:.1f} {max(int(m), int(hwm))}")
 PY
 }
 size_of() { du -sb "$1" | cut -f1; }
+# Every step starts with the previous one's writes on disk (sync), so that no tool pays for another's
+# dirty pages; each restore also starts with the page cache dropped (when allowed: root), so that every
+# tool reads its repository from disk and writes into the same free memory.
+settle() { sync; if [ "${1:-}" = cold ]; then echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; fi; }
 
 declare -A R   # R[tool.step] = "wall cpu rss"
 declare -A SIZE
@@ -95,6 +100,7 @@ tools="sv-cli sv-agent restic borg"
 
 backup() { # tool step
   local tool=$1 step=$2
+  settle
   case $tool in
     sv-cli)   R[$tool.$step]=$(timed "$sv" backup "$src" --vault "$work/sv-cli-vault" --state-dir "$work/sv-cli-state" --password-file "$pw" --json) ;;
     sv-agent) R[$tool.$step]=$(timed "$sv" backup "$src" --vault "$work/sv-agent-vault" --state-dir "$work/sv-agent-state" --password-file "$pw" --json) ;;
@@ -106,6 +112,7 @@ backup() { # tool step
 restore() { # tool
   local tool=$1 out="$work/restore-$1" got
   rm -rf "$out"; mkdir -p "$out"
+  settle cold
   case $tool in
     sv-cli)   R[$tool.restore]=$(timed "$sv" restore latest --target "$out" --vault "$work/sv-cli-vault" --password-file "$pw"); got="$out" ;;
     sv-agent) R[$tool.restore]=$(timed "$sv" restore latest --target "$out" --vault "$work/sv-agent-vault" --password-file "$pw"); got="$out" ;;
