@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             BrokerCommand.class, AgentCommand.class, RebuildIndexCommand.class, io.streamvault.launcher.cli.ServeCommand.class})
 public final class Main {
     public static void main(String[] args) {
+        io.streamvault.vault.Vault.prepareInBackground();
         int status = run(args);
         io.streamvault.launcher.internal.Timing.mark("command done");
         System.exit(status);

@@ -26,6 +26,15 @@ public interface Vault extends AutoCloseable {
         return VaultImpl.init(storage, password, options);
     }
 
+    /**
+     * Starts loading, on a background thread, what opening a vault needs first (the native crypto
+     * library, the JSON codec), so that a command's own start-up overlaps it. Optional: opening
+     * works without it, and waits for it when it is still running.
+     */
+    static void prepareInBackground() {
+        VaultImpl.prepareInBackground();
+    }
+
     /** Opens a vault; VAULT_NOT_INITIALIZED if there is none, WRONG_PASSWORD if no key opens. */
     static Vault open(Storage storage, char[] password) {
         return VaultImpl.open(storage, password);

@@ -55,6 +55,21 @@ public final class VaultImpl implements Vault {
         return VaultOpener.init(storage, password, options);
     }
 
+    /** See {@link Vault#prepareInBackground()}; class initialization makes a concurrent open wait for it. */
+    public static void prepareInBackground() {
+        Thread t = new Thread(() -> {
+            for (String c : new String[] {"NativeKdf", "NativeGcm", "Json"}) {
+                try {
+                    Class.forName(VaultImpl.class.getPackageName() + "." + c, true, VaultImpl.class.getClassLoader());
+                } catch (Throwable e) {
+                    return; // opening the vault reports what is wrong
+                }
+            }
+        }, "vault-prepare");
+        t.setDaemon(true);
+        t.start();
+    }
+
     public static Vault open(Storage storage, char[] password) {
         return VaultOpener.open(storage, password);
     }
