@@ -18,8 +18,15 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class, CheckCommand.class,
             BrokerCommand.class, AgentCommand.class, RebuildIndexCommand.class, io.streamvault.launcher.cli.ServeCommand.class})
 public final class Main {
+    /** Commands whose first step is opening a vault. */
+    private static final java.util.Set<String> OPEN_A_VAULT =
+            java.util.Set.of("init", "backup", "snapshots", "restore", "check", "agent", "rebuild-index", "serve");
+
     public static void main(String[] args) {
-        io.streamvault.vault.Vault.prepareInBackground();
+        if (args.length > 0 && OPEN_A_VAULT.contains(args[0])) {
+            // Not for --version, --help or the broker: a JVM does not exit while a class is being initialized.
+            io.streamvault.vault.Vault.prepareInBackground();
+        }
         int status = run(args);
         io.streamvault.launcher.internal.Timing.mark("command done");
         System.exit(status);
