@@ -5,10 +5,9 @@
 # Defaults: 2,000,000 records, 20% repeats, 4 partitions, 2 stream threads.
 # For the memory figure of issue 4: bench/dedup.sh 10000000 0
 set -euo pipefail
-here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-(cd "$here" && mvn -B -q -o -DskipTests package -pl bench -am >/dev/null 2>&1 || mvn -B -q -DskipTests package -pl bench -am >/dev/null)
-mkdir -p "$here/bench/results"
-out="$here/bench/results/dedup-$(date -u +%Y%m%dT%H%M%SZ).txt"
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+build bench
+out="$results/dedup-$stamp.txt"
 java ${BENCH_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC} -cp "$here/bench/target/streamvault-bench-0.1.0-SNAPSHOT.jar:$here/bench/target/lib/*" \
   io.streamvault.bench.DedupBench "$@" | tee "$out"
 echo "bench: result in $out" >&2

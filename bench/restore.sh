@@ -8,21 +8,17 @@
 # memory for both alike. Results: bench/results/restore-<time>.md (git-ignored work files under
 # bench/results/). Needs JDK 17, Maven, python3, openssl, GNU time, restic (apt-get install -y restic time).
 set -euo pipefail
-here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 rounds="${1:-2}"
-shared="${SV_SHARED:-$here/../shared}"
-[ -f "$shared/bench/make-dataset.sh" ] || shared=/work/shared
-results="$here/bench/results"
-stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 work="$results/restore-work"
 data="$results/dataset"
 md="$results/restore-$stamp.md"
-mkdir -p "$results" "$work"
+mkdir -p "$work"
 log() { echo "$*" | tee -a "$md" >&2; }
 
 command -v restic >/dev/null || { echo "bench: restic is needed (apt-get install -y restic)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: GNU time is needed (apt-get install -y time)" >&2; exit 1; }
-(cd "$here" && mvn -B -q -o -DskipTests package -pl launcher >/dev/null 2>&1 || mvn -B -q -DskipTests package -pl launcher >/dev/null)
+build launcher
 export STREAMVAULT_NO_BUILD=1
 sv="$here/bin/streamvault"
 

@@ -19,15 +19,10 @@
 # Results: bench/results/run-<time>.md and .json (git-ignored). Needs JDK 17, Maven, python3,
 # openssl, GNU time; apt-get for restic and borgbackup when they are missing.
 set -euo pipefail
-here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-shared="${SV_SHARED:-$here/../shared}"
-[ -f "$shared/bench/make-dataset.sh" ] || shared=/work/shared
-results="$here/bench/results"
-stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 work="$results/run-work"
 md="$results/run-$stamp.md"
 json="$results/run-$stamp.json"
-mkdir -p "$results"
 log() { echo "$*" | tee -a "$md" >&2; }
 
 need_pkg() { # command package
@@ -40,7 +35,7 @@ need_pkg restic restic
 need_pkg borg borgbackup
 [ -x /usr/bin/time ] || need_pkg /usr/bin/time time
 
-(cd "$here" && mvn -B -q -o -DskipTests package -pl launcher -am >/dev/null 2>&1 || mvn -B -q -DskipTests package -pl launcher -am >/dev/null)
+build launcher
 export STREAMVAULT_NO_BUILD=1
 sv="$here/bin/streamvault"
 

@@ -6,19 +6,16 @@
 # figure. Also reports the peak RSS of the agent and of restic. Results:
 # bench/results/scan-<time>.md (git-ignored). Needs JDK 17, Maven, python3, GNU time, restic.
 set -euo pipefail
-here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 files="${1:-1000000}"
-results="$here/bench/results"
-stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 work="$results/scan-work"
 tree="$results/small-files-$files"
 md="$results/scan-$stamp.md"
-mkdir -p "$results"
 log() { echo "$*" | tee -a "$md" >&2; }
 
 command -v restic >/dev/null || { echo "bench: restic is needed (apt-get install -y restic)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: GNU time is needed (apt-get install -y time)" >&2; exit 1; }
-(cd "$here" && mvn -B -q -o -DskipTests package -pl launcher -am >/dev/null 2>&1 || mvn -B -q -DskipTests package -pl launcher -am >/dev/null)
+build launcher
 export STREAMVAULT_NO_BUILD=1
 sv="$here/bin/streamvault"
 

@@ -8,13 +8,11 @@
 # so the figures include the broker's start (a few seconds); throughput is also given over the
 # command's own duration_ms. The restore is one `streamvault restore` of that snapshot.
 set -euo pipefail
-here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 size_mib="${1:-1024}"
-results="$here/bench/results"
-stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 work="$results/work-$stamp"
 data="$results/data-${size_mib}m"
-mkdir -p "$results" "$work"
+mkdir -p "$work"
 txt="$results/storage-$stamp.txt"
 md="$results/storage-$stamp.md"
 log() { echo "$*" | tee -a "$txt" >&2; }
@@ -22,7 +20,7 @@ log() { echo "$*" | tee -a "$txt" >&2; }
 [ -x /usr/bin/time ] || { echo "bench: GNU time (/usr/bin/time) is needed (apt-get install time)" >&2; exit 1; }
 "$here/bin/install-azurite"
 # build once, outside the timed runs
-(cd "$here" && mvn -B -q -o -DskipTests package >/dev/null 2>&1 || mvn -B -q -DskipTests package >/dev/null)
+build
 export STREAMVAULT_NO_BUILD=1
 
 if [ ! -f "$data/.complete" ]; then

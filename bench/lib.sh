@@ -1,0 +1,17 @@
+# bench/lib.sh - sourced by every bench script: where the checkout, the results and the shared
+# data set tools are, and one way to build what a benchmark runs.
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+results="$here/bench/results"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$results"
+shared="${SV_SHARED:-$here/../shared}"
+[ -f "$shared/bench/make-dataset.sh" ] || shared=/work/shared
+
+# build [MODULE]: packages MODULE and the modules it needs (the whole project without one),
+# offline first, quietly.
+build() {
+  local only=()
+  [ -z "${1:-}" ] || only=(-pl "$1" -am)
+  (cd "$here" && { mvn -B -q -o -DskipTests package "${only[@]}" >/dev/null 2>&1 \
+    || mvn -B -q -DskipTests package "${only[@]}" >/dev/null; })
+}
