@@ -83,7 +83,6 @@ public final class BackupCommand implements Callable<Integer> {
             if (now - lastCheck > 5000) {
                 lastCheck = now;
                 roles.startMissing();
-                Timing.mark("roles checked, client ready");
             }
             return watch.check();
         }

@@ -99,8 +99,6 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             if (dirNode.getType() != NodeType.DIR) {
                 dirNode = Metadata.failed(name, NodeType.DIR, "no longer a directory");
             }
-        } catch (NoSuchFileException e) {
-            dirNode = Metadata.failed(name, NodeType.DIR, "vanished during backup");
         } catch (IOException e) {
             dirNode = Metadata.failed(name, NodeType.DIR, Posix.reason(e));
         }
