@@ -15,3 +15,15 @@ build() {
   (cd "$here" && { mvn -B -q -o -DskipTests package "${only[@]}" >/dev/null 2>&1 \
     || mvn -B -q -DskipTests package "${only[@]}" >/dev/null; })
 }
+
+# need COMMAND PACKAGE: stops with the line that installs COMMAND when it is missing.
+need() {
+  command -v "$1" >/dev/null || { echo "bench: $1 is needed (apt-get install -y $2)" >&2; exit 1; }
+}
+
+# launcher: builds the launcher and points $sv at bin/streamvault, which then does not rebuild mid-run.
+launcher() {
+  build launcher
+  export STREAMVAULT_NO_BUILD=1
+  sv="$here/bin/streamvault"
+}

@@ -35,9 +35,7 @@ need_pkg restic restic
 need_pkg borg borgbackup
 [ -x /usr/bin/time ] || need_pkg /usr/bin/time time
 
-build launcher
-export STREAMVAULT_NO_BUILD=1
-sv="$here/bin/streamvault"
+launcher
 
 # ---- data: a pristine dataset, and one working copy that all tools back up and that is mutated once
 dataset="${1:-$results/dataset}"

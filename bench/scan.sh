@@ -13,11 +13,9 @@ tree="$results/small-files-$files"
 md="$results/scan-$stamp.md"
 log() { echo "$*" | tee -a "$md" >&2; }
 
-command -v restic >/dev/null || { echo "bench: restic is needed (apt-get install -y restic)" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "bench: GNU time is needed (apt-get install -y time)" >&2; exit 1; }
-build launcher
-export STREAMVAULT_NO_BUILD=1
-sv="$here/bin/streamvault"
+need restic restic
+need /usr/bin/time time
+launcher
 
 if [ ! -f "$tree.complete" ]; then
   rm -rf "$tree"

@@ -17,7 +17,7 @@ txt="$results/storage-$stamp.txt"
 md="$results/storage-$stamp.md"
 log() { echo "$*" | tee -a "$txt" >&2; }
 
-[ -x /usr/bin/time ] || { echo "bench: GNU time (/usr/bin/time) is needed (apt-get install time)" >&2; exit 1; }
+need /usr/bin/time time
 "$here/bin/install-azurite"
 # build once, outside the timed runs
 build
