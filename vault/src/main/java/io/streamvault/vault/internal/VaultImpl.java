@@ -58,7 +58,7 @@ public final class VaultImpl implements Vault {
     /** See {@link Vault#prepareInBackground()}; class initialization makes a concurrent open wait for it. */
     public static void prepareInBackground() {
         Thread t = new Thread(() -> {
-            for (String c : new String[] {"NativeKdf", "NativeGcm", "Json"}) {
+            for (String c : new String[] {"NativeKdf", "NativeGcm", "NativeHmac", "Json"}) {
                 try {
                     Class.forName(VaultImpl.class.getPackageName() + "." + c, true, VaultImpl.class.getClassLoader());
                 } catch (Throwable e) {
