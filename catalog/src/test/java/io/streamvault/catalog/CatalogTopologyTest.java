@@ -259,6 +259,38 @@ class CatalogTopologyTest {
     }
 
     @Test
+    void aDirectoryThatReusesItsParentTreeGetsTheSameTreeWithoutItsFilesSentAgain() {
+        start();
+        dir("", 2, 1);
+        dir("sub", 2, 0);
+        file("", node("top.txt", NodeType.FILE, 0), 0, 1, 0);
+        file("sub", node("a", NodeType.FILE, 0), 0, 1, 0);
+        file("sub", node("b", NodeType.SYMLINK, 0), 0, 1, 0);
+        JobStatus first = sealed().get(0);
+        MasterIndex index = vault.loadIndex();
+        Tree top = tree(index, vault.loadSnapshot(first.getSnapshot()).snapshot().tree());
+        BlobId contents = top.nodes().get(0).subtree();
+        BlobId sub = tree(index, contents).nodes().get(0).subtree();
+
+        // job-2: the root keeps its one file, sub keeps both entries; only the directories are sent.
+        String job = "job-2";
+        jobs.pipeInput(job, JobStarted.newBuilder().setJob(job).setRoot(b("/data/root")).setHost("h").setTimeNs(2_000)
+                .setTags(List.of()).build());
+        dirs.pipeInput(job, DirScanned.newBuilder().setJob(job).setRel(b("")).setNode(node("root", NodeType.DIR, 0))
+                .setEntries(1).setSubdirs(1).setFiles(1).setWorker("scan-1")
+                .setReusedTree(ByteBuffer.wrap(contents.bytes())).setReusedFiles(1).setReusedBytes(0).build());
+        assertTrue(sealed().isEmpty(), "sub is still expected");
+        dirs.pipeInput(job, DirScanned.newBuilder().setJob(job).setRel(b("sub")).setNode(node("sub", NodeType.DIR, 0))
+                .setEntries(0).setSubdirs(0).setFiles(1).setWorker("scan-1")
+                .setReusedTree(ByteBuffer.wrap(sub.bytes())).setReusedFiles(1).setReusedBytes(0).build());
+        JobStatus second = sealed().get(0);
+        assertEquals(JobState.SEALED, second.getState());
+        assertEquals(2, second.getProgress().getFilesUnmodified());
+        assertEquals(vault.loadSnapshot(first.getSnapshot()).snapshot().tree(),
+                vault.loadSnapshot(second.getSnapshot()).snapshot().tree(), "the same Merkle tree");
+    }
+
+    @Test
     void aHugeDirectoryBecomesASplitTreeAndOneNewFileRewritesOnePart() {
         int files = Trees.SPLIT_ABOVE + 6000;
         List<BlobId> before = splitParts(JOB, files);

@@ -53,6 +53,10 @@ class IncrementalIT {
         assertEquals(0, same.get("files_new").asLong() + same.get("files_changed").asLong());
         assertEquals(0, same.get("bytes_added").asLong());
         assertEquals(packBytes, BackupRestoreIT.dirSize(vault.resolve("data")), "no new pack bytes");
+        Cli.Result list = Cli.run("snapshots", "--vault", vault, "--password-file", pw, "--json");
+        assertEquals(0, list.code(), list.toString());
+        assertEquals(list.json().get(0).get("tree").asText(), list.json().get(1).get("tree").asText(),
+                "an unchanged tree is the parent's tree object: " + list.json());
 
         // edit, append, insert at the start of a large file, delete, rename, chmod, new files
         long expectedRead = 0;

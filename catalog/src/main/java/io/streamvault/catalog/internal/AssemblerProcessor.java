@@ -162,6 +162,14 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         if (d.getNode().getError() != null) {
             JobCounting.warn(state, "cannot list directory " + display(rel) + ": " + d.getNode().getError());
         }
+        if (d.getReusedTree() != null) {
+            p.setFilesUnmodified(p.getFilesUnmodified() + d.getReusedFiles());
+            p.setBytesTotal(p.getBytesTotal() + d.getReusedBytes());
+            WorkerStats w = JobCounting.worker(state, d.getWorker());
+            w.setFiles(w.getFiles() + d.getReusedFiles());
+            entries.put(EntryKey.of(job, rel, new byte[0], 0),
+                    nodeSerde.serializer().serialize(storeTopic(), Nodes.reuseMarker(d.getReusedTree())));
+        }
         if (rel.length == 0) {
             state.setRoot(d.getNode());
         } else {

@@ -29,6 +29,31 @@ public final class Nodes {
                 n.getNlink(), n.getRdev(), Bytes.of(n.getLinkTarget()), xattrs, content, subtree, error, changed);
     }
 
+    /**
+     * The entries-store value that stands for the unchanged non-directory entries of a directory:
+     * stored under the directory with an empty name (no real entry has one), it names the parent
+     * snapshot's tree that holds them.
+     */
+    public static io.streamvault.schemas.records.Node reuseMarker(ByteBuffer parentTree) {
+        return io.streamvault.schemas.records.Node.newBuilder()
+                .setName(ByteBuffer.wrap(new byte[0]))
+                .setType(io.streamvault.schemas.records.NodeType.DIR)
+                .setMode(0).setUid(0).setGid(0).setSize(0)
+                .setMtimeNs(0).setAtimeNs(0).setCtimeNs(0)
+                .setInode(0).setDev(0).setNlink(0)
+                .setContent(List.of(parentTree))
+                .setXattrs(List.of())
+                .build();
+    }
+
+    /** The parent tree a {@link #reuseMarker} names. */
+    public static BlobId reusedTree(io.streamvault.schemas.records.Node marker) {
+        if (marker.getContent().size() != 1) {
+            throw new IllegalStateException("malformed reuse entry");
+        }
+        return BlobId.of(Bytes.of(marker.getContent().get(0)));
+    }
+
     public static List<BlobId> ids(List<ByteBuffer> content) {
         List<BlobId> out = new ArrayList<>(content.size());
         for (ByteBuffer b : content) {

@@ -50,7 +50,7 @@ public final class Sealer {
             failed.add(BlobId.of(Bytes.of(b)));
         }
         TreeWriter writer = new TreeWriter(vault, trees, packTarget);
-        TreeAssembler assembler = new TreeAssembler(writer, failed);
+        TreeAssembler assembler = new TreeAssembler(writer, failed, trees::read);
         entries.accept(assembler::accept);
         BlobId top = assembler.finish(job.getRoot());
         long treeBytes = writer.finish();

@@ -1,5 +1,6 @@
 package io.streamvault.catalog.internal;
 
+import io.streamvault.common.fs.FileKind;
 import io.streamvault.schemas.Bytes;
 import io.streamvault.schemas.records.NodeType;
 import io.streamvault.vault.BlobId;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Builds the Merkle tree of a snapshot from a job's entries, fed in reverse key order (see
@@ -21,11 +23,14 @@ import java.util.Set;
  * when a directory's group ends, every subtree it names is already written. Parts of a large file
  * arrive last part first and are joined into one node. Memory holds one directory's nodes (one
  * part of them for a huge directory, which becomes a split tree) and the tree ids not yet claimed
- * by their parent.
+ * by their parent. A directory whose non-directory entries are unchanged since the parent snapshot
+ * has, instead of them, one entry with an empty name (the last of its group) naming the parent's
+ * tree, from which they are taken.
  */
 public final class TreeAssembler {
     private final TreeWriter writer;
     private final Set<BlobId> failedChunks;
+    private final Function<BlobId, Tree> parentTrees;
     private final Map<ByteBuffer, BlobId> subtrees = new HashMap<>();
     private byte[] group;
     private List<Node> nodes = new ArrayList<>();
@@ -37,9 +42,11 @@ public final class TreeAssembler {
     private BlobId emptyTree;
     private long filesChanged;
 
-    public TreeAssembler(TreeWriter writer, Set<BlobId> failedChunks) {
+    /** @param parentTrees reads a tree of the vault (the parent snapshot's trees that directories reuse) */
+    public TreeAssembler(TreeWriter writer, Set<BlobId> failedChunks, Function<BlobId, Tree> parentTrees) {
         this.writer = writer;
         this.failedChunks = failedChunks;
+        this.parentTrees = parentTrees;
     }
 
     /** The next entry, in reverse key order. */
@@ -47,6 +54,10 @@ public final class TreeAssembler {
         if (group == null || !Arrays.equals(group, key.dir())) {
             closeGroup();
             group = key.dir();
+        }
+        if (key.name().length == 0) {
+            reuse(Nodes.reusedTree(n));
+            return;
         }
         boolean multiPart = key.part() > 0 || (partName != null && Arrays.equals(partName, key.name()));
         if (n.getType() == NodeType.FILE && multiPart) {
@@ -61,6 +72,24 @@ public final class TreeAssembler {
             return;
         }
         add(key.dir(), n, Nodes.ids(n.getContent()), n.getChangedDuringBackup(), n.getError());
+    }
+
+    /**
+     * Adds the non-directory entries of a parent snapshot's tree to the current group. The scanner
+     * sends this only for a directory of at most {@link Trees#SPLIT_ABOVE} entries whose parent
+     * tree is not split, so the group stays one tree; its content is in the vault already.
+     */
+    private void reuse(BlobId parent) {
+        Tree tree = parentTrees.apply(parent);
+        if (splitting || !tree.parts().isEmpty()) {
+            throw new IllegalStateException("directory " + Arrays.toString(group) + " reuses tree " + parent.shortHex()
+                    + " but is split");
+        }
+        for (Node node : tree.nodes()) {
+            if (node.type() != FileKind.DIR) {
+                nodes.add(node);
+            }
+        }
     }
 
     private void joinParts() {

@@ -116,29 +116,101 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             }
             names.sort(Arrays::compareUnsigned);
             ParentCursor parent = new ParentCursor(task);
+            Held held = new Held(parent.id != null && !parent.split && !task.getForceRead());
             for (byte[] n : names) {
-                entry(job, root, rel, RawPaths.resolve(dir, n), n, task.getForceRead(), parent.seek(n), out, c);
+                entry(job, root, rel, RawPaths.resolve(dir, n), n, task.getForceRead(), parent.seek(n), out, c, held);
+            }
+            // The catalog rebuilds this directory's tree unsplit: the reuse is only for one that stays so.
+            if (held.possible && dirNode.getError() == null && c.entries <= Trees.SPLIT_ABOVE && parent.finish()
+                    && parent.nonDirs == held.count()) {
+                c.reusedTree = parent.id;
+                c.reused = held;
+            } else {
+                held.release(job, rel, out);
             }
         }
+        Held reused = c.reused;
         out.send(topics.dirScans, job, DirScanned.newBuilder()
                 .setJob(job)
                 .setRel(ByteBuffer.wrap(rel))
                 .setNode(dirNode)
-                .setEntries(c.entries)
+                .setEntries(c.entries - (reused == null ? 0 : reused.count()))
                 .setSubdirs(c.subdirs)
                 .setFiles(c.files)
                 .setBytes(c.bytes)
                 .setBytesToRead(c.bytesToRead)
                 .setWorker(worker)
+                .setReusedTree(reused == null ? null : ByteBuffer.wrap(c.reusedTree.bytes()))
+                .setReusedFiles(reused == null ? 0 : reused.files)
+                .setReusedBytes(reused == null ? 0 : reused.bytes)
                 .build());
         return c;
+    }
+
+    /**
+     * The unchanged non-directory entries of a directory, held back while the directory may still
+     * reuse its parent's listing: when every non-directory entry is unchanged and none was added or
+     * removed, the directory's record names the parent's tree and they are not sent one by one
+     * (the catalog takes them from that tree). Otherwise they are released as manifests. At most
+     * {@link Trees#SPLIT_ABOVE} are held, so memory stays bounded in a huge directory.
+     */
+    private final class Held {
+        private final List<Node> nodes = new ArrayList<>();
+        private final List<io.streamvault.vault.Node> prevs = new ArrayList<>();
+        boolean possible;
+        long files;
+        long bytes;
+
+        Held(boolean possible) {
+            this.possible = possible;
+        }
+
+        int count() {
+            return nodes.size();
+        }
+
+        /** Holds an entry; false (nothing held) when the directory can no longer be reused. */
+        boolean hold(Node n, io.streamvault.vault.Node prev) {
+            if (!possible || nodes.size() >= Trees.SPLIT_ABOVE || prev.dev() != n.getDev()) {
+                return false;
+            }
+            nodes.add(n);
+            prevs.add(prev);
+            if (n.getType() == NodeType.FILE) {
+                files++;
+                bytes += n.getSize();
+            }
+            return true;
+        }
+
+        /** Sends what was held, one manifest per entry; nothing is held from here on. */
+        void release(String job, byte[] rel, Emitter out) {
+            for (int i = 0; i < nodes.size(); i++) {
+                Node n = nodes.get(i);
+                if (n.getType() == NodeType.FILE) {
+                    reuse(job, rel, n, prevs.get(i), out);
+                } else {
+                    out.send(topics.fileManifests, job, manifest(job, rel, n, FileOrigin.UNMODIFIED, 0, 1));
+                }
+            }
+            nodes.clear();
+            prevs.clear();
+            files = 0;
+            bytes = 0;
+            possible = false;
+        }
     }
 
     /** Walks this directory's entries in the parent snapshot in name order, alongside the sorted listing. */
     private final class ParentCursor {
         private Iterator<io.streamvault.vault.Node> it;
         private io.streamvault.vault.Node current;
+        /** The directory's tree in the parent snapshot (null when there is none or it is unreadable). */
         private BlobId id;
+        /** True when that tree is split into parts. */
+        private boolean split;
+        /** Non-directory entries of that tree passed so far (all of them after {@link #finish}). */
+        private long nonDirs;
 
         ParentCursor(DirTask task) {
             if (task.getParentTree() == null) {
@@ -155,6 +227,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                     id = tree.nodes().get(0).subtree();
                     tree = trees.read(id);
                 }
+                split = !tree.parts().isEmpty();
                 it = Trees.nodes(tree, trees::read).iterator();
                 advance();
             } catch (StreamVaultException e) {
@@ -174,8 +247,23 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             return current != null && Arrays.equals(current.name(), name) ? current : null;
         }
 
+        /** Passes the rest of the parent's entries; false when the parent's listing is unreadable. */
+        boolean finish() {
+            try {
+                while (current != null) {
+                    advance();
+                }
+            } catch (StreamVaultException e) {
+                give(e);
+            }
+            return id != null;
+        }
+
         private void advance() {
             current = it != null && it.hasNext() ? it.next() : null;
+            if (current != null && current.type() != FileKind.DIR) {
+                nonDirs++;
+            }
         }
 
         private void give(StreamVaultException e) {
@@ -183,11 +271,12 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             LOG.warn("parent tree {} unreadable, reading the directory in full: {}", id.shortHex(), e.getMessage());
             it = null;
             current = null;
+            id = null;
         }
     }
 
     private void entry(String job, byte[] root, byte[] rel, Path p, byte[] name, boolean force,
-            io.streamvault.vault.Node prev, Emitter out, Counts c) {
+            io.streamvault.vault.Node prev, Emitter out, Counts c, Held held) {
         Node n;
         try {
             n = Metadata.read(p, name);
@@ -216,6 +305,16 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             return;
         }
         FileOrigin origin = origin(prev, n, force);
+        if (origin == FileOrigin.UNMODIFIED && held.hold(n, prev)) {
+            if (n.getType() == NodeType.FILE) {
+                c.files++;
+                c.bytes += n.getSize();
+            }
+            return;
+        }
+        if (held.possible) {
+            held.release(job, rel, out);
+        }
         if (n.getError() == null && n.getType() == NodeType.FILE) {
             c.files++;
             c.bytes += n.getSize();
@@ -300,6 +399,9 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
 
     private static final class Counts {
         final List<DirTask> children = new ArrayList<>();
+        /** Set when the directory reuses its parent's non-directory entries (see {@link Held}). */
+        Held reused;
+        BlobId reusedTree;
         long entries;
         long subdirs;
         long files;
