@@ -302,6 +302,9 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         dirty.remove(job);
         context.forward(new Record<Object, Object>(job, status, context.currentSystemTimeMs()),
                 CatalogTopology.SINK_STATUS);
+        // The status is visible (read-committed) only once this task commits: ask for it now
+        // rather than at the next commit interval, which the waiting command would add to its time.
+        context.commit();
     }
 
     /** Deletes a sealed job's entries, a batch at a time, so memory does not grow with the job. */
