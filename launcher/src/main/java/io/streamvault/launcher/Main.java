@@ -8,19 +8,24 @@ import io.streamvault.launcher.cli.BrokerCommand;
 import io.streamvault.launcher.cli.CheckCommand;
 import io.streamvault.launcher.cli.InitCommand;
 import io.streamvault.launcher.cli.RestoreCommand;
+import io.streamvault.launcher.cli.ServeCommand;
 import io.streamvault.launcher.cli.SnapshotsCommand;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code streamvault} command. Errors end in one line naming the problem, and a non-zero status. */
 @Command(name = "streamvault", mixinStandardHelpOptions = true, version = "streamvault 0.1.0",
-        description = "Deduplicating, encrypted backup for large file systems, over Apache Kafka.",
-        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class, CheckCommand.class,
-            BrokerCommand.class, AgentCommand.class, RebuildIndexCommand.class, io.streamvault.launcher.cli.ServeCommand.class})
+        description = "Deduplicating, encrypted backup for large file systems, over Apache Kafka.")
 public final class Main {
-    /** Commands whose first step is opening a vault. */
+    /** The subcommands, in help order. */
+    private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
+            RestoreCommand.class, CheckCommand.class, BrokerCommand.class, AgentCommand.class, RebuildIndexCommand.class,
+            ServeCommand.class);
+
+    /** Commands whose first step is opening a vault (backup decides later: an agent may take its job). */
     private static final java.util.Set<String> OPEN_A_VAULT =
-            java.util.Set.of("init", "backup", "snapshots", "restore", "check", "agent", "rebuild-index", "serve");
+            java.util.Set.of("init", "snapshots", "restore", "check", "agent", "rebuild-index", "serve");
 
     public static void main(String[] args) {
         if (args.length > 0 && OPEN_A_VAULT.contains(args[0])) {
@@ -35,6 +40,17 @@ public final class Main {
     /** Runs a command line and returns its exit status (for tests). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // Only the command asked for is modelled (picocli reads every option of every command it is
+        // given, a tenth of a second of a short command's start); all of them for help or a typo.
+        Class<?> asked = null;
+        for (Class<?> c : COMMANDS) {
+            if (args.length > 0 && c.getAnnotation(Command.class).name().equals(args[0])) {
+                asked = c;
+            }
+        }
+        for (Class<?> c : asked != null ? List.<Class<?>>of(asked) : COMMANDS) {
+            cl.addSubcommand(c);
+        }
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof StreamVaultException s) {
                 cmd.getErr().println("streamvault: " + s.getMessage() + " [" + s.code().id() + "]");
