@@ -4,7 +4,10 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.WorkerListener;
+import io.streamvault.launcher.internal.AgentLink;
+import io.streamvault.launcher.internal.AgentServer;
 import io.streamvault.launcher.internal.InstanceSlot;
+import io.streamvault.launcher.internal.JobClient;
 import io.streamvault.launcher.internal.Pipeline;
 import io.streamvault.launcher.internal.Roles;
 import io.streamvault.vault.Vault;
@@ -54,6 +57,8 @@ public final class AgentCommand implements Callable<Integer> {
         Pipeline pipeline = null;
         InstanceSlot slot = null;
         Roles running = null;
+        JobClient client = null;
+        AgentServer server = null;
         try {
             pipeline = Pipeline.connect(config, vault);
             slot = InstanceSlot.acquire(config.stateDir());
@@ -63,6 +68,14 @@ public final class AgentCommand implements Callable<Integer> {
             if (!running.awaitReady(Duration.ofMinutes(2))) {
                 throw new FatalException(ErrorCode.TIMEOUT, "the topologies did not start within 2 minutes");
             }
+            // Backup commands of this state directory hand their jobs to this agent (AgentLink).
+            client = new JobClient(pipeline, instance);
+            server = new AgentServer(slot.dir(), AgentLink.canonicalVault(common.vaultUri(config)),
+                    config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS), vault, client, instance, () -> {
+                        Exception f = failure.get();
+                        return f == null ? null : new FatalException(ErrorCode.JOB_FAILED, "a worker of the agent stopped: "
+                                + f.getMessage());
+                    });
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {
@@ -77,6 +90,12 @@ public final class AgentCommand implements Callable<Integer> {
             System.out.flush();
             stop.await();
         } finally {
+            if (server != null) {
+                server.close();
+            }
+            if (client != null) {
+                client.close();
+            }
             if (running != null) {
                 running.close();
             }

@@ -4,6 +4,8 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.launcher.internal.AgentLink;
+import io.streamvault.launcher.internal.BackupJob;
 import io.streamvault.launcher.internal.FailureWatch;
 import io.streamvault.launcher.internal.Hosts;
 import io.streamvault.launcher.internal.InstanceSlot;
@@ -14,13 +16,9 @@ import io.streamvault.launcher.internal.ProgressLine;
 import io.streamvault.launcher.internal.Roles;
 import io.streamvault.launcher.internal.Summary;
 import io.streamvault.launcher.internal.Timing;
-import io.streamvault.schemas.records.DirTask;
-import io.streamvault.schemas.records.JobStarted;
-import io.streamvault.schemas.records.JobState;
 import io.streamvault.schemas.records.JobStatus;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Vault;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -28,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,7 +37,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "backup", description = "Back up a directory into a new snapshot.")
 public final class BackupCommand implements Callable<Integer> {
     /** Exit status of a backup that completed but could not read everything (as restic does). */
-    public static final int EXIT_INCOMPLETE = 3;
+    public static final int EXIT_INCOMPLETE = Summary.EXIT_INCOMPLETE;
 
     @Mixin
     CommonOptions common;
@@ -63,6 +60,10 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Option(names = "--force-read", description = "Read every file, even those unchanged since the parent snapshot.")
     boolean forceRead;
+
+    @Option(names = "--no-agent", description = "Run the job from this process even when an agent of the state "
+            + "directory is listening (by default the job is handed to it).")
+    boolean noAgent;
 
     /**
      * While waiting: a worker of this process that failed ends the command; a role whose last
@@ -110,6 +111,15 @@ public final class BackupCommand implements Callable<Integer> {
                     ? "cannot back up " + source + ": not a directory" : "cannot back up " + source + ": no such directory");
         }
         Timing.mark("command started");
+        byte[] rootBytes = RawPaths.bytes(source);
+        BackupJob job = new BackupJob(rootBytes, tags, host, null, parent, forceRead, start);
+        if (!noAgent) {
+            Integer status = viaAgent(config, job);
+            if (status != null) {
+                return status;
+            }
+        }
+        Vault.prepareInBackground();
         CompletableFuture<Vault> opening = CompletableFuture.supplyAsync(() -> common.openVault(config, true));
         Pipeline connected;
         try {
@@ -128,7 +138,6 @@ public final class BackupCommand implements Callable<Integer> {
             // These three wait on the cluster or the vault, not on each other: overlap them.
             CompletableFuture<Set<String>> localRoles = CompletableFuture.supplyAsync(roles::startMissing);
             CompletableFuture<JobClient> newClient = CompletableFuture.supplyAsync(() -> new JobClient(pipeline, instance));
-            byte[] rootBytes = RawPaths.bytes(source);
             CompletableFuture<Optional<SnapshotRef>> parentChoice =
                     CompletableFuture.supplyAsync(() -> Parents.choose(vault, rootBytes, parent));
             try (roles) {
@@ -140,52 +149,23 @@ public final class BackupCommand implements Callable<Integer> {
                 }
                 try (JobClient client = join(newClient)) {
                     Timing.mark("roles checked, client ready");
-                    return runJob(client, new Supervision(roles, watch), instance, rootBytes, join(parentChoice), start);
+                    return runJob(client, new Supervision(roles, watch), instance, job, join(parentChoice));
                 }
             }
         }
     }
 
     /** Submits the job, follows it to its end, prints the summary; returns the exit status. */
-    private int runJob(JobClient client, Supervision supervision, String instance, byte[] root,
-            Optional<SnapshotRef> parentSnap, long start) {
-        String job = UUID.randomUUID().toString();
-        // The parent's top tree: the scanner that takes the root task finds the contents in it
-        // with its own, warm, tree index, so this command never loads the vault's index.
-        ByteBuffer parentTree = parentSnap.map(s -> ByteBuffer.wrap(s.snapshot().tree().bytes())).orElse(null);
-        JobStarted started = JobStarted.newBuilder()
-                .setJob(job)
-                .setRoot(ByteBuffer.wrap(root))
-                .setHost(host != null ? host : Hosts.hostname())
-                .setUser(Hosts.user())
-                .setTimeNs(System.currentTimeMillis() * 1_000_000L)
-                .setTags(tags)
-                .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
-                .setParentTree(parentTree)
-                .setForceRead(forceRead)
-                .setClient(instance)
-                .build();
-        DirTask task = DirTask.newBuilder()
-                .setJob(job)
-                .setRoot(ByteBuffer.wrap(root))
-                .setRel(ByteBuffer.wrap(new byte[0]))
-                .setParentTree(parentTree)
-                .setForceRead(forceRead)
-                .build();
+    private int runJob(JobClient client, Supervision supervision, String instance, BackupJob job,
+            Optional<SnapshotRef> parentSnap) {
         ProgressLine progress = new ProgressLine(System.err, System.console() != null);
-        client.submit(started, task);
-        Timing.mark("job submitted");
         JobStatus end;
         try {
-            end = client.await(job, s -> progress.show(s.getProgress()), supervision::check);
+            end = job.run(client, instance, parentSnap, id -> { }, progress::show, supervision::check);
         } finally {
             progress.clear();
         }
-        Timing.mark("job ended");
-        if (end.getState() != JobState.SEALED) {
-            throw JobClient.failed(end);
-        }
-        Summary summary = new Summary(end, System.currentTimeMillis() - start);
+        Summary summary = new Summary(end, System.currentTimeMillis() - job.startMs());
         if (json) {
             System.out.println(summary.json());
         } else {
@@ -193,5 +173,25 @@ public final class BackupCommand implements Callable<Integer> {
         }
         System.out.flush();
         return summary.incomplete() ? EXIT_INCOMPLETE : 0;
+    }
+
+    /** Hands the job to a running agent of the state directory; null when none takes it. */
+    private Integer viaAgent(StreamVaultConfig config, BackupJob job) {
+        AgentLink.Request req = new AgentLink.Request()
+                .put("command", "backup")
+                .put("vault", AgentLink.canonicalVault(common.vaultUri(config)))
+                .put("bootstrap", config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS))
+                .put("settings", common.hasSettings() ? "1" : "0")
+                .put("root", job.root())
+                .put("host", job.host())
+                .put("user", Hosts.user())
+                .put("parent", job.parent())
+                .put("force", job.forceRead() ? "1" : "0")
+                .put("json", json ? "1" : "0")
+                .put("start", String.valueOf(job.startMs()));
+        for (String t : job.tags()) {
+            req.put("tag", t);
+        }
+        return AgentLink.backup(config.stateDir(), req, System.out, new ProgressLine(System.err, System.console() != null));
     }
 }

@@ -69,6 +69,11 @@ public final class CommonOptions {
         return StreamVaultConfig.of(all);
     }
 
+    /** True when settings come from a file or {@code -o}: an agent, which has its own, does not take the job. */
+    public boolean hasSettings() {
+        return configFile != null || !options.isEmpty();
+    }
+
     /** The vault URI, and whether it is the default one. */
     public String vaultUri(StreamVaultConfig config) {
         String v = config.getString(StreamVaultConfig.VAULT);

@@ -21,10 +21,14 @@ public final class ProgressLine {
     }
 
     public void show(JobProgress p) {
-        if (!enabled) {
-            return;
+        if (enabled) {
+            show(format(p, System.currentTimeMillis() - start));
         }
-        long elapsed = Math.max(1, System.currentTimeMillis() - start);
+    }
+
+    /** The line for a job's progress {@code elapsedMs} after it started. */
+    public static String format(JobProgress p, long elapsedMs) {
+        long elapsed = Math.max(1, elapsedMs);
         long files = p.getFilesNew() + p.getFilesChanged() + p.getFilesUnmodified();
         double rate = p.getBytesRead() * 1000.0 / elapsed;
         boolean walked = p.getDirsScanned() == p.getDirsExpected();
@@ -35,6 +39,14 @@ public final class ProgressLine {
         String line = String.format(Locale.ROOT, "%s %d dirs, %d files, %s read of %s%s, %s/s%s",
                 Sizes.duration(elapsed), p.getDirsScanned(), files, Sizes.bytes(p.getBytesRead()),
                 Sizes.bytes(p.getBytesToRead()), walked ? "" : " (scanning)", Sizes.bytes((long) rate), eta);
+        return line;
+    }
+
+    /** Shows a progress line (made by {@link #format}), over the previous one. */
+    public void show(String line) {
+        if (!enabled) {
+            return;
+        }
         int pad = Math.max(0, lastWidth - line.length());
         out.print("\r" + line + " ".repeat(pad));
         out.flush();

@@ -11,6 +11,8 @@ import java.util.Map;
 
 /** The end of a backup, for people and for scripts ({@code --json}). */
 public final class Summary {
+    /** Exit status of a backup that completed but could not read everything (as restic does). */
+    public static final int EXIT_INCOMPLETE = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final JobStatus status;
     private final long durationMs;

@@ -1,0 +1,212 @@
+package io.streamvault.launcher.internal;
+
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.StreamVaultException;
+import io.streamvault.schemas.records.JobStatus;
+import io.streamvault.vault.SnapshotRef;
+import io.streamvault.vault.Vault;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's end of {@link AgentLink}: listens on its slot's socket (owner only) and runs the
+ * backups handed to it, one at a time, with the agent's open vault and warm job client. A request
+ * for another vault or cluster, or with settings of its own, is declined and the command runs the
+ * job itself.
+ */
+public final class AgentServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
+    private final Path socket;
+    private final ServerSocketChannel server;
+    private final String vaultUri;
+    private final String bootstrap;
+    private final Vault vault;
+    private final JobClient client;
+    private final String instance;
+    private final Supplier<RuntimeException> failure;
+    private final Object oneJob = new Object();
+
+    /**
+     * @param vaultUri the agent's vault, as {@link AgentLink#canonicalVault} gives it
+     * @param bootstrap the cluster the agent was told to use ("" for its state directory's broker)
+     */
+    public AgentServer(Path slotDir, String vaultUri, String bootstrap, Vault vault, JobClient client, String instance,
+            Supplier<RuntimeException> failure) {
+        this.socket = slotDir.resolve(AgentLink.SOCKET);
+        this.vaultUri = vaultUri;
+        this.bootstrap = bootstrap;
+        this.vault = vault;
+        this.client = client;
+        this.instance = instance;
+        this.failure = failure;
+        try {
+            Files.deleteIfExists(socket); // left by a previous life of this slot, which this process now holds
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new FatalException(ErrorCode.IO_ERROR, "cannot listen on " + socket + ": " + e.getMessage(), e);
+        }
+        Thread t = new Thread(this::acceptLoop, "agent-socket");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void acceptLoop() {
+        while (server.isOpen()) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            Thread t = new Thread(() -> serve(ch), "agent-client");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void serve(SocketChannel ch) {
+        try (ch) {
+            OutputStream out = Channels.newOutputStream(ch);
+            Map<String, List<byte[]>> req = read(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
+                    StandardCharsets.UTF_8)));
+            String decline = decline(req);
+            if (decline != null) {
+                send(out, "decline " + b64(decline));
+                return;
+            }
+            try {
+                synchronized (oneJob) {
+                    run(req, out);
+                }
+            } catch (StreamVaultException e) {
+                send(out, "error " + e.code().id() + " " + b64(e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.error("backup for a local command failed", e);
+                send(out, "error " + ErrorCode.INTERNAL.id() + " " + b64("internal error in the agent: " + e));
+            }
+        } catch (IOException e) {
+            LOG.info("a local backup command went away: {}", e.getMessage());
+        }
+    }
+
+    private void run(Map<String, List<byte[]>> req, OutputStream out) throws IOException {
+        boolean json = "1".equals(one(req, "json"));
+        List<String> tags = new ArrayList<>();
+        for (byte[] t : req.getOrDefault("tag", List.of())) {
+            tags.add(new String(t, StandardCharsets.UTF_8));
+        }
+        BackupJob job = new BackupJob(req.get("root").get(0), tags, one(req, "host"), one(req, "user"),
+                one(req, "parent"), "1".equals(one(req, "force")), Long.parseLong(one(req, "start")));
+        Timing.mark("agent: backup asked");
+        Optional<SnapshotRef> parent = Parents.choose(vault, job.root(), job.parent());
+        Timing.mark("agent: parent chosen");
+        long start = job.startMs();
+        JobStatus end = job.run(client, instance, parent, id -> {
+            try {
+                send(out, "job " + id);
+            } catch (IOException e) {
+                // the command went away; the job goes on
+            }
+        }, p -> {
+            try {
+                send(out, "progress " + b64(ProgressLine.format(p, System.currentTimeMillis() - start)));
+            } catch (IOException e) {
+                // the command went away; the job goes on
+            }
+        }, failure);
+        Summary summary = new Summary(end, System.currentTimeMillis() - start);
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        try (PrintStream p = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+            if (json) {
+                p.println(summary.json());
+            } else {
+                summary.print(p);
+            }
+        }
+        send(out, "out " + Base64.getEncoder().encodeToString(text.toByteArray()));
+        send(out, "exit " + (summary.incomplete() ? Summary.EXIT_INCOMPLETE : 0));
+    }
+
+    private String decline(Map<String, List<byte[]>> req) {
+        if (!"backup".equals(one(req, "command")) || req.get("root") == null || one(req, "start") == null) {
+            return "not a backup request";
+        }
+        if (!vaultUri.equals(one(req, "vault"))) {
+            return "this agent's vault is " + vaultUri;
+        }
+        if (!bootstrap.equals(String.valueOf(one(req, "bootstrap")))) {
+            return "this agent's cluster is " + (bootstrap.isEmpty() ? "its state directory's broker" : bootstrap);
+        }
+        if ("1".equals(one(req, "settings"))) {
+            return "the command has settings of its own";
+        }
+        return null;
+    }
+
+    private static Map<String, List<byte[]>> read(BufferedReader in) throws IOException {
+        Map<String, List<byte[]>> req = new HashMap<>();
+        for (String line; (line = in.readLine()) != null && !line.equals("end"); ) {
+            int sp = line.indexOf(' ');
+            if (sp > 0) {
+                try {
+                    req.computeIfAbsent(line.substring(0, sp), k -> new ArrayList<>())
+                            .add(Base64.getDecoder().decode(line.substring(sp + 1)));
+                } catch (IllegalArgumentException e) {
+                    // a malformed value is a missing one
+                }
+            }
+        }
+        return req;
+    }
+
+    private static String one(Map<String, List<byte[]>> req, String key) {
+        List<byte[]> v = req.get(key);
+        return v == null || v.isEmpty() ? null : new String(v.get(0), StandardCharsets.UTF_8);
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(String.valueOf(s).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(OutputStream out, String line) throws IOException {
+        synchronized (out) {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            // the socket file is replaced by the next life of this slot
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.streamvault.launcher.internal;
+
+import io.streamvault.schemas.records.DirTask;
+import io.streamvault.schemas.records.JobProgress;
+import io.streamvault.schemas.records.JobStarted;
+import io.streamvault.schemas.records.JobState;
+import io.streamvault.schemas.records.JobStatus;
+import io.streamvault.vault.SnapshotRef;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One backup job as the backup command asks for it, run the same way by the command itself and by
+ * an agent it hands the job to: the job and its root task are submitted, then followed to the end.
+ *
+ * @param root the absolute path of the directory to back up, as bytes
+ * @param host the host name to record (null: this host's)
+ * @param user the user name to record (null: this process's)
+ * @param parent the parent snapshot asked for (null: the latest of the same path)
+ * @param startMs when the command started (the summary's duration counts from it)
+ */
+public record BackupJob(byte[] root, List<String> tags, String host, String user, String parent, boolean forceRead,
+        long startMs) {
+
+    /**
+     * Submits the job through {@code client} (its id goes to {@code submitted}) and waits for its
+     * end; returns the SEALED status or throws {@link JobClient#failed}. {@code failure} is asked
+     * between polls for a reason to stop waiting.
+     */
+    public JobStatus run(JobClient client, String instance, Optional<SnapshotRef> parentSnap, Consumer<String> submitted,
+            Consumer<JobProgress> progress, Supplier<RuntimeException> failure) {
+        String job = UUID.randomUUID().toString();
+        // The parent's top tree: the scanner that takes the root task finds the contents in it
+        // with its own, warm, tree index, so the submitter never loads the vault's index.
+        ByteBuffer parentTree = parentSnap.map(s -> ByteBuffer.wrap(s.snapshot().tree().bytes())).orElse(null);
+        JobStarted started = JobStarted.newBuilder()
+                .setJob(job)
+                .setRoot(ByteBuffer.wrap(root))
+                .setHost(host != null ? host : Hosts.hostname())
+                .setUser(user != null ? user : Hosts.user())
+                .setTimeNs(System.currentTimeMillis() * 1_000_000L)
+                .setTags(tags)
+                .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
+                .setParentTree(parentTree)
+                .setForceRead(forceRead)
+                .setClient(instance)
+                .build();
+        DirTask task = DirTask.newBuilder()
+                .setJob(job)
+                .setRoot(ByteBuffer.wrap(root))
+                .setRel(ByteBuffer.wrap(new byte[0]))
+                .setParentTree(parentTree)
+                .setForceRead(forceRead)
+                .build();
+        client.submit(started, task);
+        Timing.mark("job submitted");
+        submitted.accept(job);
+        JobStatus end = client.await(job, s -> progress.accept(s.getProgress()), failure);
+        Timing.mark("job ended");
+        if (end.getState() != JobState.SEALED) {
+            throw JobClient.failed(end);
+        }
+        return end;
+    }
+}

@@ -1,0 +1,77 @@
+package io.streamvault.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A backup command hands its job to a running agent of its state directory (which has the vault
+ * open, so the command needs no password), and runs the job itself when the agent cannot take it.
+ */
+class LocalAgentIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theJobGoesToTheLocalAgentAndFallsBackWhenItCannot() throws Exception {
+        Path src = tmp.resolve("src");
+        SourceTree.full(src, 11);
+        Path vault = tmp.resolve("vault");
+        Path pw = Files.writeString(tmp.resolve("pw"), "local agent\n");
+        Path state = tmp.resolve("state");
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
+        try (Agents agents = new Agents()) {
+            Agents.Agent agent = agents.start(state, "--vault", vault, "--password-file", pw);
+            assertTrue(Files.exists(state.resolve("instances/0/agent.sock")), "the agent listens in its slot");
+
+            // No password given: only the agent, whose vault is open, can run this job.
+            Cli.Result first = Cli.run("backup", src, "--vault", vault, "--state-dir", state, "--json", "--tag", "t1");
+            assertEquals(0, first.code(), first.toString());
+            JsonNode workers = first.json().get("workers");
+            assertEquals(1, workers.size(), "the agent did all the work: " + workers);
+            assertTrue(workers.has(agent.instance()), workers.toString());
+            assertEquals(BackupRestoreIT.countFiles(src), first.json().get("files_new").asLong());
+            Path out = tmp.resolve("restored");
+            Cli.Result restored = Cli.run("restore", first.json().get("snapshot").asText(), "--target", out,
+                    "--vault", vault, "--password-file", pw);
+            assertEquals(0, restored.code(), restored.toString());
+            TreeAssert.assertSameTree(src, out);
+            Cli.Result list = Cli.run("snapshots", "--vault", vault, "--password-file", pw, "--json");
+            assertEquals("t1", list.json().get(0).get("tags").get(0).asText(), "the command's options reach the job");
+
+            // The same vault named as a file: URI is the agent's vault; the human summary comes through.
+            Cli.Result again = Cli.run("backup", src, "--vault", vault.toUri().toString(), "--state-dir", state);
+            assertEquals(0, again.code(), again.toString());
+            assertTrue(again.out().contains(BackupRestoreIT.countFiles(src) + " unmodified"), again.out());
+
+            // The agent's errors are the command's, with their codes.
+            Cli.Result badParent = Cli.run("backup", src, "--vault", vault, "--state-dir", state, "--parent", "ffffffff");
+            assertEquals(1, badParent.code(), badParent.toString());
+            assertTrue(badParent.err().contains("[snapshot_not_found]"), badParent.err());
+
+            // Not the agent's vault, or --no-agent: the command runs the job itself, and so needs the password.
+            Path other = tmp.resolve("other");
+            assertEquals(0, Cli.run("init", "--vault", other, "--password-file", pw).code());
+            Cli.Result declined = Cli.run("backup", src, "--vault", other, "--state-dir", state);
+            assertEquals(1, declined.code(), declined.toString());
+            assertTrue(declined.err().contains("[password_missing]"), declined.err());
+            Cli.Result direct = Cli.run("backup", src, "--vault", vault, "--state-dir", state, "--no-agent");
+            assertEquals(1, direct.code(), direct.toString());
+            assertTrue(direct.err().contains("[password_missing]"), direct.err());
+            Cli.Result withSettings = Cli.run("backup", src, "--vault", vault, "--state-dir", state, "-o",
+                    "chunker.max.rereads=1");
+            assertTrue(withSettings.err().contains("[password_missing]"), "settings of its own: " + withSettings.err());
+
+            // A killed agent leaves its socket behind: the command finds no one there and runs the job itself.
+            agents.kill(agent);
+            assertTrue(Files.exists(state.resolve("instances/0/agent.sock")));
+            Cli.Result stale = Cli.run("backup", src, "--vault", vault, "--state-dir", state);
+            assertTrue(stale.err().contains("[password_missing]"), stale.err());
+        }
+    }
+}
