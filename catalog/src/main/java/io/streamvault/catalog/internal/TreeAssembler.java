@@ -40,6 +40,9 @@ public final class TreeAssembler {
     private byte[] partName;
     private final List<io.streamvault.schemas.records.Node> parts = new ArrayList<>();
     private BlobId emptyTree;
+    /** The parent tree the current group reuses entries of, and its id (null when it reuses none). */
+    private Tree reusedTree;
+    private BlobId reusedId;
     private long filesChanged;
 
     /** @param parentTrees reads a tree of the vault (the parent snapshot's trees that directories reuse) */
@@ -81,6 +84,8 @@ public final class TreeAssembler {
      */
     private void reuse(BlobId parent) {
         Tree tree = parentTrees.apply(parent);
+        reusedTree = tree;
+        reusedId = parent;
         if (splitting || !tree.parts().isEmpty()) {
             throw new IllegalStateException("directory " + Arrays.toString(group) + " reuses tree " + parent.shortHex()
                     + " but is split");
@@ -181,8 +186,12 @@ public final class TreeAssembler {
             splitting = false;
         } else {
             nodes.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
-            id = writer.write(new Tree(nodes));
+            Tree tree = new Tree(nodes);
+            // Unchanged since the parent snapshot (its subdirectories too): that tree, not written again.
+            id = tree.equals(reusedTree) ? reusedId : writer.write(tree);
         }
+        reusedTree = null;
+        reusedId = null;
         subtrees.put(ByteBuffer.wrap(group), id);
         nodes = new ArrayList<>();
         group = null;
