@@ -19,8 +19,37 @@ public final class Metadata {
 
     /** lstat, symlink target and extended attributes of {@code p}, named {@code name}. */
     public static Node read(Path p, byte[] name) throws IOException {
-        FileMeta m = Posix.lstat(p);
-        Node.Builder b = Node.newBuilder()
+        return read(p, name, Posix.lstat(p));
+    }
+
+    /** As {@link #read(Path, byte[])}, with the lstat already taken. */
+    public static Node read(Path p, byte[] name, FileMeta m) throws IOException {
+        Node.Builder b = stat(name, m)
+                .setXattrs(xattrs(p, m.kind()));
+        if (m.kind() == FileKind.SYMLINK) {
+            b.setLinkTarget(ByteBuffer.wrap(Posix.readlink(p)));
+        }
+        return b.build();
+    }
+
+    /**
+     * The node of an entry whose stat matches its record in the parent snapshot: the stat as it is
+     * now, the extended attributes and symlink target as recorded (changing either changes ctime).
+     */
+    public static Node unchanged(byte[] name, FileMeta m, io.streamvault.vault.Node prev) {
+        List<Xattr> xattrs = new ArrayList<>(prev.xattrs().size());
+        for (var x : prev.xattrs()) {
+            xattrs.add(new Xattr(ByteBuffer.wrap(x.name()), ByteBuffer.wrap(x.value())));
+        }
+        Node.Builder b = stat(name, m).setXattrs(xattrs);
+        if (m.kind() == FileKind.SYMLINK) {
+            b.setLinkTarget(ByteBuffer.wrap(prev.linkTarget()));
+        }
+        return b.build();
+    }
+
+    private static Node.Builder stat(byte[] name, FileMeta m) {
+        return Node.newBuilder()
                 .setName(ByteBuffer.wrap(name))
                 .setType(NodeType.valueOf(m.kind().name()))
                 .setMode(m.mode())
@@ -34,12 +63,7 @@ public final class Metadata {
                 .setDev(m.dev())
                 .setNlink(m.nlink())
                 .setRdev(m.rdev())
-                .setContent(List.of())
-                .setXattrs(xattrs(p, m.kind()));
-        if (m.kind() == FileKind.SYMLINK) {
-            b.setLinkTarget(ByteBuffer.wrap(Posix.readlink(p)));
-        }
-        return b.build();
+                .setContent(List.of());
     }
 
     private static List<Xattr> xattrs(Path p, FileKind kind) throws IOException {

@@ -18,6 +18,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.FileKind;
+import io.streamvault.common.fs.FileMeta;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Tree;
@@ -155,7 +156,8 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
      * {@link Trees#SPLIT_ABOVE} are held, so memory stays bounded in a huge directory.
      */
     private final class Held {
-        private final List<Node> nodes = new ArrayList<>();
+        private final List<byte[]> names = new ArrayList<>();
+        private final List<FileMeta> metas = new ArrayList<>();
         private final List<io.streamvault.vault.Node> prevs = new ArrayList<>();
         boolean possible;
         long files;
@@ -166,34 +168,31 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         }
 
         int count() {
-            return nodes.size();
+            return names.size();
         }
 
-        /** Holds an entry; false (nothing held) when the directory can no longer be reused. */
-        boolean hold(Node n, io.streamvault.vault.Node prev) {
-            if (!possible || nodes.size() >= Trees.SPLIT_ABOVE || prev.dev() != n.getDev()) {
+        /** Holds an unchanged entry; false (nothing held) when the directory can no longer be reused. */
+        boolean hold(byte[] name, FileMeta m, io.streamvault.vault.Node prev) {
+            if (!possible || names.size() >= Trees.SPLIT_ABOVE || prev.dev() != m.dev()) {
                 return false;
             }
-            nodes.add(n);
+            names.add(name);
+            metas.add(m);
             prevs.add(prev);
-            if (n.getType() == NodeType.FILE) {
+            if (m.kind() == FileKind.FILE) {
                 files++;
-                bytes += n.getSize();
+                bytes += m.size();
             }
             return true;
         }
 
         /** Sends what was held, one manifest per entry; nothing is held from here on. */
         void release(String job, byte[] rel, Emitter out) {
-            for (int i = 0; i < nodes.size(); i++) {
-                Node n = nodes.get(i);
-                if (n.getType() == NodeType.FILE) {
-                    reuse(job, rel, n, prevs.get(i), out);
-                } else {
-                    out.send(topics.fileManifests, job, manifest(job, rel, n, FileOrigin.UNMODIFIED, 0, 1));
-                }
+            for (int i = 0; i < names.size(); i++) {
+                sendUnchanged(job, rel, Metadata.unchanged(names.get(i), metas.get(i), prevs.get(i)), prevs.get(i), out);
             }
-            nodes.clear();
+            names.clear();
+            metas.clear();
             prevs.clear();
             files = 0;
             bytes = 0;
@@ -277,17 +276,18 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
 
     private void entry(String job, byte[] root, byte[] rel, Path p, byte[] name, boolean force,
             io.streamvault.vault.Node prev, Emitter out, Counts c, Held held) {
-        Node n;
+        FileMeta m = null;
+        Node n = null;
         try {
-            n = Metadata.read(p, name);
+            m = Posix.lstat(p);
         } catch (NoSuchFileException e) {
             return; // vanished between listing and lstat: not part of the snapshot
         } catch (IOException e) {
             n = Metadata.failed(name, NodeType.FILE, Posix.reason(e));
         }
-        c.entries++;
         byte[] childRel = RawPaths.join(rel, name);
-        if (n.getError() == null && n.getType() == NodeType.DIR) {
+        if (m != null && m.kind() == FileKind.DIR) {
+            c.entries++;
             c.subdirs++;
             boolean hasParent = prev != null && prev.type() == FileKind.DIR && prev.subtree() != null;
             DirTask child = DirTask.newBuilder()
@@ -304,17 +304,37 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             }
             return;
         }
-        FileOrigin origin = origin(prev, n, force);
-        if (origin == FileOrigin.UNMODIFIED && held.hold(n, prev)) {
-            if (n.getType() == NodeType.FILE) {
+        if (m != null && !force && unchanged(prev, m)) {
+            // Its stat says unchanged: nothing more is read (extended attributes and a symlink's
+            // target cannot change without changing ctime); the parent's record stands for it.
+            c.entries++;
+            if (m.kind() == FileKind.FILE) {
                 c.files++;
-                c.bytes += n.getSize();
+                c.bytes += m.size();
             }
+            if (held.hold(name, m, prev)) {
+                return;
+            }
+            if (held.possible) {
+                held.release(job, rel, out);
+            }
+            sendUnchanged(job, rel, Metadata.unchanged(name, m, prev), prev, out);
             return;
         }
+        if (n == null) {
+            try {
+                n = Metadata.read(p, name, m);
+            } catch (NoSuchFileException e) {
+                return; // vanished before its attributes were read
+            } catch (IOException e) {
+                n = Metadata.failed(name, NodeType.FILE, Posix.reason(e));
+            }
+        }
+        c.entries++;
         if (held.possible) {
             held.release(job, rel, out);
         }
+        FileOrigin origin = origin(prev, n, force);
         if (n.getError() == null && n.getType() == NodeType.FILE) {
             c.files++;
             c.bytes += n.getSize();
@@ -329,6 +349,26 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             }
         }
         out.send(topics.fileManifests, job, manifest(job, rel, n, origin, 0, 1));
+    }
+
+    /**
+     * True when the parent snapshot's entry still describes this one: same type, and size, mtime
+     * and ctime (to the ns), inode and mode all unchanged, and the parent stored it whole.
+     */
+    static boolean unchanged(io.streamvault.vault.Node prev, FileMeta m) {
+        return prev != null && prev.type() == m.kind() && prev.error() == null && !prev.changedDuringBackup()
+                && prev.size() == (m.kind() == FileKind.FILE || m.kind() == FileKind.SYMLINK ? m.size() : 0)
+                && prev.mtimeNs() == m.mtimeNs() && prev.ctimeNs() == m.ctimeNs() && prev.inode() == m.inode()
+                && prev.mode() == m.mode() && (m.kind() != FileKind.SYMLINK || prev.linkTarget() != null);
+    }
+
+    /** An unchanged entry's manifest: a file's carries the parent's chunk ids, and nothing is read. */
+    private void sendUnchanged(String job, byte[] rel, Node n, io.streamvault.vault.Node prev, Emitter out) {
+        if (n.getType() == NodeType.FILE) {
+            reuse(job, rel, n, prev, out);
+        } else {
+            out.send(topics.fileManifests, job, manifest(job, rel, n, FileOrigin.UNMODIFIED, 0, 1));
+        }
     }
 
     /**
