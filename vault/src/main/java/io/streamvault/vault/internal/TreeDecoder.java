@@ -162,6 +162,14 @@ final class TreeDecoder {
             throw Errors.corrupt(what + " is not an integer");
         }
         if (k >= 7) {
+            JsonParser.NumberType type = p.getNumberType();
+            if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
+                long v = p.getLongValue(); // the common case, without a BigInteger
+                if (v < 0) {
+                    throw Errors.corrupt(what + " " + v + " is not an unsigned 64-bit integer");
+                }
+                return v;
+            }
             BigInteger v = p.getBigIntegerValue();
             if (v.signum() < 0 || v.compareTo(U64_LIMIT) >= 0) {
                 throw Errors.corrupt(what + " " + v + " is not an unsigned 64-bit integer");
