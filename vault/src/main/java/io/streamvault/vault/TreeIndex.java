@@ -2,6 +2,8 @@ package io.streamvault.vault;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,11 +59,56 @@ public final class TreeIndex {
         }
     }
 
-    /** Reads and decodes a tree; OBJECT_NOT_FOUND when no index knows it. */
+    /**
+     * Reads and decodes a tree; OBJECT_NOT_FOUND when no index knows it. Decoded trees are kept in
+     * a cache that every index of the process shares: trees are immutable and named by their
+     * content, and a backup reads the trees of the snapshot before it, which an agent's previous
+     * backup of the same path has just read (and its catalog, in the same process, reads them
+     * again when sealing). The cache holds at most {@link #CACHE_WEIGHT} nodes and chunk ids.
+     * (Garbage collection, when it deletes trees, must clear it.)
+     */
     public Tree read(BlobId id) {
+        Tree cached = cached(id);
+        if (cached != null) {
+            return cached;
+        }
         BlobLocation loc = find(id).orElseThrow(() -> new io.streamvault.common.FatalException(
                 io.streamvault.common.ErrorCode.OBJECT_NOT_FOUND, "tree " + id.shortHex() + " is in no index of the vault"));
-        return vault.decodeTree(vault.readBlob(loc));
+        Tree t = vault.decodeTree(vault.readBlob(loc));
+        t = new Tree(List.copyOf(t.nodes()), List.copyOf(t.parts()));
+        keep(id, t);
+        return t;
+    }
+
+    /** Most nodes and chunk ids the shared tree cache holds (a few tens of MiB of heap). */
+    static final long CACHE_WEIGHT = 400_000;
+    private static final LinkedHashMap<BlobId, Tree> CACHE = new LinkedHashMap<>(1024, 0.75f, true);
+    private static long cacheWeight;
+
+    private static synchronized Tree cached(BlobId id) {
+        return CACHE.get(id);
+    }
+
+    private static synchronized void keep(BlobId id, Tree t) {
+        long w = weight(t);
+        if (w > CACHE_WEIGHT / 8 || CACHE.containsKey(id)) {
+            return; // a huge directory would push out everything else
+        }
+        CACHE.put(id, t);
+        cacheWeight += w;
+        var it = CACHE.entrySet().iterator();
+        while (cacheWeight > CACHE_WEIGHT && it.hasNext()) {
+            cacheWeight -= weight(it.next().getValue());
+            it.remove();
+        }
+    }
+
+    private static long weight(Tree t) {
+        long w = 1 + t.parts().size();
+        for (Node n : t.nodes()) {
+            w += 1 + (n.content() == null ? 0 : n.content().size());
+        }
+        return w;
     }
 
     public synchronized int size() {
