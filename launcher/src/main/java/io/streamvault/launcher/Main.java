@@ -28,6 +28,17 @@ public final class Main {
             java.util.Set.of("init", "snapshots", "restore", "check", "agent", "rebuild-index", "serve");
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("backup")) {
+            Integer status;
+            try {
+                status = io.streamvault.launcher.internal.QuickBackup.run(args, System.out, System.err);
+            } catch (StreamVaultException e) {
+                status = failed(e, new java.io.PrintWriter(System.err, true));
+            }
+            if (status != null) {
+                System.exit(status);
+            }
+        }
         if (args.length > 0 && OPEN_A_VAULT.contains(args[0])) {
             // Not for --version, --help or the broker: a JVM does not exit while a class is being initialized.
             io.streamvault.vault.Vault.prepareInBackground();
@@ -35,6 +46,16 @@ public final class Main {
         int status = run(args);
         io.streamvault.launcher.internal.Timing.mark("command done");
         System.exit(status);
+    }
+
+    /** Reports a failure in one line (with its stable code); returns the exit status, 1. */
+    private static int failed(StreamVaultException e, java.io.PrintWriter err) {
+        err.println("streamvault: " + e.getMessage() + " [" + e.code().id() + "]");
+        if (System.getenv("STREAMVAULT_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
     }
 
     /** Runs a command line and returns its exit status (for tests). */
@@ -53,11 +74,7 @@ public final class Main {
         }
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof StreamVaultException s) {
-                cmd.getErr().println("streamvault: " + s.getMessage() + " [" + s.code().id() + "]");
-                if (System.getenv("STREAMVAULT_DEBUG") != null) {
-                    e.printStackTrace(cmd.getErr());
-                }
-                return 1;
+                return failed(s, cmd.getErr());
             }
             cmd.getErr().println("streamvault: internal error: " + e);
             e.printStackTrace(cmd.getErr());

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +50,16 @@ class LocalAgentIT {
             Cli.Result again = Cli.run("backup", src, "--vault", vault.toUri().toString(), "--state-dir", state);
             assertEquals(0, again.code(), again.toString());
             assertTrue(again.out().contains(BackupRestoreIT.countFiles(src) + " unmodified"), again.out());
+
+            // bin/streamvault takes the quick start (no picocli) to the agent: same result, same errors.
+            Cli.Result quick = Cli.process(List.of(), Map.of(), "backup", src, "--vault", vault, "--state-dir", state,
+                    "--json");
+            assertEquals(0, quick.code(), quick.toString());
+            assertEquals(BackupRestoreIT.countFiles(src), quick.json().get("files_unmodified").asLong());
+            Cli.Result quickBad = Cli.process(List.of(), Map.of(), "backup", src, "--vault", vault, "--state-dir", state,
+                    "--parent", "ffffffff");
+            assertEquals(1, quickBad.code(), quickBad.toString());
+            assertTrue(quickBad.err().contains("[snapshot_not_found]"), quickBad.err());
 
             // The agent's errors are the command's, with their codes.
             Cli.Result badParent = Cli.run("backup", src, "--vault", vault, "--state-dir", state, "--parent", "ffffffff");

@@ -7,7 +7,6 @@ import io.streamvault.common.fs.RawPaths;
 import io.streamvault.launcher.internal.AgentLink;
 import io.streamvault.launcher.internal.BackupJob;
 import io.streamvault.launcher.internal.FailureWatch;
-import io.streamvault.launcher.internal.Hosts;
 import io.streamvault.launcher.internal.InstanceSlot;
 import io.streamvault.launcher.internal.JobClient;
 import io.streamvault.launcher.internal.Parents;
@@ -111,8 +110,8 @@ public final class BackupCommand implements Callable<Integer> {
                     ? "cannot back up " + source + ": not a directory" : "cannot back up " + source + ": no such directory");
         }
         Timing.mark("command started");
-        byte[] rootBytes = RawPaths.bytes(source);
-        BackupJob job = new BackupJob(rootBytes, tags, host, null, parent, forceRead, start);
+        BackupJob job = job(source, start);
+        byte[] rootBytes = job.root();
         if (!noAgent) {
             Integer status = viaAgent(config, job);
             if (status != null) {
@@ -175,23 +174,19 @@ public final class BackupCommand implements Callable<Integer> {
         return summary.incomplete() ? EXIT_INCOMPLETE : 0;
     }
 
+    BackupJob job(Path source, long start) {
+        return new BackupJob(RawPaths.bytes(source), tags, host, null, parent, forceRead, start);
+    }
+
     /** Hands the job to a running agent of the state directory; null when none takes it. */
     private Integer viaAgent(StreamVaultConfig config, BackupJob job) {
-        AgentLink.Request req = new AgentLink.Request()
-                .put("command", "backup")
-                .put("vault", AgentLink.canonicalVault(common.vaultUri(config)))
-                .put("bootstrap", config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS))
-                .put("settings", common.hasSettings() ? "1" : "0")
-                .put("root", job.root())
-                .put("host", job.host())
-                .put("user", Hosts.user())
-                .put("parent", job.parent())
-                .put("force", job.forceRead() ? "1" : "0")
-                .put("json", json ? "1" : "0")
-                .put("start", String.valueOf(job.startMs()));
-        for (String t : job.tags()) {
-            req.put("tag", t);
-        }
-        return AgentLink.backup(config.stateDir(), req, System.out, new ProgressLine(System.err, System.console() != null));
+        return AgentLink.backup(config.stateDir(), agentRequest(config, job), System.out,
+                new ProgressLine(System.err, System.console() != null));
+    }
+
+    /** What {@link #viaAgent} sends (for tests: {@link io.streamvault.launcher.internal.QuickBackup} must send the same). */
+    AgentLink.Request agentRequest(StreamVaultConfig config, BackupJob job) {
+        return AgentLink.backupRequest(common.vaultUri(config), config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS),
+                common.hasSettings(), job, json);
     }
 }

@@ -84,9 +84,34 @@ public final class AgentLink {
             return this;
         }
 
-        String encoded() {
+        /** The request as sent. */
+        public String encoded() {
             return text + "end\n";
         }
+    }
+
+    /**
+     * The request for a backup job: {@code vaultUri} as the command resolved it, {@code bootstrap}
+     * the cluster it was told to use ("" for its state directory's broker), {@code settings} true
+     * when it has settings of its own (which only a command running the job itself can apply).
+     */
+    public static Request backupRequest(String vaultUri, String bootstrap, boolean settings, BackupJob job, boolean json) {
+        Request req = new Request()
+                .put("command", "backup")
+                .put("vault", canonicalVault(vaultUri))
+                .put("bootstrap", bootstrap)
+                .put("settings", settings ? "1" : "0")
+                .put("root", job.root())
+                .put("host", job.host())
+                .put("user", Hosts.user())
+                .put("parent", job.parent())
+                .put("force", job.forceRead() ? "1" : "0")
+                .put("json", json ? "1" : "0")
+                .put("start", String.valueOf(job.startMs()));
+        for (String t : job.tags()) {
+            req.put("tag", t);
+        }
+        return req;
     }
 
     /**
