@@ -80,6 +80,14 @@ public final class TreeIndex {
         return t;
     }
 
+    /**
+     * Puts a tree this process has just encoded under {@code id} into the shared cache: the trees
+     * of the snapshot being sealed are the next backup's parent trees.
+     */
+    public static void remember(BlobId id, Tree tree) {
+        keep(id, new Tree(List.copyOf(tree.nodes()), List.copyOf(tree.parts())));
+    }
+
     /** Most nodes and chunk ids the shared tree cache holds (a few tens of MiB of heap). */
     static final long CACHE_WEIGHT = 400_000;
     private static final LinkedHashMap<BlobId, Tree> CACHE = new LinkedHashMap<>(1024, 0.75f, true);

@@ -40,6 +40,7 @@ public final class TreeWriter {
     public BlobId write(Tree tree) {
         byte[] plain = vault.encodeTree(tree);
         BlobId id = hasher.id(plain, 0, plain.length);
+        TreeIndex.remember(id, tree);
         if (!known.contains(id) && written.add(id)) {
             pack.add(vault.encode(BlobType.TREE, id, plain, 0, plain.length));
             treesWritten++;
