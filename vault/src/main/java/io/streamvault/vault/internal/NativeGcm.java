@@ -1,7 +1,6 @@
 package io.streamvault.vault.internal;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -38,23 +37,9 @@ final class NativeGcm {
     private static final ThreadLocal<Memory[]> BUFFERS = ThreadLocal.withInitial(() -> new Memory[2]);
 
     static {
-        boolean ok = false;
-        Throwable failure = null;
-        if (!"0".equals(System.getenv("STREAMVAULT_NATIVE_CRYPTO"))) {
-            try {
-                Native.register(NativeGcm.class, "crypto");
-                aes256Gcm = EVP_aes_256_gcm();
-                ok = aes256Gcm != null && selfTest();
-                if (!ok) {
-                    failure = new IllegalStateException("OpenSSL AES-256-GCM failed its self-test");
-                }
-            } catch (Throwable t) {
-                ok = false;
-                failure = t;
-            }
-        }
-        FAILURE = failure;
-        AVAILABLE = ok;
+        FAILURE = Libcrypto.ENABLED ? Libcrypto.bind(NativeGcm.class, "AES-256-GCM",
+                () -> (aes256Gcm = EVP_aes_256_gcm()) != null && selfTest()) : null;
+        AVAILABLE = Libcrypto.ENABLED && FAILURE == null;
     }
 
     private NativeGcm() {

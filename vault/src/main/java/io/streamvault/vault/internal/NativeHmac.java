@@ -1,7 +1,6 @@
 package io.streamvault.vault.internal;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -31,22 +30,9 @@ final class NativeHmac {
     private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
 
     static {
-        boolean ok = false;
-        Throwable failure = null;
-        if (!"0".equals(System.getenv("STREAMVAULT_NATIVE_CRYPTO"))) {
-            try {
-                Native.register(NativeHmac.class, "crypto");
-                sha256 = EVP_MD_fetch(null, "SHA256", null);
-                ok = sha256 != null && selfTest();
-                if (!ok) {
-                    failure = new IllegalStateException("OpenSSL HMAC-SHA-256 failed its self-test");
-                }
-            } catch (Throwable t) {
-                failure = t;
-            }
-        }
-        FAILURE = failure;
-        AVAILABLE = ok;
+        FAILURE = Libcrypto.ENABLED ? Libcrypto.bind(NativeHmac.class, "HMAC-SHA-256",
+                () -> (sha256 = EVP_MD_fetch(null, "SHA256", null)) != null && selfTest()) : null;
+        AVAILABLE = Libcrypto.ENABLED && FAILURE == null;
     }
 
     private NativeHmac() {

@@ -1,6 +1,5 @@
 package io.streamvault.vault.internal;
 
-import com.sun.jna.Native;
 import java.util.Arrays;
 import org.bouncycastle.crypto.generators.SCrypt;
 
@@ -15,21 +14,16 @@ final class NativeKdf {
     static final boolean AVAILABLE;
 
     static {
-        boolean ok = false;
-        if (!"0".equals(System.getenv("STREAMVAULT_NATIVE_CRYPTO"))) {
-            try {
-                Native.register(NativeKdf.class, "crypto");
-                byte[] pw = "self-test".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                byte[] salt = new byte[16];
-                Arrays.fill(salt, (byte) 7);
-                byte[] got = new byte[32];
-                ok = EVP_PBE_scrypt(pw, pw.length, salt, salt.length, 1024, 8, 1, 1L << 30, got, got.length) == 1
-                        && Arrays.equals(got, SCrypt.generate(pw, salt, 1024, 8, 1, 32));
-            } catch (Throwable t) {
-                ok = false;
-            }
-        }
-        AVAILABLE = ok;
+        AVAILABLE = Libcrypto.ENABLED && Libcrypto.bind(NativeKdf.class, "scrypt", NativeKdf::selfTest) == null;
+    }
+
+    private static boolean selfTest() {
+        byte[] pw = "self-test".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] salt = new byte[16];
+        Arrays.fill(salt, (byte) 7);
+        byte[] got = new byte[32];
+        return EVP_PBE_scrypt(pw, pw.length, salt, salt.length, 1024, 8, 1, 1L << 30, got, got.length) == 1
+                && Arrays.equals(got, SCrypt.generate(pw, salt, 1024, 8, 1, 32));
     }
 
     private NativeKdf() {
