@@ -29,7 +29,12 @@ public final class QuickBackup {
 
     /** Runs the backup through an agent; null when this form or this state directory is not for it. */
     public static Integer run(String[] args, PrintStream out, PrintStream err) {
-        Parsed p = parse(args, System.currentTimeMillis());
+        Parsed p;
+        try {
+            p = parse(args, System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            return null; // a malformed path, say: picocli's path reports it
+        }
         if (p == null || AgentLink.sockets(p.stateDir()).isEmpty()) {
             return null;
         }
