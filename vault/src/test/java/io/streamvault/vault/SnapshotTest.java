@@ -139,6 +139,21 @@ class SnapshotTest extends VaultTestSupport {
     }
 
     @Test
+    void eachSnapshotObjectIsReadOncePerVault() throws Exception {
+        String id = vault.writeSnapshot(snapshot(1, null));
+        assertEquals(List.of(id), vault.listSnapshots().stream().map(SnapshotRef::id).toList());
+        byte[] bytes = read("snapshots/" + id);
+        overwrite("snapshots/" + id, Arrays.copyOf(bytes, bytes.length - 10));
+        assertEquals(List.of(id), vault.listSnapshots().stream().map(SnapshotRef::id).toList(),
+                "listed again from memory, not read again");
+        try (Vault fresh = Vault.open(storage, PASSWORD)) {
+            assertFails(ErrorCode.CORRUPT_OBJECT, fresh::listSnapshots, id);
+        }
+        storage.delete("snapshots/" + id);
+        assertEquals(List.of(), vault.listSnapshots(), "the listing still decides which snapshots exist");
+    }
+
+    @Test
     void unreadableSnapshotsAreReportedNotHidden() throws Exception {
         String good1 = vault.writeSnapshot(snapshot(1, null));
         String good2 = vault.writeSnapshot(snapshot(2, null));

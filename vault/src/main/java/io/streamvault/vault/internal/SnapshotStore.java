@@ -11,14 +11,22 @@ import io.streamvault.vault.Storage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Locale;
 import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
 
-/** Snapshot objects: deterministic writes, checked reads, listing and id resolution. */
+/**
+ * Snapshot objects: deterministic writes, checked reads, listing and id resolution. A snapshot
+ * object is immutable and named by the hash of its bytes, so each is read and decoded once per
+ * process: a long-running agent lists the snapshots at every backup to find its parent, and would
+ * otherwise read them all again each time (one GET each on Azure).
+ */
 final class SnapshotStore {
     private final Storage storage;
     private final MasterKey key;
+    private final Map<String, SnapshotRef> decoded = new ConcurrentHashMap<>();
 
     SnapshotStore(Storage storage, MasterKey key) {
         this.storage = storage;
@@ -48,6 +56,12 @@ final class SnapshotStore {
         return decodeSnapshot(full, stored);
     }
 
+    /** A snapshot listed under {@code name}: from memory when it was read before. */
+    private SnapshotRef listed(String name, String id) {
+        SnapshotRef known = decoded.get(id);
+        return known != null ? known : decodeSnapshot(id, storage.get(name));
+    }
+
     private SnapshotRef decodeSnapshot(String id, byte[] stored) {
         String what = "snapshot object " + SnapshotCodec.PREFIX + id + " in " + storage.location();
         if (!Ids.sha256Hex(stored).equals(id)) {
@@ -59,7 +73,9 @@ final class SnapshotStore {
         } catch (AEADBadTagException e) {
             throw Errors.corrupt(what + " fails authentication", e);
         }
-        return new SnapshotRef(id, SnapshotCodec.decode(plain, what));
+        SnapshotRef ref = new SnapshotRef(id, SnapshotCodec.decode(plain, what));
+        decoded.put(id, ref);
+        return ref;
     }
 
     private record Loaded(SnapshotRef ref, StreamVaultException error) {
@@ -90,7 +106,7 @@ final class SnapshotStore {
                     throw Errors.corrupt("object " + name + " in " + storage.location()
                             + " is not a snapshot: its name is not snapshots/<64 hex digits>");
                 }
-                return new Loaded(decodeSnapshot(id, storage.get(name)), null);
+                return new Loaded(listed(name, id), null);
             } catch (StreamVaultException e) {
                 return new Loaded(null, e);
             }
