@@ -109,6 +109,7 @@ class ApiServerIT {
         Path tokens = Files.writeString(tmp.resolve("tokens"), "# test tokens\nread " + READ + " reader\n"
                 + "restore sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                         .digest(RESTORE.getBytes(StandardCharsets.UTF_8))) + " restorer\n");
+        Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         server = ApiServer.start(tv.vault, new ApiServer.Options("127.0.0.1", 0, tokens, null, null, List.of(), 1, 4));
         vertx = Vertx.vertx();
         client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));

@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -52,6 +55,7 @@ public final class Tokens {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, "cannot read the tokens file " + file + ": " + e.getMessage(), e);
         }
         List<Entry> out = new ArrayList<>();
+        boolean plain = false;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -82,13 +86,32 @@ public final class Tokens {
                             where + ": a token has at least 16 printable ASCII characters");
                 }
                 hash = sha256(f[1]);
+                plain = true;
             }
             out.add(new Entry(hash, role, f.length > 2 ? f[2] : "token " + (out.size() + 1)));
         }
         if (out.isEmpty()) {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, "the tokens file " + file + " holds no token");
         }
+        if (plain) {
+            requirePrivate(file);
+        }
         return new Tokens(out);
+    }
+
+    /** Plain tokens are secrets: like ssh with a private key, refuse a file others may read. */
+    private static void requirePrivate(Path file) {
+        Set<PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(file);
+        } catch (IOException | UnsupportedOperationException e) {
+            return; // no POSIX permissions here to check
+        }
+        if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "the tokens file " + file + " holds plain tokens and "
+                    + "is readable by others (" + PosixFilePermissions.toString(perms) + "): chmod 600 it, or store "
+                    + "each token as sha256:HEX");
+        }
     }
 
     /** The entry of this token, comparing against every entry in constant time. */
