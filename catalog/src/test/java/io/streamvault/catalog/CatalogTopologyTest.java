@@ -1,5 +1,8 @@
 package io.streamvault.catalog;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+import io.streamvault.schemas.records.CatalogJob;
+import org.apache.kafka.streams.state.KeyValueStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CatalogTopologyTest {
     private static final String JOB = "job-1";
+    private static final long RETENTION_MS = 3_600_000;
     @TempDir
     Path tmp;
     private Vault vault;
@@ -71,7 +75,7 @@ class CatalogTopologyTest {
         p.put("bootstrap.servers", "unused:9092");
         p.put("state.dir", tmp.resolve("state").toString());
         p.put("processing.guarantee", "exactly_once_v2");
-        driver = new TopologyTestDriver(CatalogTopology.build(topics, registry, vault, new CatalogSettings(1 << 20, 1000, 2)), p);
+        driver = new TopologyTestDriver(CatalogTopology.build(topics, registry, vault, new CatalogSettings(1 << 20, 1000, 2, RETENTION_MS)), p);
         jobs = driver.createInputTopic(topics.jobs.name(), Serdes.String().serializer(), topics.jobs.valueSerde().serializer());
         dirs = driver.createInputTopic(topics.dirScans.name(), Serdes.String().serializer(), topics.dirScans.valueSerde().serializer());
         files = driver.createInputTopic(topics.fileManifests.name(), Serdes.String().serializer(),
@@ -288,6 +292,22 @@ class CatalogTopologyTest {
         assertEquals(2, second.getProgress().getFilesUnmodified());
         assertEquals(vault.loadSnapshot(first.getSnapshot()).snapshot().tree(),
                 vault.loadSnapshot(second.getSnapshot()).snapshot().tree(), "the same Merkle tree");
+    }
+
+    @Test
+    void sealedJobsAreForgottenAfterTheRetentionRunningOnesAreKept() {
+        start();
+        dir("", 0, 0);
+        assertEquals(JobState.SEALED, sealed().get(0).getState());
+        jobs.pipeInput("job-2", JobStarted.newBuilder().setJob("job-2").setRoot(b("/data/other")).setHost("h")
+                .setTimeNs(2_000).setTags(List.of()).build());
+        KeyValueStore<String, CatalogJob> store = driver.getKeyValueStore(CatalogTopology.JOBS_STORE);
+        assertNotNull(store.get(JOB));
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(RETENTION_MS / 2));
+        assertNotNull(store.get(JOB), "kept within the retention");
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(RETENTION_MS + 1000));
+        assertNull(store.get(JOB), "a sealed job is forgotten after the retention");
+        assertNotNull(store.get("job-2"), "a running job is never forgotten");
     }
 
     @Test

@@ -88,6 +88,32 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         this.jobs = context.getStateStore(CatalogTopology.JOBS_STORE);
         this.entries = context.getStateStore(CatalogTopology.ENTRIES_STORE);
         context.schedule(Duration.ofMillis(settings.progressIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::reportProgress);
+        context.schedule(Duration.ofMillis(Math.min(settings.jobRetentionMs(), 3_600_000)), PunctuationType.WALL_CLOCK_TIME,
+                this::expire);
+    }
+
+    /**
+     * Forgets sealed and failed jobs whose last record is older than the retention: their
+     * status stays on job-status and their snapshot in the vault, and the store does not grow
+     * with every job ever run.
+     */
+    private void expire(long now) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, CatalogJob> it = jobs.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, CatalogJob> kv = it.next();
+                if (kv.value.getState() != JobState.RUNNING && now - kv.value.getLastUpdateMs() > settings.jobRetentionMs()) {
+                    old.add(kv.key);
+                }
+            }
+        }
+        for (String job : old) {
+            jobs.delete(job);
+            live.remove(job);
+        }
+        if (!old.isEmpty()) {
+            LOG.info("forgot {} jobs sealed or failed over {} ms ago", old.size(), settings.jobRetentionMs());
+        }
     }
 
     @Override

@@ -41,6 +41,7 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String DEDUP_PENDING_TIMEOUT_MS = "dedup.pending.timeout.ms";
     public static final String CATALOG_THREADS = "catalog.threads";
     public static final String PROGRESS_INTERVAL_MS = "progress.interval.ms";
+    public static final String CATALOG_JOB_RETENTION_MS = "catalog.job.retention.ms";
     public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
     public static final String STREAMS_COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
     public static final String KAFKA_TIMEOUT_MS = "cluster.timeout.ms";
@@ -91,6 +92,8 @@ public final class StreamVaultConfig extends AbstractConfig {
                     "A chunk requested for upload that is not stored within this time is requested again (its uploader died).")
             .define(CATALOG_THREADS, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM, "Kafka Streams threads of the catalog topology in this process.")
             .define(PROGRESS_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(100), Importance.LOW, "How often running jobs report progress.")
+            .define(CATALOG_JOB_RETENTION_MS, Type.LONG, 30L * 24 * 3600_000, Range.atLeast(60_000), Importance.LOW,
+                    "The catalog forgets a sealed or failed job's counters this long after the job's last record (its status stays on job-status, its snapshot in the vault).")
             .define(TRANSACTION_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(10_000), Importance.LOW,
                     "Kafka transaction timeout: the longest a worker may hold one transaction open, and how long a dead worker's open transaction blocks readers.")
             .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(10), Importance.LOW, "Kafka Streams commit interval (exactly-once).")

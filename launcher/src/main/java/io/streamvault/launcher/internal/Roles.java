@@ -130,7 +130,8 @@ public final class Roles implements AutoCloseable {
             case Catalog.ROLE -> {
                 StreamsApp app = Catalog.app(p.props(), p.topics(), p.registry(), vault,
                         new CatalogSettings(c.getInt(StreamVaultConfig.UPLOADER_PACK_BYTES),
-                                c.getLong(StreamVaultConfig.PROGRESS_INTERVAL_MS), c.getInt(StreamVaultConfig.CHUNKER_MAX_REREADS)),
+                                c.getLong(StreamVaultConfig.PROGRESS_INTERVAL_MS), c.getInt(StreamVaultConfig.CHUNKER_MAX_REREADS),
+                                c.getLong(StreamVaultConfig.CATALOG_JOB_RETENTION_MS)),
                         slot.streamsDir(), Math.max(1, c.getInt(StreamVaultConfig.CATALOG_THREADS)), listener);
                 app.start();
                 return app;
