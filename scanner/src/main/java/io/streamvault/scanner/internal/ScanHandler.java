@@ -334,14 +334,10 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         if (held.possible) {
             held.release(job, rel, out);
         }
-        FileOrigin origin = origin(prev, n, force);
+        FileOrigin origin = origin(prev, n);
         if (n.getError() == null && n.getType() == NodeType.FILE) {
             c.files++;
             c.bytes += n.getSize();
-            if (origin == FileOrigin.UNMODIFIED) {
-                reuse(job, rel, n, prev, out);
-                return;
-            }
             if (n.getSize() > 0) {
                 c.bytesToRead += n.getSize();
                 fileEvents(job, root, rel, n, origin, out);
@@ -372,17 +368,11 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     }
 
     /**
-     * NEW when the parent snapshot has no such file; UNMODIFIED when size, mtime and ctime (to the
-     * ns), inode and mode are all unchanged and the parent stored its content whole; else CHANGED.
+     * For an entry that {@link #unchanged} did not find unchanged (or that --force-read reads
+     * again): NEW when the parent snapshot has no entry of its name and type, else CHANGED.
      */
-    static FileOrigin origin(io.streamvault.vault.Node prev, Node n, boolean force) {
-        if (prev == null || prev.type() != FileKind.valueOf(n.getType().name())) {
-            return FileOrigin.NEW;
-        }
-        boolean same = !force && n.getError() == null && prev.error() == null && !prev.changedDuringBackup()
-                && prev.size() == n.getSize() && prev.mtimeNs() == n.getMtimeNs() && prev.ctimeNs() == n.getCtimeNs()
-                && prev.inode() == n.getInode() && prev.mode() == n.getMode();
-        return same ? FileOrigin.UNMODIFIED : FileOrigin.CHANGED;
+    static FileOrigin origin(io.streamvault.vault.Node prev, Node n) {
+        return prev == null || prev.type() != FileKind.valueOf(n.getType().name()) ? FileOrigin.NEW : FileOrigin.CHANGED;
     }
 
     /** An unchanged file: its manifest carries the parent's chunk ids, and nothing is read. */
