@@ -35,9 +35,6 @@ import picocli.CommandLine.Parameters;
 /** {@code streamvault backup PATH}: one backup job through the pipeline, waiting for its snapshot. */
 @Command(name = "backup", description = "Back up a directory into a new snapshot.")
 public final class BackupCommand implements Callable<Integer> {
-    /** Exit status of a backup that completed but could not read everything (as restic does). */
-    public static final int EXIT_INCOMPLETE = Summary.EXIT_INCOMPLETE;
-
     @Mixin
     CommonOptions common;
 
@@ -165,13 +162,8 @@ public final class BackupCommand implements Callable<Integer> {
             progress.clear();
         }
         Summary summary = new Summary(end, System.currentTimeMillis() - job.startMs());
-        if (json) {
-            System.out.println(summary.json());
-        } else {
-            summary.print(System.out);
-        }
-        System.out.flush();
-        return summary.incomplete() ? EXIT_INCOMPLETE : 0;
+        summary.write(System.out, json);
+        return summary.exitStatus();
     }
 
     BackupJob job(Path source, long start) {

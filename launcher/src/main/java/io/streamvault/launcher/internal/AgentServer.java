@@ -142,14 +142,10 @@ public final class AgentServer implements AutoCloseable {
         Summary summary = new Summary(end, System.currentTimeMillis() - start);
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (PrintStream p = new PrintStream(text, true, StandardCharsets.UTF_8)) {
-            if (json) {
-                p.println(summary.json());
-            } else {
-                summary.print(p);
-            }
+            summary.write(p, json);
         }
         send(out, "out " + Base64.getEncoder().encodeToString(text.toByteArray()));
-        send(out, "exit " + (summary.incomplete() ? Summary.EXIT_INCOMPLETE : 0));
+        send(out, "exit " + summary.exitStatus());
     }
 
     private String decline(Map<String, List<byte[]>> req) {

@@ -22,6 +22,21 @@ public final class Summary {
         this.durationMs = durationMs;
     }
 
+    /** Writes the summary: one JSON line for scripts ({@code --json}), else lines for people. */
+    public void write(PrintStream out, boolean json) {
+        if (json) {
+            out.println(json());
+        } else {
+            print(out);
+        }
+        out.flush();
+    }
+
+    /** The backup command's exit status: 0, or {@link #EXIT_INCOMPLETE}. */
+    public int exitStatus() {
+        return incomplete() ? EXIT_INCOMPLETE : 0;
+    }
+
     public boolean incomplete() {
         return status.getWarningsTotal() > 0 || status.getProgress().getFilesSkipped() > 0;
     }
