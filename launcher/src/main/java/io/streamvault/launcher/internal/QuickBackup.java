@@ -27,7 +27,7 @@ public final class QuickBackup {
     private QuickBackup() {
     }
 
-    /** Runs the backup through an agent; null when this form or this state directory is not for it. */
+    /** Runs the backup through an agent; null when this form is not for it or no agent takes it. */
     public static Integer run(String[] args, PrintStream out, PrintStream err) {
         Parsed p;
         try {
@@ -35,7 +35,7 @@ public final class QuickBackup {
         } catch (RuntimeException e) {
             return null; // a malformed path, say: picocli's path reports it
         }
-        if (p == null || AgentLink.sockets(p.stateDir()).isEmpty()) {
+        if (p == null) {
             return null;
         }
         return AgentLink.backup(p.stateDir(), p.request(), out, new ProgressLine(err, System.console() != null));
