@@ -74,10 +74,7 @@ public final class TreeIndex {
         }
         BlobLocation loc = find(id).orElseThrow(() -> new io.streamvault.common.FatalException(
                 io.streamvault.common.ErrorCode.OBJECT_NOT_FOUND, "tree " + id.shortHex() + " is in no index of the vault"));
-        Tree t = vault.decodeTree(vault.readBlob(loc));
-        t = new Tree(List.copyOf(t.nodes()), List.copyOf(t.parts()));
-        keep(id, t);
-        return t;
+        return keep(id, vault.decodeTree(vault.readBlob(loc)));
     }
 
     /**
@@ -85,7 +82,7 @@ public final class TreeIndex {
      * of the snapshot being sealed are the next backup's parent trees.
      */
     public static void remember(BlobId id, Tree tree) {
-        keep(id, new Tree(List.copyOf(tree.nodes()), List.copyOf(tree.parts())));
+        keep(id, tree);
     }
 
     /** Most nodes and chunk ids the shared tree cache holds (a few tens of MiB of heap). */
@@ -97,18 +94,24 @@ public final class TreeIndex {
         return CACHE.get(id);
     }
 
-    private static synchronized void keep(BlobId id, Tree t) {
+    /** Caches an unmodifiable copy of {@code tree} (unless too heavy, or cached already) and returns the copy. */
+    private static Tree keep(BlobId id, Tree tree) {
+        Tree t = new Tree(List.copyOf(tree.nodes()), List.copyOf(tree.parts()));
         long w = weight(t);
-        if (w > CACHE_WEIGHT / 8 || CACHE.containsKey(id)) {
-            return; // a huge directory would push out everything else
+        if (w > CACHE_WEIGHT / 8) {
+            return t; // a huge directory would push out everything else
         }
-        CACHE.put(id, t);
-        cacheWeight += w;
-        var it = CACHE.entrySet().iterator();
-        while (cacheWeight > CACHE_WEIGHT && it.hasNext()) {
-            cacheWeight -= weight(it.next().getValue());
-            it.remove();
+        synchronized (TreeIndex.class) {
+            if (CACHE.putIfAbsent(id, t) == null) {
+                cacheWeight += w;
+                var it = CACHE.entrySet().iterator();
+                while (cacheWeight > CACHE_WEIGHT && it.hasNext()) {
+                    cacheWeight -= weight(it.next().getValue());
+                    it.remove();
+                }
+            }
         }
+        return t;
     }
 
     private static long weight(Tree t) {
