@@ -235,6 +235,20 @@ public abstract class StorageContract {
         assertArrayEquals(Arrays.copyOfRange(data, off, data.length), storage.get("data/ff/large", off, 5_000_000));
     }
 
+    /** Sizes around the local backend's direct-I/O threshold, its 4 KiB blocks and its 8 MiB buffer. */
+    @Test
+    public void largeObjectsOfUnalignedSizes() {
+        int[] sizes = {(1 << 20) - 1, 1 << 20, (1 << 20) + 1, (8 << 20) - 4096, (8 << 20) + 4097, (17 << 20) + 123};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] data = random(sizes[i], 40 + i);
+            String name = "data/ee/size-" + sizes[i];
+            assertTrue(storage.putIfAbsent(name, data));
+            assertFalse(storage.putIfAbsent(name, random(sizes[i], 90 + i)));
+            assertEquals(data.length, storage.stat(name).orElseThrow().size(), name);
+            assertArrayEquals(data, storage.get(name), name);
+        }
+    }
+
     @Test
     public void locationIsNotEmpty() {
         assertFalse(storage.location().isBlank());

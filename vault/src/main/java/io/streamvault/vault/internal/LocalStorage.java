@@ -28,7 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Objects as files under a root directory. Writes go to a temporary file in the target directory
  * (name starting with {@code .tmp-}), are fsynced, then hard-linked into place, which fails
  * instead of replacing an existing object; the directory is fsynced after. Names starting with a
- * dot are never objects, so temporary files left by a crash are invisible (and harmless).
+ * dot are never objects, so temporary files left by a crash are invisible (and harmless). Large
+ * objects (packs) are written with direct I/O where the file system allows it ({@link DirectWriter}).
  */
 public final class LocalStorage implements Storage {
     static final String TMP = ".tmp-";
@@ -38,6 +39,7 @@ public final class LocalStorage implements Storage {
 
     private final Path root;
     private final String location;
+    private final DirectWriter direct = new DirectWriter();
 
     public LocalStorage(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -66,14 +68,16 @@ public final class LocalStorage implements Storage {
         Path tmp = dir.resolve(TMP + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             ensureDirectory(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                for (int off = 0; off < data.length; off += SLICE) {
-                    ByteBuffer b = ByteBuffer.wrap(data, off, Math.min(SLICE, data.length - off));
-                    while (b.hasRemaining()) {
-                        ch.write(b);
+            if (!direct.write(tmp, data)) {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    for (int off = 0; off < data.length; off += SLICE) {
+                        ByteBuffer b = ByteBuffer.wrap(data, off, Math.min(SLICE, data.length - off));
+                        while (b.hasRemaining()) {
+                            ch.write(b);
+                        }
                     }
+                    ch.force(true);
                 }
-                ch.force(true);
             }
             boolean created = link(tmp, target);
             if (created) {

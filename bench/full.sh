@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# bench/full.sh [ROUNDS] - first (full) backup of the shared ~2 GiB dataset with a running
+# `streamvault agent` against `restic backup`, ROUNDS times each, alternating which goes first.
+# Every round starts from empty repositories: a fresh vault and state directory, a fresh agent
+# warmed up like bench/run.sh's (a backup of 1 GiB of unrelated data and three no-change backups of
+# it, not timed), and a fresh restic repository (version 2, compression auto). The data is read
+# from the page cache by both (it is read once before the first round). Wall time, CPU (user+sys;
+# the agent's CPU during the step is added to the command's) and peak RSS of each backup.
+# Results: bench/results/full-<time>.md (git-ignored). Needs what bench/run.sh needs.
+set -euo pipefail
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+rounds="${1:-3}"
+work="$results/full-work"
+data="$results/dataset"
+md="$results/full-$stamp.md"
+log() { echo "$*" | tee -a "$md" >&2; }
+
+need restic restic
+need /usr/bin/time time
+launcher
+if [ ! -f "$data.complete" ]; then
+  rm -rf "$data"
+  echo "bench: generating the dataset into $data" >&2
+  "$shared/bench/make-dataset.sh" "$data" >&2
+  touch "$data.complete"
+fi
+warm="$results/warm-up-1g"
+if [ ! -f "$warm.complete" ]; then
+  rm -rf "$warm"; python3 "$here/bench/gen-mixed.py" "$warm" 1024 >&2; touch "$warm.complete"
+fi
+bytes=$(du -sb --apparent-size "$data" | cut -f1)
+rm -rf "$work"; mkdir -p "$work"
+pw="$work/password"
+echo "bench password" > "$pw"
+export RESTIC_PASSWORD="bench password"
+find "$data" "$warm" -type f -print0 | xargs -0 cat > /dev/null   # both read from the page cache
+
+agent_java=""
+stop_agent() {
+  if [ -n "$agent_java" ]; then kill "$agent_java" 2>/dev/null || true; wait "$agent_bash" 2>/dev/null || true; fi
+  agent_java=""
+}
+trap stop_agent EXIT
+start_agent() { # vault state
+  "$sv" init --vault "$1" --password-file "$pw" >/dev/null
+  "$sv" agent --vault "$1" --state-dir "$2" --password-file "$pw" > "$work/agent.out" 2> "$work/agent.err" &
+  agent_bash=$!
+  for _ in $(seq 1 240); do grep -q ' ready' "$work/agent.out" 2>/dev/null && break; sleep 0.5; done
+  grep -q ' ready' "$work/agent.out" || { echo "bench: the agent did not start" >&2; cat "$work/agent.err" >&2; exit 1; }
+  agent_java=$(pgrep -f -n "launcher.Main agent --vault $1")
+  for _ in 1 2 3 4; do
+    "$sv" backup "$warm" --vault "$1" --state-dir "$2" --password-file "$pw" --json > /dev/null
+  done
+}
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# prints "wall cpu rss_mib" of one command, the agent's CPU and peak RSS included when one runs
+timed() {
+  local s e a0=0 a1=0 hwm=0
+  sync
+  if [ -n "$agent_java" ]; then echo 5 > "/proc/$agent_java/clear_refs" 2>/dev/null || true; a0=$(ticks "$agent_java"); fi
+  s=$(date +%s.%N)
+  /usr/bin/time -f "%U %S %M" -o "$work/time.out" "$@" > "$work/last.out" 2> "$work/last.err" || {
+    echo "bench: command failed: $*" >&2; tail -20 "$work/last.err" >&2; exit 1; }
+  e=$(date +%s.%N)
+  if [ -n "$agent_java" ]; then a1=$(ticks "$agent_java"); hwm=$(awk '/VmHWM/{print $2}' "/proc/$agent_java/status"); fi
+  python3 - "$s" "$e" "$(tail -1 "$work/time.out")" "$a0" "$a1" "$hwm" "$(getconf CLK_TCK)" <<'PY'
+import sys
+s, e, line, a0, a1, hwm, tck = sys.argv[1:]
+u, y, m = line.split()
+print(f"{float(e) - float(s):.2f} {float(u) + float(y) + (float(a1) - float(a0)) / float(tck):.1f} {max(int(m), int(hwm)) / 1024:.0f}")
+PY
+}
+run_sv() { # round
+  local v="$work/sv-vault-$1" st="$work/sv-state-$1" r
+  start_agent "$v" "$st"
+  r=$(timed "$sv" backup "$data" --vault "$v" --state-dir "$st" --password-file "$pw" --json)
+  cp "$work/last.out" "$work/sv-$1.json"
+  stop_agent
+  rm -rf "$v" "$st"
+  echo "$r"
+}
+run_restic() { # round
+  local repo="$work/restic-$1" r
+  restic init --repository-version 2 --repo "$repo" >/dev/null
+  r=$(timed restic backup --repo "$repo" "$data")
+  rm -rf "$repo"
+  echo "$r"
+}
+
+log "# Full backup, streamvault agent against restic ($stamp)"
+log ""
+log "- command: \`bench/full.sh $rounds\`; dataset $data: $(find "$data" -type f | wc -l) files, $((bytes / 1048576)) MiB"
+log "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); $(java -version 2>&1 | head -1); $(restic version | head -1); streamvault $(git -C "$here" rev-parse --short HEAD)"
+log ""
+log "| round | tool | load before | wall s | MiB/s | CPU s | peak RSS MiB |"
+log "|---|---|---|---|---|---|---|"
+declare -a SV RE
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) = 1 ]; then order="sv restic"; else order="restic sv"; fi
+  for tool in $order; do
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    if [ $tool = sv ]; then r=$(run_sv "$round"); SV+=("${r%% *}"); else r=$(run_restic "$round"); RE+=("${r%% *}"); fi
+    read -r wall cpu rss <<< "$r"
+    log "| $round | $tool | $load | $wall | $(python3 -c "print(f'{$bytes / 1048576 / $wall:.0f}')") | $cpu | $rss |"
+  done
+done
+python3 - "${SV[*]}" "${RE[*]}" <<'PY' | tee -a "$md" >&2
+import statistics, sys
+sv = [float(x) for x in sys.argv[1].split()]
+re = [float(x) for x in sys.argv[2].split()]
+ms, mr = statistics.median(sv), statistics.median(re)
+print(f"\nMedians: streamvault {ms:.2f} s, restic {mr:.2f} s; streamvault's throughput is {mr / ms:.2f}x restic's (target 1.5x).")
+PY
+echo "bench: results in $md" >&2
