@@ -5,7 +5,8 @@
 # warmed up like bench/run.sh's (a backup of 1 GiB of unrelated data and three no-change backups of
 # it, not timed), and a fresh restic repository (version 2, compression auto). The data is read
 # from the page cache by both (it is read once before the first round). Wall time, CPU (user+sys;
-# the agent's CPU during the step is added to the command's) and peak RSS of each backup.
+# the agent's CPU during the step is added to the command's), peak RSS and repository size (for
+# streamvault, what the backup added to the vault) of each backup.
 # Results: bench/results/full-<time>.md (git-ignored). Needs what bench/run.sh needs.
 set -euo pipefail
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
@@ -73,18 +74,19 @@ PY
 run_sv() { # round
   local v="$work/sv-vault-$1" st="$work/sv-state-$1" r
   start_agent "$v" "$st"
+  local before; before=$(du -sb "$v" | cut -f1)
   r=$(timed "$sv" backup "$data" --vault "$v" --state-dir "$st" --password-file "$pw" --json)
   cp "$work/last.out" "$work/sv-$1.json"
   stop_agent
+  echo "$r $(( $(du -sb "$v" | cut -f1) - before ))"   # the vault's growth: the warm-up is not counted
   rm -rf "$v" "$st"
-  echo "$r"
 }
 run_restic() { # round
   local repo="$work/restic-$1" r
   restic init --repository-version 2 --repo "$repo" >/dev/null
   r=$(timed restic backup --repo "$repo" "$data")
+  echo "$r $(du -sb "$repo" | cut -f1)"
   rm -rf "$repo"
-  echo "$r"
 }
 
 log "# Full backup, streamvault agent against restic ($stamp)"
@@ -92,16 +94,16 @@ log ""
 log "- command: \`bench/full.sh $rounds\`; dataset $data: $(find "$data" -type f | wc -l) files, $((bytes / 1048576)) MiB"
 log "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); $(java -version 2>&1 | head -1); $(restic version | head -1); streamvault $(git -C "$here" rev-parse --short HEAD)"
 log ""
-log "| round | tool | load before | wall s | MiB/s | CPU s | peak RSS MiB |"
-log "|---|---|---|---|---|---|---|"
+log "| round | tool | load before | wall s | MiB/s | CPU s | peak RSS MiB | repository MiB |"
+log "|---|---|---|---|---|---|---|---|"
 declare -a SV RE
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) = 1 ]; then order="sv restic"; else order="restic sv"; fi
   for tool in $order; do
     load=$(cut -d' ' -f1 /proc/loadavg)
     if [ $tool = sv ]; then r=$(run_sv "$round"); SV+=("${r%% *}"); else r=$(run_restic "$round"); RE+=("${r%% *}"); fi
-    read -r wall cpu rss <<< "$r"
-    log "| $round | $tool | $load | $wall | $(python3 -c "print(f'{$bytes / 1048576 / $wall:.0f}')") | $cpu | $rss |"
+    read -r wall cpu rss size <<< "$r"
+    log "| $round | $tool | $load | $wall | $(python3 -c "print(f'{$bytes / 1048576 / $wall:.0f}')") | $cpu | $rss | $((size / 1048576)) |"
   done
 done
 python3 - "${SV[*]}" "${RE[*]}" <<'PY' | tee -a "$md" >&2

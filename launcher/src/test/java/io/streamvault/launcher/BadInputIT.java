@@ -63,6 +63,19 @@ class BadInputIT {
     }
 
     @Test
+    void initWithACompressionLevelZstdDoesNotHave() throws Exception {
+        Path vault = tmp.resolve("vault");
+        assertOneLineError(Cli.run("init", "--vault", vault, "--password-file", pw("a"), "--compression-level", "99"),
+                "zstd level 99");
+        assertFalse(Files.exists(vault.resolve("config")));
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw("a"), "--compression-level", "7").code());
+        try (var storage = io.streamvault.vault.Storages.open(vault.toString());
+                var v = io.streamvault.vault.Vault.open(storage, "a".toCharArray())) {
+            assertEquals(7, v.config().compressionLevel());
+        }
+    }
+
+    @Test
     void wrongPassword() throws Exception {
         Path vault = tmp.resolve("vault");
         Files.createDirectories(tmp.resolve("src"));

@@ -18,7 +18,8 @@ class VaultKeysTest extends VaultTestSupport {
         assertEquals(1, c.version());
         assertEquals(64, vault.id().length());
         assertEquals(VaultOptions.defaults().chunkAvg(), c.chunkAvg());
-        assertEquals(3, c.compressionLevel());
+        assertEquals(VaultOptions.defaults().compressionLevel(), c.compressionLevel());
+        assertEquals(2, c.compressionLevel());
         assertEquals(32, c.gearSeed().length);
         assertTrue(Vault.exists(storage));
         assertEquals(1, storage.list("keys/").size());

@@ -22,6 +22,10 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--if-missing", description = "Succeed without doing anything when a vault already exists there.")
     boolean ifMissing;
 
+    @Option(names = "--compression-level", paramLabel = "N",
+            description = "zstd level of the vault's blobs, fixed for its lifetime (default: ${DEFAULT-VALUE}).")
+    int compressionLevel = VaultOptions.defaults().compressionLevel();
+
     @Override
     public Integer call() {
         StreamVaultConfig config = common.config();
@@ -36,7 +40,7 @@ public final class InitCommand implements Callable<Integer> {
                 throw new FatalException(ErrorCode.VAULT_EXISTS, "a vault already exists at " + storage.location());
             }
             char[] password = Passwords.get(common.passwordFile, isDefault, isDefault);
-            try (Vault v = Vault.init(storage, password, VaultOptions.defaults())) {
+            try (Vault v = Vault.init(storage, password, VaultOptions.defaults().withCompressionLevel(compressionLevel))) {
                 System.out.println("created vault " + v.id().substring(0, 12) + " at " + storage.location());
             }
         }
