@@ -4,12 +4,15 @@ import io.streamvault.common.util.Hex;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** Object ids: the SHA-256 of an object's stored bytes, as 64 lower-case hex digits. */
+/** Object ids: the SHA-256 of an object's stored bytes, as 64 lower-case hex digits (by OpenSSL where it loads). */
 final class Ids {
     private Ids() {
     }
 
     static String sha256Hex(byte[] b) {
+        if (NativeSha256.AVAILABLE) {
+            return Hex.of(NativeSha256.digest(b, 0, b.length));
+        }
         try {
             return Hex.of(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (NoSuchAlgorithmException e) {
