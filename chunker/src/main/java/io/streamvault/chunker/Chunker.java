@@ -5,10 +5,14 @@ import io.streamvault.common.kafka.DeadLetterSink;
 import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.common.kafka.WorkerPool;
+import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.schemas.Topics;
 import io.streamvault.vault.Vault;
 
-/** The chunker role: {@code threads} workers in the consumer group {@code PREFIX.VAULT.chunker}. */
+/**
+ * The chunker role: {@code threads} workers in the consumer group {@code PREFIX.VAULT.chunker}. New
+ * chunks' bytes are offered to {@code handoff} for an uploader in the same process.
+ */
 public final class Chunker {
     public static final String ROLE = "chunker";
 
@@ -16,8 +20,8 @@ public final class Chunker {
     }
 
     public static WorkerPool pool(KafkaProps props, Topics topics, Vault vault, DeadLetterSink deadLetters,
-            WorkerListener listener, String instance, int threads, int maxRereads) {
+            WorkerListener listener, String instance, int threads, int maxRereads, ChunkHandoff handoff) {
         return WorkerPool.of(ROLE, topics.groupId(ROLE), instance, threads, props, topics.fileEvents,
-                () -> new ChunkHandler(topics, vault, instance, maxRereads), deadLetters, listener, 1000);
+                () -> new ChunkHandler(topics, vault, instance, maxRereads, handoff), deadLetters, listener, 1000);
     }
 }

@@ -8,6 +8,7 @@ import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
+import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.schemas.Bytes;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.ChunkRecord;
@@ -34,22 +35,28 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * keyed id. Emits one chunk record per distinct id (the claim check: where to read the bytes, not
  * the bytes) and the part's manifest with its ordered chunk ids. A file whose size, mtime, ctime
  * or inode differ before and after the read is read again, up to a limit; then it is recorded as
- * changed during backup.
+ * changed during backup. The bytes of each new chunk are offered to the process's {@link ChunkHandoff}.
  */
 public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent> {
+    /** Bytes read after which the worker commits (see {@link #commitNow()}). */
+    static final long COMMIT_BYTES = 32L << 20;
     private final Topics topics;
     private final Fastcdc cdc;
     private final ChunkHasher hasher;
     private final String worker;
     private final int maxRereads;
+    private final ChunkHandoff handoff;
+    /** Bytes read since the last commit. */
+    private long uncommitted;
 
-    public ChunkHandler(Topics topics, Vault vault, String worker, int maxRereads) {
+    public ChunkHandler(Topics topics, Vault vault, String worker, int maxRereads, ChunkHandoff handoff) {
         this.topics = topics;
         var c = vault.config();
         this.cdc = new Fastcdc(c.chunkMin(), c.chunkAvg(), c.chunkMax(), c.gearSeed());
         this.hasher = vault.newHasher();
         this.worker = worker;
         this.maxRereads = maxRereads;
+        this.handoff = handoff;
     }
 
     @Override
@@ -96,6 +103,25 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         emitManifest(ev, node, r.distinct.size(), r.bytesRead, out);
     }
 
+    /**
+     * Commits once {@link #COMMIT_BYTES} were read since the last commit, so that the chunks of
+     * large files reach dedup and the uploaders while this worker reads on (and while their bytes
+     * are still in the hand-off); small files keep sharing one transaction per batch.
+     */
+    @Override
+    public boolean commitNow() {
+        if (uncommitted < COMMIT_BYTES) {
+            return false;
+        }
+        uncommitted = 0;
+        return true;
+    }
+
+    @Override
+    public void reset() {
+        uncommitted = 0;
+    }
+
     private void emitManifest(FileEvent ev, Node node, int pending, long bytesRead, Emitter out) {
         out.send(topics.fileManifests, ev.getJob(), FileManifest.newBuilder()
                 .setJob(ev.getJob())
@@ -127,9 +153,12 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
                     BlobId id = hasher.id(cs.buffer(), cs.bufferOffset(), cs.length());
                     ByteBuffer key = ByteBuffer.wrap(id.bytes());
                     r.ids.add(key);
-                    r.distinct.putIfAbsent(key, new long[] {cs.offset(), cs.length()});
+                    if (r.distinct.putIfAbsent(key, new long[] {cs.offset(), cs.length()}) == null) {
+                        handoff.offer(id.bytes(), cs.buffer(), cs.bufferOffset(), cs.length());
+                    }
                 }
                 r.bytesRead = cs.bytesRead();
+                uncommitted += r.bytesRead;
             }
             r.after = Posix.lstat(path);
             r.stable = r.bytesRead == length && before.size() == r.after.size()

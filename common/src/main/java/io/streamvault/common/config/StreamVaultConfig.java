@@ -37,6 +37,7 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String UPLOADER_PACK_BYTES = "uploader.pack.bytes";
     public static final String UPLOADER_FLUSH_MS = "uploader.flush.ms";
     public static final String UPLOADER_PACKS_IN_FLIGHT = "uploader.packs.in.flight";
+    public static final String HANDOFF_BYTES = "handoff.bytes";
     public static final String DEDUP_THREADS = "dedup.threads";
     public static final String DEDUP_PENDING_TIMEOUT_MS = "dedup.pending.timeout.ms";
     public static final String CATALOG_THREADS = "catalog.threads";
@@ -75,7 +76,7 @@ public final class StreamVaultConfig extends AbstractConfig {
                             + "Empty means HOSTNAME-SLOT, where SLOT is the first free slot in the state directory.")
             .define(SCANNER_THREADS, Type.INT, 2, Range.atLeast(0), Importance.MEDIUM, "Directory-listing threads of this process.")
             .define(CHUNKER_THREADS, Type.INT, 2, Range.atLeast(0), Importance.MEDIUM, "File-reading and chunking threads of this process.")
-            .define(CHUNKER_SEGMENT_BYTES, Type.LONG, 256L << 20, Range.atLeast(16L << 20), Importance.LOW,
+            .define(CHUNKER_SEGMENT_BYTES, Type.LONG, 64L << 20, Range.atLeast(16L << 20), Importance.LOW,
                     "Files larger than this are cut into segments that different chunkers read in parallel; a chunk never crosses a segment border.")
             .define(CHUNKER_MAX_REREADS, Type.INT, 3, Range.atLeast(0), Importance.LOW,
                     "How many times a file that changes while it is read, or before its chunks are uploaded, is read again before it is recorded as changed during backup.")
@@ -87,6 +88,10 @@ public final class StreamVaultConfig extends AbstractConfig {
                             + "about (this + 1) x uploader.pack.bytes, whatever the size of the backup.")
             .define(UPLOADER_FLUSH_MS, Type.LONG, 250L, Range.atLeast(0), Importance.LOW,
                     "A pack that is not full is written anyway when no new chunk arrived for this long, or when it is this old times five.")
+            .define(HANDOFF_BYTES, Type.LONG, 256L << 20, Range.between(0L, 1L << 30), Importance.LOW,
+                    "Memory (off the heap) holding the bytes of chunks this process's chunkers just read, for its "
+                            + "uploaders: a chunk found there is not read from its source and hashed again. Allocated only "
+                            + "while an uploader runs here; 0 turns it off.")
             .define(DEDUP_THREADS, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM, "Kafka Streams threads of the dedup topology in this process.")
             .define(DEDUP_PENDING_TIMEOUT_MS, Type.LONG, 10 * 60_000L, Range.atLeast(1000), Importance.LOW,
                     "A chunk requested for upload that is not stored within this time is requested again (its uploader died).")

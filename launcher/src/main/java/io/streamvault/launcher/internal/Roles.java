@@ -9,6 +9,7 @@ import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.StreamsApp;
 import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.common.kafka.WorkerPool;
+import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.dedup.Dedup;
 import io.streamvault.dedup.DedupSettings;
 import io.streamvault.scanner.Scanner;
@@ -26,6 +27,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker roles this process runs: any of scanner, chunker, dedup, uploader, catalog. Roles
@@ -33,6 +36,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
  * member of the cluster runs (agents), and takes over a role whose last member disappears.
  */
 public final class Roles implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Roles.class);
     /** Every role, in the order they are started: topologies first, the scanner (the source of work) last. */
     public static final List<String> ALL = List.of(Dedup.ROLE, Catalog.ROLE, Uploader.ROLE, Chunker.ROLE, Scanner.ROLE);
     private final Pipeline pipeline;
@@ -42,6 +46,8 @@ public final class Roles implements AutoCloseable {
     private final WorkerListener listener;
     private final DeadLetters deadLetters;
     private final Map<String, AutoCloseable> running = new HashMap<>();
+    /** Chunk bytes from this process's chunkers to its uploaders. */
+    private final ChunkHandoff handoff;
 
     public Roles(Pipeline pipeline, Vault vault, InstanceSlot slot, String instance, WorkerListener listener) {
         this.pipeline = pipeline;
@@ -50,6 +56,7 @@ public final class Roles implements AutoCloseable {
         this.instance = instance;
         this.listener = listener;
         this.deadLetters = new DeadLetters(pipeline.topics());
+        this.handoff = new ChunkHandoff(pipeline.config().getLong(StreamVaultConfig.HANDOFF_BYTES));
     }
 
     /** Parses a comma-separated role list ("all" for every role). */
@@ -137,13 +144,22 @@ public final class Roles implements AutoCloseable {
                 return app;
             }
             case Uploader.ROLE -> {
-                return Uploader.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,
+                handoff.open();
+                WorkerPool pool = Uploader.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,
                         Math.max(1, c.getInt(StreamVaultConfig.UPLOADER_THREADS)), c.getInt(StreamVaultConfig.UPLOADER_PACK_BYTES),
-                        c.getLong(StreamVaultConfig.UPLOADER_FLUSH_MS), c.getInt(StreamVaultConfig.UPLOADER_PACKS_IN_FLIGHT)).start();
+                        c.getLong(StreamVaultConfig.UPLOADER_FLUSH_MS), c.getInt(StreamVaultConfig.UPLOADER_PACKS_IN_FLIGHT),
+                        handoff).start();
+                return () -> {
+                    pool.close();
+                    LOG.info("uploader stopped; {} chunks were taken from the chunkers' hand-off, {} read from their source",
+                            handoff.hits(), handoff.misses());
+                    handoff.close();
+                };
             }
             case Chunker.ROLE -> {
                 return Chunker.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,
-                        Math.max(1, c.getInt(StreamVaultConfig.CHUNKER_THREADS)), c.getInt(StreamVaultConfig.CHUNKER_MAX_REREADS)).start();
+                        Math.max(1, c.getInt(StreamVaultConfig.CHUNKER_THREADS)), c.getInt(StreamVaultConfig.CHUNKER_MAX_REREADS),
+                        handoff).start();
             }
             case Scanner.ROLE -> {
                 return Scanner.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,

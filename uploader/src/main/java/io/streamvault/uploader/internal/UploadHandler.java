@@ -7,6 +7,7 @@ import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
+import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.common.util.Hex;
 import io.streamvault.schemas.Bytes;
 import io.streamvault.schemas.Topics;
@@ -42,7 +43,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Fills packs with new chunks. For each request: read the bytes from the source (the claim check),
- * check that they still have the requested keyed id, compress and encrypt, append to the open
+ * check that they still have the requested keyed id (or take them from the process's
+ * {@link ChunkHandoff}, where a chunker left the bytes it hashed), compress and encrypt, append to the open
  * pack. A full (or idle) pack is written in the background, create-only, then its index object,
  * while the next pack fills; at most {@code packsInFlight} are being written at once, so memory is
  * bounded by that many packs. Packs complete in order; only then are their chunk-stored events
@@ -57,6 +59,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     private final long flushMs;
     private final int packsInFlight;
     private final ChunkHasher hasher;
+    private final ChunkHandoff handoff;
     private final ExecutorService writers;
     private final Deque<PackJob> writing = new ArrayDeque<>();
     /** Input offsets whose packs are durable and whose events are emitted. */
@@ -80,7 +83,8 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         }
     }
 
-    public UploadHandler(Topics topics, Vault vault, String worker, long packBytes, long flushMs, int packsInFlight) {
+    public UploadHandler(Topics topics, Vault vault, String worker, long packBytes, long flushMs, int packsInFlight,
+            ChunkHandoff handoff) {
         this.topics = topics;
         this.vault = vault;
         this.worker = worker;
@@ -88,6 +92,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         this.flushMs = flushMs;
         this.packsInFlight = Math.max(1, packsInFlight);
         this.hasher = vault.newHasher();
+        this.handoff = handoff;
         this.writers = Executors.newFixedThreadPool(this.packsInFlight, r -> {
             Thread t = new Thread(r, "pack-writer");
             t.setDaemon(true);
@@ -108,10 +113,12 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         if (buffer.length < length) {
             buffer = new byte[length];
         }
-        String error = readSource(src, length);
+        // Handed off by a chunker of this process: the bytes it hashed to this id, no check needed.
+        boolean handed = handoff.take(Bytes.of(req.getId()), buffer) == length;
+        String error = handed ? null : readSource(src, length);
         if (error != null) {
             open.failures.add(failure(req, StoreStatus.UNREADABLE, error));
-        } else if (!hasher.id(buffer, 0, length).equals(id)) {
+        } else if (!handed && !hasher.id(buffer, 0, length).equals(id)) {
             open.failures.add(failure(req, StoreStatus.MISMATCH, "the file changed since it was chunked"));
         } else {
             EncodedBlob blob = vault.encode(BlobType.DATA, id, buffer, 0, length);

@@ -1,0 +1,116 @@
+package io.streamvault.common.util;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The bytes of chunks a chunker in this process has just read and hashed, kept for an uploader in
+ * the same process, so that it need not read the source file and hash them again (the claim check).
+ * The bytes under an id are the ones the chunker hashed to that id, so they need no new check.
+ *
+ * <p>Nothing depends on it: a chunk not found here (evicted, a duplicate never requested, an
+ * uploader in another process, a restart) is read from its source as before. Kafka still carries
+ * only the chunk's location; this is memory, lost with the process.
+ *
+ * <p>One ring of {@code capacity} bytes off the heap, allocated by {@link #open()} (when an uploader
+ * starts here) and freed by {@link #close()}. Entries are placed one after another and the oldest
+ * are dropped to make room: memory never grows past the ring, and chunks that no uploader asks for
+ * (those the vault already holds) leave by themselves. Thread-safe; copies happen under the lock.
+ */
+public final class ChunkHandoff {
+    private record Entry(ByteBuffer id, int start, int length) {
+        boolean overlaps(int from, int to) {
+            return start < to && start + length > from;
+        }
+    }
+
+    private final int capacity;
+    private final ArrayDeque<Entry> order = new ArrayDeque<>();
+    private final Map<ByteBuffer, Entry> live = new HashMap<>();
+    private ByteBuffer ring;
+    private int head;
+    private long hits;
+    private long misses;
+
+    /** @param capacity bytes of the ring; 0 keeps nothing */
+    public ChunkHandoff(long capacity) {
+        if (capacity < 0 || capacity > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("hand-off capacity " + capacity + " is outside [0, 2 GiB)");
+        }
+        this.capacity = (int) capacity;
+    }
+
+    /** Starts keeping chunks (an uploader runs in this process). */
+    public synchronized void open() {
+        if (ring == null && capacity > 0) {
+            ring = ByteBuffer.allocateDirect(capacity);
+        }
+    }
+
+    /** Drops every chunk and frees the ring (the uploader stopped). */
+    public synchronized void close() {
+        ring = null;
+        order.clear();
+        live.clear();
+        head = 0;
+    }
+
+    /** Keeps a copy of {@code buf[off, off+len)}, the bytes of chunk {@code id}, if open. */
+    public synchronized void offer(byte[] id, byte[] buf, int off, int len) {
+        if (ring == null || len > capacity || len <= 0) {
+            return;
+        }
+        ByteBuffer key = ByteBuffer.wrap(id.clone());
+        if (live.containsKey(key)) {
+            return;
+        }
+        if (head + len > capacity) {
+            // The rest of the ring is too short: everything placed from here to its end is the oldest.
+            while (!order.isEmpty() && order.peekFirst().start() >= head) {
+                drop();
+            }
+            head = 0;
+        }
+        while (!order.isEmpty() && order.peekFirst().overlaps(head, head + len)) {
+            drop();
+        }
+        ring.put(head, buf, off, len);
+        Entry e = new Entry(key, head, len);
+        order.addLast(e);
+        live.put(key, e);
+        head += len;
+    }
+
+    /**
+     * Copies chunk {@code id} into {@code dst} and forgets it; returns its length, or -1 when it is
+     * not here (or longer than {@code dst}).
+     */
+    public synchronized int take(byte[] id, byte[] dst) {
+        Entry e = ring == null ? null : live.get(ByteBuffer.wrap(id));
+        if (e == null || e.length() > dst.length) {
+            misses++;
+            return -1;
+        }
+        ring.get(e.start(), dst, 0, e.length());
+        live.remove(e.id());
+        hits++;
+        return e.length();
+    }
+
+    private void drop() {
+        Entry e = order.pollFirst();
+        live.remove(e.id(), e);
+    }
+
+    /** Chunks found by {@link #take} since this was made. */
+    public synchronized long hits() {
+        return hits;
+    }
+
+    /** Chunks asked for and not found since this was made. */
+    public synchronized long misses() {
+        return misses;
+    }
+}

@@ -1,0 +1,99 @@
+package io.streamvault.common.util;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class ChunkHandoffTest {
+    private static byte[] id(int i) {
+        byte[] b = new byte[32];
+        b[0] = (byte) i;
+        b[1] = (byte) (i >> 8);
+        return b;
+    }
+
+    private static byte[] data(int i, int n) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) (i * 7 + 1));
+        b[0] = (byte) i;
+        return b;
+    }
+
+    @Test
+    void aChunkIsTakenOnceWithItsBytes() {
+        ChunkHandoff h = new ChunkHandoff(1000);
+        h.open();
+        byte[] buf = new byte[50];
+        System.arraycopy(data(1, 30), 0, buf, 10, 30);
+        h.offer(id(1), buf, 10, 30);
+        byte[] dst = new byte[100];
+        assertEquals(30, h.take(id(1), dst));
+        assertArrayEquals(data(1, 30), Arrays.copyOf(dst, 30));
+        assertEquals(-1, h.take(id(1), dst), "taken once");
+        assertEquals(1, h.hits());
+        assertEquals(1, h.misses());
+    }
+
+    @Test
+    void theOldestGoWhenTheRingIsFullAndAroundItsEnd() {
+        ChunkHandoff h = new ChunkHandoff(1000);
+        h.open();
+        for (int i = 0; i < 30; i++) {
+            h.offer(id(i), data(i, 300), 0, 300); // three fit; the fourth wraps to the start
+        }
+        byte[] dst = new byte[300];
+        for (int i = 0; i < 27; i++) {
+            assertEquals(-1, h.take(id(i), dst), "chunk " + i + " was dropped");
+        }
+        for (int i = 27; i < 30; i++) {
+            assertEquals(300, h.take(id(i), dst), "chunk " + i);
+            assertArrayEquals(data(i, 300), dst);
+        }
+    }
+
+    @Test
+    void whatIsKeptIsAlwaysWholeAndRight() {
+        ChunkHandoff h = new ChunkHandoff(10_000);
+        h.open();
+        int[] sizes = {4000, 1, 2999, 5000, 17, 4096, 3000, 999, 6000, 10_000, 2, 7000};
+        int kept = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            h.offer(id(i), data(i, sizes[i]), 0, sizes[i]);
+            for (int j = 0; j <= i; j++) {
+                byte[] dst = new byte[sizes[j]];
+                int n = h.take(id(j), dst);
+                if (n >= 0) {
+                    kept++;
+                    assertEquals(sizes[j], n);
+                    assertArrayEquals(data(j, sizes[j]), dst, "chunk " + j + " after " + i);
+                    h.offer(id(j), dst, 0, n); // back in, as the newest
+                }
+            }
+            byte[] newest = new byte[sizes[i]];
+            assertEquals(sizes[i], h.take(id(i), newest), "the newest is always kept");
+            h.offer(id(i), newest, 0, sizes[i]);
+        }
+        assertEquals(true, kept > sizes.length, "older chunks were kept too");
+    }
+
+    @Test
+    void closedTooLargeOrOffTakesNothing() {
+        ChunkHandoff h = new ChunkHandoff(100);
+        byte[] dst = new byte[200];
+        h.offer(id(1), data(1, 10), 0, 10);
+        assertEquals(-1, h.take(id(1), dst), "not open");
+        h.open();
+        h.offer(id(2), data(2, 101), 0, 101);
+        assertEquals(-1, h.take(id(2), dst), "larger than the ring");
+        h.offer(id(3), data(3, 50), 0, 50);
+        assertEquals(-1, h.take(id(3), new byte[49]), "larger than the destination");
+        h.close();
+        assertEquals(-1, h.take(id(3), dst), "closed");
+        ChunkHandoff off = new ChunkHandoff(0);
+        off.open();
+        off.offer(id(4), data(4, 10), 0, 10);
+        assertEquals(-1, off.take(id(4), dst));
+    }
+}
