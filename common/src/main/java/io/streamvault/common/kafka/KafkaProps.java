@@ -42,6 +42,15 @@ public final class KafkaProps {
         return p;
     }
 
+    /**
+     * lz4 for a cluster over the network; none for the embedded broker, which is on this machine:
+     * there, compressing each batch (and the broker decompressing it to check it) only costs CPU.
+     * {@code kafka.compression.type} overrides both.
+     */
+    String compression() {
+        return config.embeddedBroker() ? "none" : "lz4";
+    }
+
     public Properties admin(String clientId) {
         Properties p = common();
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
@@ -64,7 +73,7 @@ public final class KafkaProps {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(128 * 1024));
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression());
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(config.getInt(StreamVaultConfig.KAFKA_TIMEOUT_MS)));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -108,7 +117,7 @@ public final class KafkaProps {
         // empty, and formats a log message for every such check, logged or not.)
         p.put("max.task.idle.ms", "-1");
         p.put("producer." + ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put("producer." + ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put("producer." + ProducerConfig.COMPRESSION_TYPE_CONFIG, compression());
         p.put("producer." + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 String.valueOf(config.getInt(StreamVaultConfig.TRANSACTION_TIMEOUT_MS)));
         p.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
