@@ -5,6 +5,13 @@ public interface PackBuilder {
     /** Appends a blob; returns its offset in the pack. */
     long add(EncodedBlob blob);
 
+    /**
+     * Compresses and encrypts {@code buf[off, off+len)}, the plaintext of blob {@code id}, straight
+     * into the pack (as {@link Vault#encode} then {@link #add(EncodedBlob)} would, without the
+     * intermediate copy); returns its offset in the pack.
+     */
+    long add(BlobType type, BlobId id, byte[] buf, int off, int len);
+
     /** True when a blob with this id is already in this pack. */
     boolean contains(BlobId id);
 

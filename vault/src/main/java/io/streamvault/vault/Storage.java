@@ -33,6 +33,17 @@ public interface Storage extends Closeable {
      */
     boolean putIfAbsent(String name, byte[] data);
 
+    /**
+     * {@link #putIfAbsent(String, byte[])} for the bytes of a buffer, from its position to its limit
+     * (neither is changed). A backend may write a direct buffer without copying it, and may use the
+     * buffer's bytes between its limit and its capacity as scratch space.
+     */
+    default boolean putIfAbsent(String name, java.nio.ByteBuffer data) {
+        byte[] copy = new byte[data.remaining()];
+        data.duplicate().get(copy);
+        return putIfAbsent(name, copy);
+    }
+
     /** The whole object. */
     byte[] get(String name);
 

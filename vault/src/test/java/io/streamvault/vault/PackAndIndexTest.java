@@ -135,6 +135,42 @@ class PackAndIndexTest extends VaultTestSupport {
         }
     }
 
+    /**
+     * Blobs encoded straight into a pack, mixed with encoded ones, past the pooled block's 24 MiB
+     * (so the pack's memory grows): every blob reads back, the id is the hash of the stored bytes.
+     */
+    @Test
+    void blobsEncodedIntoThePackAndALargePack() throws Exception {
+        PackBuilder pack = vault.newPack();
+        Random rnd = new Random(12);
+        List<byte[]> datas = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            byte[] data = i % 3 == 0 ? compressible(700_000 + i, i) : new byte[(3 << 20) + i * 4099];
+            if (i % 3 != 0) {
+                rnd.nextBytes(data);
+            }
+            datas.add(data);
+            BlobId id = vault.newHasher().id(data, 0, data.length);
+            long offset = i % 2 == 0 ? pack.add(BlobType.DATA, id, data, 0, data.length)
+                    : pack.add(vault.encode(BlobType.DATA, id, data, 0, data.length));
+            assertEquals(i + 1, pack.count());
+            long size = pack.size();
+            byte[] shifted = new byte[data.length + 20];
+            System.arraycopy(data, 0, shifted, 7, data.length);
+            assertEquals(offset, pack.add(BlobType.DATA, id, shifted, 7, data.length), "the same blob is not added twice");
+            assertEquals(size, pack.size());
+        }
+        assertTrue(pack.size() > 24 << 20, "the pack outgrew one pooled block of memory");
+        PackInfo info = vault.writePack(pack);
+        byte[] bytes = read("data/" + info.id().substring(0, 2) + "/" + info.id());
+        assertEquals(info.id(), Hex.of(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        assertEquals(bytes.length, info.size());
+        for (int i = 0; i < datas.size(); i++) {
+            assertArrayEquals(datas.get(i), vault.readBlob(location(info, info.entries().get(i))), "blob " + i);
+        }
+        assertTrue(info.entries().get(0).length() < datas.get(0).length, "compressible data was compressed");
+    }
+
     @Test
     void builderDeduplicatesAndSealsOnce() {
         byte[] data = compressible(5000, 9);

@@ -249,6 +249,32 @@ public abstract class StorageContract {
         }
     }
 
+    /** From a heap buffer and from an aligned direct one, each with a position: the bytes between position and limit. */
+    @Test
+    public void putFromABuffer() {
+        for (int size : new int[] {0, 5000, (1 << 20) + 3, (3 << 20) + 4096}) {
+            byte[] data = random(size, 70 + size % 13);
+            java.nio.ByteBuffer heap = java.nio.ByteBuffer.allocate(size + 30).position(11);
+            heap.put(data).position(11).limit(11 + size);
+            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(size + 8192).alignedSlice(4096);
+            direct.put(data).flip();
+            java.nio.ByteBuffer shifted = java.nio.ByteBuffer.allocateDirect(size + 9).position(9);
+            shifted.put(data).position(9);
+            int i = 0;
+            for (java.nio.ByteBuffer b : new java.nio.ByteBuffer[] {heap, direct, shifted}) {
+                String name = "data/dd/buffer-" + size + "-" + i++;
+                int position = b.position();
+                int limit = b.limit();
+                assertTrue(storage.putIfAbsent(name, b));
+                assertEquals(position, b.position(), name);
+                assertEquals(limit, b.limit(), name);
+                assertArrayEquals(data, storage.get(name), name);
+                assertFalse(storage.putIfAbsent(name, java.nio.ByteBuffer.wrap(random(size, 1))));
+                assertArrayEquals(data, storage.get(name), name);
+            }
+        }
+    }
+
     @Test
     public void locationIsNotEmpty() {
         assertFalse(storage.location().isBlank());

@@ -42,7 +42,7 @@ public final class TreeWriter {
         BlobId id = hasher.id(plain, 0, plain.length);
         TreeIndex.remember(id, tree);
         if (!known.contains(id) && written.add(id)) {
-            pack.add(vault.encode(BlobType.TREE, id, plain, 0, plain.length));
+            pack.add(BlobType.TREE, id, plain, 0, plain.length);
             treesWritten++;
             if (pack.size() >= packTarget) {
                 flushPack();

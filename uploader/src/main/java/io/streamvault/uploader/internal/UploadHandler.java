@@ -18,7 +18,6 @@ import io.streamvault.schemas.records.UploadRequest;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.ChunkHasher;
-import io.streamvault.vault.EncodedBlob;
 import io.streamvault.vault.PackBuilder;
 import io.streamvault.vault.PackEntry;
 import io.streamvault.vault.PackInfo;
@@ -121,8 +120,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         } else if (!handed && !hasher.id(buffer, 0, length).equals(id)) {
             open.failures.add(failure(req, StoreStatus.MISMATCH, "the file changed since it was chunked"));
         } else {
-            EncodedBlob blob = vault.encode(BlobType.DATA, id, buffer, 0, length);
-            open.pack.add(blob);
+            open.pack.add(BlobType.DATA, id, buffer, 0, length);
             open.members.add(req);
             lastAddAt = System.currentTimeMillis();
             if (open.pack.size() >= packBytes) {

@@ -60,6 +60,22 @@ final class Aead {
         seal(CIPHER.get(), key, aad, prefix, in, off, len, out);
     }
 
+    /**
+     * Seals {@code prefix || in[off, off+len)} into native memory at {@code out}, which must hold
+     * {@code OVERHEAD + prefix.length + len} bytes: nonce, ciphertext, tag, as {@link #sealInto}.
+     */
+    static void sealTo(SecretKey key, byte[] aad, byte[] prefix, byte[] in, int off, int len, com.sun.jna.Pointer out) {
+        if (NativeGcm.AVAILABLE) {
+            byte[] nonce = new byte[NONCE];
+            RANDOM.nextBytes(nonce);
+            NativeGcm.sealTo(key, aad, nonce, prefix, in, off, len, out);
+            return;
+        }
+        byte[] box = new byte[OVERHEAD + (prefix == null ? 0 : prefix.length) + len];
+        sealInto(key, aad, prefix, in, off, len, box);
+        out.write(0, box, 0, box.length);
+    }
+
     private static void seal(Cipher c, SecretKey key, byte[] aad, byte[] prefix, byte[] in, int off, int len, byte[] out) {
         try {
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, out, 0, NONCE));

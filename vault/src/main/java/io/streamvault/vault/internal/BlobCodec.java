@@ -3,6 +3,7 @@ package io.streamvault.vault.internal;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
+import com.sun.jna.Pointer;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
@@ -53,7 +54,7 @@ final class BlobCodec implements AutoCloseable {
         return b == 0 ? BlobType.DATA : b == 1 ? BlobType.TREE : null;
     }
 
-    EncodedBlob encode(BlobType type, BlobId id, byte[] buf, int off, int len) {
+    private static void check(BlobType type, BlobId id, byte[] buf, int off, int len) {
         if (type == null || id == null) {
             throw Errors.invalid("a blob needs a type and an id");
         }
@@ -63,6 +64,36 @@ final class BlobCodec implements AutoCloseable {
         if (len > Integer.MAX_VALUE - 64 - MIN_RECORD) {
             throw Errors.invalid("blob " + id + " of " + len + " bytes is too large");
         }
+    }
+
+    /** The longest record a blob of {@code len} bytes can make (a stored one's). */
+    static long maxRecord(int len) {
+        return (long) MIN_RECORD + len;
+    }
+
+    /**
+     * Encodes a blob as {@link #encode} does, straight into native memory at {@code out} (at least
+     * {@link #maxRecord} bytes); returns the record's length.
+     */
+    int encodeTo(BlobType type, BlobId id, byte[] buf, int off, int len, Pointer out) {
+        check(type, id, buf, off, len);
+        Compressor c = compressors.take();
+        try {
+            int clen = c.incompressible(buf, off, len) ? -1 : c.compress(buf, off, len);
+            if (clen >= 0 && clen < len) {
+                c.scratch[0] = ZSTD;
+                Aead.sealTo(key, aad(type), null, c.scratch, 0, 1 + clen, out);
+                return MIN_RECORD + clen;
+            }
+            Aead.sealTo(key, aad(type), STORED_PREFIX, buf, off, len, out);
+            return MIN_RECORD + len;
+        } finally {
+            compressors.release(c.trim());
+        }
+    }
+
+    EncodedBlob encode(BlobType type, BlobId id, byte[] buf, int off, int len) {
+        check(type, id, buf, off, len);
         Compressor c = compressors.take();
         try {
             int clen = c.incompressible(buf, off, len) ? -1 : c.compress(buf, off, len);

@@ -37,11 +37,15 @@ final class DirectWriter {
     private volatile boolean refused = !ENABLED;
 
     /**
-     * Creates {@code file} (which must not exist) holding {@code data}, durable on return. False,
-     * with no file left, when direct I/O is not used for it.
+     * Creates {@code file} (which must not exist) holding the bytes of {@code data} from its
+     * position to its limit, durable on return. False, with no file left, when direct I/O is not
+     * used for it. A direct buffer at position 0, aligned, with room for the padding before its
+     * capacity, is written as it is (its bytes past the limit are zeroed for the padding); any other
+     * goes through this thread's aligned buffer.
      */
-    boolean write(Path file, byte[] data) throws IOException {
-        if (refused || data.length < MIN_BYTES) {
+    boolean write(Path file, ByteBuffer data) throws IOException {
+        int n = data.remaining();
+        if (refused || n < MIN_BYTES) {
             return false;
         }
         FileChannel ch;
@@ -54,19 +58,30 @@ final class DirectWriter {
             return false;
         }
         try (ch) {
-            ByteBuffer buf = BUFFERS.get();
-            for (int off = 0; off < data.length; ) {
-                int n = Math.min(buf.capacity(), data.length - off);
-                buf.clear();
-                buf.put(data, off, n);
-                buf.put(ZEROS, 0, -n & (ALIGN - 1)); // only the last slice can be short
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
+            int padded = (n + ALIGN - 1) & -ALIGN;
+            if (data.isDirect() && data.position() == 0 && data.capacity() >= padded
+                    && data.alignmentOffset(0, ALIGN) == 0) {
+                ByteBuffer w = data.duplicate().limit(padded);
+                w.put(n, ZEROS, 0, padded - n);
+                while (w.hasRemaining()) {
+                    ch.write(w);
                 }
-                off += n;
+            } else {
+                ByteBuffer src = data.duplicate();
+                ByteBuffer buf = BUFFERS.get();
+                while (src.hasRemaining()) {
+                    int k = Math.min(buf.capacity(), src.remaining());
+                    buf.clear();
+                    buf.put(src.slice(src.position(), k));
+                    src.position(src.position() + k);
+                    buf.put(ZEROS, 0, -k & (ALIGN - 1)); // only the last slice can be short
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                }
             }
-            ch.truncate(data.length);
+            ch.truncate(n);
             ch.force(true);
             return true;
         } catch (IOException e) {

@@ -60,6 +60,16 @@ public final class LocalStorage implements Storage {
 
     @Override
     public boolean putIfAbsent(String name, byte[] data) {
+        return put(name, ByteBuffer.wrap(data));
+    }
+
+    /** A direct buffer (a sealed pack) goes to disk without a copy on the way where direct I/O works. */
+    @Override
+    public boolean putIfAbsent(String name, ByteBuffer data) {
+        return put(name, data.duplicate());
+    }
+
+    private boolean put(String name, ByteBuffer data) {
         Path target = path(name);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return false;
@@ -70,11 +80,12 @@ public final class LocalStorage implements Storage {
             ensureDirectory(dir);
             if (!direct.write(tmp, data)) {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    for (int off = 0; off < data.length; off += SLICE) {
-                        ByteBuffer b = ByteBuffer.wrap(data, off, Math.min(SLICE, data.length - off));
+                    while (data.hasRemaining()) {
+                        ByteBuffer b = data.slice(data.position(), Math.min(SLICE, data.remaining()));
                         while (b.hasRemaining()) {
                             ch.write(b);
                         }
+                        data.position(data.position() + b.position());
                     }
                     ch.force(true);
                 }

@@ -135,6 +135,55 @@ final class NativeGcm {
         seal(key.getEncoded(), aad, prefix, 0, p, in, off, len, out);
     }
 
+    /**
+     * Seals {@code prefix || in[off, off+len)} into native memory at {@code out}: the nonce, the
+     * ciphertext, the tag ({@link Aead#OVERHEAD} + prefix + {@code len} bytes), with no copy on the heap.
+     */
+    static void sealTo(SecretKey key, byte[] aad, byte[] nonce, byte[] prefix, byte[] in, int off, int len, Pointer out) {
+        int pLen = prefix == null ? 0 : prefix.length;
+        int ptLen = pLen + len;
+        Memory src = buffer(0, Math.max(ptLen, aad.length));
+        Pointer ctx = EVP_CIPHER_CTX_new();
+        if (ctx == null) {
+            throw Errors.internal("OpenSSL: EVP_CIPHER_CTX_new failed", null);
+        }
+        try {
+            int[] n = new int[1];
+            if (EVP_EncryptInit_ex(ctx, aes256Gcm, null, key.getEncoded(), nonce) != 1) {
+                throw Errors.internal("OpenSSL: EVP_EncryptInit_ex failed", null);
+            }
+            if (aad.length > 0) {
+                src.write(0, aad, 0, aad.length);
+                if (EVP_EncryptUpdate(ctx, null, n, src, aad.length) != 1) {
+                    throw Errors.internal("OpenSSL: EVP_EncryptUpdate (AAD) failed", null);
+                }
+            }
+            if (pLen > 0) {
+                src.write(0, prefix, 0, pLen);
+            }
+            src.write(pLen, in, off, len);
+            out.write(0, nonce, 0, Aead.NONCE);
+            Pointer ct = out.share(Aead.NONCE);
+            if (EVP_EncryptUpdate(ctx, ct, n, src, ptLen) != 1) {
+                throw Errors.internal("OpenSSL: EVP_EncryptUpdate failed", null);
+            }
+            int written = n[0];
+            if (EVP_EncryptFinal_ex(ctx, ct.share(written), n) != 1) {
+                throw Errors.internal("OpenSSL: EVP_EncryptFinal_ex failed", null);
+            }
+            written += n[0];
+            if (written != ptLen) {
+                throw Errors.internal("OpenSSL: sealed " + written + " bytes of " + ptLen, null);
+            }
+            if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, Aead.TAG, ct.share(ptLen)) != 1) {
+                throw Errors.internal("OpenSSL: reading the GCM tag failed", null);
+            }
+        } finally {
+            EVP_CIPHER_CTX_free(ctx);
+            release(src);
+        }
+    }
+
     private static void seal(byte[] key, byte[] aad, byte[] prefix, int pOff, int pLen, byte[] in, int off, int len,
             byte[] out) {
         int ptLen = pLen + len;

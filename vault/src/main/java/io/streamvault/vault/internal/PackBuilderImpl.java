@@ -1,11 +1,15 @@
 package io.streamvault.vault.internal;
 
+import io.streamvault.common.util.Hex;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.EncodedBlob;
 import io.streamvault.vault.PackBuilder;
 import io.streamvault.vault.PackEntry;
 import io.streamvault.vault.PackInfo;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,25 +17,31 @@ import java.util.Map;
 import javax.crypto.SecretKey;
 
 /**
- * Collects encoded blobs by reference (no copy) until the pack is sealed; sealing copies each blob
- * once, into the pack buffer. Adding a blob already in the pack (same id and type) returns its
- * offset without adding it again. Sealing happens once: a retried write stores the same bytes.
+ * Assembles a pack in {@link PackMemory} taken from the vault's pool when the first blob comes:
+ * blobs are encoded straight into it (or, already encoded, copied once), sealing appends the
+ * header, and the id is hashed in place. Adding a blob already in the pack (same id and type)
+ * returns its offset without adding it again. Sealing happens once: a retried write stores the
+ * same bytes. The memory goes back to the pool once the pack is written.
  */
 final class PackBuilderImpl implements PackBuilder {
     private record Handle(BlobId id, BlobType type) {
     }
 
-    private final Object owner;
-    private final List<EncodedBlob> blobs = new ArrayList<>();
+    private final VaultImpl owner;
+    private final BlobCodec codec;
+    private final PackPool pool;
     private final List<PackEntry> entries = new ArrayList<>();
     private final Map<Handle, Long> offsets = new HashMap<>();
+    private PackMemory memory;
     private long size;
-    private byte[] sealed;
+    private long sealedLength = -1;
     private PackInfo info;
     private boolean written;
 
-    PackBuilderImpl(Object owner) {
+    PackBuilderImpl(VaultImpl owner, BlobCodec codec, PackPool pool) {
         this.owner = owner;
+        this.codec = codec;
+        this.pool = pool;
     }
 
     Object owner() {
@@ -40,11 +50,7 @@ final class PackBuilderImpl implements PackBuilder {
 
     @Override
     public long add(EncodedBlob blob) {
-        if (sealed != null) {
-            throw Errors.invalid("pack is already sealed; start a new one");
-        }
-        Handle h = new Handle(blob.id(), blob.type());
-        Long known = offsets.get(h);
+        Long known = known(blob.id(), blob.type());
         if (known != null) {
             return known;
         }
@@ -52,14 +58,54 @@ final class PackBuilderImpl implements PackBuilder {
         if (len < BlobCodec.MIN_RECORD) {
             throw Errors.invalid("blob " + blob.id() + " has " + len + " bytes, not an encoded blob");
         }
-        if (size + len > PackFormat.MAX_BLOB_BYTES || entries.size() >= PackFormat.MAX_BLOBS) {
+        reserve(len);
+        memory.write(size, blob.data(), 0, len);
+        return added(blob.id(), blob.type(), len, blob.rawLength());
+    }
+
+    @Override
+    public long add(BlobType type, BlobId id, byte[] buf, int off, int len) {
+        Long known = known(id, type);
+        if (known != null) {
+            return known;
+        }
+        reserve(BlobCodec.maxRecord(len));
+        int n = codec.encodeTo(type, id, buf, off, len, memory.at(size));
+        return added(id, type, n, len);
+    }
+
+    /** The offset of a blob already here, or null; fails once sealed. */
+    private Long known(BlobId id, BlobType type) {
+        if (sealedLength >= 0) {
+            throw Errors.invalid("pack is already sealed; start a new one");
+        }
+        return offsets.get(new Handle(id, type));
+    }
+
+    /** Makes room for {@code record} more bytes (failing if the pack would be too large). */
+    private void reserve(long record) {
+        if (size + record > PackFormat.MAX_BLOB_BYTES || entries.size() >= PackFormat.MAX_BLOBS) {
             throw Errors.invalid("pack is full (" + size + " bytes, " + entries.size() + " blobs); write it first");
         }
+        ensure(size + record);
+    }
+
+    private void ensure(long capacity) {
+        if (memory == null) {
+            memory = pool.take(capacity);
+        } else if (memory.capacity() < capacity) {
+            PackMemory bigger = pool.take(Math.max(capacity, memory.capacity() + memory.capacity() / 2));
+            bigger.view(size).put(memory.view(size));
+            pool.release(memory);
+            memory = bigger;
+        }
+    }
+
+    private long added(BlobId id, BlobType type, int length, int rawLength) {
         long offset = size;
-        blobs.add(blob);
-        entries.add(new PackEntry(blob.id(), blob.type(), offset, len, blob.rawLength()));
-        offsets.put(h, offset);
-        size += len;
+        entries.add(new PackEntry(id, type, offset, length, rawLength));
+        offsets.put(new Handle(id, type), offset);
+        size += length;
         return offset;
     }
 
@@ -83,35 +129,47 @@ final class PackBuilderImpl implements PackBuilder {
         if (info != null) {
             return info;
         }
-        if (blobs.isEmpty()) {
+        if (entries.isEmpty()) {
             throw Errors.invalid("pack is empty");
         }
         byte[] header = Aead.seal(key, PackFormat.HEADER_AAD, PackFormat.encodeHeader(entries));
-        byte[] pack = new byte[Math.toIntExact(size + header.length + 4)];
-        int p = 0;
-        for (EncodedBlob b : blobs) {
-            System.arraycopy(b.data(), 0, pack, p, b.data().length);
-            p += b.data().length;
-        }
-        System.arraycopy(header, 0, pack, p, header.length);
-        LittleEndian.putInt(pack, p + header.length, header.length);
-        sealed = pack;
-        info = new PackInfo(Ids.sha256Hex(pack), pack.length, List.copyOf(entries));
-        blobs.clear();
+        byte[] tail = new byte[header.length + 4];
+        System.arraycopy(header, 0, tail, 0, header.length);
+        LittleEndian.putInt(tail, header.length, header.length);
+        long total = size + tail.length;
+        ensure(total);
+        memory.write(size, tail, 0, tail.length);
+        sealedLength = total;
+        info = new PackInfo(Hex.of(sha256(memory.view(total))), total, List.copyOf(entries));
         return info;
     }
 
-    byte[] sealedBytes() {
-        return sealed;
+    private static byte[] sha256(ByteBuffer bytes) {
+        if (NativeSha256.AVAILABLE) {
+            return NativeSha256.digest(bytes);
+        }
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(bytes.duplicate());
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw Errors.internal("SHA-256 is not available", e);
+        }
+    }
+
+    /** The sealed pack: a direct buffer from position 0, whose capacity allows padding to a block. */
+    ByteBuffer sealedBuffer() {
+        return memory.view(sealedLength);
     }
 
     boolean isWritten() {
         return written;
     }
 
-    /** Frees the sealed bytes once they are stored. */
+    /** Returns the memory to the pool once the pack is stored. */
     void written() {
-        sealed = new byte[0];
         written = true;
+        pool.release(memory);
+        memory = null;
     }
 }

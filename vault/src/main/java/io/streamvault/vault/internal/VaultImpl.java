@@ -37,6 +37,7 @@ public final class VaultImpl implements Vault {
     private final int kdfN;
     private final BlobCodec blobs;
     private final SnapshotStore snapshots;
+    private final PackPool packs = new PackPool();
 
     private VaultImpl(Storage storage, VaultConfig config, MasterKey key, int kdfN) {
         this.storage = storage;
@@ -105,7 +106,7 @@ public final class VaultImpl implements Vault {
 
     @Override
     public PackBuilder newPack() {
-        return new PackBuilderImpl(this);
+        return new PackBuilderImpl(this, blobs, packs);
     }
 
     @Override
@@ -115,7 +116,7 @@ public final class VaultImpl implements Vault {
         }
         PackInfo info = b.seal(key.aes());
         if (!b.isWritten()) {
-            storage.putIfAbsent(PackFormat.objectName(info.id()), b.sealedBytes());
+            storage.putIfAbsent(PackFormat.objectName(info.id()), b.sealedBuffer());
             b.written();
         }
         return info;
@@ -285,6 +286,7 @@ public final class VaultImpl implements Vault {
     @Override
     public void close() {
         blobs.close();
+        packs.close();
     }
 
     private static void requireId(String id, String what) {
