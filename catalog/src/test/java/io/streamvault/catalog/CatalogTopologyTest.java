@@ -294,6 +294,34 @@ class CatalogTopologyTest {
                 vault.loadSnapshot(second.getSnapshot()).snapshot().tree(), "the same Merkle tree");
     }
 
+    /** The status goes out first; the job's entries are deleted by the next progress punctuation. */
+    @Test
+    void aSealedJobsEntriesAreDeletedAfterItsStatus() {
+        start();
+        dir("", 2, 0);
+        file("", node("a", NodeType.FILE, 10, chunk(1)), 0, 1, 1);
+        file("", node("b", NodeType.FILE, 10, chunk(2)), 0, 1, 1);
+        ack(chunk(1), 1);
+        ack(chunk(2), 1);
+        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> entries =
+                driver.getKeyValueStore(CatalogTopology.ENTRIES_STORE);
+        assertEquals(JobState.SEALED, sealed().get(0).getState());
+        assertEquals(2, count(entries), "still there when the status goes out");
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        assertEquals(0, count(entries), "deleted at the next punctuation");
+    }
+
+    private static int count(KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store) {
+        int n = 0;
+        try (var it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Test
     void sealedJobsAreForgottenAfterTheRetentionRunningOnesAreKept() {
         start();

@@ -61,6 +61,9 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     private final Deserializer<FileManifest> fileReader;
     private final Deserializer<ChunkAck> ackReader;
     private final Set<String> dirty = new LinkedHashSet<>();
+    /** Jobs that ended whose entries are still in the store (see {@link #sweep()}). */
+    private final Set<String> unswept = new LinkedHashSet<>();
+    private boolean sweptSinceStart;
     private final Map<String, CatalogJob> live = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CatalogJob> eldest) {
@@ -323,7 +326,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             state.setState(JobState.FAILED);
             status = status(state, JobState.FAILED, e.getMessage());
         }
-        deleteEntries(job);
+        unswept.add(job); // its entries are deleted after this commit: the waiting command need not wait for it
         save(job, state);
         dirty.remove(job);
         context.forward(new Record<Object, Object>(job, status, context.currentSystemTimeMs()),
@@ -331,6 +334,29 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         // The status is visible (read-committed) only once this task commits: ask for it now
         // rather than at the next commit interval, which the waiting command would add to its time.
         context.commit();
+    }
+
+    /**
+     * Deletes the entries of jobs that ended. Right after a seal, that is the jobs sealed since the
+     * last call; the first time after a start, every job that ended (a crash can come between a
+     * seal's commit and its sweep).
+     */
+    private void sweep() {
+        if (!sweptSinceStart) {
+            try (KeyValueIterator<String, CatalogJob> it = jobs.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, CatalogJob> kv = it.next();
+                    if (kv.value.getState() != JobState.RUNNING) {
+                        unswept.add(kv.key);
+                    }
+                }
+            }
+            sweptSinceStart = true;
+        }
+        for (String job : unswept) {
+            deleteEntries(job);
+        }
+        unswept.clear();
     }
 
     /** Deletes a sealed job's entries, a batch at a time, so memory does not grow with the job. */
@@ -384,6 +410,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     }
 
     private void reportProgress(long now) {
+        sweep();
         for (String job : dirty) {
             CatalogJob state = load(job);
             if (state != null && state.getState() == JobState.RUNNING) {

@@ -86,9 +86,9 @@ public final class StreamVaultConfig extends AbstractConfig {
             .define(UPLOADER_PACKS_IN_FLIGHT, Type.INT, 2, Range.between(1, 64), Importance.MEDIUM,
                     "Packs each uploader writes to the vault at once while it fills the next one; an uploader's memory is "
                             + "about (this + 1) x uploader.pack.bytes, whatever the size of the backup.")
-            .define(UPLOADER_FLUSH_MS, Type.LONG, 250L, Range.atLeast(0), Importance.LOW,
+            .define(UPLOADER_FLUSH_MS, Type.LONG, 100L, Range.atLeast(0), Importance.LOW,
                     "A pack that is not full is written anyway when no new chunk arrived for this long, or when it is this old times five.")
-            .define(HANDOFF_BYTES, Type.LONG, 256L << 20, Range.between(0L, 1L << 30), Importance.LOW,
+            .define(HANDOFF_BYTES, Type.LONG, 512L << 20, Range.between(0L, 1L << 30), Importance.LOW,
                     "Memory (off the heap) holding the bytes of chunks this process's chunkers just read, for its "
                             + "uploaders: a chunk found there is not read from its source and hashed again. Allocated only "
                             + "while an uploader runs here; 0 turns it off.")
