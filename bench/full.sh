@@ -2,8 +2,8 @@
 # bench/full.sh [ROUNDS] - first (full) backup of the shared ~2 GiB dataset with a running
 # `streamvault agent` against `restic backup`, ROUNDS times each, alternating which goes first.
 # Every round starts from empty repositories: a fresh vault and state directory, a fresh agent
-# warmed up like bench/run.sh's (a backup of 1 GiB of unrelated data and three no-change backups of
-# it, not timed), and a fresh restic repository (version 2, compression auto). The data is read
+# warmed up like bench/run.sh's (backups of other data, not timed: warm_up_agent in bench/lib.sh),
+# and a fresh restic repository (version 2, compression auto). The data is read
 # from the page cache by both (it is read once before the first round). Wall time, CPU (user+sys;
 # the agent's CPU during the step is added to the command's), peak RSS and repository size (for
 # streamvault, what the backup added to the vault) of each backup.
@@ -25,16 +25,13 @@ if [ ! -f "$data.complete" ]; then
   "$shared/bench/make-dataset.sh" "$data" >&2
   touch "$data.complete"
 fi
-warm="$results/warm-up-1g"
-if [ ! -f "$warm.complete" ]; then
-  rm -rf "$warm"; python3 "$here/bench/gen-mixed.py" "$warm" 1024 >&2; touch "$warm.complete"
-fi
+warm_up_data
 bytes=$(du -sb --apparent-size "$data" | cut -f1)
 rm -rf "$work"; mkdir -p "$work"
 pw="$work/password"
 echo "bench password" > "$pw"
 export RESTIC_PASSWORD="bench password"
-find "$data" "$warm" -type f -print0 | xargs -0 cat > /dev/null   # both read from the page cache
+find "$data" "$warm" "$warm_ds" -type f -print0 | xargs -0 cat > /dev/null   # all read from the page cache
 
 agent_java=""
 stop_agent() {
@@ -49,9 +46,7 @@ start_agent() { # vault state
   for _ in $(seq 1 240); do grep -q ' ready' "$work/agent.out" 2>/dev/null && break; sleep 0.5; done
   grep -q ' ready' "$work/agent.out" || { echo "bench: the agent did not start" >&2; cat "$work/agent.err" >&2; exit 1; }
   agent_java=$(pgrep -f -n "launcher.Main agent --vault $1")
-  for _ in 1 2 3 4; do
-    "$sv" backup "$warm" --vault "$1" --state-dir "$2" --password-file "$pw" --json > /dev/null
-  done
+  warm_up_agent "$1" "$2" "$pw"
 }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # prints "wall cpu rss_mib" of one command, the agent's CPU and peak RSS included when one runs

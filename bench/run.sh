@@ -12,8 +12,9 @@
 # with an agent already running (`streamvault agent`; the CLI only submits and follows the job;
 # the agent's CPU and peak RSS for the step are added to the command's). A long-running agent has
 # its code compiled by the JIT; to measure that state and not the JVM's warm-up, the agent first
-# backs up 1 GiB of unrelated data (bench/gen-mixed.py), then backs it up three times more
-# unchanged, none of it counted in any figure (its bytes are subtracted from the agent vault's size).
+# backs up 1 GiB of unrelated data (bench/gen-mixed.py) and a second copy of the shared data set
+# made with another seed, then the first three times more unchanged, none of it counted in any
+# figure (its bytes are subtracted from the agent vault's size).
 # With the agent running, the backup command hands each job to it (its socket in the state
 # directory) and only prints what the agent sends back.
 # Tools: sv-cli, sv-agent, restic (repository v2, compression auto), borg (repokey, zstd,3).
@@ -38,6 +39,7 @@ need_pkg borg borgbackup
 [ -x /usr/bin/time ] || need_pkg /usr/bin/time time
 
 launcher
+warm_up_data
 
 # ---- data: a pristine dataset, and one working copy that all tools back up and that is mutated once
 dataset="${1:-$results/dataset}"
@@ -135,14 +137,8 @@ for _ in $(seq 1 240); do grep -q ' ready' "$work/agent.out" 2>/dev/null && brea
 grep -q ' ready' "$work/agent.out" || { echo "bench: the agent did not start" >&2; cat "$work/agent.err" >&2; exit 1; }
 agent_java=$(pgrep -f -n "launcher.Main agent --vault $work/sv-agent-vault")
 trap 'kill $agent_java 2>/dev/null || true; wait $agent_bash 2>/dev/null || true' EXIT
-warm="$results/warm-up-1g"
-if [ ! -f "$warm.complete" ]; then
-  rm -rf "$warm"; python3 "$here/bench/gen-mixed.py" "$warm" 1024 >&2; touch "$warm.complete"
-fi
-echo "bench: warming the agent up with a backup of $warm, then three no-change backups of it" >&2
-for _ in 1 2 3 4; do
-  "$sv" backup "$warm" --vault "$work/sv-agent-vault" --state-dir "$work/sv-agent-state" --password-file "$pw" --json > /dev/null
-done
+echo "bench: warming the agent up with backups of $warm and $warm_ds, then three no-change backups" >&2
+warm_up_agent "$work/sv-agent-vault" "$work/sv-agent-state" "$pw"
 warm_bytes=$(du -sb "$work/sv-agent-vault" | cut -f1)
 
 for step in full no-change; do

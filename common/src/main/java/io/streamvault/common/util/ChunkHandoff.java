@@ -16,8 +16,9 @@ import java.util.Map;
  *
  * <p>One ring of {@code capacity} bytes off the heap, allocated by {@link #open()} (when an uploader
  * starts here) and freed by {@link #close()}. Entries are placed one after another and the oldest
- * are dropped to make room: memory never grows past the ring, and chunks that no uploader asks for
- * (those the vault already holds) leave by themselves. Thread-safe; copies happen under the lock.
+ * are dropped to make room, or when there is one entry per 4 KiB of ring: memory never grows past
+ * the ring and its index, and chunks that no uploader asks for (those the vault already holds)
+ * leave by themselves. Thread-safe; copies happen under the lock.
  */
 public final class ChunkHandoff {
     private record Entry(ByteBuffer id, int start, int length) {
@@ -27,6 +28,8 @@ public final class ChunkHandoff {
     }
 
     private final int capacity;
+    /** At most this many entries (one per 4 KiB of ring): tiny chunks must not fill the heap with keys. */
+    private final int maxEntries;
     private final ArrayDeque<Entry> order = new ArrayDeque<>();
     private final Map<ByteBuffer, Entry> live = new HashMap<>();
     private ByteBuffer ring;
@@ -40,6 +43,7 @@ public final class ChunkHandoff {
             throw new IllegalArgumentException("hand-off capacity " + capacity + " is outside [0, 2 GiB)");
         }
         this.capacity = (int) capacity;
+        this.maxEntries = (int) Math.max(64, capacity / 4096);
     }
 
     /** Starts keeping chunks (an uploader runs in this process). */
@@ -73,7 +77,7 @@ public final class ChunkHandoff {
             }
             head = 0;
         }
-        while (!order.isEmpty() && order.peekFirst().overlaps(head, head + len)) {
+        while (!order.isEmpty() && (order.peekFirst().overlaps(head, head + len) || order.size() >= maxEntries)) {
             drop();
         }
         ring.put(head, buf, off, len);

@@ -79,6 +79,24 @@ class ChunkHandoffTest {
     }
 
     @Test
+    void tinyChunksAreBoundedByCountToo() {
+        ChunkHandoff h = new ChunkHandoff(100 * 4096); // room for 100 entries
+        h.open();
+        for (int i = 0; i < 250; i++) {
+            h.offer(id(i), data(i, 10), 0, 10);
+        }
+        byte[] dst = new byte[10];
+        int kept = 0;
+        for (int i = 0; i < 250; i++) {
+            if (h.take(id(i), dst) == 10) {
+                kept++;
+                assertEquals(true, i >= 150, "only the newest are kept: " + i);
+            }
+        }
+        assertEquals(100, kept);
+    }
+
+    @Test
     void closedTooLargeOrOffTakesNothing() {
         ChunkHandoff h = new ChunkHandoff(100);
         byte[] dst = new byte[200];
