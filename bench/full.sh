@@ -19,12 +19,7 @@ log() { echo "$*" | tee -a "$md" >&2; }
 need restic restic
 need /usr/bin/time time
 launcher
-if [ ! -f "$data.complete" ]; then
-  rm -rf "$data"
-  echo "bench: generating the dataset into $data" >&2
-  "$shared/bench/make-dataset.sh" "$data" >&2
-  touch "$data.complete"
-fi
+shared_dataset "$data"
 warm_up_data
 bytes=$(du -sb --apparent-size "$data" | cut -f1)
 rm -rf "$work"; mkdir -p "$work"

@@ -36,6 +36,17 @@ launcher() {
   rm -rf "$tmp"
 }
 
+# shared_dataset DIR [SEED]: makes (once) the shared ~2 GiB data set in DIR with
+# ../shared/bench/make-dataset.sh (DS_SEED SEED, default the generator's own 20240101).
+shared_dataset() {
+  if [ ! -f "$1.complete" ]; then
+    rm -rf "$1"
+    echo "bench: generating the data set into $1${2:+ (DS_SEED $2)}" >&2
+    DS_SEED="${2:-20240101}" "$shared/bench/make-dataset.sh" "$1" >&2
+    touch "$1.complete"
+  fi
+}
+
 # warm_up_data: makes (once) the data an agent backs up before it is measured: 1 GiB of mixed files
 # (bench/gen-mixed.py) and a second copy of the shared data set made with another seed (DS_SEED
 # 20240202: the same kinds of files, none of the measured bytes; its backup stores as much as the
@@ -46,12 +57,7 @@ warm_up_data() {
     rm -rf "$warm"; python3 "$here/bench/gen-mixed.py" "$warm" 1024 >&2; touch "$warm.complete"
   fi
   warm_ds="$results/warm-up-dataset"
-  if [ ! -f "$warm_ds.complete" ]; then
-    rm -rf "$warm_ds"
-    echo "bench: generating a second data set (DS_SEED 20240202) into $warm_ds" >&2
-    DS_SEED=20240202 "$shared/bench/make-dataset.sh" "$warm_ds" >&2
-    touch "$warm_ds.complete"
-  fi
+  shared_dataset "$warm_ds" 20240202
 }
 
 # warm_up_agent VAULT STATE PASSWORD_FILE: what a running agent has done before it is measured:

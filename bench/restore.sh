@@ -20,12 +20,7 @@ need restic restic
 need /usr/bin/time time
 launcher
 
-if [ ! -f "$data.complete" ]; then
-  rm -rf "$data"
-  echo "bench: generating the dataset into $data" >&2
-  "$shared/bench/make-dataset.sh" "$data" >&2
-  touch "$data.complete"
-fi
+shared_dataset "$data"
 stats="$(python3 "$shared/bench/dsgen.py" stats "$data")"
 bytes=$(du -sb --apparent-size "$data" | cut -f1)
 files=$(find "$data" -type f | wc -l)

@@ -43,12 +43,7 @@ warm_up_data
 
 # ---- data: a pristine dataset, and one working copy that all tools back up and that is mutated once
 dataset="${1:-$results/dataset}"
-if [ -z "${1:-}" ] && [ ! -f "$dataset.complete" ]; then
-  rm -rf "$dataset"
-  echo "bench: generating the dataset into $dataset" >&2
-  "$shared/bench/make-dataset.sh" "$dataset" >&2
-  touch "$dataset.complete"
-fi
+[ -n "${1:-}" ] || shared_dataset "$dataset"
 rm -rf "$work"
 mkdir -p "$work"
 src="$work/src"

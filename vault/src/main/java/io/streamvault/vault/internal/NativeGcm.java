@@ -140,7 +140,26 @@ final class NativeGcm {
      * ciphertext, the tag ({@link Aead#OVERHEAD} + prefix + {@code len} bytes), with no copy on the heap.
      */
     static void sealTo(SecretKey key, byte[] aad, byte[] nonce, byte[] prefix, byte[] in, int off, int len, Pointer out) {
-        int pLen = prefix == null ? 0 : prefix.length;
+        sealTo(key.getEncoded(), aad, nonce, prefix, 0, prefix == null ? 0 : prefix.length, in, off, len, out);
+    }
+
+    private static void seal(byte[] key, byte[] aad, byte[] prefix, int pOff, int pLen, byte[] in, int off, int len,
+            byte[] out) {
+        int ptLen = pLen + len;
+        if (out.length != Aead.OVERHEAD + ptLen) {
+            throw Errors.internal("OpenSSL: a box of " + out.length + " bytes for " + ptLen + " bytes", null);
+        }
+        Memory dst = buffer(1, out.length);
+        try {
+            sealTo(key, aad, Arrays.copyOfRange(out, 0, Aead.NONCE), prefix, pOff, pLen, in, off, len, dst);
+            dst.read(Aead.NONCE, out, Aead.NONCE, ptLen + Aead.TAG);
+        } finally {
+            release(dst);
+        }
+    }
+
+    private static void sealTo(byte[] key, byte[] aad, byte[] nonce, byte[] prefix, int pOff, int pLen, byte[] in,
+            int off, int len, Pointer out) {
         int ptLen = pLen + len;
         Memory src = buffer(0, Math.max(ptLen, aad.length));
         Pointer ctx = EVP_CIPHER_CTX_new();
@@ -149,7 +168,7 @@ final class NativeGcm {
         }
         try {
             int[] n = new int[1];
-            if (EVP_EncryptInit_ex(ctx, aes256Gcm, null, key.getEncoded(), nonce) != 1) {
+            if (EVP_EncryptInit_ex(ctx, aes256Gcm, null, key, nonce) != 1) {
                 throw Errors.internal("OpenSSL: EVP_EncryptInit_ex failed", null);
             }
             if (aad.length > 0) {
@@ -159,7 +178,7 @@ final class NativeGcm {
                 }
             }
             if (pLen > 0) {
-                src.write(0, prefix, 0, pLen);
+                src.write(0, prefix, pOff, pLen);
             }
             src.write(pLen, in, off, len);
             out.write(0, nonce, 0, Aead.NONCE);
@@ -181,54 +200,6 @@ final class NativeGcm {
         } finally {
             EVP_CIPHER_CTX_free(ctx);
             release(src);
-        }
-    }
-
-    private static void seal(byte[] key, byte[] aad, byte[] prefix, int pOff, int pLen, byte[] in, int off, int len,
-            byte[] out) {
-        int ptLen = pLen + len;
-        byte[] nonce = Arrays.copyOfRange(out, 0, Aead.NONCE);
-        Memory src = buffer(0, Math.max(ptLen, Math.max(aad.length, Aead.TAG)));
-        Memory dst = buffer(1, ptLen + 32);
-        Pointer ctx = EVP_CIPHER_CTX_new();
-        if (ctx == null) {
-            throw Errors.internal("OpenSSL: EVP_CIPHER_CTX_new failed", null);
-        }
-        try {
-            int[] n = new int[1];
-            if (EVP_EncryptInit_ex(ctx, aes256Gcm, null, key, nonce) != 1) {
-                throw Errors.internal("OpenSSL: EVP_EncryptInit_ex failed", null);
-            }
-            if (aad.length > 0) {
-                src.write(0, aad, 0, aad.length);
-                if (EVP_EncryptUpdate(ctx, null, n, src, aad.length) != 1) {
-                    throw Errors.internal("OpenSSL: EVP_EncryptUpdate (AAD) failed", null);
-                }
-            }
-            if (pLen > 0) {
-                src.write(0, prefix, pOff, pLen);
-            }
-            src.write(pLen, in, off, len);
-            if (EVP_EncryptUpdate(ctx, dst, n, src, ptLen) != 1) {
-                throw Errors.internal("OpenSSL: EVP_EncryptUpdate failed", null);
-            }
-            int written = n[0];
-            if (EVP_EncryptFinal_ex(ctx, dst.share(written), n) != 1) {
-                throw Errors.internal("OpenSSL: EVP_EncryptFinal_ex failed", null);
-            }
-            written += n[0];
-            if (written != ptLen || out.length != Aead.OVERHEAD + ptLen) {
-                throw Errors.internal("OpenSSL: sealed " + written + " bytes of " + ptLen, null);
-            }
-            dst.read(0, out, Aead.NONCE, ptLen);
-            if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, Aead.TAG, src) != 1) {
-                throw Errors.internal("OpenSSL: reading the GCM tag failed", null);
-            }
-            src.read(0, out, Aead.NONCE + ptLen, Aead.TAG);
-        } finally {
-            EVP_CIPHER_CTX_free(ctx);
-            release(src);
-            release(dst);
         }
     }
 
