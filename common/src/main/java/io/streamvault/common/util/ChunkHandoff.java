@@ -1,5 +1,6 @@
 package io.streamvault.common.util;
 
+import com.sun.jna.Memory;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -32,6 +33,8 @@ public final class ChunkHandoff {
     private final int maxEntries;
     private final ArrayDeque<Entry> order = new ArrayDeque<>();
     private final Map<ByteBuffer, Entry> live = new HashMap<>();
+    /** The ring's memory (malloc'd: pages become resident only once written), and a view of it. */
+    private Memory memory;
     private ByteBuffer ring;
     private int head;
     private long hits;
@@ -49,13 +52,19 @@ public final class ChunkHandoff {
     /** Starts keeping chunks (an uploader runs in this process). */
     public synchronized void open() {
         if (ring == null && capacity > 0) {
-            ring = ByteBuffer.allocateDirect(capacity);
+            // Not ByteBuffer.allocateDirect, which zeroes (and so makes resident) the whole ring at once.
+            memory = new Memory(capacity);
+            ring = memory.getByteBuffer(0, capacity);
         }
     }
 
     /** Drops every chunk and frees the ring (the uploader stopped). */
     public synchronized void close() {
         ring = null;
+        if (memory != null) {
+            memory.close();
+            memory = null;
+        }
         order.clear();
         live.clear();
         head = 0;
