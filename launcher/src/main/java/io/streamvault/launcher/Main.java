@@ -36,7 +36,7 @@ public final class Main {
                 status = failed(e, new java.io.PrintWriter(System.err, true));
             }
             if (status != null) {
-                System.exit(status);
+                exit(status);
             }
         }
         if (args.length > 0 && OPEN_A_VAULT.contains(args[0])) {
@@ -45,6 +45,23 @@ public final class Main {
         }
         int status = run(args);
         io.streamvault.launcher.internal.Timing.mark("command done");
+        exit(status);
+    }
+
+    /**
+     * Exits with {@code status}, first writing it to {@code STREAMVAULT_STATUS_FILE} when that is
+     * set: bin/streamvault then knows how the command ended even if the JVM fails afterwards, while
+     * it writes the class-data archive at exit.
+     */
+    private static void exit(int status) {
+        String file = System.getenv("STREAMVAULT_STATUS_FILE");
+        if (file != null) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(file), status + "\n");
+            } catch (java.io.IOException | RuntimeException e) {
+                // bin/streamvault then reports the JVM's own status
+            }
+        }
         System.exit(status);
     }
 
