@@ -79,8 +79,8 @@ final class BlobCodec implements AutoCloseable {
         check(type, id, buf, off, len);
         Compressor c = compressors.take();
         try {
-            int clen = c.incompressible(buf, off, len) ? -1 : c.compress(buf, off, len);
-            if (clen >= 0 && clen < len) {
+            int clen = c.shrink(buf, off, len);
+            if (clen >= 0) {
                 c.scratch[0] = ZSTD;
                 Aead.sealTo(key, aad(type), null, c.scratch, 0, 1 + clen, out);
                 return MIN_RECORD + clen;
@@ -96,9 +96,9 @@ final class BlobCodec implements AutoCloseable {
         check(type, id, buf, off, len);
         Compressor c = compressors.take();
         try {
-            int clen = c.incompressible(buf, off, len) ? -1 : c.compress(buf, off, len);
+            int clen = c.shrink(buf, off, len);
             byte[] out;
-            if (clen >= 0 && clen < len) {
+            if (clen >= 0) {
                 byte[] s = c.scratch;
                 s[0] = ZSTD;
                 out = new byte[Aead.OVERHEAD + 1 + clen];
@@ -214,6 +214,18 @@ final class BlobCodec implements AutoCloseable {
             } catch (RuntimeException e) {
                 return -1;
             }
+        }
+
+        /**
+         * Compresses into scratch[1..] and returns the compressed length when that is shorter than
+         * the input; -1 when the blob is to be stored as it is (incompressible, no gain, zstd failed).
+         */
+        int shrink(byte[] in, int off, int len) {
+            if (incompressible(in, off, len)) {
+                return -1;
+            }
+            int n = compress(in, off, len);
+            return n >= 0 && n < len ? n : -1;
         }
 
         /**

@@ -27,7 +27,8 @@ import java.util.Set;
 final class DirectWriter {
     /** Smaller files go through the page cache: not worth a synchronous device write each. */
     static final int MIN_BYTES = 1 << 20;
-    private static final int ALIGN = 4096;
+    /** Buffer addresses, file offsets and lengths of direct writes are multiples of this. */
+    static final int ALIGN = 4096;
     private static final int BUFFER = 8 << 20;
     private static final boolean ENABLED = !"0".equals(System.getenv("STREAMVAULT_DIRECT_IO"));
     private static final byte[] ZEROS = new byte[ALIGN];

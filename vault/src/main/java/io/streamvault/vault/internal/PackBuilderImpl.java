@@ -1,6 +1,5 @@
 package io.streamvault.vault.internal;
 
-import io.streamvault.common.util.Hex;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.EncodedBlob;
@@ -8,8 +7,6 @@ import io.streamvault.vault.PackBuilder;
 import io.streamvault.vault.PackEntry;
 import io.streamvault.vault.PackInfo;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -140,21 +137,8 @@ final class PackBuilderImpl implements PackBuilder {
         ensure(total);
         memory.write(size, tail, 0, tail.length);
         sealedLength = total;
-        info = new PackInfo(Hex.of(sha256(memory.view(total))), total, List.copyOf(entries));
+        info = new PackInfo(Ids.sha256Hex(memory.view(total)), total, List.copyOf(entries));
         return info;
-    }
-
-    private static byte[] sha256(ByteBuffer bytes) {
-        if (NativeSha256.AVAILABLE) {
-            return NativeSha256.digest(bytes);
-        }
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(bytes.duplicate());
-            return md.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw Errors.internal("SHA-256 is not available", e);
-        }
     }
 
     /** The sealed pack: a direct buffer from position 0, whose capacity allows padding to a block. */

@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * by {@link #close()} (the pool does it), or by the garbage collector if a pack is dropped unwritten.
  */
 final class PackMemory implements AutoCloseable {
-    static final int ALIGN = 4096;
+    static final int ALIGN = DirectWriter.ALIGN;
     private final Memory raw;
     private final Memory aligned;
     private final long capacity;
