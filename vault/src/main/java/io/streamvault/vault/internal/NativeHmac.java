@@ -24,7 +24,6 @@ final class NativeHmac {
     static final boolean AVAILABLE;
     /** Why it is not available (null when it is, or when it was switched off). */
     static final Throwable FAILURE;
-    private static final int SLICE = 1 << 20;
     /** The provider's SHA-256 (EVP_MD_fetch), so that no init fetches it again. */
     private static Pointer sha256;
     private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
@@ -51,7 +50,7 @@ final class NativeHmac {
     /** A thread's context, buffer and the key the context holds. */
     private static final class State {
         final Pointer ctx = HMAC_CTX_new();
-        final Memory buffer = new Memory(SLICE);
+        final Memory buffer = new Memory(Libcrypto.SLICE);
         final int[] mdLen = new int[1];
         byte[] key;
     }
@@ -73,14 +72,7 @@ final class NativeHmac {
             }
             s.key = key.clone();
         }
-        for (int done = 0; done < len; ) {
-            int n = Math.min(SLICE, len - done);
-            s.buffer.write(0, buf, off + done, n);
-            if (HMAC_Update(s.ctx, s.buffer, n) != 1) {
-                throw Errors.internal("OpenSSL: HMAC_Update failed", null);
-            }
-            done += n;
-        }
+        Libcrypto.feed(s.buffer, buf, off, len, (p, n) -> HMAC_Update(s.ctx, p, n), "HMAC_Update");
         byte[] md = new byte[32];
         if (HMAC_Final(s.ctx, md, s.mdLen) != 1 || s.mdLen[0] != 32) {
             throw Errors.internal("OpenSSL: HMAC_Final failed", null);
@@ -89,15 +81,12 @@ final class NativeHmac {
     }
 
     private static boolean selfTest() throws GeneralSecurityException {
-        byte[] data = new byte[SLICE * 2 + 17];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) (i * 31 + (i >> 9));
-        }
+        byte[] data = Libcrypto.testBytes();
         for (byte[] key : new byte[][] {new byte[32], "another key".getBytes(java.nio.charset.StandardCharsets.UTF_8)}) {
             key[0] ^= 5;
             Mac jdk = Mac.getInstance("HmacSHA256");
             jdk.init(new SecretKeySpec(key, "HmacSHA256"));
-            for (int len : new int[] {0, 3, 64, 65, SLICE, data.length - 5}) {
+            for (int len : new int[] {0, 3, 64, 65, Libcrypto.SLICE, data.length - 5}) {
                 jdk.update(data, 5, len);
                 if (!Arrays.equals(jdk.doFinal(), mac(key, data, 5, len))) {
                     return false;

@@ -17,14 +17,13 @@ import java.util.Arrays;
  * took ten times longer. OpenSSL runs at full speed from the first call, and reads a direct buffer
  * where it is, without a copy.
  *
- * <p>One digest context and one 1 MiB native buffer per thread (heap arrays are fed through it in
- * slices). {@code STREAMVAULT_NATIVE_CRYPTO=0} switches it off with the rest of the OpenSSL use.
+ * <p>One digest context and one native buffer per thread (heap arrays are fed through it in
+ * slices, {@link Libcrypto#feed}). {@code STREAMVAULT_NATIVE_CRYPTO=0} switches it off with the rest of the OpenSSL use.
  */
 final class NativeSha256 {
     static final boolean AVAILABLE;
     /** Why it is not available (null when it is, or when it was switched off). */
     static final Throwable FAILURE;
-    private static final int SLICE = 1 << 20;
     private static Pointer sha256;
     private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
 
@@ -49,19 +48,14 @@ final class NativeSha256 {
 
     private static final class State {
         final Pointer ctx = EVP_MD_CTX_new();
-        final Memory buffer = new Memory(SLICE);
+        final Memory buffer = new Memory(Libcrypto.SLICE);
         final int[] mdLen = new int[1];
     }
 
     /** SHA-256 of {@code buf[off, off+len)}. */
     static byte[] digest(byte[] buf, int off, int len) {
         State s = init();
-        for (int done = 0; done < len; ) {
-            int n = Math.min(SLICE, len - done);
-            s.buffer.write(0, buf, off + done, n);
-            update(s, s.buffer, n);
-            done += n;
-        }
+        Libcrypto.feed(s.buffer, buf, off, len, (p, n) -> EVP_DigestUpdate(s.ctx, p, n), "EVP_DigestUpdate");
         return finish(s);
     }
 
@@ -72,7 +66,9 @@ final class NativeSha256 {
         }
         State s = init();
         Pointer p = Native.getDirectBufferPointer(direct).share(direct.position());
-        update(s, p, direct.remaining());
+        if (direct.hasRemaining() && EVP_DigestUpdate(s.ctx, p, direct.remaining()) != 1) {
+            throw Errors.internal("OpenSSL: EVP_DigestUpdate failed", null);
+        }
         return finish(s);
     }
 
@@ -84,12 +80,6 @@ final class NativeSha256 {
         return s;
     }
 
-    private static void update(State s, Pointer p, long n) {
-        if (n > 0 && EVP_DigestUpdate(s.ctx, p, n) != 1) {
-            throw Errors.internal("OpenSSL: EVP_DigestUpdate failed", null);
-        }
-    }
-
     private static byte[] finish(State s) {
         byte[] md = new byte[32];
         if (EVP_DigestFinal_ex(s.ctx, md, s.mdLen) != 1 || s.mdLen[0] != 32) {
@@ -99,12 +89,9 @@ final class NativeSha256 {
     }
 
     private static boolean selfTest() throws NoSuchAlgorithmException {
-        byte[] data = new byte[SLICE * 2 + 17];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) (i * 31 + (i >> 9));
-        }
+        byte[] data = Libcrypto.testBytes();
         ByteBuffer direct = ByteBuffer.allocateDirect(data.length).put(data).flip();
-        for (int len : new int[] {0, 3, 64, 65, SLICE, data.length - 5}) {
+        for (int len : new int[] {0, 3, 64, 65, Libcrypto.SLICE, data.length - 5}) {
             MessageDigest jdk = MessageDigest.getInstance("SHA-256");
             jdk.update(data, 5, len);
             byte[] want = jdk.digest();
