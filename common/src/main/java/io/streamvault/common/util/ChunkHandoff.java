@@ -33,9 +33,8 @@ public final class ChunkHandoff {
     private final int maxEntries;
     private final ArrayDeque<Entry> order = new ArrayDeque<>();
     private final Map<ByteBuffer, Entry> live = new HashMap<>();
-    /** The ring's memory (malloc'd: pages become resident only once written), and a view of it. */
-    private Memory memory;
-    private ByteBuffer ring;
+    /** The ring (malloc'd: pages become resident only once written); null while closed. */
+    private Memory ring;
     private int head;
     private long hits;
     private long misses;
@@ -52,18 +51,15 @@ public final class ChunkHandoff {
     /** Starts keeping chunks (an uploader runs in this process). */
     public synchronized void open() {
         if (ring == null && capacity > 0) {
-            // Not ByteBuffer.allocateDirect, which zeroes (and so makes resident) the whole ring at once.
-            memory = new Memory(capacity);
-            ring = memory.getByteBuffer(0, capacity);
+            ring = new Memory(capacity); // not ByteBuffer.allocateDirect, which zeroes it all at once
         }
     }
 
     /** Drops every chunk and frees the ring (the uploader stopped). */
     public synchronized void close() {
-        ring = null;
-        if (memory != null) {
-            memory.close();
-            memory = null;
+        if (ring != null) {
+            ring.close();
+            ring = null;
         }
         order.clear();
         live.clear();
@@ -89,7 +85,7 @@ public final class ChunkHandoff {
         while (!order.isEmpty() && (order.peekFirst().overlaps(head, head + len) || order.size() >= maxEntries)) {
             drop();
         }
-        ring.put(head, buf, off, len);
+        ring.write(head, buf, off, len);
         Entry e = new Entry(key, head, len);
         order.addLast(e);
         live.put(key, e);
@@ -106,7 +102,7 @@ public final class ChunkHandoff {
             misses++;
             return -1;
         }
-        ring.get(e.start(), dst, 0, e.length());
+        ring.read(e.start(), dst, 0, e.length());
         live.remove(e.id());
         hits++;
         return e.length();
