@@ -101,15 +101,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
      * with every job ever run.
      */
     private void expire(long now) {
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, CatalogJob> it = jobs.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, CatalogJob> kv = it.next();
-                if (kv.value.getState() != JobState.RUNNING && now - kv.value.getLastUpdateMs() > settings.jobRetentionMs()) {
-                    old.add(kv.key);
-                }
-            }
-        }
+        List<String> old = ended(j -> now - j.getLastUpdateMs() > settings.jobRetentionMs());
         for (String job : old) {
             jobs.delete(job);
             live.remove(job);
@@ -343,20 +335,27 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
      */
     private void sweep() {
         if (!sweptSinceStart) {
-            try (KeyValueIterator<String, CatalogJob> it = jobs.all()) {
-                while (it.hasNext()) {
-                    KeyValue<String, CatalogJob> kv = it.next();
-                    if (kv.value.getState() != JobState.RUNNING) {
-                        unswept.add(kv.key);
-                    }
-                }
-            }
+            unswept.addAll(ended(j -> true));
             sweptSinceStart = true;
         }
         for (String job : unswept) {
             deleteEntries(job);
         }
         unswept.clear();
+    }
+
+    /** The jobs in the store that ended (sealed or failed) and match {@code filter}. */
+    private List<String> ended(java.util.function.Predicate<CatalogJob> filter) {
+        List<String> out = new ArrayList<>();
+        try (KeyValueIterator<String, CatalogJob> it = jobs.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, CatalogJob> kv = it.next();
+                if (kv.value.getState() != JobState.RUNNING && filter.test(kv.value)) {
+                    out.add(kv.key);
+                }
+            }
+        }
+        return out;
     }
 
     /** Deletes a sealed job's entries, a batch at a time, so memory does not grow with the job. */
