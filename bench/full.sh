@@ -28,43 +28,15 @@ echo "bench password" > "$pw"
 export RESTIC_PASSWORD="bench password"
 find "$data" "$warm" "$warm_ds" -type f -print0 | xargs -0 cat > /dev/null   # all read from the page cache
 
-agent_java=""
-stop_agent() {
-  if [ -n "$agent_java" ]; then kill "$agent_java" 2>/dev/null || true; wait "$agent_bash" 2>/dev/null || true; fi
-  agent_java=""
-}
-trap stop_agent EXIT
-start_agent() { # vault state
-  "$sv" init --vault "$1" --password-file "$pw" >/dev/null
-  "$sv" agent --vault "$1" --state-dir "$2" --password-file "$pw" > "$work/agent.out" 2> "$work/agent.err" &
-  agent_bash=$!
-  for _ in $(seq 1 240); do grep -q ' ready' "$work/agent.out" 2>/dev/null && break; sleep 0.5; done
-  grep -q ' ready' "$work/agent.out" || { echo "bench: the agent did not start" >&2; cat "$work/agent.err" >&2; exit 1; }
-  agent_java=$(pgrep -f -n "launcher.Main agent --vault $1")
-  warm_up_agent "$1" "$2" "$pw"
-}
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# prints "wall cpu rss_mib" of one command, the agent's CPU and peak RSS included when one runs
-timed() {
-  local s e a0=0 a1=0 hwm=0
-  sync
-  if [ -n "$agent_java" ]; then echo 5 > "/proc/$agent_java/clear_refs" 2>/dev/null || true; a0=$(ticks "$agent_java"); fi
-  s=$(date +%s.%N)
-  /usr/bin/time -f "%U %S %M" -o "$work/time.out" "$@" > "$work/last.out" 2> "$work/last.err" || {
-    echo "bench: command failed: $*" >&2; tail -20 "$work/last.err" >&2; exit 1; }
-  e=$(date +%s.%N)
-  if [ -n "$agent_java" ]; then a1=$(ticks "$agent_java"); hwm=$(awk '/VmHWM/{print $2}' "/proc/$agent_java/status"); fi
-  python3 - "$s" "$e" "$(tail -1 "$work/time.out")" "$a0" "$a1" "$hwm" "$(getconf CLK_TCK)" <<'PY'
-import sys
-s, e, line, a0, a1, hwm, tck = sys.argv[1:]
-u, y, m = line.split()
-print(f"{float(e) - float(s):.2f} {float(u) + float(y) + (float(a1) - float(a0)) / float(tck):.1f} {max(int(m), int(hwm)) / 1024:.0f}")
-PY
-}
+# Each runs in a subshell ($(...)) and prints "wall cpu rss_kib size_bytes".
 run_sv() { # round
   local v="$work/sv-vault-$1" st="$work/sv-state-$1" r
-  start_agent "$v" "$st"
+  "$sv" init --vault "$v" --password-file "$pw" >/dev/null
+  start_agent "$v" "$st" "$pw"
+  warm_up_agent "$v" "$st" "$pw"
   local before; before=$(du -sb "$v" | cut -f1)
+  sync
+  agent_pid=$agent_java
   r=$(timed "$sv" backup "$data" --vault "$v" --state-dir "$st" --password-file "$pw" --json)
   cp "$work/last.out" "$work/sv-$1.json"
   stop_agent
@@ -74,6 +46,7 @@ run_sv() { # round
 run_restic() { # round
   local repo="$work/restic-$1" r
   restic init --repository-version 2 --repo "$repo" >/dev/null
+  sync
   r=$(timed restic backup --repo "$repo" "$data")
   echo "$r $(du -sb "$repo" | cut -f1)"
   rm -rf "$repo"
@@ -93,7 +66,7 @@ for round in $(seq 1 "$rounds"); do
     load=$(cut -d' ' -f1 /proc/loadavg)
     if [ $tool = sv ]; then r=$(run_sv "$round"); SV+=("${r%% *}"); else r=$(run_restic "$round"); RE+=("${r%% *}"); fi
     read -r wall cpu rss size <<< "$r"
-    log "| $round | $tool | $load | $wall | $(python3 -c "print(f'{$bytes / 1048576 / $wall:.0f}')") | $cpu | $rss | $((size / 1048576)) |"
+    log "| $round | $tool | $load | $wall | $(python3 -c "print(f'{$bytes / 1048576 / $wall:.0f}')") | $cpu | $((rss / 1024)) | $((size / 1048576)) |"
   done
 done
 python3 - "${SV[*]}" "${RE[*]}" <<'PY' | tee -a "$md" >&2

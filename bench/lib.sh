@@ -69,3 +69,47 @@ warm_up_agent() {
     "$sv" backup "$d" --vault "$1" --state-dir "$2" --password-file "$3" --json > /dev/null
   done
 }
+
+# start_agent VAULT STATE PASSWORD_FILE: runs `streamvault agent` in the background (output in
+# $work/agent.out and agent.err) and waits until it is ready; sets agent_java (its JVM's pid) and
+# stops it when this shell exits.
+agent_java=""
+start_agent() {
+  "$sv" agent --vault "$1" --state-dir "$2" --password-file "$3" > "$work/agent.out" 2> "$work/agent.err" &
+  agent_bash=$!
+  for _ in $(seq 1 240); do grep -q ' ready' "$work/agent.out" 2>/dev/null && break; sleep 0.5; done
+  grep -q ' ready' "$work/agent.out" || { echo "bench: the agent did not start" >&2; cat "$work/agent.err" >&2; exit 1; }
+  agent_java=$(pgrep -f -n "launcher.Main agent --vault $1")
+  trap stop_agent EXIT
+}
+stop_agent() {
+  if [ -n "$agent_java" ]; then kill "$agent_java" 2>/dev/null || true; wait "$agent_bash" 2>/dev/null || true; fi
+  agent_java=""
+}
+
+# timed CMD...: prints "wall_s cpu_s peak_rss_kib" of CMD (CPU and peak RSS include its children).
+# With agent_pid set, that process's CPU during CMD is added and its peak RSS (reset first) counted.
+# CMD's output goes to $work/last.out and last.err; the bench stops if it fails.
+agent_pid=""
+timed() {
+  local s e a0=0 a1=0 hwm=0
+  if [ -n "$agent_pid" ]; then
+    echo 5 > "/proc/$agent_pid/clear_refs" 2>/dev/null || true
+    a0=$(awk '{print $14 + $15}' "/proc/$agent_pid/stat")
+  fi
+  s=$(date +%s.%N)
+  /usr/bin/time -f "%U %S %M" -o "$work/time.out" "$@" > "$work/last.out" 2> "$work/last.err" || {
+    echo "bench: command failed: $*" >&2; tail -20 "$work/last.err" >&2; exit 1; }
+  e=$(date +%s.%N)
+  if [ -n "$agent_pid" ]; then
+    a1=$(awk '{print $14 + $15}' "/proc/$agent_pid/stat")
+    hwm=$(awk '/VmHWM/{print $2}' "/proc/$agent_pid/status")
+  fi
+  python3 - "$s" "$e" "$(tail -1 "$work/time.out")" "$a0" "$a1" "$hwm" "$(getconf CLK_TCK)" <<'PY'
+import sys
+s, e, line, a0, a1, hwm, tck = sys.argv[1:]
+u, y, m = line.split()
+cpu = float(u) + float(y) + (float(a1) - float(a0)) / float(tck)
+print(f"{float(e) - float(s):.2f} {cpu:.1f} {max(int(m), int(hwm))}")
+PY
+}

@@ -56,30 +56,7 @@ echo "bench password" > "$pw"
 export RESTIC_PASSWORD="bench password" BORG_PASSPHRASE="bench password" BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes
 export BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_BASE_DIR="$work/borg-home"
 
-# ---- measurement: "wall cpu rss_kib" of one command (CPU and peak RSS include its children)
-agent_pid=""
-proc_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # ticks
-proc_hwm() { awk '/VmHWM/{print $2}' "/proc/$1/status"; }  # KiB
-timed() {
-  local s e line a0=0 a1=0 hwm=0
-  if [ -n "$agent_pid" ]; then
-    echo 5 > "/proc/$agent_pid/clear_refs" 2>/dev/null || true   # reset the agent's peak RSS
-    a0=$(proc_cpu "$agent_pid")
-  fi
-  s=$(date +%s.%N)
-  /usr/bin/time -f "%U %S %M" -o "$work/time.out" "$@" > "$work/last.out" 2> "$work/last.err" || {
-    echo "bench: command failed: $*" >&2; tail -20 "$work/last.err" >&2; exit 1; }
-  e=$(date +%s.%N)
-  if [ -n "$agent_pid" ]; then a1=$(proc_cpu "$agent_pid"); hwm=$(proc_hwm "$agent_pid"); fi
-  line=$(tail -1 "$work/time.out")
-  python3 - "$s" "$e" "$line" "$a0" "$a1" "$hwm" "$(getconf CLK_TCK)" <<'PY'
-import sys
-s, e, line, a0, a1, hwm, tck = sys.argv[1:]
-u, y, m = line.split()
-cpu = float(u) + float(y) + (float(a1) - float(a0)) / float(tck)
-print(f"{float(e) - float(s):.2f} {cpu:.1f} {max(int(m), int(hwm))}")
-PY
-}
+# ---- measurement: timed (bench/lib.sh) gives "wall cpu rss_kib"; agent_pid adds the agent's share
 size_of() { du -sb "$1" | cut -f1; }
 # Every step starts with the previous one's writes on disk (sync), so that no tool pays for another's
 # dirty pages; each restore also starts with the page cache dropped (when allowed: root), so that every
@@ -125,13 +102,7 @@ restic init --repository-version 2 --repo "$work/restic-repo" >&2
 borg init --encryption repokey "$work/borg-repo" >&2
 
 echo "bench: starting the agent" >&2
-"$sv" agent --vault "$work/sv-agent-vault" --state-dir "$work/sv-agent-state" --password-file "$pw" \
-  > "$work/agent.out" 2> "$work/agent.err" &
-agent_bash=$!
-for _ in $(seq 1 240); do grep -q ' ready' "$work/agent.out" 2>/dev/null && break; sleep 0.5; done
-grep -q ' ready' "$work/agent.out" || { echo "bench: the agent did not start" >&2; cat "$work/agent.err" >&2; exit 1; }
-agent_java=$(pgrep -f -n "launcher.Main agent --vault $work/sv-agent-vault")
-trap 'kill $agent_java 2>/dev/null || true; wait $agent_bash 2>/dev/null || true' EXIT
+start_agent "$work/sv-agent-vault" "$work/sv-agent-state" "$pw"
 echo "bench: warming the agent up with backups of $warm and $warm_ds, then three no-change backups" >&2
 warm_up_agent "$work/sv-agent-vault" "$work/sv-agent-state" "$pw"
 warm_bytes=$(du -sb "$work/sv-agent-vault" | cut -f1)

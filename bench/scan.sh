@@ -39,26 +39,19 @@ pw="$work/password"
 echo "bench password" > "$pw"
 export RESTIC_PASSWORD="bench password"
 
-timed() { # prints "seconds peak_rss_kib"
-  /usr/bin/time -f "%e %M" -o "$work/time.out" "$@" > "$work/last.out" 2> "$work/last.err" || {
-    echo "bench: failed: $*" >&2; tail -20 "$work/last.err" >&2; exit 1; }
-  tail -1 "$work/time.out"
-}
-
 "$sv" init --vault "$work/vault" --password-file "$pw" >&2
-"$sv" agent --vault "$work/vault" --state-dir "$work/state" --password-file "$pw" > "$work/agent.out" 2> "$work/agent.err" &
-for _ in $(seq 1 240); do grep -q ' ready' "$work/agent.out" 2>/dev/null && break; sleep 0.5; done
-agent=$(pgrep -f -n "launcher.Main agent --vault $work/vault")
-trap 'kill $agent 2>/dev/null || true' EXIT
+start_agent "$work/vault" "$work/state" "$pw"
+agent=$agent_java
 restic init --repo "$work/restic" >&2
 
-read -r sv_full _ < <(timed "$sv" backup "$tree" --vault "$work/vault" --state-dir "$work/state" --password-file "$pw" --json)
-read -r restic_full restic_full_rss < <(timed restic backup --repo "$work/restic" "$tree")
+# timed (bench/lib.sh) prints "wall_s cpu_s peak_rss_kib"
+read -r sv_full _ _ < <(timed "$sv" backup "$tree" --vault "$work/vault" --state-dir "$work/state" --password-file "$pw" --json)
+read -r restic_full _ restic_full_rss < <(timed restic backup --repo "$work/restic" "$tree")
 echo 5 > "/proc/$agent/clear_refs" 2>/dev/null || true
-read -r sv_same _ < <(timed "$sv" backup "$tree" --vault "$work/vault" --state-dir "$work/state" --password-file "$pw" --json)
+read -r sv_same _ _ < <(timed "$sv" backup "$tree" --vault "$work/vault" --state-dir "$work/state" --password-file "$pw" --json)
 unmodified=$(python3 -c "import json,sys; print(json.loads(open('$work/last.out').read().strip().splitlines()[-1])['files_unmodified'])")
 agent_rss=$(awk '/VmHWM/{print $2}' "/proc/$agent/status")
-read -r restic_same restic_same_rss < <(timed restic backup --repo "$work/restic" "$tree")
+read -r restic_same _ restic_same_rss < <(timed restic backup --repo "$work/restic" "$tree")
 
 rate() { python3 -c "print(f'{$files / $1:,.0f}')"; }
 log "# Scan rate of a no-change backup: $files small files ($stamp)"
