@@ -3,6 +3,7 @@ package io.streamvault.vault.internal;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
+import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobLocation;
@@ -72,8 +73,8 @@ final class BlobCodec implements AutoCloseable {
     }
 
     /**
-     * Encodes a blob as {@link #encode} does, straight into native memory at {@code out} (at least
-     * {@link #maxRecord} bytes); returns the record's length.
+     * Encodes a blob straight into native memory at {@code out} (at least {@link #maxRecord} bytes):
+     * zstd when that makes it shorter, else stored as it is; then sealed. Returns the record's length.
      */
     int encodeTo(BlobType type, BlobId id, byte[] buf, int off, int len, Pointer out) {
         check(type, id, buf, off, len);
@@ -92,24 +93,15 @@ final class BlobCodec implements AutoCloseable {
         }
     }
 
+    /** One blob record in an array of its own: {@link #encodeTo}, then copied out. */
     EncodedBlob encode(BlobType type, BlobId id, byte[] buf, int off, int len) {
         check(type, id, buf, off, len);
-        Compressor c = compressors.take();
+        Memory m = new Memory(maxRecord(len));
         try {
-            int clen = c.shrink(buf, off, len);
-            byte[] out;
-            if (clen >= 0) {
-                byte[] s = c.scratch;
-                s[0] = ZSTD;
-                out = new byte[Aead.OVERHEAD + 1 + clen];
-                Aead.sealInto(key, aad(type), null, s, 0, 1 + clen, out);
-            } else {
-                out = new byte[Aead.OVERHEAD + 1 + len];
-                Aead.sealInto(key, aad(type), STORED_PREFIX, buf, off, len, out);
-            }
-            return new EncodedBlob(type, id, out, len);
+            int n = encodeTo(type, id, buf, off, len, m);
+            return new EncodedBlob(type, id, m.getByteArray(0, n), len);
         } finally {
-            compressors.release(c.trim());
+            m.close();
         }
     }
 
