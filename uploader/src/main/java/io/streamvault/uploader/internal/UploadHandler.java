@@ -43,10 +43,10 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Fills packs with new chunks. For each request: read the bytes from the source (the claim check),
  * check that they still have the requested keyed id (or take them from the process's
- * {@link ChunkHandoff}, where a chunker left the bytes it hashed), compress and encrypt, append to the open
- * pack. A full (or idle) pack is written in the background, create-only, then its index object,
- * while the next pack fills; at most {@code packsInFlight} are being written at once, so memory is
- * bounded by that many packs. Packs complete in order; only then are their chunk-stored events
+ * {@link ChunkHandoff}, where a chunker left the bytes it hashed), compress and encrypt, append to
+ * the open pack. A full (or idle) pack is written in the background, create-only, then its index
+ * object, while the next pack fills; at most {@code packsInFlight} are being written at once, so
+ * memory is bounded by that many packs. Packs complete in order; only then are their chunk-stored events
  * emitted, in the same transaction as the offsets of every request they hold: a crash before the
  * commit leaves at most unreferenced packs, and those requests are served again.
  */
@@ -113,7 +113,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
             buffer = new byte[length];
         }
         // Handed off by a chunker of this process: the bytes it hashed to this id, no check needed.
-        boolean handed = handoff.take(Bytes.of(req.getId()), buffer) == length;
+        boolean handed = handoff.take(id.bytes(), buffer) == length;
         String error = handed ? null : readSource(src, length);
         if (error != null) {
             open.failures.add(failure(req, StoreStatus.UNREADABLE, error));
