@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class TransactionalWorker<V> implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalWorker.class);
 
+    /** The longest a poll waits for input. */
+    public static final long POLL_MS = 200;
+
     /** What a role does with each input record. */
     public interface Handler<V> {
         /** Processes one record; may emit records through {@code out}. */
@@ -47,6 +50,15 @@ public final class TransactionalWorker<V> implements Runnable {
          */
         default boolean checkpoint(Emitter out, boolean idle) throws Exception {
             return true;
+        }
+
+        /**
+         * How long the next poll may wait for input, in milliseconds. A handler holding output it
+         * will emit once time passes or a background write ends (the uploader's open pack and the
+         * packs being written) asks for short polls, so that {@link #checkpoint} sees it soon.
+         */
+        default long pollMs() {
+            return POLL_MS;
         }
 
         /**
@@ -146,7 +158,7 @@ public final class TransactionalWorker<V> implements Runnable {
             Emitter out = new TxEmitter();
             while (running.get()) {
                 try {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(Math.max(0, Math.min(POLL_MS, handler.pollMs()))));
                     long before = commits;
                     process(records, out);
                     if (handler.checkpoint(out, records.isEmpty())) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TopicSpec;
+import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.schemas.Bytes;
 import io.streamvault.schemas.SchemaRegistries;
@@ -142,5 +143,28 @@ class UploadHandlerTest {
         }
         assertEquals(StoreStatus.UNREADABLE, result(id).getStatus());
         assertTrue(result(id).getError().length() > 0);
+    }
+
+    @Test
+    void anIdlePackIsWrittenAfterTheFlushIntervalAndReportedAtTheNextShortPoll() throws Exception {
+        byte[] data = random(70_000, 6);
+        Path file = Files.write(tmp.resolve("idle"), data);
+        BlobId id = id(data);
+        try (UploadHandler h = new UploadHandler(topics, vault, "test", 16 << 20, 50, 1, handoff)) {
+            assertEquals(TransactionalWorker.POLL_MS, h.pollMs(), "nothing held: the usual poll");
+            upload(h, file, id, data.length);
+            assertEquals(UploadHandler.BUSY_POLL_MS, h.pollMs(), "an open pack: short polls");
+            h.checkpoint(out, true);
+            assertTrue(stored.isEmpty(), "the input was idle for less than the flush interval");
+            Thread.sleep(60);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (stored.isEmpty() && System.nanoTime() < deadline) {
+                h.checkpoint(out, true); // what the worker does after each (short) idle poll
+                Thread.sleep(UploadHandler.BUSY_POLL_MS);
+            }
+            assertEquals(StoreStatus.STORED, result(id).getStatus(), "written and reported without more input");
+            assertEquals(TransactionalWorker.POLL_MS, h.pollMs(), "nothing held any more");
+        }
+        assertArrayEquals(data, read(result(id)));
     }
 }
