@@ -86,7 +86,7 @@ public final class StreamVaultConfig extends AbstractConfig {
             .define(UPLOADER_PACKS_IN_FLIGHT, Type.INT, 2, Range.between(1, 64), Importance.MEDIUM,
                     "Packs each uploader writes to the vault at once while it fills the next one; an uploader's memory is "
                             + "about (this + 1) x uploader.pack.bytes, whatever the size of the backup.")
-            .define(UPLOADER_FLUSH_MS, Type.LONG, 100L, Range.atLeast(0), Importance.LOW,
+            .define(UPLOADER_FLUSH_MS, Type.LONG, 50L, Range.atLeast(0), Importance.LOW,
                     "A pack that is not full is written anyway when no new chunk arrived for this long, or when it is this old times five.")
             .define(HANDOFF_BYTES, Type.LONG, 512L << 20, Range.between(0L, 1L << 30), Importance.LOW,
                     "Memory (off the heap) holding the bytes of chunks this process's chunkers just read, for its "
@@ -101,7 +101,7 @@ public final class StreamVaultConfig extends AbstractConfig {
                     "The catalog forgets a sealed or failed job's counters this long after the job's last record (its status stays on job-status, its snapshot in the vault).")
             .define(TRANSACTION_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(10_000), Importance.LOW,
                     "Kafka transaction timeout: the longest a worker may hold one transaction open, and how long a dead worker's open transaction blocks readers.")
-            .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(10), Importance.LOW, "Kafka Streams commit interval (exactly-once).")
+            .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 50L, Range.atLeast(10), Importance.LOW, "Kafka Streams commit interval (exactly-once).")
             .define(KAFKA_TIMEOUT_MS, Type.INT, 15_000, Range.atLeast(1000), Importance.LOW,
                     "How long to wait for the Kafka cluster to answer before reporting it unreachable.")
             .define(RETRY_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1000), Importance.MEDIUM,
