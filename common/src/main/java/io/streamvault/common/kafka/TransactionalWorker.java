@@ -158,7 +158,8 @@ public final class TransactionalWorker<V> implements Runnable {
             Emitter out = new TxEmitter();
             while (running.get()) {
                 try {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(Math.max(0, Math.min(POLL_MS, handler.pollMs()))));
+                    long wait = Math.max(0, Math.min(POLL_MS, handler.pollMs()));
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(wait));
                     long before = commits;
                     process(records, out);
                     if (handler.checkpoint(out, records.isEmpty())) {
