@@ -6,12 +6,14 @@ import java.nio.channels.FileChannel;
 
 /**
  * Cuts a byte range of a file into chunks with one reusable buffer: no copy per chunk. Not
- * thread-safe. After {@link #next()} returns true, the chunk is
- * {@code buffer()[bufferOffset() .. bufferOffset()+length())} and starts at file offset
+ * thread-safe. After {@link #next()} returns true, the chunk is the bytes of {@link #buffer()} at
+ * absolute indexes {@code [bufferOffset(), bufferOffset()+length())} and starts at file offset
  * {@link #offset()}; the view is valid until the next call.
  *
- * <p>The file is read with positional reads (the channel's position is neither used nor moved), in
- * large blocks into a buffer of {@code 2 * max} bytes; when less than {@code max} bytes are left
+ * <p>The buffer is the caller's (a direct one, reused from file to file: the kernel reads straight
+ * into it, where a heap buffer costs the JDK a copy of every byte from its own direct buffer), or
+ * one of its own. The file is read with positional reads (the channel's position is neither used
+ * nor moved), in large blocks into up to {@code 2 * max} bytes; when less than {@code max} bytes are left
  * unchunked, they are moved to the front and the rest of the buffer is filled again. If the file
  * ends before {@code offset + length} (it shrank since it was listed), the bytes that were there are
  * still chunked, {@link #next()} then returns false, {@link #endedEarly()} is true and
@@ -23,8 +25,9 @@ public final class ChunkStream {
     private final Fastcdc cdc;
     private final long start;
     private final long end;
-    private final byte[] buf;
-    private final ByteBuffer bb;
+    private final ByteBuffer buf;
+    /** Bytes of {@code buf} used: {@code 2 * max}, or less for a short range. */
+    private final int size;
     private final int max;
 
     /** Next file position to read. */
@@ -42,7 +45,16 @@ public final class ChunkStream {
     /** File offset of buf[head]. */
     private long headOffset;
 
+    /** A stream with a heap buffer of its own. */
     public ChunkStream(FileChannel channel, long offset, long length, Fastcdc cdc) {
+        this(channel, offset, length, cdc, null);
+    }
+
+    /**
+     * A stream reading into {@code buffer} (at least {@link #bufferSize} bytes of capacity; its
+     * position and limit are not used), or into a heap buffer of its own when that is null.
+     */
+    public ChunkStream(FileChannel channel, long offset, long length, Fastcdc cdc, ByteBuffer buffer) {
         if (offset < 0 || length < 0 || offset > Long.MAX_VALUE - length) {
             throw new IllegalArgumentException("bad range: offset " + offset + ", length " + length);
         }
@@ -51,16 +63,20 @@ public final class ChunkStream {
         this.start = offset;
         this.end = offset + length;
         this.max = cdc.max();
-        int size = 2 * max;
-        if (length < size) {
-            size = (int) Math.max(length, 1); // a small file needs no large buffer
+        this.size = (int) Math.min(bufferSize(cdc), Math.max(length, 1)); // a small file needs no large buffer
+        if (buffer != null && buffer.capacity() < size) {
+            throw new IllegalArgumentException("a buffer of " + buffer.capacity() + " bytes, " + size + " needed");
         }
-        this.buf = new byte[size];
-        this.bb = ByteBuffer.wrap(buf);
+        this.buf = buffer != null ? buffer.duplicate().clear() : ByteBuffer.allocate(size);
         this.readPos = offset;
         this.headOffset = offset;
         this.chunkOffset = offset;
         this.eof = length == 0;
+    }
+
+    /** The buffer a stream may need: twice the largest chunk. */
+    public static int bufferSize(Fastcdc cdc) {
+        return 2 * cdc.max();
     }
 
     /** Advances to the next chunk; false at the end of the range (or if the file ends early). */
@@ -87,22 +103,25 @@ public final class ChunkStream {
     private void fill() throws IOException {
         if (head > 0) {
             int rest = tail - head;
-            System.arraycopy(buf, head, buf, 0, rest);
+            buf.limit(tail).position(head);
+            buf.compact();
             head = 0;
             tail = rest;
         }
-        while (tail < buf.length && readPos < end) {
-            int want = (int) Math.min(buf.length - tail, end - readPos);
-            bb.limit(tail + want).position(tail);
-            int r = channel.read(bb, readPos);
+        while (tail < size && readPos < end) {
+            int want = (int) Math.min(size - tail, end - readPos);
+            buf.limit(tail + want).position(tail);
+            int r = channel.read(buf, readPos);
             if (r <= 0) { // -1: end of file before the end of the range
                 endedEarly = true;
                 eof = true;
+                buf.clear();
                 return;
             }
             tail += r;
             readPos += r;
         }
+        buf.clear(); // the chunks are read at absolute indexes, below the limit
         if (readPos >= end) {
             eof = true;
         }
@@ -117,7 +136,8 @@ public final class ChunkStream {
         return chunkLength;
     }
 
-    public byte[] buffer() {
+    /** The buffer the chunks are in (a view of the caller's; read it at absolute indexes, ignoring its position). */
+    public ByteBuffer buffer() {
         return buf;
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,14 +29,28 @@ class ChunkStreamTest {
 
     static List<Chunk> drain(ChunkStream s) throws IOException {
         List<Chunk> r = new ArrayList<>();
-        byte[] buf = s.buffer();
+        ByteBuffer buf = s.buffer();
         while (s.next()) {
             assertSame(buf, s.buffer(), "one buffer, reused");
-            r.add(new Chunk(s.offset(), Arrays.copyOfRange(s.buffer(), s.bufferOffset(),
-                    s.bufferOffset() + s.length())));
+            r.add(chunk(s));
         }
         assertFalse(s.next(), "stays at the end");
         return r;
+    }
+
+    static Chunk chunk(ChunkStream s) {
+        byte[] b = new byte[s.length()];
+        s.buffer().get(s.bufferOffset(), b);
+        return new Chunk(s.offset(), b);
+    }
+
+    /** A caller's direct buffer for streams of {@code c}, full of bytes that must not show through. */
+    static ByteBuffer shared(Fastcdc c) {
+        ByteBuffer b = ByteBuffer.allocateDirect(ChunkStream.bufferSize(c));
+        while (b.hasRemaining()) {
+            b.put((byte) 0x5a);
+        }
+        return b;
     }
 
     /** What Fastcdc gives over the same bytes held in memory, as chunks at file offsets. */
@@ -62,11 +77,13 @@ class ChunkStreamTest {
             Path f = dir.resolve("f" + c.avg());
             Files.write(f, data);
             try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-                ChunkStream s = new ChunkStream(ch, 0, data.length, c);
-                assertSameAsInMemory(c, data, 0, drain(s));
-                assertEquals(data.length, s.bytesRead());
-                assertFalse(s.endedEarly());
-                assertEquals(0, ch.position(), "positional reads leave the channel's position alone");
+                for (ByteBuffer buffer : Arrays.asList(null, shared(c))) {
+                    ChunkStream s = new ChunkStream(ch, 0, data.length, c, buffer);
+                    assertSameAsInMemory(c, data, 0, drain(s));
+                    assertEquals(data.length, s.bytesRead());
+                    assertFalse(s.endedEarly());
+                    assertEquals(0, ch.position(), "positional reads leave the channel's position alone");
+                }
             }
         }
     }
@@ -79,14 +96,19 @@ class ChunkStreamTest {
         Files.write(f, data);
         long[][] ranges = {{123_457, MIB + 5}, {0, 100}, {7, c.min()}, {data.length - 1000, 1000}, {999, 0},
             {MIB, 2 * c.max() + 1}};
+        ByteBuffer reused = shared(c); // one caller's buffer from range to range, as a chunker keeps it
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
             for (long[] r : ranges) {
-                ChunkStream s = new ChunkStream(ch, r[0], r[1], c);
-                byte[] part = Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + r[1]));
-                assertSameAsInMemory(c, part, r[0], drain(s));
-                assertEquals(r[1], s.bytesRead(), "never reads past the range");
-                assertFalse(s.endedEarly());
+                for (ByteBuffer buffer : Arrays.asList(null, reused)) {
+                    ChunkStream s = new ChunkStream(ch, r[0], r[1], c, buffer);
+                    byte[] part = Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + r[1]));
+                    assertSameAsInMemory(c, part, r[0], drain(s));
+                    assertEquals(r[1], s.bytesRead(), "never reads past the range");
+                    assertFalse(s.endedEarly());
+                }
             }
+            assertThrows(IllegalArgumentException.class, () -> new ChunkStream(ch, 0, data.length, c,
+                    ByteBuffer.allocateDirect(ChunkStream.bufferSize(c) - 1)), "a caller's buffer that is too small");
         }
     }
 
@@ -119,8 +141,7 @@ class ChunkStreamTest {
             ChunkStream s = new ChunkStream(ch, 0, data.length, c);
             List<Chunk> got = new ArrayList<>();
             for (int i = 0; i < 3 && s.next(); i++) {
-                got.add(new Chunk(s.offset(), Arrays.copyOfRange(s.buffer(), s.bufferOffset(),
-                        s.bufferOffset() + s.length())));
+                got.add(chunk(s));
             }
             long cutTo = 300 * KIB;
             ch.truncate(cutTo);

@@ -48,6 +48,8 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
     private final ChunkHandoff handoff;
     /** Bytes read since the last commit. */
     private long uncommitted;
+    /** Where files are read, reused from file to file (direct: the kernel copies straight into it). */
+    private final ByteBuffer readBuffer;
 
     public ChunkHandler(Topics topics, Vault vault, String worker, int maxRereads, ChunkHandoff handoff) {
         this.topics = topics;
@@ -57,6 +59,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         this.worker = worker;
         this.maxRereads = maxRereads;
         this.handoff = handoff;
+        this.readBuffer = ByteBuffer.allocateDirect(ChunkStream.bufferSize(cdc));
     }
 
     @Override
@@ -148,7 +151,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
             long offset = ev.getOffset();
             long length = single ? before.size() : ev.getLength();
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                ChunkStream cs = new ChunkStream(ch, offset, length, cdc);
+                ChunkStream cs = new ChunkStream(ch, offset, length, cdc, readBuffer);
                 while (cs.next()) {
                     BlobId id = hasher.id(cs.buffer(), cs.bufferOffset(), cs.length());
                     ByteBuffer key = ByteBuffer.wrap(id.bytes());

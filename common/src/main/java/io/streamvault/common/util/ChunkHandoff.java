@@ -67,7 +67,15 @@ public final class ChunkHandoff {
     }
 
     /** Keeps a copy of {@code buf[off, off+len)}, the bytes of chunk {@code id}, if open. */
-    public synchronized void offer(byte[] id, byte[] buf, int off, int len) {
+    public void offer(byte[] id, byte[] buf, int off, int len) {
+        offer(id, ByteBuffer.wrap(buf), off, len);
+    }
+
+    /**
+     * Keeps a copy of {@code buf}'s bytes at absolute indexes {@code [off, off+len)}, below its limit
+     * (its position is not used or moved), the bytes of chunk {@code id}, if open.
+     */
+    public synchronized void offer(byte[] id, ByteBuffer buf, int off, int len) {
         if (ring == null || len > capacity || len <= 0) {
             return;
         }
@@ -85,7 +93,7 @@ public final class ChunkHandoff {
         while (!order.isEmpty() && (order.peekFirst().overlaps(head, head + len) || order.size() >= maxEntries)) {
             drop();
         }
-        ring.write(head, buf, off, len);
+        ring.getByteBuffer(head, len).put(buf.duplicate().limit(off + len).position(off));
         Entry e = new Entry(key, head, len);
         order.addLast(e);
         live.put(key, e);

@@ -37,6 +37,19 @@ class ChunkHandoffTest {
     }
 
     @Test
+    void aChunkOfferedFromADirectBufferIsCopied() {
+        ChunkHandoff h = new ChunkHandoff(1000);
+        h.open();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(100).put(new byte[10]).put(data(2, 30));
+        h.offer(id(2), buf, 10, 30);
+        buf.put(10, (byte) 99); // the chunker reuses its buffer at once
+        byte[] dst = new byte[30];
+        assertEquals(30, h.take(id(2), dst));
+        assertArrayEquals(data(2, 30), dst);
+        assertEquals(40, buf.position(), "position not moved");
+    }
+
+    @Test
     void theOldestGoWhenTheRingIsFullAndAroundItsEnd() {
         ChunkHandoff h = new ChunkHandoff(1000);
         h.open();

@@ -2,6 +2,8 @@ package io.streamvault.vault.internal;
 
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.ChunkHasher;
+import com.sun.jna.Native;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -34,6 +36,26 @@ final class HmacHasher implements ChunkHasher {
             return BlobId.of(NativeHmac.mac(key, buf, off, len));
         }
         mac.update(buf, off, len);
+        return BlobId.of(mac.doFinal());
+    }
+
+    @Override
+    public BlobId id(ByteBuffer buf, int off, int len) {
+        if (off < 0 || len < 0 || len > buf.limit() - off) {
+            throw Errors.invalid("range " + off + "+" + len + " is outside a buffer of " + buf.limit() + " bytes");
+        }
+        if (buf.hasArray()) {
+            return id(buf.array(), buf.arrayOffset() + off, len);
+        }
+        if (mac == null && buf.isDirect()) {
+            return BlobId.of(NativeHmac.mac(key, Native.getDirectBufferPointer(buf).share(off), len));
+        }
+        if (mac == null) {
+            byte[] copy = new byte[len];
+            buf.get(off, copy); // a read-only heap buffer: no array to reach
+            return id(copy, 0, len);
+        }
+        mac.update(buf.duplicate().limit(off + len).position(off));
         return BlobId.of(mac.doFinal());
     }
 }

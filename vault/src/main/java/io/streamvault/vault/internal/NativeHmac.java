@@ -57,6 +57,22 @@ final class NativeHmac {
 
     /** HMAC-SHA-256 of {@code buf[off, off+len)} under {@code key}. */
     static byte[] mac(byte[] key, byte[] buf, int off, int len) {
+        State s = init(key);
+        Libcrypto.feed(s.buffer, buf, off, len, (p, n) -> HMAC_Update(s.ctx, p, n), "HMAC_Update");
+        return finish(s);
+    }
+
+    /** HMAC-SHA-256 of {@code len} native bytes at {@code data} under {@code key}: no copy. */
+    static byte[] mac(byte[] key, Pointer data, long len) {
+        State s = init(key);
+        if (HMAC_Update(s.ctx, data, len) != 1) {
+            throw Errors.internal("OpenSSL: HMAC_Update failed", null);
+        }
+        return finish(s);
+    }
+
+    /** The thread's context, initialised for {@code key}. */
+    private static State init(byte[] key) {
         State s = STATE.get();
         if (s.ctx == null) {
             throw Errors.internal("OpenSSL: HMAC_CTX_new failed", null);
@@ -72,7 +88,10 @@ final class NativeHmac {
             }
             s.key = key.clone();
         }
-        Libcrypto.feed(s.buffer, buf, off, len, (p, n) -> HMAC_Update(s.ctx, p, n), "HMAC_Update");
+        return s;
+    }
+
+    private static byte[] finish(State s) {
         byte[] md = new byte[32];
         if (HMAC_Final(s.ctx, md, s.mdLen) != 1 || s.mdLen[0] != 32) {
             throw Errors.internal("OpenSSL: HMAC_Final failed", null);
@@ -88,8 +107,15 @@ final class NativeHmac {
             jdk.init(new SecretKeySpec(key, "HmacSHA256"));
             for (int len : new int[] {0, 3, 64, 65, Libcrypto.SLICE, data.length - 5}) {
                 jdk.update(data, 5, len);
-                if (!Arrays.equals(jdk.doFinal(), mac(key, data, 5, len))) {
+                byte[] want = jdk.doFinal();
+                if (!Arrays.equals(want, mac(key, data, 5, len))) {
                     return false;
+                }
+                try (Memory m = new Memory(len + 1)) {
+                    m.write(0, data, 5, len);
+                    if (!Arrays.equals(want, mac(key, m, len))) {
+                        return false;
+                    }
                 }
             }
         }
