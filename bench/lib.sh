@@ -48,24 +48,38 @@ shared_dataset() {
 }
 
 # warm_up_data: makes (once) the data an agent backs up before it is measured: 1 GiB of mixed files
-# (bench/gen-mixed.py) and a second copy of the shared data set made with another seed (DS_SEED
+# (bench/gen-mixed.py), eight more sets of 256 MiB of mixed files (BENCH_SEED 101 to 108: none of
+# each other's chunks) and a second copy of the shared data set made with another seed (DS_SEED
 # 20240202: the same kinds of files, none of the measured bytes; its backup stores as much as the
-# measured one's, so nothing of it is deduplicated later).
+# measured one's, so nothing of it is deduplicated later). $warm_all lists them all.
 warm_up_data() {
   warm="$results/warm-up-1g"
   if [ ! -f "$warm.complete" ]; then
     rm -rf "$warm"; python3 "$here/bench/gen-mixed.py" "$warm" 1024 >&2; touch "$warm.complete"
   fi
+  warm_small=()
+  local i d
+  for i in 1 2 3 4 5 6 7 8; do
+    d="$results/warm-up-256m-$i"
+    if [ ! -f "$d.complete" ]; then
+      rm -rf "$d"; BENCH_SEED=$((100 + i)) python3 "$here/bench/gen-mixed.py" "$d" 256 >&2; touch "$d.complete"
+    fi
+    warm_small+=("$d")
+  done
   warm_ds="$results/warm-up-dataset"
   shared_dataset "$warm_ds" 20240202
+  warm_all=("$warm" "${warm_small[@]}" "$warm_ds")
 }
 
 # warm_up_agent VAULT STATE PASSWORD_FILE: what a running agent has done before it is measured:
-# backed up other data (both warm-up sets, so the JIT has compiled the paths a backup takes), then
-# three no-change backups of the first. None of it is timed.
+# backed up other data, ten sets (warm_up_data's, the second data set last), then three no-change
+# backups of the first. None of it is timed. Ten because the JIT takes that long to settle: in the
+# measured full backup after two new-data backups C2 still compiled for 2.0-2.4 s of CPU, after six
+# 1.3 s, after ten 0.8-1.0 s (docs/performance.md, fourth pass); a running agent does one backup
+# after another for months.
 warm_up_agent() {
   local d
-  for d in "$warm" "$warm_ds" "$warm" "$warm" "$warm"; do
+  for d in "${warm_all[@]}" "$warm" "$warm" "$warm"; do
     "$sv" backup "$d" --vault "$1" --state-dir "$2" --password-file "$3" --json > /dev/null
   done
 }

@@ -12,9 +12,9 @@
 # with an agent already running (`streamvault agent`; the CLI only submits and follows the job;
 # the agent's CPU and peak RSS for the step are added to the command's). A long-running agent has
 # its code compiled by the JIT; to measure that state and not the JVM's warm-up, the agent first
-# backs up 1 GiB of unrelated data (bench/gen-mixed.py) and a second copy of the shared data set
-# made with another seed, then the first three times more unchanged, none of it counted in any
-# figure (its bytes are subtracted from the agent vault's size).
+# backs up ten sets of unrelated data (1 GiB and eight times 256 MiB from bench/gen-mixed.py, then
+# a second copy of the shared data set made with another seed), then the first three times more
+# unchanged, none of it counted in any figure (its bytes are subtracted from the agent vault's size).
 # With the agent running, the backup command hands each job to it (its socket in the state
 # directory) and only prints what the agent sends back.
 # Tools: sv-cli, sv-agent, restic (repository v2, compression auto), borg (repokey, zstd,3).
@@ -103,7 +103,7 @@ borg init --encryption repokey "$work/borg-repo" >&2
 
 echo "bench: starting the agent" >&2
 start_agent "$work/sv-agent-vault" "$work/sv-agent-state" "$pw"
-echo "bench: warming the agent up with backups of $warm and $warm_ds, then three no-change backups" >&2
+echo "bench: warming the agent up with backups of ${#warm_all[@]} other data sets, then three no-change backups" >&2
 warm_up_agent "$work/sv-agent-vault" "$work/sv-agent-state" "$pw"
 warm_bytes=$(du -sb "$work/sv-agent-vault" | cut -f1)
 
