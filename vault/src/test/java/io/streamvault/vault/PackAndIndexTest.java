@@ -171,6 +171,42 @@ class PackAndIndexTest extends VaultTestSupport {
         assertTrue(info.entries().get(0).length() < datas.get(0).length, "compressible data was compressed");
     }
 
+    /** From a direct buffer, as the uploader adds them: the same records as from an array, read back equal. */
+    @Test
+    void blobsAddedFromADirectBuffer() {
+        List<byte[]> datas = List.of(compressible(700_001, 1), random(1 << 20, 2), compressible(100, 3), new byte[1],
+                new byte[0], random(200_000, 4), mixed(300_000));
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(2 << 20);
+        PackBuilder fromBuffer = vault.newPack();
+        PackBuilder fromArray = vault.newPack();
+        for (byte[] data : datas) {
+            BlobId id = vault.newHasher().id(data, 0, data.length);
+            direct.clear().position(11);
+            direct.put(data).position(5); // the bytes at 11.., position and limit elsewhere
+            assertEquals(id, vault.newHasher().id(direct, 11, data.length));
+            fromBuffer.add(BlobType.DATA, id, direct, 11, data.length);
+            fromArray.add(BlobType.DATA, id, data, 0, data.length);
+            assertEquals(5, direct.position(), "position not moved");
+        }
+        PackInfo info = vault.writePack(fromBuffer);
+        PackInfo same = vault.writePack(fromArray);
+        for (int i = 0; i < datas.size(); i++) {
+            PackEntry e = info.entries().get(i);
+            assertEquals(same.entries().get(i).length(), e.length(), "blob " + i + ": the same record length");
+            assertArrayEquals(datas.get(i), vault.readBlob(location(info, e)), "blob " + i);
+        }
+        assertTrue(info.entries().get(0).length() < 700_001 / 2, "compressible data was compressed");
+        assertEquals((1 << 20) + 1 + 12 + 16, info.entries().get(1).length(), "random data is stored as is");
+    }
+
+    /** Random with text in the middle: the samples must find it. */
+    static byte[] mixed(int n) {
+        byte[] b = random(n, 9);
+        byte[] text = compressible(n / 3, 9);
+        System.arraycopy(text, 0, b, n / 3, text.length);
+        return b;
+    }
+
     @Test
     void builderDeduplicatesAndSealsOnce() {
         byte[] data = compressible(5000, 9);

@@ -104,13 +104,22 @@ public final class ChunkHandoff {
      * Copies chunk {@code id} into {@code dst} and forgets it; returns its length, or -1 when it is
      * not here (or longer than {@code dst}).
      */
-    public synchronized int take(byte[] id, byte[] dst) {
+    public int take(byte[] id, byte[] dst) {
+        return take(id, ByteBuffer.wrap(dst));
+    }
+
+    /**
+     * Copies chunk {@code id} into {@code dst} from index 0 (its position and limit are not used or
+     * moved) and forgets it; returns its length, or -1 when it is not here (or longer than
+     * {@code dst}'s capacity).
+     */
+    public synchronized int take(byte[] id, ByteBuffer dst) {
         Entry e = ring == null ? null : live.get(ByteBuffer.wrap(id));
-        if (e == null || e.length() > dst.length) {
+        if (e == null || e.length() > dst.capacity()) {
             misses++;
             return -1;
         }
-        ring.read(e.start(), dst, 0, e.length());
+        dst.duplicate().clear().put(ring.getByteBuffer(e.start(), e.length()));
         live.remove(e.id());
         hits++;
         return e.length();

@@ -37,16 +37,21 @@ class ChunkHandoffTest {
     }
 
     @Test
-    void aChunkOfferedFromADirectBufferIsCopied() {
+    void aChunkGoesFromDirectBufferToDirectBuffer() {
         ChunkHandoff h = new ChunkHandoff(1000);
         h.open();
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(100).put(new byte[10]).put(data(2, 30));
         h.offer(id(2), buf, 10, 30);
         buf.put(10, (byte) 99); // the chunker reuses its buffer at once
-        byte[] dst = new byte[30];
+        java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocateDirect(40).position(3).limit(4);
         assertEquals(30, h.take(id(2), dst));
-        assertArrayEquals(data(2, 30), dst);
+        byte[] got = new byte[30];
+        dst.duplicate().clear().get(0, got);
+        assertArrayEquals(data(2, 30), got, "taken into a direct buffer, from index 0");
+        assertEquals(3, dst.position(), "position not moved");
         assertEquals(40, buf.position(), "position not moved");
+        h.offer(id(3), buf, 10, 30);
+        assertEquals(-1, h.take(id(3), java.nio.ByteBuffer.allocateDirect(29)), "too long for the buffer");
     }
 
     @Test

@@ -66,7 +66,8 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     /** Input offsets whose packs are durable and whose events are emitted. */
     private final Map<TopicPartition, OffsetAndMetadata> durable = new HashMap<>();
     private PackJob open;
-    private byte[] buffer = new byte[1 << 20];
+    /** A chunk's bytes on their way into the pack: direct, so that zstd and GCM read them in place. */
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private long lastAddAt;
     private boolean emitted;
 
@@ -111,18 +112,18 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         }
         ChunkSource src = req.getSource();
         int length = src.getLength();
-        if (buffer.length < length) {
-            buffer = new byte[length];
+        if (buffer.capacity() < length) {
+            buffer = ByteBuffer.allocateDirect(length);
         }
         // Handed off by a chunker of this process: the bytes it hashed to this id, no check needed.
         boolean handed = handoff.take(id.bytes(), buffer) == length;
         String error = handed ? null : readSource(src, length);
         if (error != null) {
             open.failures.add(failure(req, StoreStatus.UNREADABLE, error));
-        } else if (!handed && !hasher.id(buffer, 0, length).equals(id)) {
+        } else if (!handed && !hasher.id(buffer.clear(), 0, length).equals(id)) {
             open.failures.add(failure(req, StoreStatus.MISMATCH, "the file changed since it was chunked"));
         } else {
-            open.pack.add(BlobType.DATA, id, buffer, 0, length);
+            open.pack.add(BlobType.DATA, id, buffer.clear(), 0, length);
             open.members.add(req);
             lastAddAt = System.currentTimeMillis();
             if (open.pack.size() >= packBytes) {
@@ -134,7 +135,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
 
     private String readSource(ChunkSource src, int length) {
         try (FileChannel ch = FileChannel.open(RawPaths.of(Bytes.of(src.getPath())), StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.wrap(buffer, 0, length);
+            ByteBuffer b = buffer.clear().limit(length);
             long pos = src.getOffset();
             while (b.hasRemaining()) {
                 int n = ch.read(b, pos);

@@ -76,6 +76,21 @@ final class Aead {
         out.write(0, box, 0, box.length);
     }
 
+    /**
+     * Seals {@code prefix || len} native bytes at {@code in} into native memory at {@code out}, as
+     * {@link #sealTo}; {@code in} may be the plaintext's own place in the box ({@code out + NONCE +
+     * prefix length}), sealed where it is. OpenSSL only: callers check {@link NativeGcm#AVAILABLE}.
+     */
+    static void sealNative(SecretKey key, byte[] aad, byte[] prefix, com.sun.jna.Pointer in, int len,
+            com.sun.jna.Pointer out) {
+        if (!NativeGcm.AVAILABLE) {
+            throw Errors.internal("sealing native memory needs OpenSSL's GCM", null);
+        }
+        byte[] nonce = new byte[NONCE];
+        RANDOM.nextBytes(nonce);
+        NativeGcm.sealTo(key.getEncoded(), aad, nonce, prefix, in, len, out);
+    }
+
     private static void seal(Cipher c, SecretKey key, byte[] aad, byte[] prefix, byte[] in, int off, int len, byte[] out) {
         try {
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, out, 0, NONCE));

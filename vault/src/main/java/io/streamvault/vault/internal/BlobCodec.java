@@ -4,12 +4,15 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.EncodedBlob;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.function.IntBinaryOperator;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
 
@@ -90,6 +93,52 @@ final class BlobCodec implements AutoCloseable {
             return MIN_RECORD + len;
         } finally {
             compressors.release(c.trim());
+        }
+    }
+
+    /**
+     * {@link #encodeTo(BlobType, BlobId, byte[], int, int, Pointer)} for {@code buf}'s bytes at
+     * absolute indexes {@code [off, off+len)}, below its limit. From a direct buffer with OpenSSL's
+     * GCM: zstd compresses into the record's place at {@code out} and GCM seals it there, or seals the
+     * stored bytes straight from {@code buf}. No copy.
+     */
+    int encodeTo(BlobType type, BlobId id, ByteBuffer buf, int off, int len, Pointer out) {
+        check(type, id, buf, off, len);
+        if (buf.hasArray()) {
+            return encodeTo(type, id, buf.array(), buf.arrayOffset() + off, len, out);
+        }
+        if (!buf.isDirect() || !NativeGcm.AVAILABLE || len < 2) {
+            byte[] copy = new byte[len];
+            buf.get(off, copy);
+            return encodeTo(type, id, copy, 0, len, out);
+        }
+        Pointer src = Native.getDirectBufferPointer(buf).share(off);
+        Compressor c = compressors.take();
+        try {
+            // The plaintext's place in the record: after the nonce, the flag byte, then the payload.
+            ByteBuffer payload = out.getByteBuffer(Aead.NONCE + 1, len - 1);
+            int clen = c.shrink(buf, off, len, payload);
+            if (clen >= 0) {
+                out.setByte(Aead.NONCE, ZSTD);
+                Aead.sealNative(key, aad(type), null, out.share(Aead.NONCE), 1 + clen, out);
+                return MIN_RECORD + clen;
+            }
+            Aead.sealNative(key, aad(type), STORED_PREFIX, src, len, out);
+            return MIN_RECORD + len;
+        } finally {
+            compressors.release(c.trim());
+        }
+    }
+
+    private static void check(BlobType type, BlobId id, ByteBuffer buf, int off, int len) {
+        if (type == null || id == null) {
+            throw Errors.invalid("a blob needs a type and an id");
+        }
+        if (off < 0 || len < 0 || off > buf.limit() - len) {
+            throw Errors.invalid("blob range " + off + "+" + len + " is outside a buffer of " + buf.limit() + " bytes");
+        }
+        if (len > Integer.MAX_VALUE - 64 - MIN_RECORD) {
+            throw Errors.invalid("blob " + id + " of " + len + " bytes is too large");
         }
     }
 
@@ -213,7 +262,7 @@ final class BlobCodec implements AutoCloseable {
          * the input; -1 when the blob is to be stored as it is (incompressible, no gain, zstd failed).
          */
         int shrink(byte[] in, int off, int len) {
-            if (incompressible(in, off, len)) {
+            if (incompressible(off, len, (at, n) -> compress(in, at, n))) {
                 return -1;
             }
             int n = compress(in, off, len);
@@ -221,16 +270,37 @@ final class BlobCodec implements AutoCloseable {
         }
 
         /**
+         * {@link #shrink(byte[], int, int)} from a direct buffer into {@code dst} (direct, its whole
+         * capacity usable; shorter than the input, so a result that does not fit is no gain).
+         */
+        int shrink(ByteBuffer in, int off, int len, ByteBuffer dst) {
+            if (incompressible(off, len, (at, n) -> compress(in, at, n, dst))) {
+                return -1;
+            }
+            int n = compress(in, off, len, dst);
+            return n >= 0 && n < len ? n : -1;
+        }
+
+        /** Compresses into {@code dst}; the compressed length, or -1 if it does not fit or zstd failed. */
+        int compress(ByteBuffer in, int off, int len, ByteBuffer dst) {
+            try {
+                return ctx.compressDirectByteBuffer(dst, 0, dst.capacity(), in, off, len);
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /**
          * True when samples from the start, middle and end of a large blob all fail to shrink by
          * 1%: random, encrypted or already compressed data, which is then stored as it is without
          * spending time on zstd. One compressible sample is enough to compress the whole blob.
          */
-        boolean incompressible(byte[] in, int off, int len) {
+        static boolean incompressible(int off, int len, IntBinaryOperator compress) {
             if (len < 8 * SAMPLE) {
                 return false;
             }
             for (int at : new int[] {off, off + len / 2 - SAMPLE / 2, off + len - SAMPLE}) {
-                int n = compress(in, at, SAMPLE);
+                int n = compress.applyAsInt(at, SAMPLE);
                 if (n >= 0 && n < SAMPLE - SAMPLE / 100) {
                     return false;
                 }

@@ -34,7 +34,7 @@ final class NativeGcm {
     static final Throwable FAILURE;
     /** EVP_aes_256_gcm(), set before the self-test runs. */
     private static Pointer aes256Gcm;
-    private static final ThreadLocal<Memory[]> BUFFERS = ThreadLocal.withInitial(() -> new Memory[2]);
+    private static final ThreadLocal<Memory[]> BUFFERS = ThreadLocal.withInitial(() -> new Memory[3]);
 
     static {
         FAILURE = Libcrypto.ENABLED ? Libcrypto.bind(NativeGcm.class, "AES-256-GCM",
@@ -161,7 +161,27 @@ final class NativeGcm {
     private static void sealTo(byte[] key, byte[] aad, byte[] nonce, byte[] prefix, int pOff, int pLen, byte[] in,
             int off, int len, Pointer out) {
         int ptLen = pLen + len;
-        Memory src = buffer(0, Math.max(ptLen, aad.length));
+        Memory src = buffer(0, Math.max(ptLen, 1));
+        try {
+            if (pLen > 0) {
+                src.write(0, prefix, pOff, pLen);
+            }
+            src.write(pLen, in, off, len);
+            sealTo(key, aad, nonce, null, src, ptLen, out);
+        } finally {
+            release(src);
+        }
+    }
+
+    /**
+     * Seals {@code prefix || len} native bytes at {@code in} into {@code out}: the nonce, the
+     * ciphertext, the tag. {@code in} may be {@code out + NONCE + prefix length} (sealed in place:
+     * OpenSSL's GCM allows the same buffer in and out); otherwise the two must not overlap.
+     */
+    static void sealTo(byte[] key, byte[] aad, byte[] nonce, byte[] prefix, Pointer in, int len, Pointer out) {
+        int pLen = prefix == null ? 0 : prefix.length;
+        int ptLen = pLen + len;
+        Memory small = buffer(2, Math.max(1, Math.max(aad.length, pLen))); // 0 and 1 may hold in and out
         Pointer ctx = EVP_CIPHER_CTX_new();
         if (ctx == null) {
             throw Errors.internal("OpenSSL: EVP_CIPHER_CTX_new failed", null);
@@ -172,21 +192,27 @@ final class NativeGcm {
                 throw Errors.internal("OpenSSL: EVP_EncryptInit_ex failed", null);
             }
             if (aad.length > 0) {
-                src.write(0, aad, 0, aad.length);
-                if (EVP_EncryptUpdate(ctx, null, n, src, aad.length) != 1) {
+                small.write(0, aad, 0, aad.length);
+                if (EVP_EncryptUpdate(ctx, null, n, small, aad.length) != 1) {
                     throw Errors.internal("OpenSSL: EVP_EncryptUpdate (AAD) failed", null);
                 }
             }
-            if (pLen > 0) {
-                src.write(0, prefix, pOff, pLen);
-            }
-            src.write(pLen, in, off, len);
             out.write(0, nonce, 0, Aead.NONCE);
             Pointer ct = out.share(Aead.NONCE);
-            if (EVP_EncryptUpdate(ctx, ct, n, src, ptLen) != 1) {
-                throw Errors.internal("OpenSSL: EVP_EncryptUpdate failed", null);
+            int written = 0;
+            if (pLen > 0) {
+                small.write(0, prefix, 0, pLen);
+                if (EVP_EncryptUpdate(ctx, ct, n, small, pLen) != 1) {
+                    throw Errors.internal("OpenSSL: EVP_EncryptUpdate (prefix) failed", null);
+                }
+                written += n[0];
             }
-            int written = n[0];
+            if (len > 0) {
+                if (EVP_EncryptUpdate(ctx, ct.share(written), n, in, len) != 1) {
+                    throw Errors.internal("OpenSSL: EVP_EncryptUpdate failed", null);
+                }
+                written += n[0];
+            }
             if (EVP_EncryptFinal_ex(ctx, ct.share(written), n) != 1) {
                 throw Errors.internal("OpenSSL: EVP_EncryptFinal_ex failed", null);
             }
@@ -199,7 +225,7 @@ final class NativeGcm {
             }
         } finally {
             EVP_CIPHER_CTX_free(ctx);
-            release(src);
+            release(small);
         }
     }
 

@@ -62,6 +62,11 @@ final class PackBuilderImpl implements PackBuilder {
 
     @Override
     public long add(BlobType type, BlobId id, byte[] buf, int off, int len) {
+        return add(type, id, ByteBuffer.wrap(buf), off, len);
+    }
+
+    @Override
+    public long add(BlobType type, BlobId id, ByteBuffer buf, int off, int len) {
         Long known = known(id, type);
         if (known != null) {
             return known;

@@ -82,4 +82,42 @@ class NativeGcmTest {
             assertArrayEquals(jdkBox, nativeBox, "size " + size);
         }
     }
+
+    /** Sealing native bytes, apart or in place, gives the bytes the array path gives: the JDK opens them. */
+    @Test
+    void sealsNativeMemoryApartAndInPlace() throws Exception {
+        if (!NativeGcm.AVAILABLE) {
+            return;
+        }
+        Random rnd = new Random(4);
+        byte[] k = new byte[32];
+        rnd.nextBytes(k);
+        SecretKey key = Aead.aesKey(k);
+        byte[] nonce = new byte[Aead.NONCE];
+        rnd.nextBytes(nonce);
+        byte[] aad = {1};
+        for (int size : new int[] {0, 1, 17, 65536, (1 << 20) + 5}) {
+            byte[] plain = new byte[size];
+            rnd.nextBytes(plain);
+            for (byte[] prefix : new byte[][] {null, {0}}) {
+                int p = prefix == null ? 0 : prefix.length;
+                int box = Aead.OVERHEAD + p + size;
+                try (com.sun.jna.Memory viaArray = new com.sun.jna.Memory(box);
+                        com.sun.jna.Memory src = new com.sun.jna.Memory(size + 1);
+                        com.sun.jna.Memory apart = new com.sun.jna.Memory(box);
+                        com.sun.jna.Memory inPlace = new com.sun.jna.Memory(box)) {
+                    NativeGcm.sealTo(key, aad, nonce, prefix, plain, 0, size, viaArray);
+                    src.write(0, plain, 0, size);
+                    NativeGcm.sealTo(k, aad, nonce, prefix, src, size, apart);
+                    inPlace.write(Aead.NONCE + p, plain, 0, size);
+                    NativeGcm.sealTo(k, aad, nonce, prefix, inPlace.share(Aead.NONCE + p), size, inPlace);
+                    byte[] want = viaArray.getByteArray(0, box);
+                    assertArrayEquals(want, apart.getByteArray(0, box), "apart, size " + size);
+                    assertArrayEquals(want, inPlace.getByteArray(0, box), "in place, size " + size);
+                    byte[] opened = Aead.open(key, aad, want);
+                    assertArrayEquals(plain, java.util.Arrays.copyOfRange(opened, p, opened.length), "size " + size);
+                }
+            }
+        }
+    }
 }
