@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * until SIGTERM. Without {@code --bootstrap-servers} it runs (or joins) the embedded broker of its
  * state directory, so backups on this machine find a warm pipeline.
  */
-@Command(name = "agent", description = "Run worker roles as a long-running process until stopped.")
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "Run worker roles as a long-running process until stopped.")
 public final class AgentCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code streamvault backup PATH}: one backup job through the pipeline, waiting for its snapshot. */
-@Command(name = "backup", description = "Back up a directory into a new snapshot.")
+@Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up a directory into a new snapshot.")
 public final class BackupCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

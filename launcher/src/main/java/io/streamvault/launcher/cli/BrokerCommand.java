@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * {@code streamvault broker}: runs the embedded broker of a state directory alone, with the
  * embedded schema registry served over the Confluent REST API, until stopped (SIGTERM, Ctrl-C).
  */
-@Command(name = "broker", description = "Run the embedded Kafka broker (and schema registry) alone; print their addresses.")
+@Command(name = "broker", mixinStandardHelpOptions = true, description = "Run the embedded Kafka broker (and schema registry) alone; print their addresses.")
 public final class BrokerCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code streamvault check}: verifies the vault's structure, and with {@code --read-data} its data.
  * Reads only the vault. Exits 0 when no error is found (warnings allowed), 1 otherwise.
  */
-@Command(name = "check", description = "Verify a vault: snapshots, trees, index, packs, and optionally all data.")
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Verify a vault: snapshots, trees, index, packs, and optionally all data.")
 public final class CheckCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streamvault init}: creates a vault. */
-@Command(name = "init", description = "Create a new vault.")
+@Command(name = "init", mixinStandardHelpOptions = true, description = "Create a new vault.")
 public final class InitCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

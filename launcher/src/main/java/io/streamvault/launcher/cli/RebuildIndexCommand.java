@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * topology, so that after the state directory or the cluster was lost, nothing the vault holds is
  * uploaded again.
  */
-@Command(name = "rebuild-index", description = "Rebuild the dedup store (and, with --read-packs, the vault index) from the vault.")
+@Command(name = "rebuild-index", mixinStandardHelpOptions = true, description = "Rebuild the dedup store (and, with --read-packs, the vault index) from the vault.")
 public final class RebuildIndexCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
  * what the filters select, into a new place or where it was backed up from. Needs the vault and its
  * key only. Uses the same restore code as the HTTP API's restore jobs.
  */
-@Command(name = "restore", description = "Restore a snapshot, or part of it, into a directory or in place.")
+@Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a snapshot, or part of it, into a directory or in place.")
 public final class RestoreCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

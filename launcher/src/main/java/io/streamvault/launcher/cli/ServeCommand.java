@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streamvault serve}: the HTTP restore API over one vault, until stopped (SIGINT/SIGTERM). */
-@Command(name = "serve", description = "Serve the HTTP restore API (browse, download, restore jobs) for a vault.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the HTTP restore API (browse, download, restore jobs) for a vault.")
 public final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

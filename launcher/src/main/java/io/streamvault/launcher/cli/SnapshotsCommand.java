@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streamvault snapshots}: lists the snapshots of a vault (reads the vault only). */
-@Command(name = "snapshots", description = "List snapshots.")
+@Command(name = "snapshots", mixinStandardHelpOptions = true, description = "List snapshots.")
 public final class SnapshotsCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
