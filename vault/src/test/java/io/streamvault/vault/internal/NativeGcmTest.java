@@ -57,8 +57,7 @@ class NativeGcmTest {
             return;
         }
         Random rnd = new Random(4);
-        byte[] k = new byte[32];
-        rnd.nextBytes(k);
+        byte[] k = keyBytes(rnd);
         SecretKey key = Aead.aesKey(k);
         javax.crypto.Cipher jdk = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
         for (int size : new int[] {0, 1, 16, 1000, 1 << 20}) {
@@ -90,8 +89,7 @@ class NativeGcmTest {
             return;
         }
         Random rnd = new Random(4);
-        byte[] k = new byte[32];
-        rnd.nextBytes(k);
+        byte[] k = keyBytes(rnd);
         SecretKey key = Aead.aesKey(k);
         byte[] nonce = new byte[Aead.NONCE];
         rnd.nextBytes(nonce);
@@ -119,5 +117,11 @@ class NativeGcmTest {
                 }
             }
         }
+    }
+
+    private static byte[] keyBytes(Random rnd) {
+        byte[] k = new byte[32];
+        rnd.nextBytes(k);
+        return k;
     }
 }
