@@ -59,11 +59,16 @@ final class BlobCodec implements AutoCloseable {
     }
 
     private static void check(BlobType type, BlobId id, byte[] buf, int off, int len) {
+        check(type, id, buf.length, off, len);
+    }
+
+    /** A blob of {@code len} bytes at {@code off} in a buffer of {@code size} (an array's length, a buffer's limit). */
+    private static void check(BlobType type, BlobId id, int size, int off, int len) {
         if (type == null || id == null) {
             throw Errors.invalid("a blob needs a type and an id");
         }
-        if (off < 0 || len < 0 || off > buf.length - len) {
-            throw Errors.invalid("blob range " + off + "+" + len + " is outside a buffer of " + buf.length + " bytes");
+        if (off < 0 || len < 0 || off > size - len) {
+            throw Errors.invalid("blob range " + off + "+" + len + " is outside a buffer of " + size + " bytes");
         }
         if (len > Integer.MAX_VALUE - 64 - MIN_RECORD) {
             throw Errors.invalid("blob " + id + " of " + len + " bytes is too large");
@@ -103,7 +108,7 @@ final class BlobCodec implements AutoCloseable {
      * stored bytes straight from {@code buf}. No copy.
      */
     int encodeTo(BlobType type, BlobId id, ByteBuffer buf, int off, int len, Pointer out) {
-        check(type, id, buf, off, len);
+        check(type, id, buf.limit(), off, len);
         if (buf.hasArray()) {
             return encodeTo(type, id, buf.array(), buf.arrayOffset() + off, len, out);
         }
@@ -127,18 +132,6 @@ final class BlobCodec implements AutoCloseable {
             return MIN_RECORD + len;
         } finally {
             compressors.release(c.trim());
-        }
-    }
-
-    private static void check(BlobType type, BlobId id, ByteBuffer buf, int off, int len) {
-        if (type == null || id == null) {
-            throw Errors.invalid("a blob needs a type and an id");
-        }
-        if (off < 0 || len < 0 || off > buf.limit() - len) {
-            throw Errors.invalid("blob range " + off + "+" + len + " is outside a buffer of " + buf.limit() + " bytes");
-        }
-        if (len > Integer.MAX_VALUE - 64 - MIN_RECORD) {
-            throw Errors.invalid("blob " + id + " of " + len + " bytes is too large");
         }
     }
 

@@ -1,8 +1,8 @@
 package io.streamvault.vault.internal;
 
+import com.sun.jna.Native;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.ChunkHasher;
-import com.sun.jna.Native;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
