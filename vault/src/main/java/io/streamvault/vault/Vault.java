@@ -85,6 +85,15 @@ public interface Vault extends AutoCloseable {
      */
     byte[] readBlob(BlobLocation location);
 
+    /** Names of the zstd dictionary objects (dicts/), sorted. */
+    List<String> listDictionaries();
+
+    /**
+     * Reads and checks one dictionary object: its SHA-256 matches its name, it authenticates, it is a
+     * zstd dictionary. CORRUPT_OBJECT naming it otherwise, OBJECT_NOT_FOUND if it is missing.
+     */
+    void readDictionary(String name);
+
     /** Serializes a tree (canonical, so equal trees have equal ids). */
     byte[] encodeTree(Tree tree);
 

@@ -43,8 +43,8 @@ import java.util.regex.Pattern;
  * failure of the storage itself (unavailable, access denied) ends the check with that error, since
  * nothing can be concluded about objects that could not be read.
  *
- * <p>Pass one checks snapshots, index objects, pack listings and headers, walks every tree once
- * (shared subtrees once), and, when asked, reads data. Pass two runs only when something is damaged:
+ * <p>Pass one checks snapshots, index objects, dictionaries, pack listings and headers, walks every
+ * tree once (shared subtrees once), and, when asked, reads data. Pass two runs only when something is damaged:
  * it walks again the trees that may reach the damage, to name the affected snapshots and paths.
  */
 public final class CheckRun {
@@ -127,6 +127,7 @@ public final class CheckRun {
         try {
             List<SnapshotRef> snapshots = snapshots();
             loadIndex();
+            checkDictionaries();
             checkPacks();
             walkTrees(snapshots);
             if (options.readDataFraction() > 0) {
@@ -231,6 +232,24 @@ public final class CheckRun {
                         && inPack.stream().noneMatch(e -> e.offset() == l.offset())) {
                     inPack.add(l);
                 }
+            }
+        }
+    }
+
+    /**
+     * Every zstd dictionary object must read back whole: blobs compressed with a damaged one cannot be
+     * read (a read of the data names them).
+     */
+    private void checkDictionaries() {
+        for (String name : vault.listDictionaries()) {
+            try {
+                vault.readDictionary(name);
+            } catch (StreamVaultException e) {
+                if (!isDamage(e)) {
+                    throw e;
+                }
+                problem("dictionary:" + name, Severity.ERROR, "dictionary", name, "zstd dictionary " + name
+                        + " cannot be read; the small blobs compressed with it cannot be restored: " + e.getMessage());
             }
         }
     }

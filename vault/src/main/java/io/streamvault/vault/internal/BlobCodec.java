@@ -6,24 +6,28 @@ import com.github.luben.zstd.ZstdDecompressCtx;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import io.streamvault.common.FatalException;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.EncodedBlob;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntBinaryOperator;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
 
 /**
- * Blob records: plaintext is one compression flag byte (0 stored, 1 zstd) and the payload, sealed
- * with AES-256-GCM and the blob type as associated data. Also the zstd helpers for index objects.
- * Thread-safe: zstd contexts and scratch buffers come from bounded pools.
+ * Blob records: plaintext is one compression flag byte (0 stored, 1 zstd, 2 zstd with one of the
+ * vault's dictionaries) and the payload, sealed with AES-256-GCM and the blob type as associated
+ * data. Also the zstd helpers for index objects. Thread-safe: zstd contexts and scratch buffers come
+ * from bounded pools.
  */
 final class BlobCodec implements AutoCloseable {
     static final byte STORED = 0;
     static final byte ZSTD = 1;
+    static final byte ZSTD_DICT = 2;
     /** Smallest blob record: nonce, flag byte, tag. */
     static final int MIN_RECORD = Aead.OVERHEAD + 1;
     /** Scratch buffers larger than this are not kept in the pool. */
@@ -35,9 +39,11 @@ final class BlobCodec implements AutoCloseable {
     private final byte[] chunkIdKey;
     private final Pool<Compressor> compressors;
     private final Pool<Decompressor> decompressors;
+    private final Dictionaries dicts;
 
-    BlobCodec(MasterKey key, int level) {
+    BlobCodec(MasterKey key, int level, Dictionaries dicts) {
         this.key = key.aes();
+        this.dicts = dicts;
         this.chunkIdKey = key.chunkIdKey();
         int cap = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.compressors = new Pool<>(cap, () -> new Compressor(level), Compressor::close);
@@ -86,11 +92,13 @@ final class BlobCodec implements AutoCloseable {
      */
     int encodeTo(BlobType type, BlobId id, byte[] buf, int off, int len, Pointer out) {
         check(type, id, buf, off, len);
+        Dictionaries.Dict dict = Dictionaries.eligible(type, len) ? dicts.forEncoding(buf, off, len) : null;
         Compressor c = compressors.take();
         try {
+            c.select(dict);
             int clen = c.shrink(buf, off, len);
             if (clen >= 0) {
-                c.scratch[0] = ZSTD;
+                c.scratch[0] = dict == null ? ZSTD : ZSTD_DICT;
                 Aead.sealTo(key, aad(type), null, c.scratch, 0, 1 + clen, out);
                 return MIN_RECORD + clen;
             }
@@ -118,13 +126,15 @@ final class BlobCodec implements AutoCloseable {
             return encodeTo(type, id, copy, 0, len, out);
         }
         Pointer src = Native.getDirectBufferPointer(buf).share(off);
+        Dictionaries.Dict dict = Dictionaries.eligible(type, len) ? dicts.forEncoding(buf, off, len) : null;
         Compressor c = compressors.take();
         try {
+            c.select(dict);
             // The plaintext's place in the record: after the nonce, the flag byte, then the payload.
             ByteBuffer payload = out.getByteBuffer(Aead.NONCE + 1, len - 1);
             int clen = c.shrink(buf, off, len, payload);
             if (clen >= 0) {
-                out.setByte(Aead.NONCE, ZSTD);
+                out.setByte(Aead.NONCE, dict == null ? ZSTD : ZSTD_DICT);
                 Aead.sealNative(key, aad(type), null, out.share(Aead.NONCE), 1 + clen, out);
                 return MIN_RECORD + clen;
             }
@@ -170,7 +180,9 @@ final class BlobCodec implements AutoCloseable {
             if (s[0] == STORED) {
                 out = Arrays.copyOfRange(s, 1, plainLen);
             } else if (s[0] == ZSTD) {
-                out = d.decompress(s, 1, plainLen - 1, loc.rawLength(), what);
+                out = d.decompress(null, s, 1, plainLen - 1, loc.rawLength(), what);
+            } else if (s[0] == ZSTD_DICT) {
+                out = withDictionary(d, s, 1, plainLen - 1, loc, what);
             } else {
                 throw Errors.corrupt(what + " has unknown compression flag " + s[0]);
             }
@@ -187,10 +199,44 @@ final class BlobCodec implements AutoCloseable {
         }
     }
 
+    /**
+     * Decompresses a frame made with one of the vault's dictionaries, the one its header names. Two
+     * dictionaries with that zstd id (writers that trained at once) are both tried, and the one
+     * that gives the blob's keyed id wins.
+     */
+    private byte[] withDictionary(Decompressor d, byte[] s, int off, int len, BlobLocation loc, String what) {
+        long zstdId = DictionaryFormat.frameDictId(s, off, len);
+        if (zstdId <= 0) {
+            throw Errors.corrupt(what + ": compressed with a dictionary, but its zstd frame names none");
+        }
+        List<Dictionaries.Dict> found = dicts.forDecoding(zstdId);
+        if (found.isEmpty()) {
+            throw Errors.corrupt(what + " needs zstd dictionary " + zstdId + ", which no readable dicts/ object has"
+                    + dicts.damage());
+        }
+        for (Dictionaries.Dict dict : found) {
+            String with = what + " (dictionary " + dict.name + ")";
+            if (found.size() == 1) {
+                return d.decompress(dict, s, off, len, loc.rawLength(), with);
+            }
+            try {
+                byte[] out = d.decompress(dict, s, off, len, loc.rawLength(), with);
+                if (d.hasher.id(out, 0, out.length).equals(loc.id())) {
+                    return out;
+                }
+            } catch (FatalException e) {
+                // the other dictionary with this id
+            }
+        }
+        throw Errors.corrupt(what + ": none of the " + found.size() + " dictionaries with zstd id " + zstdId
+                + " decompresses it");
+    }
+
     /** zstd-compresses a whole buffer (index objects). */
     byte[] compress(byte[] in) {
         Compressor c = compressors.take();
         try {
+            c.select(null);
             int n = c.compress(in, 0, in.length);
             if (n < 0) {
                 throw Errors.internal("zstd compression of " + in.length + " bytes failed", null);
@@ -205,7 +251,7 @@ final class BlobCodec implements AutoCloseable {
     byte[] decompress(byte[] in, int off, int len, long max, String what) {
         Decompressor d = decompressors.take();
         try {
-            return d.decompress(in, off, len, max, what);
+            return d.decompress(null, in, off, len, max, what);
         } finally {
             decompressors.release(d);
         }
@@ -221,20 +267,49 @@ final class BlobCodec implements AutoCloseable {
     private static final class Compressor {
         static final int SAMPLE = 16 << 10;
         static final int HASH_LOG = 18;
-        final ZstdCompressCtx ctx = new ZstdCompressCtx();
+        final int level;
+        final ZstdCompressCtx plain = new ZstdCompressCtx();
+        /** The context with a dictionary loaded, and that dictionary (kept so zstd's copy stays alive). */
+        ZstdCompressCtx withDict;
+        Dictionaries.Dict dict;
+        /** The context {@link #select} chose. */
+        ZstdCompressCtx ctx = plain;
         byte[] scratch = new byte[0];
 
         Compressor(int level) {
-            ctx.setLevel(level);
+            this.level = level;
+            plain.setLevel(level);
             if (level >= 1 && level <= 3) {
                 // zstd's hash table for these levels is 2^13 to 2^17 entries; 2^18, as from level 4 on,
                 // finds more matches in 1 MiB chunks for little time. zstd's own benchmark over the
                 // data set's compressible part in 1 MiB blocks: level 2 stores 726.2 MB at 376 MB/s with
                 // it, 730.7 MB at 429 MB/s without, and level 3 728.3 MB at 274 MB/s (docs/performance.md).
                 // Smaller inputs still get a smaller table (zstd fits it to the input).
-                ctx.setHashLog(HASH_LOG);
+                plain.setHashLog(HASH_LOG);
             }
-            ctx.setContentSize(true);
+            plain.setContentSize(true);
+        }
+
+        /**
+         * Compresses the next blobs with {@code d}, or without a dictionary when null. The dictionary
+         * context keeps zstd's table sizes for the level: a larger hash table than the dictionary
+         * was prepared with would make zstd load the whole dictionary again for every blob.
+         */
+        void select(Dictionaries.Dict d) {
+            if (d == null) {
+                ctx = plain;
+                return;
+            }
+            if (withDict == null) {
+                withDict = new ZstdCompressCtx();
+                withDict.setLevel(level);
+                withDict.setContentSize(true);
+            }
+            if (dict != d) {
+                withDict.loadDict(d.forCompression());
+                dict = d;
+            }
+            ctx = withDict;
         }
 
         /** Compresses into scratch[1..]; returns the compressed length, or -1 if zstd failed. */
@@ -310,12 +385,17 @@ final class BlobCodec implements AutoCloseable {
         }
 
         void close() {
-            ctx.close();
+            plain.close();
+            if (withDict != null) {
+                withDict.close();
+            }
         }
     }
 
     private static final class Decompressor {
-        final ZstdDecompressCtx ctx = new ZstdDecompressCtx();
+        final ZstdDecompressCtx plain = new ZstdDecompressCtx();
+        ZstdDecompressCtx withDict;
+        Dictionaries.Dict dict;
         final HmacHasher hasher;
         byte[] scratch = new byte[0];
 
@@ -330,7 +410,19 @@ final class BlobCodec implements AutoCloseable {
             return scratch;
         }
 
-        byte[] decompress(byte[] in, int off, int len, long max, String what) {
+        /** Decompresses a frame whose content size is recorded and at most {@code max}, with {@code d} if not null. */
+        byte[] decompress(Dictionaries.Dict d, byte[] in, int off, int len, long max, String what) {
+            ZstdDecompressCtx ctx = plain;
+            if (d != null) {
+                if (withDict == null) {
+                    withDict = new ZstdDecompressCtx();
+                }
+                if (dict != d) {
+                    withDict.loadDict(d.forDecompression());
+                    dict = d;
+                }
+                ctx = withDict;
+            }
             long size;
             try {
                 size = Zstd.getFrameContentSize(in, off, len);
@@ -362,7 +454,10 @@ final class BlobCodec implements AutoCloseable {
         }
 
         void close() {
-            ctx.close();
+            plain.close();
+            if (withDict != null) {
+                withDict.close();
+            }
         }
     }
 }

@@ -35,6 +35,7 @@ public final class VaultImpl implements Vault {
     private final VaultConfig config;
     private final MasterKey key;
     private final int kdfN;
+    private final Dictionaries dicts;
     private final BlobCodec blobs;
     private final SnapshotStore snapshots;
     private final PackPool packs = new PackPool();
@@ -44,7 +45,8 @@ public final class VaultImpl implements Vault {
         this.config = config;
         this.key = key;
         this.kdfN = kdfN;
-        this.blobs = new BlobCodec(key, config.compressionLevel());
+        this.dicts = new Dictionaries(storage, key.aes(), config.compressionLevel(), Dictionaries.SAMPLE_BYTES);
+        this.blobs = new BlobCodec(key, config.compressionLevel(), dicts);
         this.snapshots = new SnapshotStore(storage, key);
     }
 
@@ -239,6 +241,16 @@ public final class VaultImpl implements Vault {
     }
 
     @Override
+    public List<String> listDictionaries() {
+        return dicts.names();
+    }
+
+    @Override
+    public void readDictionary(String name) {
+        dicts.read(name);
+    }
+
+    @Override
     public byte[] encodeTree(Tree tree) {
         return TreeCodec.encode(tree);
     }
@@ -285,6 +297,7 @@ public final class VaultImpl implements Vault {
 
     @Override
     public void close() {
+        dicts.close();
         blobs.close();
         packs.close();
     }
