@@ -166,7 +166,10 @@ class BackupRestoreIT {
         assertTrue(lost.toString().contains("needs zstd dictionary"), lost.toString());
     }
 
-    /** Source-like text files of 2-14 KB: the same few hundred words in a different order in each. */
+    /**
+     * Source-like text files of 2-14 KB: a licence header, then the same few hundred words in a
+     * different order in each.
+     */
     private static void writeTextFiles(Path dir, int n, java.util.Random r) throws IOException {
         Files.createDirectories(dir);
         String[] words = new String[300];
@@ -179,7 +182,10 @@ class BackupRestoreIT {
             words[i] = b.toString();
         }
         for (int i = 0; i < n; i++) {
-            StringBuilder b = new StringBuilder();
+            StringBuilder b = new StringBuilder("/*\n * Copyright 2026 The Authors. Licensed under the Apache License,"
+                    + " Version 2.0. You may not use this file except in compliance with the License. Unless"
+                    + " required by applicable law or agreed to in writing, software distributed under the License"
+                    + " is distributed on an \"AS IS\" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND.\n */\n");
             for (int len = 2000 + r.nextInt(12000); b.length() < len; ) {
                 b.append(words[(int) Math.abs(r.nextGaussian() * 60) % words.length]).append(r.nextInt(8) == 0 ? ";\n" : " ");
             }

@@ -40,14 +40,21 @@ final class BlobCodec implements AutoCloseable {
     private final Pool<Compressor> compressors;
     private final Pool<Decompressor> decompressors;
     private final Dictionaries dicts;
+    private final DictionaryChooser chooser;
 
     BlobCodec(MasterKey key, int level, Dictionaries dicts) {
         this.key = key.aes();
         this.dicts = dicts;
+        this.chooser = new DictionaryChooser(dicts);
         this.chunkIdKey = key.chunkIdKey();
         int cap = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.compressors = new Pool<>(cap, () -> new Compressor(level), Compressor::close);
         this.decompressors = new Pool<>(cap, () -> new Decompressor(chunkIdKey), Decompressor::close);
+    }
+
+    /** For tests: how this codec picks dictionaries. */
+    DictionaryChooser chooser() {
+        return chooser;
     }
 
     /** The one-byte associated data naming a blob type: 0 DATA, 1 TREE. */
@@ -92,11 +99,19 @@ final class BlobCodec implements AutoCloseable {
      */
     int encodeTo(BlobType type, BlobId id, byte[] buf, int off, int len, Pointer out) {
         check(type, id, buf, off, len);
-        Dictionaries.Dict dict = Dictionaries.eligible(type, len) ? dicts.forEncoding(buf, off, len) : null;
+        boolean small = DictionaryChooser.eligible(type, len);
         Compressor c = compressors.take();
         try {
+            DictionaryChooser.Choice choice = small ? chooser.choose(len, d -> {
+                c.select(d);
+                return c.shrink(buf, off, len);
+            }) : DictionaryChooser.Choice.NONE;
+            Dictionaries.Dict dict = choice.dict();
             c.select(dict);
             int clen = c.shrink(buf, off, len);
+            if (small) {
+                chooser.after(choice, buf, off, len, clen);
+            }
             if (clen >= 0) {
                 c.scratch[0] = dict == null ? ZSTD : ZSTD_DICT;
                 Aead.sealTo(key, aad(type), null, c.scratch, 0, 1 + clen, out);
@@ -126,13 +141,21 @@ final class BlobCodec implements AutoCloseable {
             return encodeTo(type, id, copy, 0, len, out);
         }
         Pointer src = Native.getDirectBufferPointer(buf).share(off);
-        Dictionaries.Dict dict = Dictionaries.eligible(type, len) ? dicts.forEncoding(buf, off, len) : null;
+        boolean small = DictionaryChooser.eligible(type, len);
         Compressor c = compressors.take();
         try {
-            c.select(dict);
             // The plaintext's place in the record: after the nonce, the flag byte, then the payload.
             ByteBuffer payload = out.getByteBuffer(Aead.NONCE + 1, len - 1);
+            DictionaryChooser.Choice choice = small ? chooser.choose(len, d -> {
+                c.select(d);
+                return c.shrink(buf, off, len, payload);
+            }) : DictionaryChooser.Choice.NONE;
+            Dictionaries.Dict dict = choice.dict();
+            c.select(dict);
             int clen = c.shrink(buf, off, len, payload);
+            if (small) {
+                chooser.after(choice, buf, off, len, clen);
+            }
             if (clen >= 0) {
                 out.setByte(Aead.NONCE, dict == null ? ZSTD : ZSTD_DICT);
                 Aead.sealNative(key, aad(type), null, out.share(Aead.NONCE), 1 + clen, out);

@@ -2,16 +2,12 @@ package io.streamvault.vault.internal;
 
 import com.github.luben.zstd.ZstdDictCompress;
 import com.github.luben.zstd.ZstdDictDecompress;
-import com.github.luben.zstd.ZstdDictTrainer;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.StreamVaultException;
-import io.streamvault.vault.BlobType;
 import io.streamvault.vault.ObjectInfo;
 import io.streamvault.vault.Storage;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,30 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The vault's zstd dictionaries for small DATA blobs (docs/vault-format.md, Dictionaries).
- *
- * <p>Writers compress DATA blobs of up to {@link #MAX_BLOB} bytes with the dictionary object of the
- * smallest name. A vault without one gets one: the first {@link #SAMPLE_BYTES} of small blobs this
- * process encodes are copied as samples (and compressed without a dictionary), a background thread
- * trains a dictionary from them, stores it create-only, and only then hands it to the encoders, so
- * the dictionary is durable before any blob that needs it. Readers load every dictionary object
- * and pick by the zstd dictionary id in the blob's frame header; after each start the objects are
- * read on first use.
- *
- * <p>{@code STREAMVAULT_ZSTD_DICT=0} stops this process from training or using a dictionary for new
- * blobs (reading is unaffected).
+ * The vault's zstd dictionary objects (docs/vault-format.md, Dictionaries): reads them on first use
+ * (and again when a blob names an unknown one), stores new ones. Which one a writer uses is
+ * {@link DictionaryChooser}'s business.
  */
 final class Dictionaries implements AutoCloseable {
-    /** Blobs up to this size are compressed with the dictionary. */
-    static final int MAX_BLOB = 64 << 10;
-    /** Bytes of samples a dictionary is trained from. */
-    static final int SAMPLE_BYTES = 4 << 20;
-    /** The size of a trained dictionary (zstd's default). */
-    static final int DICT_SIZE = 112 << 10;
-    static final boolean ENABLED = !"0".equals(System.getenv("STREAMVAULT_ZSTD_DICT"));
     private static final Logger LOG = LoggerFactory.getLogger(Dictionaries.class);
-    /** How long a failed listing of dicts/ keeps encoders from asking again. */
-    private static final long RETRY_NS = 10_000_000_000L;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One dictionary object, with zstd's prepared forms made on first use. */
@@ -62,6 +40,7 @@ final class Dictionaries implements AutoCloseable {
             this.level = level;
         }
 
+        /** zstd's prepared dictionary; contexts that load it keep this Dict, and so it, reachable. */
         synchronized ZstdDictCompress forCompression() {
             if (compress == null) {
                 compress = new ZstdDictCompress(bytes, level);
@@ -76,26 +55,23 @@ final class Dictionaries implements AutoCloseable {
             return decompress;
         }
 
-        // zstd's prepared dictionaries free their native memory when collected; contexts that still
-        // refer to one keep it reachable through Compressor.dict / Decompressor.dict.
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     private final Storage storage;
     private final SecretKey key;
     private final int level;
-    private final int sampleBytes;
-    /** Every dictionary object read so far, by name (guarded by this). */
+    final int sampleBytes;
+    /** Every readable dictionary object read so far, by name (guarded by this). */
     private final Map<String, Dict> byName = new TreeMap<>();
     /** Damaged dictionary objects: name to error message (guarded by this). */
     private final Map<String, String> damaged = new TreeMap<>();
-    private volatile Dict current;
-    private volatile boolean loaded;
-    private long loadFailedAt;
-    /** Samples being collected; null when not sampling (guarded by this). */
-    private ZstdDictTrainer trainer;
-    private boolean trainingStarted;
     private volatile boolean closed;
 
+    /** {@code sampleBytes}: how many bytes of samples a new dictionary is trained from. */
     Dictionaries(Storage storage, SecretKey key, int level, int sampleBytes) {
         this.storage = storage;
         this.key = key;
@@ -103,74 +79,11 @@ final class Dictionaries implements AutoCloseable {
         this.sampleBytes = sampleBytes;
     }
 
-    /** True when a blob of this type and size is compressed with a dictionary if there is one. */
-    static boolean eligible(BlobType type, int len) {
-        return ENABLED && type == BlobType.DATA && len <= MAX_BLOB;
-    }
-
     /**
-     * The dictionary to compress an eligible blob with, or null: none yet (the blob may be kept as a
-     * training sample), or the vault's dictionaries cannot be listed just now.
+     * Every readable dictionary, by name, after reading the objects not read yet. A damaged one is
+     * left out and its error kept for {@link #damage}; storage failures are thrown.
      */
-    Dict forEncoding(byte[] buf, int off, int len) {
-        Dict d = current;
-        if (d != null || !ready()) {
-            return d;
-        }
-        synchronized (this) {
-            if (trainer != null && !trainer.addSample(Arrays.copyOfRange(buf, off, off + len))) {
-                startTraining();
-            }
-        }
-        return current;
-    }
-
-    /** {@link #forEncoding(byte[], int, int)} for {@code buf}'s bytes at absolute indexes. */
-    Dict forEncoding(ByteBuffer buf, int off, int len) {
-        Dict d = current;
-        if (d != null || !ready() || !sampling()) {
-            return d;
-        }
-        byte[] copy = new byte[len];
-        buf.get(off, copy);
-        return forEncoding(copy, 0, len);
-    }
-
-    private synchronized boolean sampling() {
-        return trainer != null;
-    }
-
-    /** Lists and reads dicts/ once (again after a failure, at most every 10 s); false until done. */
-    private boolean ready() {
-        if (loaded) {
-            return true;
-        }
-        synchronized (this) {
-            if (loaded || closed || (loadFailedAt != 0 && System.nanoTime() - loadFailedAt < RETRY_NS)) {
-                return loaded;
-            }
-            try {
-                load();
-            } catch (StreamVaultException e) {
-                loadFailedAt = System.nanoTime();
-                LOG.warn("cannot read the vault's zstd dictionaries now; small blobs are compressed without one: {}",
-                        e.getMessage());
-                return false;
-            }
-            current = byName.values().stream().findFirst().orElse(null);
-            if (current == null && trainer == null && !trainingStarted) {
-                trainer = new ZstdDictTrainer(sampleBytes, DICT_SIZE);
-            }
-            loaded = true;
-            return true;
-        }
-    }
-
-    /**
-     * Reads every dictionary object not read yet. A damaged one is skipped (and so never chosen) and
-     * its error kept for {@link #damage}; storage failures are thrown.
-     */
-    private synchronized void load() {
+    synchronized List<Dict> all() {
         for (ObjectInfo o : storage.list(DictionaryFormat.PREFIX)) {
             if (byName.containsKey(o.name())) {
                 continue;
@@ -187,6 +100,7 @@ final class Dictionaries implements AutoCloseable {
                 }
             }
         }
+        return new ArrayList<>(byName.values());
     }
 
     /** What is wrong with the damaged dictionary objects seen so far, or "" when none is. */
@@ -201,13 +115,13 @@ final class Dictionaries implements AutoCloseable {
     }
 
     /**
-     * The dictionaries whose zstd id is {@code zstdId}, normally one; looks in the vault again if none
-     * is known (another writer may have added it). Empty when the vault has none.
+     * The dictionaries whose zstd id is {@code zstdId}, normally one; reads the vault's dictionary
+     * objects first if none is known (another writer may have added it). Empty when the vault has none.
      */
     List<Dict> forDecoding(long zstdId) {
         List<Dict> found = known(zstdId);
         if (found.isEmpty()) {
-            load();
+            all();
             found = known(zstdId);
         }
         return found;
@@ -223,45 +137,29 @@ final class Dictionaries implements AutoCloseable {
         return out;
     }
 
-    /** Trains on the samples on a background thread; encoders keep going without a dictionary. */
-    private void startTraining() {
-        ZstdDictTrainer samples = trainer;
-        trainer = null;
-        trainingStarted = true;
-        Thread t = new Thread(() -> train(samples), "vault-dictionary-trainer");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private void train(ZstdDictTrainer samples) {
-        try {
-            long start = System.nanoTime();
-            byte[] trained = samples.trainSamples();
-            byte[] dict;
-            synchronized (this) {
-                dict = DictionaryFormat.withId(trained, unusedId());
-            }
-            byte[] sealed = DictionaryFormat.seal(key, dict);
-            String name = DictionaryFormat.PREFIX + Ids.sha256Hex(sealed);
-            if (closed) {
-                return;
-            }
-            storage.putIfAbsent(name, sealed); // durable before any blob uses it
-            Dict d = new Dict(name, dict, level);
-            synchronized (this) {
-                byName.put(name, d);
-            }
-            current = d;
-            LOG.info("trained zstd dictionary {} ({} bytes) in {} ms", name, dict.length,
-                    (System.nanoTime() - start) / 1_000_000);
-        } catch (RuntimeException e) {
-            if (!closed) {
-                LOG.warn("no zstd dictionary for small blobs in this process: {}", e.toString());
-            }
+    /**
+     * Stores a newly trained dictionary, create-only and durable, under a zstd dictionary id no
+     * dictionary read so far has; null if the vault was closed meanwhile.
+     */
+    Dict store(byte[] trained) {
+        byte[] dict;
+        synchronized (this) {
+            dict = DictionaryFormat.withId(trained, unusedId());
         }
+        byte[] sealed = DictionaryFormat.seal(key, dict);
+        String name = DictionaryFormat.PREFIX + Ids.sha256Hex(sealed);
+        if (closed) {
+            return null;
+        }
+        storage.putIfAbsent(name, sealed);
+        Dict d = new Dict(name, dict, level);
+        synchronized (this) {
+            byName.put(name, d);
+        }
+        return d;
     }
 
-    /** A zstd dictionary id no dictionary read so far has, from 32768 to 65535 (two bytes in a frame). */
+    /** From 32768 to 65535: two bytes in every frame header. */
     private int unusedId() {
         while (true) {
             int id = 32768 + RANDOM.nextInt(32768);
@@ -279,6 +177,10 @@ final class Dictionaries implements AutoCloseable {
         }
         out.sort(null);
         return out;
+    }
+
+    boolean closed() {
+        return closed;
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class VaultImpl implements Vault {
         this.config = config;
         this.key = key;
         this.kdfN = kdfN;
-        this.dicts = new Dictionaries(storage, key.aes(), config.compressionLevel(), Dictionaries.SAMPLE_BYTES);
+        this.dicts = new Dictionaries(storage, key.aes(), config.compressionLevel(), DictionaryChooser.SAMPLE_BYTES);
         this.blobs = new BlobCodec(key, config.compressionLevel(), dicts);
         this.snapshots = new SnapshotStore(storage, key);
     }
