@@ -146,7 +146,8 @@ class BackupRestoreIT {
         try (Stream<Path> l = Files.list(vault.resolve("dicts"))) {
             assertEquals(1, l.count(), "the second backup uses the dictionary, it does not train another");
         }
-        Cli.Result restore = Cli.run(concat(new Object[] {"restore", "latest", "--target", tmp.resolve("out")}, common));
+        Cli.Result restore = Cli.run(concat(new Object[] {"restore", "latest", "--target", tmp.resolve("out")},
+                common));
         assertEquals(0, restore.code(), restore.toString());
         TreeAssert.assertSameTree(src, tmp.resolve("out"));
         Cli.Result check = Cli.run(concat(new Object[] {"check", "--read-data"}, common));
@@ -187,7 +188,8 @@ class BackupRestoreIT {
                     + " required by applicable law or agreed to in writing, software distributed under the License"
                     + " is distributed on an \"AS IS\" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND.\n */\n");
             for (int len = 2000 + r.nextInt(12000); b.length() < len; ) {
-                b.append(words[(int) Math.abs(r.nextGaussian() * 60) % words.length]).append(r.nextInt(8) == 0 ? ";\n" : " ");
+                b.append(words[(int) Math.abs(r.nextGaussian() * 60) % words.length])
+                        .append(r.nextInt(8) == 0 ? ";\n" : " ");
             }
             Files.writeString(dir.resolve("f" + i + ".txt"), b);
         }

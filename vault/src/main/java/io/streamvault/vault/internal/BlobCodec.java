@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntBinaryOperator;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
 
@@ -99,21 +101,12 @@ final class BlobCodec implements AutoCloseable {
      */
     int encodeTo(BlobType type, BlobId id, byte[] buf, int off, int len, Pointer out) {
         check(type, id, buf, off, len);
-        boolean small = DictionaryChooser.eligible(type, len);
         Compressor c = compressors.take();
         try {
-            DictionaryChooser.Choice choice = small ? chooser.choose(len, d -> {
-                c.select(d);
-                return c.shrink(buf, off, len);
-            }) : DictionaryChooser.Choice.NONE;
-            Dictionaries.Dict dict = choice.dict();
-            c.select(dict);
-            int clen = c.shrink(buf, off, len);
-            if (small) {
-                chooser.after(choice, buf, off, len, clen);
-            }
+            int clen = compress(c, type, len, () -> c.shrink(buf, off, len),
+                    () -> Arrays.copyOfRange(buf, off, off + len));
             if (clen >= 0) {
-                c.scratch[0] = dict == null ? ZSTD : ZSTD_DICT;
+                c.scratch[0] = c.flag();
                 Aead.sealTo(key, aad(type), null, c.scratch, 0, 1 + clen, out);
                 return MIN_RECORD + clen;
             }
@@ -141,23 +134,17 @@ final class BlobCodec implements AutoCloseable {
             return encodeTo(type, id, copy, 0, len, out);
         }
         Pointer src = Native.getDirectBufferPointer(buf).share(off);
-        boolean small = DictionaryChooser.eligible(type, len);
         Compressor c = compressors.take();
         try {
             // The plaintext's place in the record: after the nonce, the flag byte, then the payload.
             ByteBuffer payload = out.getByteBuffer(Aead.NONCE + 1, len - 1);
-            DictionaryChooser.Choice choice = small ? chooser.choose(len, d -> {
-                c.select(d);
-                return c.shrink(buf, off, len, payload);
-            }) : DictionaryChooser.Choice.NONE;
-            Dictionaries.Dict dict = choice.dict();
-            c.select(dict);
-            int clen = c.shrink(buf, off, len, payload);
-            if (small) {
-                chooser.after(choice, buf, off, len, clen);
-            }
+            int clen = compress(c, type, len, () -> c.shrink(buf, off, len, payload), () -> {
+                byte[] copy = new byte[len];
+                buf.get(off, copy);
+                return copy;
+            });
             if (clen >= 0) {
-                out.setByte(Aead.NONCE, dict == null ? ZSTD : ZSTD_DICT);
+                out.setByte(Aead.NONCE, c.flag());
                 Aead.sealNative(key, aad(type), null, out.share(Aead.NONCE), 1 + clen, out);
                 return MIN_RECORD + clen;
             }
@@ -166,6 +153,26 @@ final class BlobCodec implements AutoCloseable {
         } finally {
             compressors.release(c.trim());
         }
+    }
+
+    /**
+     * Compresses one blob with {@code shrink} (the compressed length, -1 when not shorter), with the
+     * dictionary the chooser picks for small data blobs (it may try others through {@code shrink}
+     * first, and take a copy of the blob as a training sample); {@link Compressor#flag} then says which.
+     */
+    private int compress(Compressor c, BlobType type, int len, IntSupplier shrink, Supplier<byte[]> copy) {
+        if (!DictionaryChooser.eligible(type, len)) {
+            c.select(null);
+            return shrink.getAsInt();
+        }
+        DictionaryChooser.Choice choice = chooser.choose(len, d -> {
+            c.select(d);
+            return shrink.getAsInt();
+        });
+        c.select(choice.dict());
+        int clen = shrink.getAsInt();
+        chooser.after(choice, len, clen, copy);
+        return clen;
     }
 
     /** One blob record in an array of its own: {@link #encodeTo}, then copied out. */
@@ -311,6 +318,11 @@ final class BlobCodec implements AutoCloseable {
                 plain.setHashLog(HASH_LOG);
             }
             plain.setContentSize(true);
+        }
+
+        /** The flag of what {@link #select} chose: zstd, or zstd with a dictionary. */
+        byte flag() {
+            return ctx == plain ? ZSTD : ZSTD_DICT;
         }
 
         /**

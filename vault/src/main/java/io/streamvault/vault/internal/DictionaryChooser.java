@@ -4,10 +4,11 @@ import com.github.luben.zstd.ZstdDictTrainer;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.internal.Dictionaries.Dict;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Trial</b>: the first {@link #TRIAL_BLOBS} compressible small blobs are compressed with
- *       each of the vault's dictionaries as well as without one (and stored without). The best is
- *       used if it saves at least {@link #MIN_SAVING_PERCENT}% against none.
+ *       each of the vault's dictionaries (up to {@link #MAX_TRIED}) as well as without one (and
+ *       stored without). The best is used if it saves at least {@link #MIN_SAVING_PERCENT}%
+ *       against none.
  *   <li><b>Training</b>: otherwise (or when the vault has none) the trial's blobs and the next ones
  *       are kept as samples up to {@code sampleBytes}, a background thread trains a dictionary from
  *       them, stores it (durable before any blob uses it) and it is used from then on.
@@ -45,6 +47,8 @@ final class DictionaryChooser {
     static final int WINDOW = 32;
     static final int MIN_SAVING_PERCENT = 2;
     static final int MAX_TRAININGS = 4;
+    /** Dictionaries compared in one trial: each costs a compression per trial blob and zstd's tables. */
+    static final int MAX_TRIED = 8;
     private static final Logger LOG = LoggerFactory.getLogger(DictionaryChooser.class);
     /** How long a failed listing of dicts/ keeps encoders from asking again. */
     private static final long RETRY_NS = 10_000_000_000L;
@@ -134,23 +138,15 @@ final class DictionaryChooser {
         }
     }
 
-    /** Reports how a blob compressed ({@code clen}, -1 when not shorter): the watch and the samples. */
-    void after(Choice c, byte[] buf, int off, int len, int clen) {
+    /**
+     * Reports how a blob compressed ({@code clen}, -1 when not shorter) for the watch, or offers it
+     * as a sample ({@code copy} makes the copy only then).
+     */
+    void after(Choice c, int len, int clen, Supplier<byte[]> copy) {
         if (c.plain() >= 0) {
             watched(c.dict(), c.plain(), clen < 0 ? len : clen);
         } else if (c.sample() && compressible(clen, len) && sampling()) {
-            addSample(java.util.Arrays.copyOfRange(buf, off, off + len));
-        }
-    }
-
-    /** {@link #after(Choice, byte[], int, int, int)} for {@code buf}'s bytes at absolute indexes. */
-    void after(Choice c, ByteBuffer buf, int off, int len, int clen) {
-        if (c.plain() >= 0) {
-            watched(c.dict(), c.plain(), clen < 0 ? len : clen);
-        } else if (c.sample() && compressible(clen, len) && sampling()) {
-            byte[] copy = new byte[len];
-            buf.get(off, copy);
-            addSample(copy);
+            addSample(copy.get());
         }
     }
 
@@ -172,10 +168,17 @@ final class DictionaryChooser {
         return state;
     }
 
-    /** A new trial of these dictionaries, but {@code not}, collecting samples meanwhile. */
+    /**
+     * A new trial of these dictionaries, but {@code not} (at most {@link #MAX_TRIED}, chosen at random
+     * when there are more), collecting samples meanwhile.
+     */
     private void trial(List<Dict> candidates, Dict not) {
         List<Dict> trying = new ArrayList<>(candidates);
         trying.remove(not);
+        if (trying.size() > MAX_TRIED) {
+            Collections.shuffle(trying);
+            trying = trying.subList(0, MAX_TRIED);
+        }
         trainer = trainings < MAX_TRAININGS ? new ZstdDictTrainer(dicts.sampleBytes, DICT_SIZE) : null;
         samplesFull = false;
         trialPlain = 0;
@@ -239,8 +242,8 @@ final class DictionaryChooser {
             use(d);
             return;
         }
-        LOG.info("zstd dictionary {} saves less than {}% on the latest small blobs ({} bytes against {}); trying others",
-                d.name, MIN_SAVING_PERCENT, watchUsed, watchPlain);
+        LOG.info("zstd dictionary {} saves less than {}% on the latest small blobs ({} bytes against {}); "
+                + "trying others", d.name, MIN_SAVING_PERCENT, watchUsed, watchPlain);
         List<Dict> all;
         try {
             all = dicts.all();

@@ -87,7 +87,8 @@ class DictionariesTest {
             b.append("2026-11-").append(10 + r.nextInt(18)).append("T0").append(r.nextInt(10)).append(":00:00Z,node-")
                     .append(r.nextInt(40)).append(r.nextBoolean() ? ",eu-west," : ",us-east,")
                     .append(Long.toHexString(r.nextLong())).append(r.nextInt(20) == 0 ? ",500," : ",200,")
-                    .append(r.nextInt(900)).append(',').append(r.nextInt(100000)).append(",curl/8.").append(r.nextInt(9))
+                    .append(r.nextInt(900)).append(',').append(r.nextInt(100000))
+                    .append(",curl/8.").append(r.nextInt(9))
                     .append('\n');
         }
         return b.substring(0, len).getBytes(StandardCharsets.US_ASCII);
