@@ -40,6 +40,7 @@ run_sv() { # round
   r=$(timed "$sv" backup "$data" --vault "$v" --state-dir "$st" --password-file "$pw" --json)
   cp "$work/last.out" "$work/sv-$1.json"
   stop_agent
+  cp "$work/agent.err" "$work/agent-$1.err"   # each round's agent log, for a round that stands out
   echo "$r $(( $(du -sb "$v" | cut -f1) - before ))"   # the vault's growth: the warm-up is not counted
   rm -rf "$v" "$st"
 }
