@@ -294,7 +294,8 @@ final class BlobCodec implements AutoCloseable {
     }
 
     /** A zstd context and a scratch buffer whose byte 0 is left for the flag. */
-    private static final class Compressor {
+    /** Package-private for tests. */
+    static final class Compressor implements AutoCloseable {
         static final int SAMPLE = 16 << 10;
         static final int HASH_LOG = 18;
         final int level;
@@ -337,10 +338,14 @@ final class BlobCodec implements AutoCloseable {
             }
             if (withDict == null) {
                 withDict = new ZstdCompressCtx();
-                withDict.setLevel(level);
-                withDict.setContentSize(true);
             }
             if (dict != d) {
+                // A blob that did not fit into its own size (compressed from native memory into the
+                // pack) leaves the context in the middle of a frame, where zstd refuses a new
+                // dictionary ("Operation not authorized at current processing stage"): start afresh.
+                withDict.reset();
+                withDict.setLevel(level);
+                withDict.setContentSize(true);
                 withDict.loadDict(d.forCompression());
                 dict = d;
             }
@@ -419,7 +424,8 @@ final class BlobCodec implements AutoCloseable {
             return this;
         }
 
-        void close() {
+        @Override
+        public void close() {
             plain.close();
             if (withDict != null) {
                 withDict.close();
@@ -453,6 +459,7 @@ final class BlobCodec implements AutoCloseable {
                     withDict = new ZstdDecompressCtx();
                 }
                 if (dict != d) {
+                    withDict.reset(); // as for compression: no half-read frame may refuse the dictionary
                     withDict.loadDict(d.forDecompression());
                     dict = d;
                 }

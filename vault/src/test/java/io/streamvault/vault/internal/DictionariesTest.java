@@ -267,6 +267,34 @@ class DictionariesTest {
         assertTrue(notOurs.getMessage().contains("fails authentication"), notOurs.getMessage());
     }
 
+    /**
+     * A blob that does not fit into its own size leaves zstd's context in the middle of a frame
+     * (an uploader's random small file, compressed from native memory into the pack): the next
+     * dictionary loaded into that context must still be accepted. Two uploaders once stopped on
+     * "Operation not authorized at current processing stage" when the chosen dictionary changed.
+     */
+    @Test
+    void aContextLeftMidFrameStillChangesDictionaries() throws Exception {
+        Random r = new Random(9);
+        untilDictionary(codec(), r, false);
+        untilDictionary(codec(), r, true);
+        List<Dictionaries.Dict> two = new Dictionaries(storage, key.aes(), 2, SAMPLES).all();
+        assertEquals(2, two.size());
+        try (BlobCodec.Compressor c = new BlobCodec.Compressor(2)) {
+            ByteBuffer random = ByteBuffer.allocateDirect(8192);
+            byte[] noise = new byte[8192];
+            r.nextBytes(noise);
+            random.put(0, noise);
+            ByteBuffer small = ByteBuffer.allocateDirect(8191);
+            c.select(two.get(0));
+            assertEquals(-1, c.shrink(random, 0, 8192, small), "random bytes do not fit");
+            c.select(two.get(1));
+            byte[] text = csv(r, 6000);
+            assertTrue(c.shrink(text, 0, text.length) > 0);
+            assertEquals(BlobCodec.ZSTD_DICT, c.flag());
+        }
+    }
+
     @Test
     void frameHeadersNameTheirDictionary() {
         Random r = new Random(4);
