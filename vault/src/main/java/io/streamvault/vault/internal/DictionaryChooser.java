@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
  *       them, stores it (durable before any blob uses it) and it is used from then on.
  *   <li><b>Watch</b>: every {@link #WATCH_EVERY}th compressible small blob is compressed without the
  *       dictionary too; when over {@link #WINDOW} such blobs it saves less than
- *       {@link #MIN_SAVING_PERCENT}%, the data has changed: a new trial, without it.
+ *       {@link #MIN_SAVING_PERCENT}%, the data has changed: a new trial, without it. A dictionary
+ *       just taken into use (trained, or chosen by a trial) is watched more closely, every
+ *       {@link #PROBATION_EVERY}th blob, until its first window has passed: one trained from
+ *       samples gathered slowly from other data is dropped after a few hundred blobs, not a
+ *       thousand.
  * </ul>
  *
  * A process trains at most {@link #MAX_TRAININGS} dictionaries, then compresses without one.
@@ -44,6 +48,7 @@ final class DictionaryChooser {
     static final int DICT_SIZE = 112 << 10;
     static final int TRIAL_BLOBS = 64;
     static final int WATCH_EVERY = 32;
+    static final int PROBATION_EVERY = 4;
     static final int WINDOW = 32;
     static final int MIN_SAVING_PERCENT = 2;
     static final int MAX_TRAININGS = 4;
@@ -70,14 +75,18 @@ final class DictionaryChooser {
 
     private enum Mode { TRIAL, SAMPLE, TRAINING, USE, OFF }
 
-    private record State(Mode mode, Dict use, List<Dict> trying, Choice choice) {
+    private record State(Mode mode, Dict use, List<Dict> trying, Choice choice, boolean probation) {
+        State(Mode mode, Dict use, List<Dict> trying, Choice choice) {
+            this(mode, use, trying, choice, false);
+        }
+
         static State of(Mode mode) {
             return new State(mode, null, List.of(), mode == Mode.TRIAL || mode == Mode.SAMPLE ? Choice.SAMPLE
                     : Choice.NONE);
         }
 
-        static State using(Dict d) {
-            return new State(Mode.USE, d, List.of(), new Choice(d, -1, false));
+        static State using(Dict d, boolean probation) {
+            return new State(Mode.USE, d, List.of(), new Choice(d, -1, false), probation);
         }
     }
 
@@ -117,7 +126,7 @@ final class DictionaryChooser {
         }
         switch (s.mode) {
             case USE:
-                if (seen.incrementAndGet() % WATCH_EVERY != 0) {
+                if (seen.incrementAndGet() % (s.probation ? PROBATION_EVERY : WATCH_EVERY) != 0) {
                     return s.choice;
                 }
                 int plain = trial.size(null);
@@ -206,7 +215,7 @@ final class DictionaryChooser {
         }
         if (saves(trialSizes[best], trialPlain)) {
             trainer = null;
-            use(s.trying.get(best));
+            use(s.trying.get(best), true);
             return;
         }
         LOG.info("none of the vault's {} zstd dictionaries saves {}% on these small blobs; training one",
@@ -217,11 +226,12 @@ final class DictionaryChooser {
         }
     }
 
-    private void use(Dict d) {
+    /** Uses {@code d} from now on; {@code probation}: watched closely until its first window passes. */
+    private void use(Dict d, boolean probation) {
         watchPlain = 0;
         watchUsed = 0;
         watchBlobs = 0;
-        state = State.using(d);
+        state = State.using(d, probation);
     }
 
     private static boolean saves(long used, long plain) {
@@ -239,7 +249,7 @@ final class DictionaryChooser {
             return;
         }
         if (saves(watchUsed, watchPlain)) {
-            use(d);
+            use(d, false);
             return;
         }
         LOG.info("zstd dictionary {} saves less than {}% on the latest small blobs ({} bytes against {}); "
@@ -296,7 +306,7 @@ final class DictionaryChooser {
         synchronized (this) {
             if (state == training) {
                 if (d != null) {
-                    use(d);
+                    use(d, true);
                 } else {
                     state = State.of(Mode.OFF);
                 }

@@ -267,6 +267,22 @@ class DictionariesTest {
         assertTrue(notOurs.getMessage().contains("fails authentication"), notOurs.getMessage());
     }
 
+    @Test
+    void aNewDictionaryIsWatchedClosely() throws Exception {
+        Random r = new Random(10);
+        BlobCodec c = codec();
+        untilDictionary(c, r, false);
+        // the data changes right after the dictionary was trained: it is dropped within a few hundred
+        // blobs (on probation, every 4th is watched), not after a thousand
+        int n = 0;
+        while (!c.chooser().sampling() && n < 2 * DictionaryChooser.PROBATION_EVERY * DictionaryChooser.WINDOW) {
+            encode(c, BlobType.DATA, text(r, 6000));
+            n++;
+        }
+        assertTrue(c.chooser().sampling(), "still using the CSV dictionary for text after " + n + " blobs");
+        assertTrue(n <= DictionaryChooser.PROBATION_EVERY * DictionaryChooser.WINDOW + 1, "dropped after " + n);
+    }
+
     /**
      * A blob that does not fit into its own size leaves zstd's context in the middle of a frame
      * (an uploader's random small file, compressed from native memory into the pack): the next
