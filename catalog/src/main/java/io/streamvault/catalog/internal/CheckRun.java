@@ -44,8 +44,9 @@ import java.util.regex.Pattern;
  * nothing can be concluded about objects that could not be read.
  *
  * <p>Pass one checks snapshots, index objects, dictionaries, pack listings and headers, walks every
- * tree once (shared subtrees once), and, when asked, reads data. Pass two runs only when something is damaged:
- * it walks again the trees that may reach the damage, to name the affected snapshots and paths.
+ * tree once (shared subtrees once), and, when asked, reads data. Pass two runs only when something
+ * is damaged: it walks again the trees that may reach the damage, to name the affected snapshots and
+ * paths.
  */
 public final class CheckRun {
     /** Pack bytes besides blob records: sealed header (nonce 12, tag 16, count 4) and its length (4). */

@@ -129,20 +129,14 @@ final class BlobCodec implements AutoCloseable {
             return encodeTo(type, id, buf.array(), buf.arrayOffset() + off, len, out);
         }
         if (!buf.isDirect() || !NativeGcm.AVAILABLE || len < 2) {
-            byte[] copy = new byte[len];
-            buf.get(off, copy);
-            return encodeTo(type, id, copy, 0, len, out);
+            return encodeTo(type, id, copy(buf, off, len), 0, len, out);
         }
         Pointer src = Native.getDirectBufferPointer(buf).share(off);
         Compressor c = compressors.take();
         try {
             // The plaintext's place in the record: after the nonce, the flag byte, then the payload.
             ByteBuffer payload = out.getByteBuffer(Aead.NONCE + 1, len - 1);
-            int clen = compress(c, type, len, () -> c.shrink(buf, off, len, payload), () -> {
-                byte[] copy = new byte[len];
-                buf.get(off, copy);
-                return copy;
-            });
+            int clen = compress(c, type, len, () -> c.shrink(buf, off, len, payload), () -> copy(buf, off, len));
             if (clen >= 0) {
                 out.setByte(Aead.NONCE, c.flag());
                 Aead.sealNative(key, aad(type), null, out.share(Aead.NONCE), 1 + clen, out);
@@ -153,6 +147,12 @@ final class BlobCodec implements AutoCloseable {
         } finally {
             compressors.release(c.trim());
         }
+    }
+
+    private static byte[] copy(ByteBuffer buf, int off, int len) {
+        byte[] out = new byte[len];
+        buf.get(off, out);
+        return out;
     }
 
     /**
@@ -293,8 +293,10 @@ final class BlobCodec implements AutoCloseable {
         decompressors.close();
     }
 
-    /** A zstd context and a scratch buffer whose byte 0 is left for the flag. */
-    /** Package-private for tests. */
+    /**
+     * zstd contexts (without and with a dictionary) and a scratch buffer whose byte 0 is left for the
+     * flag. Package-private for tests.
+     */
     static final class Compressor implements AutoCloseable {
         static final int SAMPLE = 16 << 10;
         static final int HASH_LOG = 18;

@@ -171,12 +171,7 @@ final class Dictionaries implements AutoCloseable {
 
     /** Names of the dictionary objects, sorted. */
     List<String> names() {
-        List<String> out = new ArrayList<>();
-        for (ObjectInfo o : storage.list(DictionaryFormat.PREFIX)) {
-            out.add(o.name());
-        }
-        out.sort(null);
-        return out;
+        return ObjectNames.sorted(storage, DictionaryFormat.PREFIX);
     }
 
     boolean closed() {

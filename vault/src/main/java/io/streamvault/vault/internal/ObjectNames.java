@@ -1,8 +1,23 @@
 package io.streamvault.vault.internal;
 
+import io.streamvault.vault.ObjectInfo;
+import io.streamvault.vault.Storage;
+import java.util.ArrayList;
+import java.util.List;
+
 /** The rule for object names every backend enforces (docs/vault-format.md, Layout). */
 final class ObjectNames {
     private ObjectNames() {
+    }
+
+    /** Names of the objects under {@code prefix}, sorted. */
+    static List<String> sorted(Storage storage, String prefix) {
+        List<String> names = new ArrayList<>();
+        for (ObjectInfo o : storage.list(prefix)) {
+            names.add(o.name());
+        }
+        names.sort(null);
+        return names;
     }
 
     /** '/'-separated segments of [A-Za-z0-9._-], none empty and none starting with a dot; INVALID_ARGUMENT otherwise. */

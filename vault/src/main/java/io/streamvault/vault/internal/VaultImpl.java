@@ -9,7 +9,6 @@ import io.streamvault.vault.BlobType;
 import io.streamvault.vault.ChunkHasher;
 import io.streamvault.vault.EncodedBlob;
 import io.streamvault.vault.MasterIndex;
-import io.streamvault.vault.ObjectInfo;
 import io.streamvault.vault.PackBuilder;
 import io.streamvault.vault.PackEntry;
 import io.streamvault.vault.PackInfo;
@@ -20,7 +19,6 @@ import io.streamvault.vault.Tree;
 import io.streamvault.vault.Vault;
 import io.streamvault.vault.VaultConfig;
 import io.streamvault.vault.VaultOptions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -164,11 +162,7 @@ public final class VaultImpl implements Vault {
 
     @Override
     public MasterIndex loadIndex() {
-        List<String> names = new ArrayList<>();
-        for (ObjectInfo o : storage.list(IndexFormat.PREFIX)) {
-            names.add(o.name());
-        }
-        names.sort(null);
+        List<String> names = listIndex();
         List<IndexData> parts = Parallel.map(names, this::readIndex);
         long total = 0;
         for (IndexData d : parts) {
@@ -184,12 +178,7 @@ public final class VaultImpl implements Vault {
 
     @Override
     public List<String> listIndex() {
-        List<String> names = new ArrayList<>();
-        for (ObjectInfo o : storage.list(IndexFormat.PREFIX)) {
-            names.add(o.name());
-        }
-        names.sort(null);
-        return names;
+        return ObjectNames.sorted(storage, IndexFormat.PREFIX);
     }
 
     @Override
