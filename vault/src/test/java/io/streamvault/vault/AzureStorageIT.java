@@ -12,6 +12,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.vault.internal.AzureStorage;
 import io.streamvault.vault.internal.AzureStorageFactory;
+import io.streamvault.vault.internal.RetryingStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +54,8 @@ class AzureStorageIT extends StorageContract {
         return "c" + RUN + "-" + CONTAINERS.incrementAndGet();
     }
 
-    private static AzureStorage open(String uri) {
-        return AzureStorageFactory.open(uri, azurite::getenv, AzureStorage.Options.defaults());
+    private static Storage open(String uri) {
+        return AzureStorageFactory.open(uri, azurite::getenv, RetryingStorage.Policy.defaults());
     }
 
     @Override
@@ -107,7 +108,7 @@ class AzureStorageIT extends StorageContract {
 
     @Test
     void rangedReadsDownloadOnlyTheRange() {
-        AzureStorage s = (AzureStorage) storage;
+        AzureStorage s = (AzureStorage) ((RetryingStorage) storage).backend();
         byte[] data = random(8 << 20, 9);
         s.putIfAbsent("data/aa/pack", data);
         long before = s.bytesDownloaded();
@@ -119,7 +120,7 @@ class AzureStorageIT extends StorageContract {
     void badUrisAndMissingCredentials() {
         Map<String, String> none = new HashMap<>();
         StreamVaultException e = assertThrows(StreamVaultException.class,
-                () -> AzureStorageFactory.open("azure://backups/x", none::get, AzureStorage.Options.defaults()));
+                () -> AzureStorageFactory.open("azure://backups/x", none::get, RetryingStorage.Policy.defaults()));
         assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
         for (String v : List.of("AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_ACCOUNT", "AZURE_STORAGE_SAS_TOKEN",
                 "AZURE_STORAGE_KEY")) {
@@ -140,7 +141,7 @@ class AzureStorageIT extends StorageContract {
         String c = freshContainer();
         Map<String, String> env = Map.of("AZURE_STORAGE_ACCOUNT", Azurite.ACCOUNT, "AZURE_STORAGE_KEY", Azurite.KEY,
                 "AZURE_STORAGE_ENDPOINT", azurite.endpoint());
-        Storage s = AzureStorageFactory.open("azure://" + c, env::get, AzureStorage.Options.defaults());
+        Storage s = AzureStorageFactory.open("azure://" + c, env::get, RetryingStorage.Policy.defaults());
         assertTrue(s.putIfAbsent("keys/k", bytes("k")));
         assertArrayEquals(bytes("k"), s.get("keys/k"));
 
@@ -152,7 +153,7 @@ class AzureStorageIT extends StorageContract {
                         com.azure.storage.common.sas.AccountSasResourceType.parse("sco")));
         Map<String, String> sasEnv = Map.of("AZURE_STORAGE_ACCOUNT", Azurite.ACCOUNT, "AZURE_STORAGE_SAS_TOKEN", "?" + sas,
                 "AZURE_STORAGE_ENDPOINT", azurite.endpoint());
-        Storage readOnly = AzureStorageFactory.open("azure://" + c, sasEnv::get, AzureStorage.Options.defaults());
+        Storage readOnly = AzureStorageFactory.open("azure://" + c, sasEnv::get, RetryingStorage.Policy.defaults());
         assertArrayEquals(bytes("k"), readOnly.get("keys/k"), "a read-only SAS reads");
         StreamVaultException denied = assertThrows(StreamVaultException.class,
                 () -> readOnly.putIfAbsent("keys/j", bytes("j")));
@@ -166,7 +167,7 @@ class AzureStorageIT extends StorageContract {
         String wrongKey = java.util.Base64.getEncoder().encodeToString(random(64, 7));
         Map<String, String> env = Map.of("AZURE_STORAGE_ACCOUNT", Azurite.ACCOUNT, "AZURE_STORAGE_KEY", wrongKey,
                 "AZURE_STORAGE_ENDPOINT", azurite.endpoint());
-        Storage s = AzureStorageFactory.open("azure://" + freshContainer(), env::get, AzureStorage.Options.defaults());
+        Storage s = AzureStorageFactory.open("azure://" + freshContainer(), env::get, RetryingStorage.Policy.defaults());
         long start = System.nanoTime();
         StreamVaultException e = assertThrows(StreamVaultException.class, () -> s.putIfAbsent("config", bytes("x")));
         assertEquals(ErrorCode.STORAGE_DENIED, e.code(), e.getMessage());
@@ -178,8 +179,8 @@ class AzureStorageIT extends StorageContract {
 
     @Test
     void anUnreachableServiceIsRetriedThenReportedAsRetryableAndCallsWorkAgainWhenItIsBack() throws Exception {
-        AzureStorage s = AzureStorageFactory.open("azure://" + freshContainer(), azurite::getenv,
-                new AzureStorage.Options(Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofMillis(800)));
+        Storage s = AzureStorageFactory.open("azure://" + freshContainer(), azurite::getenv,
+                new RetryingStorage.Policy(Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofMillis(800)));
         assertTrue(s.putIfAbsent("index/one", bytes("1")));
         azurite.stop();
         try {

@@ -8,7 +8,6 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobItem;
-import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
@@ -27,12 +26,9 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,17 +39,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code putIfAbsent} is one create-only upload ({@code If-None-Match: *}; above 256 MiB staged
  *       blocks and a create-only block-list commit), so the object appears atomically; 409
- *       {@code BlobAlreadyExists} means it existed. When an earlier attempt of the same call failed
- *       in a way that leaves its outcome unknown (a timeout, a reset connection), a 409 on the retry
- *       compares the stored bytes with ours: equal bytes mean the earlier attempt created it
- *       (true), so a lost response never turns a successful create into "existed". The container
- *       is created on the first write that finds it missing; nothing else is ever created.</li>
+ *       {@code BlobAlreadyExists} means it existed. The container is created on the first write
+ *       that finds it missing; nothing else is ever created.</li>
  *   <li>{@code get(name, offset, length)} is one ranged download ({@code x-ms-range}); only the
  *       asked bytes travel.</li>
- *   <li>Transient failures (connection refused or reset, timeouts, HTTP 408, 429, 500, 502, 503,
- *       504) are retried inside each call with capped exponential backoff and jitter, for at most
- *       {@link Options#retryBudget} in all, then thrown as {@link RetryableException}
- *       {@code STORAGE_UNAVAILABLE}. Permanent ones are thrown at once as {@link FatalException}:
+ *   <li>Each call makes one attempt. Transient failures (connection refused or reset, timeouts,
+ *       HTTP 408, 429, 500, 502, 503, 504) are thrown as {@link RetryableException}
+ *       {@code STORAGE_UNAVAILABLE}, which {@link RetryingStorage} (wrapped around every backend)
+ *       repeats with backoff. Permanent ones are thrown as {@link FatalException}:
  *       401/403 and refused credentials {@code STORAGE_DENIED}, a missing object or container on
  *       read {@code OBJECT_NOT_FOUND}, 400 {@code INVALID_ARGUMENT}, 416 or a short ranged read
  *       {@code CORRUPT_OBJECT}, anything else {@code IO_ERROR}. Every message names the object,
@@ -63,14 +56,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  */
 public final class AzureStorage implements Storage {
-    /** Retry settings of one call. */
-    public record Options(Duration retryBudget, Duration firstDelay, Duration maxDelay) {
-        /** 30 s of retries per call, delays from 250 ms doubling up to 8 s, each with jitter. */
-        public static Options defaults() {
-            return new Options(Duration.ofSeconds(30), Duration.ofMillis(250), Duration.ofSeconds(8));
-        }
-    }
-
     /** Uploads up to this size are one Put Blob; larger ones are staged in blocks. */
     static final long SINGLE_UPLOAD = 256L << 20;
     private static final long BLOCK = 16L << 20;
@@ -79,7 +64,6 @@ public final class AzureStorage implements Storage {
     private final BlobContainerClient container;
     private final String prefix;
     private final String location;
-    private final Options options;
     private final AtomicLong downloaded = new AtomicLong();
     private final AtomicLong uploaded = new AtomicLong();
 
@@ -87,11 +71,10 @@ public final class AzureStorage implements Storage {
      * @param prefix name prefix without leading or trailing '/', or empty
      * @param location how messages name this storage, e.g. {@code azure://backups/host-1 (account acme)}
      */
-    public AzureStorage(BlobContainerClient container, String prefix, String location, Options options) {
+    public AzureStorage(BlobContainerClient container, String prefix, String location) {
         this.container = container;
         this.prefix = prefix.isEmpty() ? "" : prefix + "/";
         this.location = location;
-        this.options = options;
     }
 
     @Override
@@ -116,9 +99,8 @@ public final class AzureStorage implements Storage {
     @Override
     public boolean putIfAbsent(String name, byte[] data) {
         BlobClient blob = blob(name);
-        boolean[] ambiguous = {false};
-        boolean[] containerCreated = {false};
-        return retrying("write", name, () -> {
+        return once("write", name, () -> {
+            boolean containerCreated = false;
             while (true) {
                 try {
                     upload(blob, data);
@@ -127,18 +109,14 @@ public final class AzureStorage implements Storage {
                 } catch (BlobStorageException e) {
                     if (e.getStatusCode() == 409 && BlobErrorCode.BLOB_ALREADY_EXISTS.equals(e.getErrorCode())
                             || e.getStatusCode() == 412) {
-                        return ambiguous[0] && sameBytes(blob, data);
+                        return false;
                     }
                     if (e.getStatusCode() == 404 && BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode())
-                            && !containerCreated[0]) {
+                            && !containerCreated) {
                         createContainer();
-                        containerCreated[0] = true;
+                        containerCreated = true;
                         continue;
                     }
-                    ambiguous[0] |= isTransient(e);
-                    throw e;
-                } catch (RuntimeException e) {
-                    ambiguous[0] |= isTransient(e);
                     throw e;
                 }
             }
@@ -165,19 +143,10 @@ public final class AzureStorage implements Storage {
         }
     }
 
-    /** After an ambiguous attempt: is the existing object exactly these bytes (then the earlier attempt created it)? */
-    private boolean sameBytes(BlobClient blob, byte[] data) {
-        BlobProperties p = blob.getProperties();
-        if (p.getBlobSize() != data.length) {
-            return false;
-        }
-        return Arrays.equals(blob.downloadContent().toBytes(), data);
-    }
-
     @Override
     public byte[] get(String name) {
         BlobClient blob = blob(name);
-        return retrying("read", name, () -> {
+        return once("read", name, () -> {
             try {
                 byte[] out = blob.downloadContentWithResponse(null, null, null, Context.NONE).getValue().toBytes();
                 downloaded.addAndGet(out.length);
@@ -201,7 +170,7 @@ public final class AzureStorage implements Storage {
             }
             return new byte[0];
         }
-        return retrying("read", name, () -> {
+        return once("read", name, () -> {
             FixedBuffer out = new FixedBuffer(length);
             try {
                 blob.downloadStreamWithResponse(out, new BlobRange(offset, (long) length), null, null, false, null,
@@ -254,7 +223,7 @@ public final class AzureStorage implements Storage {
         if (listPrefix == null) {
             throw Errors.invalid("list prefix is null");
         }
-        return retrying("list", listPrefix + "*", () -> {
+        return once("list", listPrefix + "*", () -> {
             List<ObjectInfo> out = new ArrayList<>();
             try {
                 for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix + listPrefix), null)) {
@@ -276,7 +245,7 @@ public final class AzureStorage implements Storage {
     @Override
     public Optional<ObjectInfo> stat(String name) {
         BlobClient blob = blob(name);
-        return retrying("stat", name, () -> {
+        return once("stat", name, () -> {
             try {
                 long size = blob.getPropertiesWithResponse(null, null, Context.NONE).getValue().getBlobSize();
                 return Optional.of(new ObjectInfo(name, size));
@@ -292,7 +261,7 @@ public final class AzureStorage implements Storage {
     @Override
     public void delete(String name) {
         BlobClient blob = blob(name);
-        retrying("delete", name, () -> {
+        once("delete", name, () -> {
             try {
                 blob.deleteWithResponse(null, null, null, Context.NONE);
             } catch (BlobStorageException e) {
@@ -334,40 +303,21 @@ public final class AzureStorage implements Storage {
     }
 
     /**
-     * Runs one storage call, retrying transient failures with capped exponential backoff and jitter
-     * within the retry budget. {@link StreamVaultException}s thrown by the attempt pass unchanged.
+     * Makes one attempt of a storage call. {@link StreamVaultException}s thrown by the attempt pass
+     * unchanged; a transient failure becomes a {@link RetryableException} (which
+     * {@link RetryingStorage} repeats), any other a {@link FatalException} by its status.
      */
-    private <T> T retrying(String op, String name, Attempt<T> attempt) {
-        long start = System.nanoTime();
-        long deadline = start + options.retryBudget().toNanos();
-        long delay = Math.max(1, options.firstDelay().toMillis());
-        int attempts = 0;
-        while (true) {
-            attempts++;
-            try {
-                return attempt.run();
-            } catch (StreamVaultException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                if (!isTransient(e)) {
-                    throw permanent(op, name, e);
-                }
-                // equal jitter: half the delay fixed, half random, so racing clients spread out
-                long sleep = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
-                if (System.nanoTime() + sleep * 1_000_000L > deadline) {
-                    throw new RetryableException(ErrorCode.STORAGE_UNAVAILABLE, "cannot " + op + " object " + name + " in "
-                            + location + ": storage unavailable (" + attempts + " attempts in "
-                            + (System.nanoTime() - start) / 1_000_000_000L + " s): " + describe(e), e);
-                }
-                try {
-                    Thread.sleep(sleep);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new FatalException(ErrorCode.CANCELLED, "interrupted while retrying to " + op + " object " + name
-                            + " in " + location + " (" + describe(e) + ")", e);
-                }
-                delay = Math.min(delay * 2, options.maxDelay().toMillis());
+    private <T> T once(String op, String name, Attempt<T> attempt) {
+        try {
+            return attempt.run();
+        } catch (StreamVaultException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (!isTransient(e)) {
+                throw permanent(op, name, e);
             }
+            throw new RetryableException(ErrorCode.STORAGE_UNAVAILABLE, "cannot " + op + " object " + name + " in "
+                    + location + ": storage unavailable: " + describe(e), e);
         }
     }
 

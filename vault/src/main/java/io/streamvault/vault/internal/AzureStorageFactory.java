@@ -13,6 +13,7 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.vault.Storage;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -37,7 +38,7 @@ public final class AzureStorageFactory {
     private AzureStorageFactory() {
     }
 
-    public static AzureStorage open(String uri, Function<String, String> env, AzureStorage.Options options) {
+    public static Storage open(String uri, Function<String, String> env, RetryingStorage.Policy retries) {
         String rest = uri.substring(uri.indexOf("://") + 3);
         if (rest.contains("?") || rest.contains("#")) {
             throw Errors.invalid("vault location " + uri + ": azure://CONTAINER[/PREFIX] takes no query or fragment"
@@ -99,7 +100,7 @@ public final class AzureStorageFactory {
         }
         BlobContainerClient client = service.getBlobContainerClient(container);
         String location = "azure://" + container + (prefix.isEmpty() ? "" : "/" + prefix) + " (account " + account + ")";
-        return new AzureStorage(client, prefix, location, options);
+        return new RetryingStorage(new AzureStorage(client, prefix, location), retries);
     }
 
     private static HttpClient httpClient() {

@@ -22,17 +22,17 @@ public final class StorageFactory {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, "vault location is empty; " + SUPPORTED);
         }
         if (uri.startsWith("file:")) {
-            return new LocalStorage(fileUri(uri));
+            return new RetryingStorage(new LocalStorage(fileUri(uri)), RetryingStorage.Policy.defaults());
         }
         var m = SCHEME.matcher(uri);
         if (m.matches()) {
             if (m.group(1).equalsIgnoreCase("azure")) {
-                return AzureStorageFactory.open(uri, System::getenv, AzureStorage.Options.defaults());
+                return AzureStorageFactory.open(uri, System::getenv, RetryingStorage.Policy.defaults());
             }
             throw new FatalException(ErrorCode.INVALID_ARGUMENT,
                     "unsupported vault location scheme \"" + m.group(1) + "\" in " + uri + "; " + SUPPORTED);
         }
-        return new LocalStorage(plainPath(uri));
+        return new RetryingStorage(new LocalStorage(plainPath(uri)), RetryingStorage.Policy.defaults());
     }
 
     private static Path fileUri(String uri) {
