@@ -1,2 +1,2 @@
-/** Catalog role: assembles jobs into snapshots, seals them, restores them. */
+/** Catalog role: counts each job's records, assembles its entries into trees and seals its snapshot. */
 package io.streamvault.catalog;

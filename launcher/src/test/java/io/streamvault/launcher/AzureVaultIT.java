@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamvault.broker.LocalBroker;
 import io.streamvault.vault.Azurite;
 import io.streamvault.vault.ObjectInfo;
-import io.streamvault.vault.internal.AzureStorage;
+import io.streamvault.vault.Storage;
 import io.streamvault.vault.internal.AzureStorageFactory;
+import io.streamvault.vault.internal.RetryingStorage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,11 +68,11 @@ class AzureVaultIT {
         return Cli.process(List.of(), azurite.env(), args);
     }
 
-    private static AzureStorage storage(String uri) {
-        return AzureStorageFactory.open(uri, azurite::getenv, AzureStorage.Options.defaults());
+    private static Storage storage(String uri) {
+        return AzureStorageFactory.open(uri, azurite::getenv, RetryingStorage.Policy.defaults());
     }
 
-    private static long dataBytes(AzureStorage s) {
+    private static long dataBytes(Storage s) {
         return s.list("data/").stream().mapToLong(ObjectInfo::size).sum();
     }
 
@@ -108,7 +109,7 @@ class AzureVaultIT {
         assertTrue(c.get("vault").asText().startsWith("azure://roundtrip/vaults/main"), check.toString());
 
         // a pack deleted from the container: check names it
-        AzureStorage st = storage(uri);
+        Storage st = storage(uri);
         String victim = st.list("data/").get(0).name();
         st.delete(victim);
         Cli.Result damaged = sv("check", "--vault", uri, "--password-file", pw);
@@ -130,7 +131,7 @@ class AzureVaultIT {
         String uri = "azure://outage";
         Path pw = password();
         assertEquals(0, sv("init", "--vault", uri, "--password-file", pw).code());
-        AzureStorage st = storage(uri);
+        Storage st = storage(uri);
 
         List<String> cmd = new ArrayList<>(List.of(Cli.REPO.resolve("bin/streamvault").toString(), "backup",
                 src.toString(), "--vault", uri, "--password-file", pw.toString(), "--state-dir",

@@ -208,7 +208,7 @@ class BackupRestoreIT {
                 }
                 for (BlobId id : n.content()) {
                     var loc = index.find(id).orElseThrow(() -> new AssertionError("chunk " + id + " not in a pack"));
-                    assertTrue(Files.exists(Path.of(v.storage().location().replace("file://", ""))
+                    assertTrue(Files.exists(Path.of(v.location().replace("file://", ""))
                             .resolve("data").resolve(loc.pack().substring(0, 2)).resolve(loc.pack())));
                     chunks++;
                 }

@@ -1,6 +1,6 @@
-package io.streamvault.catalog;
+package io.streamvault.maintenance;
 
-import io.streamvault.catalog.internal.CheckRun;
+import io.streamvault.maintenance.internal.CheckRun;
 import io.streamvault.vault.Vault;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.streamvault.catalog;
+package io.streamvault.restore;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;

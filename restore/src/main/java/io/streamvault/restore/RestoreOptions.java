@@ -1,12 +1,13 @@
-package io.streamvault.catalog;
+package io.streamvault.restore;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.restore.internal.Glob;
 import java.util.List;
 
 /**
  * What to restore and how. Paths and globs are relative to the backed-up directory (the snapshot's
- * root); see {@link io.streamvault.catalog.internal.Glob} for the glob syntax.
+ * root); see the README for the glob syntax.
  *
  * @param includes restore only entries matching one of these globs (or lying under a matching
  *     directory); empty: everything
@@ -32,6 +33,12 @@ public record RestoreOptions(List<String> includes, List<String> excludes, byte[
         }
         if (mtimeFromNs != null && mtimeToNs != null && mtimeFromNs > mtimeToNs) {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, "mtime range ends before it starts");
+        }
+        for (String g : includes) {
+            Glob.compile(g); // a bad glob is an error now, not a failed restore later
+        }
+        for (String g : excludes) {
+            Glob.compile(g);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.streamvault.catalog;
+package io.streamvault.restore;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
-package io.streamvault.catalog;
+package io.streamvault.restore;
 
-import io.streamvault.catalog.internal.RestoreWalk;
+import io.streamvault.restore.internal.RestoreWalk;
 import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Vault;

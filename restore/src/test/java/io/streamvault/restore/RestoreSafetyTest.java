@@ -1,4 +1,4 @@
-package io.streamvault.catalog;
+package io.streamvault.restore;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,7 @@ import io.streamvault.common.fs.Posix;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.Node;
 import io.streamvault.vault.SnapshotRef;
+import io.streamvault.vault.TestVault;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
-package io.streamvault.catalog.http;
+package io.streamvault.server;
 
-import io.streamvault.catalog.http.internal.Api;
-import io.streamvault.catalog.http.internal.Browser;
-import io.streamvault.catalog.http.internal.RestoreJobs;
-import io.streamvault.catalog.http.internal.Tokens;
+import io.streamvault.server.internal.Api;
+import io.streamvault.server.internal.Browser;
+import io.streamvault.server.internal.RestoreJobs;
+import io.streamvault.server.internal.Tokens;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.vault.Vault;

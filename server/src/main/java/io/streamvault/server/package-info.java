@@ -1,2 +1,2 @@
 /** The HTTP restore API: {@code streamvault serve}, a Vert.x server for browsing, downloading and restoring. */
-package io.streamvault.catalog.http;
+package io.streamvault.server;

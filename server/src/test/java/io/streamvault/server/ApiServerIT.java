@@ -1,4 +1,4 @@
-package io.streamvault.catalog.http;
+package io.streamvault.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.streamvault.catalog.TestVault;
+import io.streamvault.vault.TestVault;
 import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
 import io.vertx.core.Vertx;

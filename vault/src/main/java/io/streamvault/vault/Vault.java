@@ -2,8 +2,6 @@ package io.streamvault.vault;
 
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.vault.internal.VaultImpl;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -44,7 +42,29 @@ public interface Vault extends AutoCloseable {
 
     VaultConfig config();
 
-    Storage storage();
+    /** Where the vault lives, for messages ({@code file:///srv/vault}, {@code azure://backups/x}). */
+    String location();
+
+    /**
+     * The objects of one kind with their sizes, sorted by id, and the names under the kind's prefix
+     * that are not of its form.
+     */
+    VaultListing list(ObjectKind kind);
+
+    /**
+     * Deletes one object: the only way anything leaves a vault. Every deletion path (forget, garbage
+     * collection, key removal) comes through here. The config is never deleted (INVALID_ARGUMENT);
+     * deleting a missing object is not an error.
+     */
+    void delete(ObjectKind kind, String id);
+
+    /**
+     * Bytes of a pack holding {@code blobs} blob records of {@code recordBytes} in all: the records,
+     * the sealed header and its length (so {@code check} can tell a truncated pack from its index).
+     */
+    static long packSize(int blobs, long recordBytes) {
+        return VaultImpl.packSize(blobs, recordBytes);
+    }
 
     /** A new keyed-id function (HMAC-SHA-256 under the chunk-id key). */
     ChunkHasher newHasher();
@@ -67,7 +87,7 @@ public interface Vault extends AutoCloseable {
      * Every entry of one index object (checked: name, authentication, structure), for readers that
      * keep only part of the index or load it incrementally.
      */
-    void readIndex(String name, java.util.function.Consumer<BlobLocation> sink);
+    void readIndex(String name, Consumer<BlobLocation> sink);
 
     /**
      * The blobs a pack's own header lists, read from the pack's tail with ranged reads (for checks
@@ -116,18 +136,7 @@ public interface Vault extends AutoCloseable {
      * Every readable snapshot, oldest first; each snapshot object that cannot be read or decrypted is
      * handed to {@code onError} (normally CORRUPT_OBJECT naming it) instead of hiding the others.
      */
-    default List<SnapshotRef> listSnapshots(Consumer<StreamVaultException> onError) {
-        List<SnapshotRef> out = new ArrayList<>();
-        for (ObjectInfo o : storage().list("snapshots/")) {
-            try {
-                out.add(loadSnapshot(o.name().substring("snapshots/".length())));
-            } catch (StreamVaultException e) {
-                onError.accept(e);
-            }
-        }
-        out.sort(Comparator.comparingLong((SnapshotRef r) -> r.snapshot().timeNs()).thenComparing(SnapshotRef::id));
-        return out;
-    }
+    List<SnapshotRef> listSnapshots(Consumer<StreamVaultException> onError);
 
     SnapshotRef loadSnapshot(String id);
 
@@ -140,6 +149,7 @@ public interface Vault extends AutoCloseable {
     /** Adds a key object sealing the master key under another password. Returns its name. */
     String addKey(char[] password);
 
+    /** Releases the vault's compression contexts and pooled memory, and closes its storage. */
     @Override
     void close();
 }

@@ -182,9 +182,10 @@ class SnapshotTest extends VaultTestSupport {
 
     @Test
     void snapshotOfAnotherVaultDoesNotDecrypt() {
-        try (Vault other = Vault.init(Storages.open(dir.resolve("other").toString()), PASSWORD, FAST)) {
+        Storage otherStorage = Storages.open(dir.resolve("other").toString());
+        try (Vault other = Vault.init(otherStorage, PASSWORD, FAST)) {
             String id = other.writeSnapshot(snapshot(9, null));
-            storage.putIfAbsent("snapshots/" + id, other.storage().get("snapshots/" + id));
+            storage.putIfAbsent("snapshots/" + id, otherStorage.get("snapshots/" + id));
             assertFails(ErrorCode.CORRUPT_OBJECT, () -> vault.loadSnapshot(id), id);
         }
     }

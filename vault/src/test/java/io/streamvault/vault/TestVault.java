@@ -1,4 +1,4 @@
-package io.streamvault.catalog;
+package io.streamvault.vault;
 
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.FileMeta;

@@ -8,7 +8,9 @@ import java.lang.invoke.MethodType;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Paths as the kernel sees them: byte strings. {@link Path#toString()} is lossy for names that are
@@ -335,5 +337,28 @@ public final class RawPaths {
             }
         }
         return new byte[0];
+    }
+
+    /** The names of a relative raw path; '.' and empty components dropped, '..' and NUL refused. */
+    public static List<byte[]> splitRelative(byte[] path) {
+        List<byte[]> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= path.length; i++) {
+            if (i == path.length || path[i] == '/') {
+                byte[] c = Arrays.copyOfRange(path, start, i);
+                start = i + 1;
+                if (c.length == 0 || (c.length == 1 && c[0] == '.')) {
+                    continue;
+                }
+                try {
+                    checkName(c);
+                } catch (FatalException e) {
+                    throw new FatalException(ErrorCode.INVALID_ARGUMENT, "path \"" + display(path)
+                            + "\": " + e.getMessage(), e);
+                }
+                out.add(c);
+            }
+        }
+        return out;
     }
 }

@@ -106,7 +106,6 @@ public final class AgentCommand implements Callable<Integer> {
                 pipeline.close();
             }
             vault.close();
-            vault.storage().close();
             done.countDown();
         }
         Exception f = failure.get();

@@ -3,7 +3,7 @@ package io.streamvault.launcher.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamvault.catalog.Checker;
+import io.streamvault.maintenance.Checker;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
@@ -52,7 +52,7 @@ public final class CheckCommand implements Callable<Integer> {
         StreamVaultConfig config = common.config();
         long start = System.currentTimeMillis();
         try (Vault vault = common.openVault(config, false)) {
-            String location = vault.storage().location();
+            String location = vault.location();
             Progress progress = new Progress(System.err, System.console() != null && !json);
             Checker.Result r;
             try {

@@ -3,9 +3,10 @@ package io.streamvault.launcher.cli;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.dedup.StoreSeeder;
 import io.streamvault.launcher.internal.Pipeline;
-import io.streamvault.vault.ObjectInfo;
+import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.PackInfo;
 import io.streamvault.vault.Vault;
+import io.streamvault.vault.VaultObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -57,12 +58,11 @@ public final class RebuildIndexCommand implements Callable<Integer> {
         vault.loadIndex().forEach(loc -> indexed.add(loc.pack()));
         List<PackInfo> batch = new ArrayList<>();
         long added = 0;
-        for (ObjectInfo o : vault.storage().list("data/")) {
-            String id = o.name().substring(o.name().lastIndexOf('/') + 1);
-            if (indexed.contains(id)) {
+        for (VaultObject o : vault.list(ObjectKind.PACK).objects()) {
+            if (indexed.contains(o.id())) {
                 continue;
             }
-            batch.add(new PackInfo(id, o.size(), vault.readPackHeader(id)));
+            batch.add(new PackInfo(o.id(), o.size(), vault.readPackHeader(o.id())));
             if (batch.size() == 1000) {
                 vault.writeIndex(batch);
                 added += batch.size();

@@ -1,10 +1,10 @@
 package io.streamvault.launcher.cli;
 
-import io.streamvault.catalog.Overwrite;
-import io.streamvault.catalog.RestoreOptions;
-import io.streamvault.catalog.RestoreProgress;
-import io.streamvault.catalog.Restorer;
-import io.streamvault.catalog.internal.Times;
+import io.streamvault.restore.Overwrite;
+import io.streamvault.restore.RestoreOptions;
+import io.streamvault.restore.RestoreProgress;
+import io.streamvault.restore.Restorer;
+import io.streamvault.restore.Times;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;

@@ -1,6 +1,6 @@
 package io.streamvault.launcher.cli;
 
-import io.streamvault.catalog.http.ApiServer;
+import io.streamvault.server.ApiServer;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
@@ -75,7 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
             }, "sv-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.println("serving " + (server.tls() ? "https" : "http") + "://" + host + ":" + server.port()
-                    + "/api/v1 for the vault at " + vault.storage().location());
+                    + "/api/v1 for the vault at " + vault.location());
             System.out.flush();
             stop.await();
         } finally {

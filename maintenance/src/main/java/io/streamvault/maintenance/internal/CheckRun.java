@@ -1,8 +1,8 @@
-package io.streamvault.catalog.internal;
+package io.streamvault.maintenance.internal;
 
-import io.streamvault.catalog.Checker;
-import io.streamvault.catalog.Checker.Problem;
-import io.streamvault.catalog.Checker.Severity;
+import io.streamvault.maintenance.Checker;
+import io.streamvault.maintenance.Checker.Problem;
+import io.streamvault.maintenance.Checker.Severity;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
@@ -13,11 +13,13 @@ import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.Node;
-import io.streamvault.vault.ObjectInfo;
+import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.PackEntry;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Tree;
 import io.streamvault.vault.Vault;
+import io.streamvault.vault.VaultListing;
+import io.streamvault.vault.VaultObject;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -36,7 +38,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * One run of {@link Checker}. Damage (a missing or corrupt object) becomes a {@link Problem}; a
@@ -49,11 +50,6 @@ import java.util.regex.Pattern;
  * paths.
  */
 public final class CheckRun {
-    /** Pack bytes besides blob records: sealed header (nonce 12, tag 16, count 4) and its length (4). */
-    static final long PACK_FIXED = 12 + 16 + 4 + 4;
-    /** Header bytes per blob: type, id, stored and raw length. */
-    static final long PACK_PER_BLOB = 1 + BlobId.LENGTH + 4 + 4;
-    private static final Pattern PACK_NAME = Pattern.compile("data/([0-9a-f]{2})/([0-9a-f]{64})");
 
     private record Key(BlobId id, BlobType type) {
     }
@@ -161,21 +157,25 @@ public final class CheckRun {
     }
 
     private static String packObject(String pack) {
-        return "data/" + pack.substring(0, 2) + "/" + pack;
+        return ObjectKind.PACK.objectName(pack);
     }
 
     // ---- snapshots and index
 
     private List<SnapshotRef> snapshots() {
+        VaultListing listing = vault.list(ObjectKind.SNAPSHOT);
+        for (String name : listing.foreign()) {
+            problem("snapshot:" + name, Severity.ERROR, "snapshot", name, "object " + name
+                    + " is not a snapshot: its name is not snapshots/<64 hex digits>");
+        }
         List<String> names = new ArrayList<>();
-        for (ObjectInfo o : vault.storage().list("snapshots/")) {
+        for (VaultObject o : listing.objects()) {
             names.add(o.name());
         }
-        names.sort(null);
         AtomicLong done = new AtomicLong();
-        List<Object> loaded = parallel(names, name -> {
+        List<Object> loaded = parallel(listing.objects(), o -> {
             try {
-                return vault.loadSnapshot(name.substring("snapshots/".length()));
+                return vault.loadSnapshot(o.id());
             } catch (StreamVaultException e) {
                 if (!isDamage(e)) {
                     throw e;
@@ -258,14 +258,13 @@ public final class CheckRun {
     // ---- packs
 
     private void checkPacks() {
-        for (ObjectInfo o : vault.storage().list("data/")) {
-            var m = PACK_NAME.matcher(o.name());
-            if (!m.matches() || !m.group(2).startsWith(m.group(1))) {
-                problem("object:" + o.name(), Severity.WARNING, "object", o.name(),
-                        "object " + o.name() + " under data/ is not a pack name; it is ignored");
-                continue;
-            }
-            packSizes.put(m.group(2), o.size());
+        VaultListing listing = vault.list(ObjectKind.PACK);
+        for (String name : listing.foreign()) {
+            problem("object:" + name, Severity.WARNING, "object", name,
+                    "object " + name + " under data/ is not a pack name; it is ignored");
+        }
+        for (VaultObject o : listing.objects()) {
+            packSizes.put(o.id(), o.size());
         }
         List<String> toRead = new ArrayList<>();
         for (Map.Entry<String, List<BlobLocation>> e : packEntries.entrySet()) {
@@ -278,10 +277,11 @@ public final class CheckRun {
                         + " blobs the index records in it are lost");
                 continue;
             }
-            long expected = PACK_FIXED;
+            long records = 0;
             for (BlobLocation l : entries) {
-                expected += l.length() + PACK_PER_BLOB;
+                records += l.length();
             }
+            long expected = Vault.packSize(entries.size(), records);
             if (size != expected) {
                 badPack(pack, "pack " + pack + " (" + packObject(pack) + ") has " + size + " bytes, but its "
                         + entries.size() + " indexed blobs make " + expected + " (truncated, extended or replaced)");

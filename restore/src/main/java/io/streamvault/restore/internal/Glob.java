@@ -1,4 +1,4 @@
-package io.streamvault.catalog.internal;
+package io.streamvault.restore.internal;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;

@@ -1,8 +1,8 @@
-package io.streamvault.catalog.internal;
+package io.streamvault.restore.internal;
 
-import io.streamvault.catalog.Overwrite;
-import io.streamvault.catalog.RestoreOptions;
-import io.streamvault.catalog.RestoreProgress;
+import io.streamvault.restore.Overwrite;
+import io.streamvault.restore.RestoreOptions;
+import io.streamvault.restore.RestoreProgress;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;

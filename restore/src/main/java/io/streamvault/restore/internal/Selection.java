@@ -1,6 +1,6 @@
-package io.streamvault.catalog.internal;
+package io.streamvault.restore.internal;
 
-import io.streamvault.catalog.RestoreOptions;
+import io.streamvault.restore.RestoreOptions;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.fs.FileKind;
@@ -29,34 +29,11 @@ public final class Selection {
     private final Long to;
 
     public Selection(RestoreOptions o) {
-        this.prefix = splitPath(o.path());
+        this.prefix = RawPaths.splitRelative(o.path());
         this.includes = o.includes().stream().map(Glob::compile).toList();
         this.excludes = o.excludes().stream().map(Glob::compile).toList();
         this.from = o.mtimeFromNs();
         this.to = o.mtimeToNs();
-    }
-
-    /** The names of a relative raw path; '.' and empty components dropped, '..' and NUL refused. */
-    public static List<byte[]> splitPath(byte[] path) {
-        List<byte[]> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= path.length; i++) {
-            if (i == path.length || path[i] == '/') {
-                byte[] c = Arrays.copyOfRange(path, start, i);
-                start = i + 1;
-                if (c.length == 0 || (c.length == 1 && c[0] == '.')) {
-                    continue;
-                }
-                try {
-                    RawPaths.checkName(c);
-                } catch (FatalException e) {
-                    throw new FatalException(ErrorCode.INVALID_ARGUMENT, "path \"" + RawPaths.display(path)
-                            + "\": " + e.getMessage(), e);
-                }
-                out.add(c);
-            }
-        }
-        return out;
     }
 
     /** True when every entry is selected (no filter at all). */

@@ -1,4 +1,4 @@
-package io.streamvault.catalog.internal;
+package io.streamvault.restore.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,9 +1,8 @@
-package io.streamvault.catalog.http.internal;
+package io.streamvault.server.internal;
 
-import io.streamvault.catalog.Overwrite;
-import io.streamvault.catalog.RestoreOptions;
-import io.streamvault.catalog.internal.Selection;
-import io.streamvault.catalog.internal.Times;
+import io.streamvault.restore.Overwrite;
+import io.streamvault.restore.RestoreOptions;
+import io.streamvault.restore.Times;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.fs.FileKind;
@@ -47,7 +46,7 @@ public final class Api {
     /** Where the API lives. */
     public static final String BASE = "/api/v1";
     /** The OpenAPI document, as a class-path resource. */
-    public static final String OPENAPI_RESOURCE = "/io/streamvault/catalog/http/openapi.json";
+    public static final String OPENAPI_RESOURCE = "/io/streamvault/server/openapi.json";
     static final int DEFAULT_PAGE = 1000;
     static final int MAX_PAGE = 10000;
     private static final String TOKEN_KEY = "sv.token";
@@ -184,7 +183,7 @@ public final class Api {
         rest = rest.substring(kind.length());
         byte[] bytes = PathCodec.decode(rest);
         try {
-            return Selection.splitPath(bytes);
+            return RawPaths.splitRelative(bytes);
         } catch (FatalException e) {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e);
         }
@@ -491,7 +490,6 @@ public final class Api {
                     mtimeTo == null ? null : Times.parseNs(mtimeTo, "mtime_to"),
                     overwrite == null ? Overwrite.ALWAYS : Overwrite.parse(overwrite),
                     w == null ? RestoreOptions.defaultWorkers() : (Integer) w);
-            new Selection(options); // checks the globs now, for a 400 instead of a failed job
             SnapshotRef ref = browser.snapshot(snap);
             Path dest = RawPaths.of(inPlace ? ref.snapshot().path() : target);
             if (!dest.isAbsolute()) {

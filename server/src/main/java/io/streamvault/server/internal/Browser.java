@@ -1,4 +1,4 @@
-package io.streamvault.catalog.http.internal;
+package io.streamvault.server.internal;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
@@ -10,7 +10,6 @@ import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.Node;
-import io.streamvault.vault.ObjectInfo;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Tree;
 import io.streamvault.vault.Trees;
@@ -52,10 +51,7 @@ public final class Browser {
 
     /** The index, reloaded first if the vault holds index objects it was not loaded from. */
     public synchronized MasterIndex freshIndex() {
-        Set<String> now = new HashSet<>();
-        for (ObjectInfo o : vault.storage().list("index/")) {
-            now.add(o.name());
-        }
+        Set<String> now = new HashSet<>(vault.listIndex());
         if (!now.equals(new HashSet<>(index.indexObjects()))) {
             index = vault.loadIndex();
         }

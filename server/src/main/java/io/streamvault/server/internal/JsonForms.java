@@ -1,6 +1,6 @@
-package io.streamvault.catalog.http.internal;
+package io.streamvault.server.internal;
 
-import io.streamvault.catalog.internal.Times;
+import io.streamvault.restore.Times;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.vault.Node;

@@ -1,4 +1,4 @@
-package io.streamvault.catalog.http.internal;
+package io.streamvault.server.internal;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;

@@ -1,9 +1,9 @@
-package io.streamvault.catalog.http.internal;
+package io.streamvault.server.internal;
 
-import io.streamvault.catalog.RestoreOptions;
-import io.streamvault.catalog.RestoreProgress;
-import io.streamvault.catalog.Restorer;
-import io.streamvault.catalog.internal.Times;
+import io.streamvault.restore.RestoreOptions;
+import io.streamvault.restore.RestoreProgress;
+import io.streamvault.restore.Restorer;
+import io.streamvault.restore.Times;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;

@@ -1,2 +1,2 @@
 /** The HTTP API's routes, token check, error mapping, restore jobs and JSON forms. */
-package io.streamvault.catalog.http.internal;
+package io.streamvault.server.internal;

@@ -1,5 +1,6 @@
 package io.streamvault.vault.internal;
 
+import io.streamvault.vault.ObjectKind;
 import java.nio.charset.StandardCharsets;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
@@ -9,7 +10,7 @@ import javax.crypto.SecretKey;
  * id is the SHA-256 of the stored bytes. Also reads the dictionary id a zstd frame header names.
  */
 final class DictionaryFormat {
-    static final String PREFIX = "dicts/";
+    static final String PREFIX = ObjectKind.DICTIONARY.prefix();
     static final byte[] AAD = "dict".getBytes(StandardCharsets.US_ASCII);
     /** Larger dictionary plaintexts are refused (ours are 112 KiB). */
     static final int MAX_BYTES = 1 << 20;

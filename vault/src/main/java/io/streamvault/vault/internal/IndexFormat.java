@@ -1,5 +1,6 @@
 package io.streamvault.vault.internal;
 
+import io.streamvault.vault.ObjectKind;
 import io.streamvault.common.util.Hex;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.PackEntry;
@@ -15,7 +16,7 @@ import java.util.List;
  * {@code type (1) || id (32) || u32 offset || u32 length || u32 raw length}. All LE.
  */
 final class IndexFormat {
-    static final String PREFIX = "index/";
+    static final String PREFIX = ObjectKind.INDEX.prefix();
     static final byte[] AAD = "index".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
     static final int BLOB = 1 + BlobId.LENGTH + 12;

@@ -1,5 +1,6 @@
 package io.streamvault.vault.internal;
 
+import io.streamvault.vault.ObjectKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -14,7 +15,7 @@ import javax.crypto.AEADBadTagException;
  * sealed under the key-encryption key derived from one password.
  */
 final class KeyFile {
-    static final String PREFIX = "keys/";
+    static final String PREFIX = ObjectKind.KEY.prefix();
     static final int SALT_LENGTH = 32;
     static final int R = 8;
     static final int P = 1;

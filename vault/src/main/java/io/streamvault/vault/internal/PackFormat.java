@@ -2,6 +2,7 @@ package io.streamvault.vault.internal;
 
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobType;
+import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.PackEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.List;
  * running sum of stored lengths.
  */
 final class PackFormat {
-    static final String PREFIX = "data/";
+    static final String PREFIX = ObjectKind.PACK.prefix();
     static final byte[] HEADER_AAD = "pack".getBytes(StandardCharsets.US_ASCII);
     static final int ENTRY = 1 + BlobId.LENGTH + 4 + 4;
     /** Most blobs in one pack, so the header stays below 64 MiB. */
@@ -27,7 +28,12 @@ final class PackFormat {
 
     /** {@code data/<first two hex digits>/<id>} */
     static String objectName(String packId) {
-        return PREFIX + packId.substring(0, 2) + "/" + packId;
+        return ObjectKind.PACK.objectName(packId);
+    }
+
+    /** Bytes of a pack holding blob records of these stored lengths: the records, the sealed header and its length. */
+    static long size(int blobs, long recordBytes) {
+        return recordBytes + Aead.OVERHEAD + 4 + (long) ENTRY * blobs + 4;
     }
 
     static byte[] encodeHeader(List<PackEntry> entries) {

@@ -1,5 +1,6 @@
 package io.streamvault.vault.internal;
 
+import io.streamvault.vault.ObjectKind;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamvault.common.ErrorCode;
@@ -20,7 +21,7 @@ import java.util.TreeMap;
  * deterministically with associated data {@code "snapshot"}.
  */
 final class SnapshotCodec {
-    static final String PREFIX = "snapshots/";
+    static final String PREFIX = ObjectKind.SNAPSHOT.prefix();
     static final byte[] AAD = "snapshot".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
 

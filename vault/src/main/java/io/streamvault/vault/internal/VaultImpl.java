@@ -9,6 +9,8 @@ import io.streamvault.vault.BlobType;
 import io.streamvault.vault.ChunkHasher;
 import io.streamvault.vault.EncodedBlob;
 import io.streamvault.vault.MasterIndex;
+import io.streamvault.vault.ObjectInfo;
+import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.PackBuilder;
 import io.streamvault.vault.PackEntry;
 import io.streamvault.vault.PackInfo;
@@ -18,15 +20,19 @@ import io.streamvault.vault.Storage;
 import io.streamvault.vault.Tree;
 import io.streamvault.vault.Vault;
 import io.streamvault.vault.VaultConfig;
+import io.streamvault.vault.VaultListing;
+import io.streamvault.vault.VaultObject;
 import io.streamvault.vault.VaultOptions;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
 
 /**
- * An open vault. See docs/vault-format.md. Closing it releases compression contexts; the storage
- * belongs to the caller and stays open.
+ * An open vault. See docs/vault-format.md. It owns the storage it was opened on: closing it
+ * releases compression contexts and closes the storage.
  */
 public final class VaultImpl implements Vault {
     private final Storage storage;
@@ -90,8 +96,39 @@ public final class VaultImpl implements Vault {
     }
 
     @Override
-    public Storage storage() {
-        return storage;
+    public String location() {
+        return storage.location();
+    }
+
+    @Override
+    public VaultListing list(ObjectKind kind) {
+        List<VaultObject> objects = new ArrayList<>();
+        List<String> foreign = new ArrayList<>();
+        for (ObjectInfo o : storage.list(kind.prefix())) {
+            String id = kind.idOf(o.name());
+            if (id == null) {
+                foreign.add(o.name());
+            } else {
+                objects.add(new VaultObject(kind, id, o.size()));
+            }
+        }
+        objects.sort(Comparator.comparing(VaultObject::id));
+        foreign.sort(null);
+        return new VaultListing(objects, foreign);
+    }
+
+    @Override
+    public void delete(ObjectKind kind, String id) {
+        if (kind == ObjectKind.CONFIG) {
+            throw Errors.invalid("the config of " + storage.location() + " is never deleted");
+        }
+        requireId(id, kind.name().toLowerCase(Locale.ROOT) + " id");
+        storage.delete(kind.objectName(id));
+    }
+
+    /** See {@link Vault#packSize}. */
+    public static long packSize(int blobs, long recordBytes) {
+        return PackFormat.size(blobs, recordBytes);
     }
 
     @Override
@@ -182,7 +219,7 @@ public final class VaultImpl implements Vault {
     }
 
     @Override
-    public void readIndex(String name, java.util.function.Consumer<io.streamvault.vault.BlobLocation> sink) {
+    public void readIndex(String name, Consumer<BlobLocation> sink) {
         IndexFormat.forEach(readIndex(name).plain(), sink);
     }
 
@@ -289,6 +326,7 @@ public final class VaultImpl implements Vault {
         dicts.close();
         blobs.close();
         packs.close();
+        storage.close();
     }
 
     private static void requireId(String id, String what) {

@@ -1,0 +1,2 @@
+/** The check's passes and their bookkeeping. Not an API. */
+package io.streamvault.maintenance.internal;
