@@ -12,19 +12,23 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The dedup topology, built by a pure function. Inputs {@code chunks} and {@code chunk-stored},
  * both keyed by chunk id and so co-partitioned: every id has exactly one owner task, which makes
- * dedup global without locks. State: {@value #STORE} (chunk id → pending or stored, RocksDB with a
+ * dedup global without locks; and {@code gc-requests}, co-partitioned with them, through which
+ * garbage collection makes the owner forget ids (docs/gc.md). State: {@value #STORE} (chunk id → pending or stored, RocksDB with a
  * changelog) and {@value #PENDING_INDEX} (issue time + id of pending chunks, for re-issuing
  * requests whose uploader died). Outputs: {@code upload-requests} (the first sighting of an id),
- * {@code chunk-acks} (to each job, when its references are resolved) and {@code dead-letters}.
+ * {@code chunk-acks} (to each job, when its references are resolved), {@code gc-replies} (ids spared
+ * because an upload is in progress, and markers) and {@code dead-letters}.
  */
 public final class DedupTopology {
     public static final String STORE = "chunk-state";
     public static final String PENDING_INDEX = "chunk-pending";
     static final String SOURCE_CHUNKS = "chunks";
     static final String SOURCE_STORED = "chunk-stored";
+    static final String SOURCE_GC = "gc-requests";
     public static final String SINK_UPLOADS = "upload-requests";
     public static final String SINK_ACKS = "chunk-acks";
     public static final String SINK_DEAD = "dead-letters";
+    public static final String SINK_GC = "gc-replies";
 
     private DedupTopology() {
     }
@@ -35,7 +39,9 @@ public final class DedupTopology {
                 topics.chunks.name());
         t.addSource(SOURCE_STORED, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.chunkStored.name());
-        t.addProcessor("dedup", () -> new DedupProcessor(topics, settings), SOURCE_CHUNKS, SOURCE_STORED);
+        t.addSource(SOURCE_GC, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+                topics.gcRequests.name());
+        t.addProcessor("dedup", () -> new DedupProcessor(topics, settings), SOURCE_CHUNKS, SOURCE_STORED, SOURCE_GC);
         // Not cached: a chunk's PENDING and STORED states are rarely written within one commit
         // interval (the pack is written in between), so the record cache saved few changelog writes
         // and cost a third of the dedup thread's CPU (sorted-map upkeep and evictions).
@@ -49,6 +55,8 @@ public final class DedupTopology {
                 topics.chunkAcks.valueSerde().serializer(), "dedup");
         t.addSink(SINK_DEAD, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
                 topics.deadLetters.valueSerde().serializer(), "dedup");
+        t.addSink(SINK_GC, topics.gcReplies.name(), topics.gcReplies.keySerde().serializer(),
+                topics.gcReplies.valueSerde().serializer(), "dedup");
         return t;
     }
 }

@@ -15,6 +15,10 @@ import io.streamvault.schemas.records.ChunkSource;
 import io.streamvault.schemas.records.ChunkState;
 import io.streamvault.schemas.records.ChunkStored;
 import io.streamvault.schemas.records.DeadLetter;
+import io.streamvault.schemas.records.GcAction;
+import io.streamvault.schemas.records.GcReply;
+import io.streamvault.schemas.records.GcReplyKind;
+import io.streamvault.schemas.records.GcRequest;
 import io.streamvault.schemas.records.StoreStatus;
 import io.streamvault.schemas.records.UploadRequest;
 import java.nio.ByteBuffer;
@@ -95,6 +99,39 @@ class DedupTopologyTest {
         stored.pipeInput(id(n), ChunkStored.newBuilder().setId(ByteBuffer.wrap(id(n))).setStatus(StoreStatus.STORED)
                 .setJob(job).setPack(ByteBuffer.wrap(new byte[32])).setOffset(0).setLength(90).setRawLength(100)
                 .setSource(source(path, 0)).setWorker("w1").build());
+    }
+
+    @Test
+    void garbageCollectionForgetsStoredIdsSparesPendingOnesAndAnswersItsMarker() {
+        TestInputTopic<byte[], GcRequest> gc = driver.createInputTopic(topics.gcRequests.name(),
+                topics.gcRequests.keySerde().serializer(), topics.gcRequests.valueSerde().serializer());
+        TestOutputTopic<String, GcReply> replies = driver.createOutputTopic(topics.gcReplies.name(),
+                topics.gcReplies.keySerde().deserializer(), topics.gcReplies.valueSerde().deserializer());
+        sight(1, "old", "/a/one");
+        store(1, "old", "/a/one");
+        sight(2, "running", "/a/two"); // an upload in progress: PENDING
+        uploads.readValuesToList();
+        acks.readValuesToList();
+        byte[] run = "run-1".getBytes(StandardCharsets.UTF_8);
+        gc.pipeInput(run, new GcRequest("run-1", GcAction.FORGET, 0,
+                List.of(ByteBuffer.wrap(id(1)), ByteBuffer.wrap(id(2)), ByteBuffer.wrap(id(3)))));
+        gc.pipeInput(run, new GcRequest("run-1", GcAction.MARKER, 0, List.of()));
+        List<GcReply> out = replies.readValuesToList();
+        assertEquals(2, out.size(), out.toString());
+        assertEquals(GcReplyKind.SPARED, out.get(0).getKind());
+        assertEquals(List.of(ByteBuffer.wrap(id(2))), out.get(0).getIds(), "only the pending id is spared");
+        assertEquals(GcReplyKind.MARKER_DONE, out.get(1).getKind());
+        assertEquals("run-1", out.get(1).getRun());
+
+        KeyValueStore<Bytes, ChunkState> store = driver.getKeyValueStore(DedupTopology.STORE);
+        assertNull(store.get(Bytes.wrap(id(1))), "the stored id is forgotten");
+        // a later sighting of the forgotten id is new: it is uploaded again, not acknowledged as stored
+        sight(1, "later", "/b/one");
+        assertEquals(1, uploads.readValuesToList().size());
+        assertTrue(acks.isEmpty());
+        // the pending one still completes for the job that waits on it
+        store(2, "running", "/a/two");
+        assertEquals("running", acks.readValuesToList().get(0).getJob());
     }
 
     @Test

@@ -9,6 +9,9 @@ import io.streamvault.schemas.records.DirScanned;
 import io.streamvault.schemas.records.DirTask;
 import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.FileManifest;
+import io.streamvault.schemas.records.GcControl;
+import io.streamvault.schemas.records.GcReply;
+import io.streamvault.schemas.records.GcRequest;
 import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.JobStatus;
 import io.streamvault.schemas.records.UploadRequest;
@@ -50,6 +53,12 @@ public final class Topics {
     public final TopicSpec<String, JobStatus> jobStatus;
     /** Key: as the original record. Records no role could read, kept with the reason. */
     public final TopicSpec<byte[], DeadLetter> deadLetters;
+    /** Key: run (sent to explicit partitions, co-partitioned with chunks). Garbage collection to dedup. */
+    public final TopicSpec<byte[], GcRequest> gcRequests;
+    /** Key: job or run (co-partitioned with jobs). Garbage collection to the catalog. */
+    public final TopicSpec<String, GcControl> gcControl;
+    /** Key: run. Answers of dedup and catalog tasks to garbage collection. */
+    public final TopicSpec<String, GcReply> gcReplies;
 
     public Topics(String prefix, String vaultId, int partitions, short replication, SchemaRegistry registry) {
         this.namespace = prefix + "." + vaultId.substring(0, Math.min(12, vaultId.length())) + ".";
@@ -71,12 +80,15 @@ public final class Topics {
         chunkAcks = spec("chunk-acks", partitions, replication, work, Serdes.String(), registry, ChunkAck.class);
         jobStatus = spec("job-status", partitions, replication, latest, Serdes.String(), registry, JobStatus.class);
         deadLetters = spec("dead-letters", 1, replication, history, Serdes.ByteArray(), registry, DeadLetter.class);
+        gcRequests = spec("gc-requests", partitions, replication, work, Serdes.ByteArray(), registry, GcRequest.class);
+        gcControl = spec("gc-control", partitions, replication, work, Serdes.String(), registry, GcControl.class);
+        gcReplies = spec("gc-replies", 1, replication, work, Serdes.String(), registry, GcReply.class);
     }
 
     /** Every topic, in pipeline order. */
     public List<TopicSpec<?, ?>> all() {
         return List.of(jobs, dirTasks, dirScans, fileEvents, fileManifests, chunks, uploadRequests, chunkStored,
-                chunkAcks, jobStatus, deadLetters);
+                chunkAcks, jobStatus, deadLetters, gcRequests, gcControl, gcReplies);
     }
 
     /** Application id / group id for a role: {@code PREFIX.VAULT.ROLE}. */

@@ -11,6 +11,10 @@ import io.streamvault.schemas.records.ChunkSource;
 import io.streamvault.schemas.records.ChunkState;
 import io.streamvault.schemas.records.ChunkStatus;
 import io.streamvault.schemas.records.ChunkStored;
+import io.streamvault.schemas.records.GcAction;
+import io.streamvault.schemas.records.GcReply;
+import io.streamvault.schemas.records.GcReplyKind;
+import io.streamvault.schemas.records.GcRequest;
 import io.streamvault.schemas.records.StoreStatus;
 import io.streamvault.schemas.records.UploadRequest;
 import io.streamvault.schemas.records.Waiter;
@@ -43,6 +47,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     private final DedupSettings settings;
     private final Deserializer<ChunkRecord> chunkReader;
     private final Deserializer<ChunkStored> storedReader;
+    private final Deserializer<GcRequest> gcReader;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Bytes, ChunkState> store;
     private KeyValueStore<Bytes, byte[]> pending;
@@ -52,6 +57,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         this.settings = settings;
         this.chunkReader = topics.chunks.valueSerde().deserializer();
         this.storedReader = topics.chunkStored.valueSerde().deserializer();
+        this.gcReader = topics.gcRequests.valueSerde().deserializer();
     }
 
     @Override
@@ -70,7 +76,20 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
             deadLetter(record, topic, "record without a chunk id key");
             return;
         }
-        if (topic.equals(topics.chunkStored.name())) {
+        if (topic.equals(topics.gcRequests.name())) {
+            GcRequest request;
+            try {
+                request = gcReader.deserialize(topic, record.value());
+            } catch (SerializationException e) {
+                deadLetter(record, topic, e.getMessage());
+                return;
+            }
+            if (request == null) {
+                deadLetter(record, topic, "null gc request");
+                return;
+            }
+            onGc(record, request);
+        } else if (topic.equals(topics.chunkStored.name())) {
             if (record.value() == null) {
                 forget(Bytes.wrap(record.key()));
                 return;
@@ -229,6 +248,44 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     private static boolean sameSource(ChunkSource a, ChunkSource b) {
         return a.getOffset() == b.getOffset() && a.getPart() == b.getPart() && a.getAttempt() == b.getAttempt()
                 && a.getPath().equals(b.getPath());
+    }
+
+    /**
+     * Garbage collection: FORGET drops the state of stored ids, so their next sighting uploads them
+     * again; an id whose upload is in progress (PENDING) is kept and reported SPARED, since the
+     * pack it is being written into may be one the collector listed. MARKER is answered when every
+     * earlier request of the partition is done (records of one partition are processed in order).
+     */
+    private void onGc(Record<byte[], byte[]> record, GcRequest request) {
+        int partition = context.recordMetadata().map(m -> m.partition()).orElse(request.getPartition());
+        if (request.getAction() == GcAction.MARKER) {
+            gcReply(record, request.getRun(), GcReplyKind.MARKER_DONE, partition, List.of());
+            return;
+        }
+        List<ByteBuffer> spared = new ArrayList<>();
+        for (ByteBuffer b : request.getIds()) {
+            byte[] idBytes = new byte[b.remaining()];
+            b.duplicate().get(idBytes);
+            Bytes id = Bytes.wrap(idBytes);
+            ChunkState state = store.get(id);
+            if (state == null) {
+                continue;
+            }
+            if (state.getStatus() == ChunkStatus.PENDING) {
+                spared.add(ByteBuffer.wrap(idBytes));
+            } else {
+                store.delete(id);
+            }
+        }
+        if (!spared.isEmpty()) {
+            gcReply(record, request.getRun(), GcReplyKind.SPARED, partition, spared);
+        }
+    }
+
+    private void gcReply(Record<byte[], byte[]> record, String run, GcReplyKind kind, int partition,
+            List<ByteBuffer> ids) {
+        GcReply reply = new GcReply(run, kind, partition, ids);
+        context.forward(record.withKey((Object) run).withValue((Object) reply), DedupTopology.SINK_GC);
     }
 
     private void forget(Bytes id) {
