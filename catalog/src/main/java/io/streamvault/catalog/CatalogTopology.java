@@ -15,27 +15,31 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The catalog topology, built by a pure function. Inputs, all keyed by job and so co-partitioned:
- * {@code jobs}, {@code dir-scans}, {@code file-manifests}, {@code chunk-acks}. State:
- * {@value #JOBS_STORE} (job → counters and options) and {@value #ENTRIES_STORE} (the job's entries
- * until it is sealed). Outputs: {@code job-status} (progress, SEALED with the snapshot id, FAILED)
- * {@code file-events} (a file to read again when its content changed before upload) and
- * {@code dead-letters}. Sealing writes trees, their index and the snapshot to the vault.
+ * {@code jobs}, {@code dir-scans}, {@code file-manifests}, {@code chunk-acks}, and garbage
+ * collection's {@code gc-control}. State: {@value #JOBS_STORE} (job → counters and options),
+ * {@value #ENTRIES_STORE} (the job's entries until it is sealed) and {@value #GC_STORE} (the run, if
+ * any, during which seals reuse no existing tree; docs/gc.md). Outputs: {@code job-status}
+ * (progress, SEALED with the snapshot id, FAILED), {@code file-events} (a file to read again when
+ * its content changed before upload), {@code gc-replies} and {@code dead-letters}. Sealing writes
+ * trees, their index and the snapshot to the vault.
  */
 public final class CatalogTopology {
     public static final String JOBS_STORE = "jobs";
     public static final String ENTRIES_STORE = "entries";
+    public static final String GC_STORE = "gc-mode";
     public static final String SINK_STATUS = "job-status";
     public static final String SINK_DEAD = "dead-letters";
     public static final String SINK_REREADS = "file-events";
+    public static final String SINK_GC = "gc-replies";
 
     private CatalogTopology() {
     }
 
     public static Topology build(Topics topics, SchemaRegistry registry, Vault vault, CatalogSettings settings) {
         Topology t = new Topology();
-        String[] sources = {"src-jobs", "src-dirs", "src-files", "src-acks"};
+        String[] sources = {"src-jobs", "src-dirs", "src-files", "src-acks", "src-gc"};
         String[] names = {topics.jobs.name(), topics.dirScans.name(), topics.fileManifests.name(),
-            topics.chunkAcks.name()};
+            topics.chunkAcks.name(), topics.gcControl.name()};
         for (int i = 0; i < sources.length; i++) {
             t.addSource(sources[i], Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), names[i]);
         }
@@ -47,12 +51,16 @@ public final class CatalogTopology {
                 AvroSerde.forValues(registry, CatalogJob.class)).withCachingEnabled(), "assembler");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE), Serdes.Bytes(),
                 Serdes.ByteArray()), "assembler");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GC_STORE), Serdes.String(),
+                Serdes.String()), "assembler");
         t.addSink(SINK_STATUS, topics.jobStatus.name(), topics.jobStatus.keySerde().serializer(),
                 topics.jobStatus.valueSerde().serializer(), "assembler");
         t.addSink(SINK_REREADS, topics.fileEvents.name(), topics.fileEvents.keySerde().serializer(),
                 topics.fileEvents.valueSerde().serializer(), "assembler");
         t.addSink(SINK_DEAD, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
                 topics.deadLetters.valueSerde().serializer(), "assembler");
+        t.addSink(SINK_GC, topics.gcReplies.name(), topics.gcReplies.keySerde().serializer(),
+                topics.gcReplies.valueSerde().serializer(), "assembler");
         return t;
     }
 }

@@ -19,6 +19,10 @@ import io.streamvault.schemas.records.DeadLetter;
 import io.streamvault.schemas.records.DirScanned;
 import io.streamvault.schemas.records.FileManifest;
 import io.streamvault.schemas.records.FileOrigin;
+import io.streamvault.schemas.records.GcControl;
+import io.streamvault.schemas.records.GcControlAction;
+import io.streamvault.schemas.records.GcReply;
+import io.streamvault.schemas.records.GcReplyKind;
 import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.JobState;
 import io.streamvault.schemas.records.JobStatus;
@@ -180,6 +184,55 @@ class CatalogTopologyTest {
         // late or repeated records of a sealed job change nothing
         ack(chunk(9), 1);
         assertTrue(sealed().isEmpty());
+    }
+
+    /** An empty job: its only tree (an empty directory) is the same whichever job makes it. */
+    private void emptyJob(String job) {
+        jobs.pipeInput(job, JobStarted.newBuilder().setJob(job).setRoot(b("/data/root")).setHost("h").setTimeNs(1_000)
+                .setTags(List.of()).build());
+        dirs.pipeInput(job, DirScanned.newBuilder().setJob(job).setRel(b("")).setNode(node("root", NodeType.DIR, 0))
+                .setEntries(0).setSubdirs(0).setWorker("scan-1").build());
+    }
+
+    private long treeCopies() {
+        long[] n = {0};
+        vault.loadIndex().forEach(l -> n[0] += l.type() == BlobType.TREE ? 1 : 0);
+        return n[0];
+    }
+
+    @Test
+    void duringGarbageCollectionSealsWriteEveryTreeAgainAndAFencedJobFails() {
+        TestInputTopic<String, GcControl> gc = driver.createInputTopic(topics.gcControl.name(),
+                Serdes.String().serializer(), topics.gcControl.valueSerde().serializer());
+        TestOutputTopic<String, GcReply> replies = driver.createOutputTopic(topics.gcReplies.name(),
+                Serdes.String().deserializer(), topics.gcReplies.valueSerde().deserializer());
+        emptyJob("job-a");
+        assertEquals(JobState.SEALED, sealed().get(0).getState());
+        long trees = treeCopies();
+        emptyJob("job-b");
+        sealed();
+        assertEquals(trees, treeCopies(), "outside a collection an existing tree is reused");
+
+        gc.pipeInput("run-1", new GcControl("run-1", GcControlAction.STRICT_ON, 0, null, null));
+        assertEquals(GcReplyKind.STRICT_ACK, replies.readValue().getKind());
+        emptyJob("job-c");
+        assertEquals(JobState.SEALED, sealed().get(0).getState());
+        assertTrue(treeCopies() > trees, "during a collection the seal writes its trees again");
+        long during = treeCopies();
+
+        start(); // job-1 runs; the collection fences it
+        gc.pipeInput(JOB, new GcControl("run-1", GcControlAction.FENCE, 0, JOB, "still running after 1h"));
+        JobStatus fenced = sealed().get(0);
+        assertEquals(JobState.FAILED, fenced.getState());
+        assertTrue(fenced.getError().contains("fenced by garbage collection run-1"), fenced.getError());
+        dir("", 0, 0);
+        assertTrue(sealed().isEmpty(), "a fenced job never seals");
+
+        gc.pipeInput("run-1", new GcControl("run-1", GcControlAction.STRICT_OFF, 0, null, null));
+        assertEquals(GcReplyKind.STRICT_OFF_ACK, replies.readValue().getKind());
+        emptyJob("job-d");
+        sealed();
+        assertEquals(during, treeCopies(), "after the collection trees are reused again");
     }
 
     @Test

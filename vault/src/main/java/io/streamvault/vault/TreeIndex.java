@@ -1,5 +1,7 @@
 package io.streamvault.vault;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,6 +22,16 @@ public final class TreeIndex {
 
     public TreeIndex(Vault vault) {
         this.vault = vault;
+    }
+
+    /**
+     * Forgets everything and reads every index object again: after a garbage collection deleted index
+     * objects and repacked or deleted trees, the locations known before may point at packs that are gone.
+     */
+    public synchronized void reload() {
+        loaded.clear();
+        trees.clear();
+        refresh();
     }
 
     /** Reads index objects written since the last refresh. */
@@ -65,16 +77,34 @@ public final class TreeIndex {
      * content, and a backup reads the trees of the snapshot before it, which an agent's previous
      * backup of the same path has just read (and its catalog, in the same process, reads them
      * again when sealing). The cache holds at most {@link #CACHE_WEIGHT} nodes and chunk ids.
-     * (Garbage collection, when it deletes trees, must clear it.)
+     * A tree whose pack is gone (garbage collection repacked it) is found again after reloading the index.
      */
     public Tree read(BlobId id) {
         Tree cached = cached(id);
         if (cached != null) {
             return cached;
         }
-        BlobLocation loc = find(id).orElseThrow(() -> new io.streamvault.common.FatalException(
-                io.streamvault.common.ErrorCode.OBJECT_NOT_FOUND, "tree " + id.shortHex() + " is in no index of the vault"));
-        return keep(id, vault.decodeTree(vault.readBlob(loc)));
+        BlobLocation loc = find(id).orElseThrow(() -> notIndexed(id));
+        byte[] plain;
+        try {
+            plain = vault.readBlob(loc);
+        } catch (FatalException e) {
+            if (e.code() != ErrorCode.OBJECT_NOT_FOUND) {
+                throw e;
+            }
+            // its pack is gone: a garbage collection repacked the tree; its new place is in the new index
+            reload();
+            BlobLocation moved = find(id).orElseThrow(() -> notIndexed(id));
+            if (moved.equals(loc)) {
+                throw e;
+            }
+            plain = vault.readBlob(moved);
+        }
+        return keep(id, vault.decodeTree(plain));
+    }
+
+    private static FatalException notIndexed(BlobId id) {
+        return new FatalException(ErrorCode.OBJECT_NOT_FOUND, "tree " + id.shortHex() + " is in no index of the vault");
     }
 
     /**

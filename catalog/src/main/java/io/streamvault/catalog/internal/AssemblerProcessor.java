@@ -15,6 +15,9 @@ import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.FileOrigin;
 import io.streamvault.schemas.records.DirScanned;
 import io.streamvault.schemas.records.FileManifest;
+import io.streamvault.schemas.records.GcControl;
+import io.streamvault.schemas.records.GcReply;
+import io.streamvault.schemas.records.GcReplyKind;
 import io.streamvault.schemas.records.JobProgress;
 import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.JobState;
@@ -73,6 +76,8 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, CatalogJob> jobs;
     private KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> entries;
+    private KeyValueStore<String, String> gcMode;
+    private final Deserializer<GcControl> gcReader;
 
     public AssemblerProcessor(Topics topics, Sealer sealer, Serde<Node> nodeSerde, CatalogSettings settings) {
         this.topics = topics;
@@ -83,6 +88,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         this.dirReader = topics.dirScans.valueSerde().deserializer();
         this.fileReader = topics.fileManifests.valueSerde().deserializer();
         this.ackReader = topics.chunkAcks.valueSerde().deserializer();
+        this.gcReader = topics.gcControl.valueSerde().deserializer();
     }
 
     @Override
@@ -90,6 +96,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         this.context = context;
         this.jobs = context.getStateStore(CatalogTopology.JOBS_STORE);
         this.entries = context.getStateStore(CatalogTopology.ENTRIES_STORE);
+        this.gcMode = context.getStateStore(CatalogTopology.GC_STORE);
         context.schedule(Duration.ofMillis(settings.progressIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::reportProgress);
         context.schedule(Duration.ofMillis(Math.min(settings.jobRetentionMs(), 3_600_000)), PunctuationType.WALL_CLOCK_TIME,
                 this::expire);
@@ -116,6 +123,14 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
         if (record.key() == null || record.value() == null) {
             deadLetter(record, topic, "record without key or value");
+            return;
+        }
+        if (topic.equals(topics.gcControl.name())) {
+            try {
+                onGc(gcReader.deserialize(topic, record.value()));
+            } catch (SerializationException e) {
+                deadLetter(record, topic, e.getMessage());
+            }
             return;
         }
         String job = new String(record.key(), StandardCharsets.UTF_8);
@@ -303,6 +318,62 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         return true;
     }
 
+    /** The key of {@link CatalogTopology#GC_STORE} that holds the run during which seals reuse no tree. */
+    private static final String STRICT = "strict";
+
+    /**
+     * Garbage collection's orders (docs/gc.md). STRICT_ON: from now on this task's seals reuse no
+     * tree the vault holds (a seal that did is finished: this task seals one job at a time), then it
+     * answers. STRICT_OFF: reload the tree index first, so the trees the run deleted are forgotten,
+     * then reuse trees again. FENCE: the job fails and will never seal. The mode is kept in a store,
+     * so it survives a restart of the task.
+     */
+    private void onGc(GcControl c) {
+        if (c == null) {
+            return;
+        }
+        int partition = context.recordMetadata().map(m -> m.partition()).orElse(c.getPartition());
+        switch (c.getAction()) {
+            case STRICT_ON -> {
+                gcMode.put(STRICT, c.getRun());
+                gcReply(c.getRun(), GcReplyKind.STRICT_ACK, partition);
+                LOG.info("garbage collection {}: seals reuse no existing tree", c.getRun());
+            }
+            case STRICT_OFF -> {
+                sealer.reloadTrees();
+                if (c.getRun().equals(gcMode.get(STRICT))) {
+                    gcMode.delete(STRICT);
+                }
+                gcReply(c.getRun(), GcReplyKind.STRICT_OFF_ACK, partition);
+                LOG.info("garbage collection {} ended: seals reuse trees again", c.getRun());
+            }
+            case FENCE -> fence(c);
+            default -> LOG.warn("unknown garbage collection order {}", c.getAction());
+        }
+        context.commit();
+    }
+
+    private void fence(GcControl c) {
+        String job = c.getJob();
+        CatalogJob state = job == null ? null : load(job);
+        if (state == null || state.getState() != JobState.RUNNING) {
+            return;
+        }
+        String why = "fenced by garbage collection " + c.getRun() + (c.getReason() == null ? "" : ": " + c.getReason());
+        LOG.warn("job {} {}", job, why);
+        state.setState(JobState.FAILED);
+        unswept.add(job);
+        save(job, state);
+        dirty.remove(job);
+        context.forward(new Record<Object, Object>(job, status(state, JobState.FAILED, why), context.currentSystemTimeMs()),
+                CatalogTopology.SINK_STATUS);
+    }
+
+    private void gcReply(String run, GcReplyKind kind, int partition) {
+        context.forward(new Record<Object, Object>(run, new GcReply(run, kind, partition, List.of()),
+                context.currentSystemTimeMs()), CatalogTopology.SINK_GC);
+    }
+
     private void seal(String job, CatalogJob state, long timestampMs) {
         JobStatus status;
         try {
@@ -392,7 +463,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
                                     nodeSerde.deserializer().deserialize(storeTopic(), kv.value));
                         }
                     }
-                }, timestampMs * 1_000_000L);
+                }, timestampMs * 1_000_000L, gcMode.get(STRICT) != null);
             } catch (StreamVaultException e) {
                 if (!e.retryable() || System.currentTimeMillis() > deadline) {
                     throw e;

@@ -35,6 +35,14 @@ public final class Sealer {
         this.packTarget = packTarget;
     }
 
+    /**
+     * Reads the vault's index objects again from scratch, forgetting trees whose index objects are
+     * gone: garbage collection has just deleted them, and a later seal must not reuse them.
+     */
+    public void reloadTrees() {
+        trees.reload();
+    }
+
     /** Result of a seal: the snapshot id and the bytes of tree packs written. */
     public record Sealed(String snapshotId, long treeBytes, long filesChanged) {
     }
@@ -42,14 +50,15 @@ public final class Sealer {
     /**
      * @param entries feeds every entry of the job, in reverse key order, to the consumer it is given
      * @param endTimeNs the seal time recorded in the snapshot (from the completing record, so a retry is identical)
+     * @param strict reuse no tree the vault holds (a garbage collection is running; see {@link TreeWriter})
      */
-    public Sealed seal(CatalogJob job, Consumer<BiConsumer<EntryKey, Node>> entries, long endTimeNs) {
+    public Sealed seal(CatalogJob job, Consumer<BiConsumer<EntryKey, Node>> entries, long endTimeNs, boolean strict) {
         trees.refresh();
         Set<BlobId> failed = new HashSet<>();
         for (ByteBuffer b : job.getFailedChunks()) {
             failed.add(BlobId.of(Bytes.of(b)));
         }
-        TreeWriter writer = new TreeWriter(vault, trees, packTarget);
+        TreeWriter writer = new TreeWriter(vault, trees, packTarget, strict);
         TreeAssembler assembler = new TreeAssembler(writer, failed, trees::read);
         entries.accept(assembler::accept);
         BlobId top = assembler.finish(job.getRoot());

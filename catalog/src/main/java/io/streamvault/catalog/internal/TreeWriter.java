@@ -21,6 +21,7 @@ import java.util.Set;
 public final class TreeWriter {
     private final Vault vault;
     private final TreeIndex known;
+    private final boolean strict;
     private final Set<BlobId> written = new HashSet<>();
     private final ChunkHasher hasher;
     private final long packTarget;
@@ -29,9 +30,14 @@ public final class TreeWriter {
     private long bytesWritten;
     private long treesWritten;
 
-    public TreeWriter(Vault vault, TreeIndex known, long packTarget) {
+    /**
+     * @param strict write every tree this seal needs, even one the vault already holds: while a
+     *     garbage collection runs, a tree found in the index may be one it is about to delete
+     */
+    public TreeWriter(Vault vault, TreeIndex known, long packTarget, boolean strict) {
         this.vault = vault;
         this.known = known;
+        this.strict = strict;
         this.hasher = vault.newHasher();
         this.packTarget = packTarget;
         this.pack = vault.newPack();
@@ -41,7 +47,7 @@ public final class TreeWriter {
         byte[] plain = vault.encodeTree(tree);
         BlobId id = hasher.id(plain, 0, plain.length);
         TreeIndex.remember(id, tree);
-        if (!known.contains(id) && written.add(id)) {
+        if ((strict || !known.contains(id)) && written.add(id)) {
             pack.add(BlobType.TREE, id, plain, 0, plain.length);
             treesWritten++;
             if (pack.size() >= packTarget) {
