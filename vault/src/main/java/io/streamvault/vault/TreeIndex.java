@@ -34,6 +34,11 @@ public final class TreeIndex {
         refresh();
     }
 
+    /** The vault whose trees these are. */
+    public Vault vault() {
+        return vault;
+    }
+
     /** Reads index objects written since the last refresh. */
     public synchronized void refresh() {
         for (String name : vault.listIndex()) {

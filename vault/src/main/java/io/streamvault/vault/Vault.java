@@ -3,6 +3,7 @@ package io.streamvault.vault;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.vault.internal.VaultImpl;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +51,9 @@ public interface Vault extends AutoCloseable {
      * that are not of its form.
      */
     VaultListing list(ObjectKind kind);
+
+    /** The object of this kind and id with its size, or empty when it does not exist. */
+    Optional<VaultObject> stat(ObjectKind kind, String id);
 
     /**
      * Deletes one object: the only way anything leaves a vault. Every deletion path (forget, garbage

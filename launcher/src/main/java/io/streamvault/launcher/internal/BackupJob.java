@@ -55,6 +55,7 @@ public record BackupJob(byte[] root, List<String> tags, String host, String user
                 .setRel(ByteBuffer.wrap(new byte[0]))
                 .setParentTree(parentTree)
                 .setForceRead(forceRead)
+                .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
                 .build();
         client.submit(started, task);
         Timing.mark("job submitted");

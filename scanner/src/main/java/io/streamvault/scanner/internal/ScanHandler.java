@@ -20,6 +20,7 @@ import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.FileMeta;
 import io.streamvault.vault.BlobId;
+import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Tree;
 import io.streamvault.vault.Trees;
@@ -213,6 +214,13 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
 
         ParentCursor(DirTask task) {
             if (task.getParentTree() == null) {
+                return;
+            }
+            if (task.getParentSnapshot() != null && trees.vault().stat(ObjectKind.SNAPSHOT, task.getParentSnapshot()).isEmpty()) {
+                // Forgotten since the job chose it: a garbage collection may be deleting what only it
+                // reaches, so nothing of it is reused (docs/gc.md). The job is read in full instead.
+                LOG.warn("job {}: parent snapshot {} no longer exists; nothing of it is reused", task.getJob(),
+                        task.getParentSnapshot());
                 return;
             }
             id = BlobId.of(Bytes.of(task.getParentTree()));

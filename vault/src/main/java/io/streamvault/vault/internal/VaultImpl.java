@@ -26,6 +26,7 @@ import io.streamvault.vault.VaultOptions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
@@ -115,6 +116,14 @@ public final class VaultImpl implements Vault {
         objects.sort(Comparator.comparing(VaultObject::id));
         foreign.sort(null);
         return new VaultListing(objects, foreign);
+    }
+
+    @Override
+    public Optional<VaultObject> stat(ObjectKind kind, String id) {
+        if (kind != ObjectKind.CONFIG) {
+            requireId(id, kind.name().toLowerCase(Locale.ROOT) + " id");
+        }
+        return storage.stat(kind.objectName(id)).map(o -> new VaultObject(kind, id, o.size()));
     }
 
     @Override
