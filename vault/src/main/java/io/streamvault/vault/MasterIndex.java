@@ -24,6 +24,19 @@ public interface MasterIndex {
     /** Every location, including duplicates of the same blob in several packs. */
     void forEach(Consumer<BlobLocation> sink);
 
+    /** Number of entries: a blob recorded in several packs has an entry per pack. */
+    int entryCount();
+
+    /**
+     * The number of the entry {@link #find(BlobId, BlobType)} returns, or -1 when the blob is not
+     * recorded. Entries are numbered from 0 to {@link #entryCount()} - 1, so a caller can keep a bit
+     * or a counter per entry in an array (garbage collection's mark, statistics).
+     */
+    int entryOf(BlobId id, BlobType type);
+
+    /** The location entry {@code entry} records. */
+    BlobLocation location(int entry);
+
     /** Names of the index objects this was loaded from. */
     Collection<String> indexObjects();
 }

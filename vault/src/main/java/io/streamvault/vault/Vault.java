@@ -109,6 +109,13 @@ public interface Vault extends AutoCloseable {
      */
     byte[] readBlob(BlobLocation location);
 
+    /**
+     * The blob's sealed record as stored, after checking it as {@link #readBlob} does (it
+     * authenticates, decompresses and has the expected keyed id): garbage collection copies live
+     * blobs into new packs byte for byte with {@link PackBuilder#add(EncodedBlob)}.
+     */
+    EncodedBlob readRecord(BlobLocation location);
+
     /** Names of the zstd dictionary objects (dicts/), sorted. */
     List<String> listDictionaries();
 

@@ -67,6 +67,29 @@ final class CompactIndex implements MasterIndex {
     }
 
     @Override
+    public int entryCount() {
+        return count;
+    }
+
+    @Override
+    public int entryOf(BlobId id, BlobType type) {
+        byte[] b = id.bytes();
+        return lookup(table, ids, packAndType, word(b, 0), word(b, 8), word(b, 16), word(b, 24), type == BlobType.TREE);
+    }
+
+    @Override
+    public BlobLocation location(int entry) {
+        if (entry < 0 || entry >= count) {
+            throw new IndexOutOfBoundsException("entry " + entry + " of " + count);
+        }
+        byte[] b = new byte[BlobId.LENGTH];
+        for (int k = 0; k < 4; k++) {
+            LONG.set(b, k * 8, ids[4 * entry + k]);
+        }
+        return location(entry, BlobId.of(b));
+    }
+
+    @Override
     public long size() {
         return distinct;
     }

@@ -253,7 +253,18 @@ public final class VaultImpl implements Vault {
     }
 
     @Override
+    public EncodedBlob readRecord(BlobLocation location) {
+        byte[] stored = readStored(location);
+        blobs.decode(location, stored);
+        return new EncodedBlob(location.type(), location.id(), stored, location.rawLength());
+    }
+
+    @Override
     public byte[] readBlob(BlobLocation location) {
+        return blobs.decode(location, readStored(location));
+    }
+
+    private byte[] readStored(BlobLocation location) {
         if (location == null || location.id() == null || location.type() == null) {
             throw Errors.invalid("blob location needs an id and a type");
         }
@@ -272,7 +283,7 @@ public final class VaultImpl implements Vault {
             }
             throw e;
         }
-        return blobs.decode(location, stored);
+        return stored;
     }
 
     @Override
