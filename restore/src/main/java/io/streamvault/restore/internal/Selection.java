@@ -1,12 +1,9 @@
 package io.streamvault.restore.internal;
 
-import io.streamvault.restore.RestoreOptions;
-import io.streamvault.common.ErrorCode;
-import io.streamvault.common.FatalException;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.restore.RestoreOptions;
 import io.streamvault.vault.Node;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.streamvault.server.internal;
 
+import io.streamvault.restore.FilePlan;
 import io.streamvault.restore.Overwrite;
 import io.streamvault.restore.RestoreOptions;
 import io.streamvault.restore.Times;
@@ -7,7 +8,6 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.RawPaths;
-import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.Node;
 import io.streamvault.vault.SnapshotRef;
@@ -295,8 +295,8 @@ public final class Api {
         return sb.toString();
     }
 
-    /** A file's chunks and their offsets. */
-    private record FilePlan(Node node, BlobLocation[] locs, long[] offsets, long size, String etag) {
+    /** A file to send: where its bytes are, and its entity tag (from its chunk ids). */
+    private record Download(Node node, FilePlan plan, String etag) {
     }
 
     private void file(RoutingContext ctx) {
@@ -312,24 +312,19 @@ public final class Api {
             if (n.type() != FileKind.FILE) {
                 throw invalid("\"" + display(path) + "\" is a " + JsonForms.typeName(n.type()) + ", not a regular file");
             }
-            BlobLocation[] locs = new BlobLocation[n.content().size()];
-            long[] offs = new long[locs.length];
-            long size = 0;
+            FilePlan plan = FilePlan.of(n, chunk -> browser.locate(chunk, BlobType.DATA));
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (int i = 0; i < locs.length; i++) {
-                locs[i] = browser.locate(n.content().get(i), BlobType.DATA);
-                offs[i] = size;
-                size += locs[i].rawLength();
-                md.update(n.content().get(i).bytes());
+            for (FilePlan.Chunk c : plan.chunks()) {
+                md.update(c.id().bytes());
             }
             String etag = "\"" + java.util.HexFormat.of().formatHex(md.digest(), 0, 16) + "\"";
-            return new FilePlan(n, locs, offs, size, etag);
-        }, plan -> sendFile(ctx, plan, range, path));
+            return new Download(n, plan, etag);
+        }, download -> sendFile(ctx, download, range, path));
     }
 
-    private void sendFile(RoutingContext ctx, FilePlan plan, String range, List<byte[]> path) {
+    private void sendFile(RoutingContext ctx, Download download, String range, List<byte[]> path) {
         HttpServerResponse resp = ctx.response();
-        long size = plan.size();
+        long size = download.plan().size();
         long start = 0;
         long end = size - 1;
         int status = 200;
@@ -350,47 +345,36 @@ public final class Api {
         resp.setStatusCode(status)
                 .putHeader("Content-Type", "application/octet-stream")
                 .putHeader("Accept-Ranges", "bytes")
-                .putHeader("ETag", plan.etag())
+                .putHeader("ETag", download.etag())
                 .putHeader("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(
-                        java.time.Instant.ofEpochSecond(Math.floorDiv(plan.node().mtimeNs(), 1_000_000_000L)), ZoneOffset.UTC)))
+                        java.time.Instant.ofEpochSecond(Math.floorDiv(download.node().mtimeNs(), 1_000_000_000L)), ZoneOffset.UTC)))
                 .putHeader("Content-Disposition", "attachment; filename*=UTF-8''" + PathCodec.encodeName(name))
                 .putHeader("Content-Length", Long.toString(end - start + 1));
-        if (end < start) {
-            resp.end();
-            return;
-        }
-        int first = 0;
-        while (first < plan.locs().length && plan.offsets()[first] + plan.locs()[first].rawLength() <= start) {
-            first++;
-        }
-        pump(ctx, plan, first, start, end);
+        pump(ctx, download.plan().range(start, end - start + 1), 0);
     }
 
-    /** Sends chunk i's part of [pos, end], then the next chunk, each read on the worker pool. */
-    private void pump(RoutingContext ctx, FilePlan plan, int i, long pos, long end) {
+    /** Sends slice i (its chunk read on the worker pool), then the next. */
+    private void pump(RoutingContext ctx, List<FilePlan.Slice> slices, int i) {
         HttpServerResponse resp = ctx.response();
-        if (pos > end || i >= plan.locs().length) {
+        if (i >= slices.size()) {
             resp.end();
             return;
         }
         if (resp.closed()) {
             return;
         }
-        worker.executeBlocking(() -> browser.vault().readBlob(plan.locs()[i]), false).onComplete(ar -> {
+        FilePlan.Slice s = slices.get(i);
+        worker.executeBlocking(() -> browser.vault().readBlob(s.chunk().location()), false).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause()); // before the first write: a JSON error; after: the connection is reset
                 return;
             }
             byte[] data = ar.result();
-            long off = plan.offsets()[i];
-            int from = (int) Math.max(0, pos - off);
-            int to = (int) Math.min(data.length, end + 1 - off);
-            resp.write(Buffer.buffer(from == 0 && to == data.length ? data : Arrays.copyOfRange(data, from, to)));
-            long next = off + to;
+            resp.write(Buffer.buffer(s.length() == data.length ? data : Arrays.copyOfRange(data, s.from(), s.to())));
             if (resp.writeQueueFull()) {
-                resp.drainHandler(v -> pump(ctx, plan, i + 1, next, end));
+                resp.drainHandler(v -> pump(ctx, slices, i + 1));
             } else {
-                pump(ctx, plan, i + 1, next, end);
+                pump(ctx, slices, i + 1);
             }
         });
     }
