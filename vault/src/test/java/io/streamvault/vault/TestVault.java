@@ -150,7 +150,11 @@ public final class TestVault implements AutoCloseable {
         return tree(nodes);
     }
 
-    private void flush() {
+    /**
+     * Seals the pack being filled, so that later blobs go to a new one (e.g. a snapshot's file data in
+     * one pack and its trees in another, as the pipeline stores them). The next snapshot indexes it.
+     */
+    public void flush() {
         if (pack.count() > 0) {
             packs.add(vault.writePack(pack));
             pack = vault.newPack();
