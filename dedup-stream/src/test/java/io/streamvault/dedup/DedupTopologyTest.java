@@ -13,6 +13,7 @@ import io.streamvault.schemas.records.ChunkAck;
 import io.streamvault.schemas.records.ChunkRecord;
 import io.streamvault.schemas.records.ChunkSource;
 import io.streamvault.schemas.records.ChunkState;
+import io.streamvault.schemas.records.ChunkStatus;
 import io.streamvault.schemas.records.ChunkStored;
 import io.streamvault.schemas.records.DeadLetter;
 import io.streamvault.schemas.records.GcAction;
@@ -132,6 +133,35 @@ class DedupTopologyTest {
         // the pending one still completes for the job that waits on it
         store(2, "running", "/a/two");
         assertEquals("running", acks.readValuesToList().get(0).getJob());
+    }
+
+    @Test
+    void anUploadAskedForBeforeAForgetCannotMarkTheNewStateStored() {
+        TestInputTopic<byte[], GcRequest> gc = driver.createInputTopic(topics.gcRequests.name(),
+                topics.gcRequests.keySerde().serializer(), topics.gcRequests.valueSerde().serializer());
+        sight(1, "first", "/a/one");
+        UploadRequest old = uploads.readValue();
+        stored.pipeInput(id(1), storedFor(old, "w1"));
+        acks.readValuesToList();
+        gc.pipeInput("run".getBytes(StandardCharsets.UTF_8), new GcRequest("run", GcAction.FORGET, 0,
+                List.of(ByteBuffer.wrap(id(1)))));
+        sight(1, "second", "/b/one"); // forgotten: asked for again, with a new generation
+        UploadRequest fresh = uploads.readValue();
+        assertTrue(fresh.getGeneration() != old.getGeneration());
+
+        stored.pipeInput(id(1), storedFor(old, "slow")); // a late answer to the old request
+        assertTrue(acks.isEmpty(), "a stale upload does not acknowledge the new waiter");
+        KeyValueStore<Bytes, ChunkState> store = driver.getKeyValueStore(DedupTopology.STORE);
+        assertEquals(ChunkStatus.PENDING, store.get(Bytes.wrap(id(1))).getStatus());
+        stored.pipeInput(id(1), storedFor(fresh, "w2"));
+        assertEquals("second", acks.readValue().getJob());
+        assertEquals(ChunkStatus.STORED, store.get(Bytes.wrap(id(1))).getStatus());
+    }
+
+    private static ChunkStored storedFor(UploadRequest r, String worker) {
+        return ChunkStored.newBuilder().setId(r.getId()).setStatus(StoreStatus.STORED).setJob(r.getJob())
+                .setPack(ByteBuffer.wrap(new byte[32])).setOffset(0).setLength(90).setRawLength(100)
+                .setSource(r.getSource()).setWorker(worker).setGeneration(r.getGeneration()).build();
     }
 
     @Test

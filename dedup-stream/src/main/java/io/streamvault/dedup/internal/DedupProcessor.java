@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -136,10 +137,11 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         ChunkState state = load(id);
         long now = context.currentSystemTimeMs();
         if (state == null) {
-            UploadRequest request = new UploadRequest(chunk.getId(), chunk.getJob(), chunk.getSource(), 0);
+            long generation = ThreadLocalRandom.current().nextLong() | 1; // never 0, the seeder's
+            UploadRequest request = new UploadRequest(chunk.getId(), chunk.getJob(), chunk.getSource(), 0, generation);
             List<Waiter> waiters = new ArrayList<>();
             waiters.add(new Waiter(chunk.getJob(), 1, new ArrayList<>(List.of(chunk.getSource()))));
-            state = new ChunkState(ChunkStatus.PENDING, now, 1, request, waiters, null);
+            state = new ChunkState(ChunkStatus.PENDING, now, 1, request, waiters, null, generation);
             store.put(id, state);
             pending.put(pendingKey(now, record.key()), new byte[0]);
             context.forward(record.withValue((Object) request).withKey((Object) record.key()), DedupTopology.SINK_UPLOADS);
@@ -168,6 +170,11 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         Bytes id = Bytes.wrap(record.key());
         ChunkState state = load(id);
         long now = context.currentSystemTimeMs();
+        if (stored.getGeneration() != 0 && (state == null || state.getGeneration() != stored.getGeneration())) {
+            // An upload asked for before this id was forgotten (or of a state that is gone): its pack
+            // may be one garbage collection deletes, so it must not make the id stored (docs/gc.md).
+            return;
+        }
         if (stored.getStatus() == StoreStatus.STORED) {
             if (state != null && state.getStatus() == ChunkStatus.STORED) {
                 return;
@@ -182,7 +189,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                 pending.delete(pendingKey(state.getSinceMs(), record.key()));
             }
             store.put(id, new ChunkState(ChunkStatus.STORED, now, state == null ? 0 : state.getAttempts(), null,
-                    new ArrayList<>(), stored.getPack()));
+                    new ArrayList<>(), stored.getPack(), state == null ? 0 : state.getGeneration()));
             return;
         }
         if (state == null || state.getStatus() == ChunkStatus.STORED) {
@@ -236,7 +243,8 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
             store.delete(id);
             return;
         }
-        UploadRequest request = new UploadRequest(stored.getId(), nextJob, next, state.getAttempts());
+        UploadRequest request = new UploadRequest(stored.getId(), nextJob, next, state.getAttempts(),
+                state.getGeneration());
         state.setRequest(request);
         state.setAttempts(state.getAttempts() + 1);
         state.setSinceMs(now);
@@ -320,7 +328,8 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                 continue;
             }
             UploadRequest old = state.getRequest();
-            UploadRequest request = new UploadRequest(old.getId(), old.getJob(), old.getSource(), state.getAttempts());
+            UploadRequest request = new UploadRequest(old.getId(), old.getJob(), old.getSource(), state.getAttempts(),
+                    state.getGeneration());
             state.setRequest(request);
             state.setAttempts(state.getAttempts() + 1);
             state.setSinceMs(now);

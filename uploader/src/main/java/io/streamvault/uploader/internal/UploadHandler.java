@@ -158,6 +158,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                 .setSource(req.getSource())
                 .setError(error)
                 .setWorker(worker)
+                .setGeneration(req.getGeneration())
                 .build();
     }
 
@@ -230,6 +231,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                         .setRawLength(e.rawLength())
                         .setSource(req.getSource())
                         .setWorker(worker)
+                        .setGeneration(req.getGeneration())
                         .build());
             }
         }

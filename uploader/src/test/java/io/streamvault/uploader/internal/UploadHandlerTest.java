@@ -86,7 +86,7 @@ class UploadHandlerTest {
         byte[] path = file.toString().getBytes(StandardCharsets.UTF_8);
         UploadRequest req = new UploadRequest(ByteBuffer.wrap(id.bytes()), "job-1",
                 new ChunkSource(ByteBuffer.wrap(path), 0L, length, ByteBuffer.wrap(new byte[0]),
-                        ByteBuffer.wrap(file.getFileName().toString().getBytes(StandardCharsets.UTF_8)), 0, 0), 0);
+                        ByteBuffer.wrap(file.getFileName().toString().getBytes(StandardCharsets.UTF_8)), 0, 0), 0, 42L);
         h.handle(new ConsumerRecord<>(topics.uploadRequests.name(), 0, offset++, id.bytes(), new byte[0]), req, out);
     }
 
