@@ -3,7 +3,7 @@ package io.streamvault.common;
 /**
  * Stable error codes. A code names a condition, never a class: scripts and HTTP clients match on
  * {@link #id()}, which never changes once released. HTTP statuses are mapped in one place, in the
- * catalog's HTTP package.
+ * server module.
  */
 public enum ErrorCode {
     INVALID_ARGUMENT("invalid_argument", "a command-line option, request field or setting is malformed"),
@@ -30,6 +30,8 @@ public enum ErrorCode {
     UNAUTHENTICATED("unauthenticated", "the request carries no valid credentials"),
     FORBIDDEN("forbidden", "the credentials do not allow this operation"),
     CONFLICT("conflict", "the operation conflicts with the current state"),
+    FENCED("fenced", "another process has taken over this role (a newer garbage collection of the vault)"),
+    VAULT_DAMAGED("vault_damaged", "the vault is damaged (a snapshot, tree or pack cannot be read): nothing is deleted"),
     NOT_FOUND("not_found", "no such API resource or restore job"),
     METHOD_NOT_ALLOWED("method_not_allowed", "the API resource does not answer this HTTP method"),
     RANGE_NOT_SATISFIABLE("range_not_satisfiable", "the requested byte range lies outside the file"),

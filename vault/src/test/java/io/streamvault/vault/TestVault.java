@@ -57,6 +57,12 @@ public final class TestVault implements AutoCloseable {
         return new TestVault(s, v, chunkSize);
     }
 
+    /** Opens the test vault in {@code dir} again, to add blobs and snapshots to it. */
+    public static TestVault open(Path dir, int chunkSize) {
+        CountingStorage s = new CountingStorage(Storages.open(dir.toString()));
+        return new TestVault(s, Vault.open(s, PASSWORD), chunkSize);
+    }
+
     public BlobId blob(BlobType type, byte[] plain) {
         BlobId id = hasher.id(plain, 0, plain.length);
         if (!pack.contains(id)) {

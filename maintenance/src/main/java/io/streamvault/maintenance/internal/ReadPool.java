@@ -12,14 +12,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-/** The threads a check reads the storage with. */
-final class ReadPool implements AutoCloseable {
+/** The threads a check or a garbage collection reads the storage with. */
+public final class ReadPool implements AutoCloseable {
     private final ExecutorService pool;
 
-    ReadPool(int threads) {
+    public ReadPool(int threads) {
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "check-" + n.incrementAndGet());
+            Thread t = new Thread(r, "vault-read-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -29,7 +29,7 @@ final class ReadPool implements AutoCloseable {
      * {@code fn} over {@code items} on the pool, results in item order. The first exception thrown by
      * {@code fn} cancels the rest and is rethrown.
      */
-    <T, R> List<R> map(List<T> items, Function<? super T, ? extends R> fn) {
+    public <T, R> List<R> map(List<T> items, Function<? super T, ? extends R> fn) {
         List<Future<R>> futures = new ArrayList<>(items.size());
         for (T t : items) {
             futures.add(pool.submit(() -> fn.apply(t)));
@@ -42,12 +42,12 @@ final class ReadPool implements AutoCloseable {
             } catch (ExecutionException e) {
                 if (first == null) {
                     first = e.getCause() instanceof RuntimeException r ? r
-                            : new FatalException(ErrorCode.INTERNAL, "check failed: " + e.getCause(), e.getCause());
+                            : new FatalException(ErrorCode.INTERNAL, "a read failed: " + e.getCause(), e.getCause());
                     futures.forEach(x -> x.cancel(true));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new FatalException(ErrorCode.CANCELLED, "check interrupted", e);
+                throw new FatalException(ErrorCode.CANCELLED, "interrupted", e);
             } catch (CancellationException e) {
                 // cancelled after the first failure, which is thrown below
             }
