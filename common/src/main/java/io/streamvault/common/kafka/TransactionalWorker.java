@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -96,7 +99,8 @@ public final class TransactionalWorker<V> implements Runnable {
             long batchBudgetMs) {
     }
 
-    private final KafkaProps props;
+    private final Supplier<Producer<byte[], byte[]>> producers;
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final TopicSpec<?, V> input;
     private final Handler<V> handler;
     private final DeadLetterSink deadLetters;
@@ -107,8 +111,8 @@ public final class TransactionalWorker<V> implements Runnable {
     private final Map<String, Serializer<Object>> valueSerializers = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     private final Deserializer<V> valueDeserializer;
-    private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<byte[], byte[]> producer;
+    private Consumer<byte[], byte[]> consumer;
+    private Producer<byte[], byte[]> producer;
     private boolean inTransaction;
     /** Transactions committed: progress, which is what ends a run of failures. */
     private long commits;
@@ -116,7 +120,17 @@ public final class TransactionalWorker<V> implements Runnable {
 
     public TransactionalWorker(KafkaProps props, TopicSpec<?, V> input, Handler<V> handler,
             DeadLetterSink deadLetters, WorkerListener listener, Settings settings) {
-        this.props = props;
+        this(() -> new KafkaProducer<>(props.transactionalProducer(settings.transactionalId())),
+                () -> new KafkaConsumer<>(props.consumer(settings.groupId(), settings.name(), settings.maxPollRecords())),
+                input, handler, deadLetters, listener, settings);
+    }
+
+    /** With the clients made by {@code producers} and {@code consumers} when the loop starts (tests give mock clients). */
+    TransactionalWorker(Supplier<Producer<byte[], byte[]>> producers, Supplier<Consumer<byte[], byte[]>> consumers,
+            TopicSpec<?, V> input, Handler<V> handler, DeadLetterSink deadLetters, WorkerListener listener,
+            Settings settings) {
+        this.producers = producers;
+        this.consumers = consumers;
         this.input = input;
         this.handler = handler;
         this.deadLetters = deadLetters;
@@ -132,7 +146,7 @@ public final class TransactionalWorker<V> implements Runnable {
     /** Asks the loop to finish its batch, commit, and return. */
     public void stop() {
         running.set(false);
-        KafkaConsumer<byte[], byte[]> c = consumer;
+        Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
@@ -151,8 +165,8 @@ public final class TransactionalWorker<V> implements Runnable {
         long failingSince = 0;
         int failures = 0;
         try {
-            producer = new KafkaProducer<>(props.transactionalProducer(settings.transactionalId()));
-            consumer = new KafkaConsumer<>(props.consumer(settings.groupId(), settings.name(), settings.maxPollRecords()));
+            producer = producers.get();
+            consumer = consumers.get();
             initTransactions();
             consumer.subscribe(List.of(input.name()), new Rebalance());
             Emitter out = new TxEmitter();

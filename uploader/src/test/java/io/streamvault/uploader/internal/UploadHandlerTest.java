@@ -2,12 +2,14 @@ package io.streamvault.uploader.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TopicSpec;
 import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
+import io.streamvault.common.util.Hex;
 import io.streamvault.schemas.Bytes;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.Topics;
@@ -18,6 +20,7 @@ import io.streamvault.schemas.records.UploadRequest;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
+import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.Storages;
 import io.streamvault.vault.Vault;
 import io.streamvault.vault.VaultOptions;
@@ -27,8 +30,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +63,23 @@ class UploadHandlerTest {
             throw new AssertionError("dead letter: " + reason);
         }
     };
+    /** For each STORED event, whether its pack was in the vault and in an index object when it went out. */
+    private final List<Boolean> durableWhenSent = new ArrayList<>();
+    private final Emitter checkingOut = new Emitter() {
+        @Override
+        public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
+            ChunkStored s = (ChunkStored) value;
+            if (s.getStatus() == StoreStatus.STORED) {
+                durableWhenSent.add(durable(s));
+            }
+            out.send(topic, key, value);
+        }
+
+        @Override
+        public void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+            out.deadLetter(record, reason);
+        }
+    };
     private long offset;
 
     @BeforeEach
@@ -83,11 +106,28 @@ class UploadHandlerTest {
     }
 
     private void upload(UploadHandler h, Path file, BlobId id, int length) {
+        upload(h, file, id, length, out);
+    }
+
+    private void upload(UploadHandler h, Path file, BlobId id, int length, Emitter to) {
         byte[] path = file.toString().getBytes(StandardCharsets.UTF_8);
         UploadRequest req = new UploadRequest(ByteBuffer.wrap(id.bytes()), "job-1",
                 new ChunkSource(ByteBuffer.wrap(path), 0L, length, ByteBuffer.wrap(new byte[0]),
                         ByteBuffer.wrap(file.getFileName().toString().getBytes(StandardCharsets.UTF_8)), 0, 0), 0, 42L);
-        h.handle(new ConsumerRecord<>(topics.uploadRequests.name(), 0, offset++, id.bytes(), new byte[0]), req, out);
+        h.handle(new ConsumerRecord<>(topics.uploadRequests.name(), 0, offset++, id.bytes(), new byte[0]), req, to);
+    }
+
+    private boolean durable(ChunkStored s) {
+        String pack = Hex.of(Bytes.of(s.getPack()));
+        boolean written = vault.list(ObjectKind.PACK).objects().stream().anyMatch(o -> o.id().equals(pack));
+        boolean indexed = vault.loadIndex().find(BlobId.of(Bytes.of(s.getId())), BlobType.DATA)
+                .map(l -> l.pack().equals(pack)).orElse(false);
+        return written && indexed;
+    }
+
+    /** The worker's view: every request so far handled, up to {@code next} (exclusive) on partition 0. */
+    private Map<TopicPartition, OffsetAndMetadata> handledUpTo(long next) {
+        return Map.of(new TopicPartition(topics.uploadRequests.name(), 0), new OffsetAndMetadata(next));
     }
 
     private ChunkStored result(BlobId id) {
@@ -95,7 +135,7 @@ class UploadHandlerTest {
     }
 
     private byte[] read(ChunkStored s) {
-        return vault.readBlob(new BlobLocation(BlobId.of(Bytes.of(s.getId())), BlobType.DATA, io.streamvault.common.util.Hex.of(Bytes.of(s.getPack())),
+        return vault.readBlob(new BlobLocation(BlobId.of(Bytes.of(s.getId())), BlobType.DATA, Hex.of(Bytes.of(s.getPack())),
                 s.getOffset(), s.getLength(), s.getRawLength()));
     }
 
@@ -166,5 +206,59 @@ class UploadHandlerTest {
             assertEquals(TransactionalWorker.POLL_MS, h.pollMs(), "nothing held any more");
         }
         assertArrayEquals(data, read(result(id)));
+    }
+
+    @Test
+    void requestsInTheOpenPackAreNotCommittableUntilThePackAndItsIndexAreWritten() throws Exception {
+        byte[] first = random(40_000, 7);
+        byte[] second = random(30_000, 8);
+        Path a = Files.write(tmp.resolve("a"), first);
+        Path b = Files.write(tmp.resolve("b"), second);
+        try (UploadHandler h = new UploadHandler(topics, vault, "test", 16 << 20, 60_000, 1, handoff)) {
+            upload(h, a, id(first), first.length, checkingOut);
+            upload(h, b, id(second), second.length, checkingOut);
+            h.checkpoint(checkingOut, false); // input not idle: the pack stays open
+            assertEquals(Map.of(), h.committable(handledUpTo(2)), "both chunks are in the open pack: no offset commits");
+            assertFalse(h.commitNow());
+            assertTrue(stored.isEmpty());
+            assertTrue(vault.list(ObjectKind.PACK).objects().isEmpty(), "nothing written yet");
+
+            h.flush(checkingOut); // what the worker does before a rebalance or at shutdown
+            assertEquals(List.of(id(first), id(second)), stored.stream().map(s -> BlobId.of(Bytes.of(s.getId()))).toList());
+            assertEquals(List.of(true, true), durableWhenSent, "the pack and its index object came first");
+            assertTrue(h.commitNow(), "the events commit now, with the offsets");
+            assertFalse(h.commitNow(), "once");
+            assertEquals(handledUpTo(2), h.committable(handledUpTo(2)));
+        }
+    }
+
+    @Test
+    void aWrittenPackMakesItsOwnOffsetsCommittableAndNoneOfTheOpenPack() throws Exception {
+        byte[] big = random(150_000, 9); // random bytes do not compress: this fills a 100 kB pack
+        byte[] small = random(10_000, 10);
+        Path a = Files.write(tmp.resolve("big"), big);
+        Path b = Files.write(tmp.resolve("small"), small);
+        try (UploadHandler h = new UploadHandler(topics, vault, "test", 100_000, 60_000, 1, handoff)) {
+            upload(h, a, id(big), big.length, checkingOut); // offset 0: its pack is full and goes to a writer
+            upload(h, b, id(small), small.length, checkingOut); // offset 1: in the next pack, still open
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (stored.isEmpty() && System.nanoTime() < deadline) {
+                h.checkpoint(checkingOut, false); // the worker's checkpoint after each poll
+                Thread.sleep(UploadHandler.BUSY_POLL_MS);
+            }
+            assertEquals(List.of(id(big)), stored.stream().map(s -> BlobId.of(Bytes.of(s.getId()))).toList(),
+                    "the written pack's event, not the open pack's");
+            assertEquals(List.of(true), durableWhenSent);
+            assertTrue(h.commitNow());
+            assertEquals(handledUpTo(1), h.committable(handledUpTo(2)),
+                    "offset 0 commits with its event; offset 1 waits for its pack");
+
+            h.flush(checkingOut);
+            assertEquals(StoreStatus.STORED, result(id(small)).getStatus());
+            assertEquals(List.of(true, true), durableWhenSent);
+            assertEquals(handledUpTo(2), h.committable(handledUpTo(2)));
+        }
+        assertArrayEquals(big, read(result(id(big))));
+        assertArrayEquals(small, read(result(id(small))));
     }
 }

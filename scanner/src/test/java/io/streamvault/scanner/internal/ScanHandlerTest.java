@@ -1,0 +1,384 @@
+package io.streamvault.scanner.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import io.streamvault.common.fs.FileKind;
+import io.streamvault.common.fs.FileMeta;
+import io.streamvault.common.fs.Posix;
+import io.streamvault.common.fs.RawPaths;
+import io.streamvault.common.kafka.Emitter;
+import io.streamvault.common.kafka.TopicSpec;
+import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.SchemaRegistries;
+import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.DirScanned;
+import io.streamvault.schemas.records.DirTask;
+import io.streamvault.schemas.records.FileEvent;
+import io.streamvault.schemas.records.FileManifest;
+import io.streamvault.schemas.records.FileOrigin;
+import io.streamvault.vault.BlobId;
+import io.streamvault.vault.BlobType;
+import io.streamvault.vault.Node;
+import io.streamvault.vault.PackBuilder;
+import io.streamvault.vault.Storages;
+import io.streamvault.vault.Tree;
+import io.streamvault.vault.TreeIndex;
+import io.streamvault.vault.Trees;
+import io.streamvault.vault.Vault;
+import io.streamvault.vault.VaultOptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the scanner sends for one directory against its tree in the parent snapshot, on real
+ * directories and a real vault in a temp dir (no broker: the handler's output is collected). The
+ * parent's records are taken from the entries' lstat, as a backup of them would have stored them,
+ * then altered one field at a time.
+ */
+class ScanHandlerTest {
+    private static final String JOB = "job-1";
+    @TempDir
+    Path tmp;
+    private Vault vault;
+    private Topics topics;
+    private Path root;
+    private final List<Object> sent = new ArrayList<>();
+    private final Emitter out = new Emitter() {
+        @Override
+        public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
+            sent.add(value);
+        }
+
+        @Override
+        public void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+            throw new AssertionError("dead letter: " + reason);
+        }
+    };
+
+    @BeforeEach
+    void open() throws IOException {
+        vault = Vault.init(Storages.open(tmp.resolve("vault").toString()), "pw".toCharArray(),
+                VaultOptions.defaults().withKdfLogN(10));
+        topics = new Topics("sv", vault.id(), 4, (short) 1, SchemaRegistries.inMemory());
+        root = tmp.resolve("src");
+        Path d = Files.createDirectories(root.resolve("d"));
+        Files.write(d.resolve("a"), new byte[100]);
+        Files.write(d.resolve("b"), new byte[2000]);
+        Files.createFile(d.resolve("empty"));
+        Files.createSymbolicLink(d.resolve("link"), Path.of("a"));
+    }
+
+    @AfterEach
+    void close() {
+        vault.close();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The chunk ids the parent recorded for a file: any ids will do, the scanner only passes them on. */
+    private BlobId chunk(byte[] name) {
+        return vault.newHasher().id(name, 0, name.length);
+    }
+
+    /** The parent snapshot's record of {@code p} as it is now. */
+    private Node record(Path p) throws IOException {
+        FileMeta m = Posix.lstat(p);
+        byte[] name = RawPaths.fileName(p);
+        boolean file = m.kind() == FileKind.FILE;
+        return new Node(name, m.kind(), m.mode(), m.uid(), m.gid(),
+                file || m.kind() == FileKind.SYMLINK ? m.size() : 0, m.mtimeNs(), m.atimeNs(), m.ctimeNs(), m.inode(),
+                m.dev(), m.nlink(), m.rdev(), m.kind() == FileKind.SYMLINK ? Posix.readlink(p) : null, List.of(),
+                file && m.size() > 0 ? List.of(chunk(name)) : List.of(),
+                m.kind() == FileKind.DIR ? write(new Tree(List.of())) : null, null, false);
+    }
+
+    /** {@code r} with the compared fields given (and the rest kept). */
+    private static Node with(Node r, FileKind type, int mode, long size, long mtimeNs, long ctimeNs, long inode,
+            long dev) {
+        return new Node(r.name(), type, mode, r.uid(), r.gid(), size, mtimeNs, r.atimeNs(), ctimeNs, inode, dev,
+                r.nlink(), r.rdev(), type == FileKind.SYMLINK ? b("elsewhere") : r.linkTarget(), r.xattrs(),
+                type == FileKind.FILE ? r.content() : List.of(), r.subtree(), r.error(), r.changedDuringBackup());
+    }
+
+    /** The records of {@code rel}'s entries as they are now, each passed through {@code edit} (null drops it). */
+    private List<Node> records(String rel, UnaryOperator<Node> edit) throws IOException {
+        List<Node> nodes = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(root.resolve(rel))) {
+            for (Path p : s) {
+                Node n = edit.apply(record(p));
+                if (n != null) {
+                    nodes.add(n);
+                }
+            }
+        }
+        nodes.sort((x, y) -> Arrays.compareUnsigned(x.name(), y.name()));
+        return nodes;
+    }
+
+    /** Writes a tree into the vault (a pack and its index object), as the catalog does; returns its id. */
+    private BlobId write(Tree tree) {
+        byte[] plain = vault.encodeTree(tree);
+        BlobId id = vault.newHasher().id(plain, 0, plain.length);
+        PackBuilder pack = vault.newPack();
+        pack.add(BlobType.TREE, id, plain, 0, plain.length);
+        vault.writeIndex(List.of(vault.writePack(pack)));
+        return id;
+    }
+
+    private BlobId parent(String rel, UnaryOperator<Node> edit) throws IOException {
+        return write(new Tree(records(rel, edit)));
+    }
+
+    /** Edits only the record named {@code name}. */
+    private static UnaryOperator<Node> only(String name, UnaryOperator<Node> edit) {
+        return n -> Arrays.equals(n.name(), b(name)) ? edit.apply(n) : n;
+    }
+
+    private void scan(String rel, BlobId parentTree, boolean forceRead) {
+        DirTask task = DirTask.newBuilder()
+                .setJob(JOB)
+                .setRoot(ByteBuffer.wrap(RawPaths.bytes(root)))
+                .setRel(ByteBuffer.wrap(b(rel)))
+                .setParentTree(parentTree == null ? null : ByteBuffer.wrap(parentTree.bytes()))
+                .setForceRead(forceRead)
+                .build();
+        new ScanHandler(topics, new TreeIndex(vault), "test", 64 << 20)
+                .handle(new ConsumerRecord<>(topics.dirTasks.name(), 0, 0L, new byte[0], new byte[0]), task, out);
+    }
+
+    private DirScanned scanned(String rel) {
+        List<DirScanned> found = new ArrayList<>();
+        for (Object o : sent) {
+            if (o instanceof DirScanned d && Arrays.equals(Bytes.of(d.getRel()), b(rel))) {
+                found.add(d);
+            }
+        }
+        assertEquals(1, found.size(), "one record for directory " + rel);
+        return found.get(0);
+    }
+
+    /** The manifests sent for entries of {@code rel}, by name. */
+    private Map<String, FileManifest> manifests(String rel) {
+        Map<String, FileManifest> m = new TreeMap<>();
+        for (Object o : sent) {
+            if (o instanceof FileManifest f && Arrays.equals(Bytes.of(f.getDir()), b(rel))) {
+                m.put(new String(Bytes.of(f.getNode().getName()), StandardCharsets.UTF_8), f);
+            }
+        }
+        return m;
+    }
+
+    /** The file events sent for entries of {@code rel}, by name (each of these files fits in one segment). */
+    private Map<String, FileEvent> events(String rel) {
+        Map<String, FileEvent> m = new TreeMap<>();
+        for (Object o : sent) {
+            if (o instanceof FileEvent f && Arrays.equals(Bytes.of(f.getDir()), b(rel))) {
+                m.put(new String(Bytes.of(f.getNode().getName()), StandardCharsets.UTF_8), f);
+            }
+        }
+        return m;
+    }
+
+    private static Map<String, FileOrigin> origins(Map<String, ?> records) {
+        Map<String, FileOrigin> m = new TreeMap<>();
+        records.forEach((name, r) -> m.put(name, r instanceof FileManifest f ? f.getOrigin() : ((FileEvent) r).getOrigin()));
+        return m;
+    }
+
+    private List<BlobId> content(FileManifest f) {
+        List<BlobId> ids = new ArrayList<>();
+        for (ByteBuffer b : f.getNode().getContent()) {
+            ids.add(BlobId.of(Bytes.of(b)));
+        }
+        return ids;
+    }
+
+    /** Every entry is unchanged but sent one by one, each manifest the parent's record with its chunk ids. */
+    private void assertSentOneByOneUnchanged(String rel) {
+        Map<String, FileManifest> m = manifests(rel);
+        assertEquals(Map.of("a", FileOrigin.UNMODIFIED, "b", FileOrigin.UNMODIFIED, "empty", FileOrigin.UNMODIFIED,
+                "link", FileOrigin.UNMODIFIED), origins(m));
+        assertEquals(List.of(chunk(b("a"))), content(m.get("a")), "the parent's chunk ids, nothing read");
+        assertEquals(List.of(chunk(b("b"))), content(m.get("b")));
+        assertArrayEquals(b("a"), Bytes.of(m.get("link").getNode().getLinkTarget()));
+        assertTrue(events(rel).isEmpty(), "no file is read");
+        assertNull(scanned(rel).getReusedTree());
+        assertEquals(4, scanned(rel).getEntries());
+    }
+
+    @Test
+    void aDirectoryWhoseEntriesAreAllUnchangedNamesItsParentTree() throws IOException {
+        BlobId tree = parent("d", UnaryOperator.identity());
+        scan("d", tree, false);
+        DirScanned d = scanned("d");
+        assertArrayEquals(tree.bytes(), Bytes.of(d.getReusedTree()));
+        assertEquals(3, d.getReusedFiles(), "a, b and empty (the symlink is no file)");
+        assertEquals(2100, d.getReusedBytes());
+        assertEquals(0, d.getEntries(), "all four stand in the parent's tree");
+        assertEquals(0, d.getBytesToRead());
+        assertEquals(List.of(d), sent, "nothing else is sent");
+    }
+
+    static Stream<Arguments> fieldEdits() {
+        return Stream.of(
+                arguments("size", (UnaryOperator<Node>) r -> with(r, r.type(), r.mode(), r.size() + 1, r.mtimeNs(),
+                        r.ctimeNs(), r.inode(), r.dev())),
+                arguments("mtime", (UnaryOperator<Node>) r -> with(r, r.type(), r.mode(), r.size(), r.mtimeNs() - 1,
+                        r.ctimeNs(), r.inode(), r.dev())),
+                arguments("ctime", (UnaryOperator<Node>) r -> with(r, r.type(), r.mode(), r.size(), r.mtimeNs(),
+                        r.ctimeNs() - 1, r.inode(), r.dev())),
+                arguments("inode", (UnaryOperator<Node>) r -> with(r, r.type(), r.mode(), r.size(), r.mtimeNs(),
+                        r.ctimeNs(), r.inode() + 1, r.dev())),
+                arguments("mode", (UnaryOperator<Node>) r -> with(r, r.type(), r.mode() ^ 0020, r.size(), r.mtimeNs(),
+                        r.ctimeNs(), r.inode(), r.dev())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fieldEdits")
+    void aFileWhoseRecordDiffersInOneFieldIsReadAgainAndTheDirectoryIsNotReused(String field, UnaryOperator<Node> edit)
+            throws IOException {
+        scan("d", parent("d", only("b", edit)), false);
+        assertEquals(Map.of("b", FileOrigin.CHANGED), origins(events("d")), field + " differs: b is read again");
+        assertEquals(Map.of("a", FileOrigin.UNMODIFIED, "empty", FileOrigin.UNMODIFIED, "link", FileOrigin.UNMODIFIED),
+                origins(manifests("d")), "the others are released one by one, unread");
+        assertEquals(List.of(chunk(b("a"))), content(manifests("d").get("a")));
+        DirScanned d = scanned("d");
+        assertNull(d.getReusedTree());
+        assertEquals(4, d.getEntries());
+        assertEquals(2000, d.getBytesToRead());
+    }
+
+    @Test
+    void anEntryWhoseTypeChangedIsNew() throws IOException {
+        // The parent knew "b" as a symlink and "link" as a file.
+        scan("d", parent("d", n -> switch (new String(n.name(), StandardCharsets.UTF_8)) {
+            case "b" -> with(n, FileKind.SYMLINK, 0777, 9, n.mtimeNs(), n.ctimeNs(), n.inode(), n.dev());
+            case "link" -> with(n, FileKind.FILE, n.mode(), n.size(), n.mtimeNs(), n.ctimeNs(), n.inode(), n.dev());
+            default -> n;
+        }), false);
+        assertEquals(Map.of("b", FileOrigin.NEW), origins(events("d")));
+        assertEquals(Map.of("a", FileOrigin.UNMODIFIED, "empty", FileOrigin.UNMODIFIED, "link", FileOrigin.NEW),
+                origins(manifests("d")));
+        assertArrayEquals(b("a"), Bytes.of(manifests("d").get("link").getNode().getLinkTarget()), "read from the link");
+        assertNull(scanned("d").getReusedTree());
+    }
+
+    @Test
+    void withoutAParentTreeEverythingIsNew() {
+        scan("d", null, false);
+        assertEquals(Map.of("a", FileOrigin.NEW, "b", FileOrigin.NEW), origins(events("d")));
+        assertEquals(Map.of("empty", FileOrigin.NEW, "link", FileOrigin.NEW), origins(manifests("d")));
+        assertNull(scanned("d").getReusedTree());
+        assertEquals(2100, scanned("d").getBytesToRead());
+    }
+
+    @Test
+    void aParentTreeNoIndexKnowsMeansReadingEverythingAgain() {
+        scan("d", chunk(b("no such tree")), false);
+        assertEquals(Map.of("a", FileOrigin.NEW, "b", FileOrigin.NEW), origins(events("d")));
+        assertEquals(Map.of("empty", FileOrigin.NEW, "link", FileOrigin.NEW), origins(manifests("d")));
+        assertNull(scanned("d").getReusedTree());
+    }
+
+    @Test
+    void anEntryMissingFromTheParentIsNewAndStopsTheReuse() throws IOException {
+        scan("d", parent("d", n -> Arrays.equals(n.name(), b("b")) ? null : n), false);
+        assertEquals(Map.of("b", FileOrigin.NEW), origins(events("d")));
+        assertEquals(Map.of("a", FileOrigin.UNMODIFIED, "empty", FileOrigin.UNMODIFIED, "link", FileOrigin.UNMODIFIED),
+                origins(manifests("d")));
+        assertNull(scanned("d").getReusedTree());
+    }
+
+    @Test
+    void anEntryRemovedSinceTheParentStopsTheReuse() throws IOException {
+        List<Node> nodes = new ArrayList<>(records("d", UnaryOperator.identity()));
+        Node a = nodes.get(0);
+        nodes.add(1, new Node(b("a-removed"), FileKind.FILE, 0644, a.uid(), a.gid(), 5, 1, 1, 1, 7, a.dev(), 1, 0, null,
+                List.of(), List.of(chunk(b("a-removed"))), null, null, false));
+        scan("d", write(new Tree(nodes)), false);
+        assertSentOneByOneUnchanged("d");
+    }
+
+    @Test
+    void forceReadReadsEveryEntryAgain() throws IOException {
+        scan("d", parent("d", UnaryOperator.identity()), true);
+        assertEquals(Map.of("a", FileOrigin.CHANGED, "b", FileOrigin.CHANGED), origins(events("d")));
+        assertEquals(Map.of("empty", FileOrigin.CHANGED, "link", FileOrigin.CHANGED), origins(manifests("d")));
+        assertNull(scanned("d").getReusedTree());
+        assertEquals(2100, scanned("d").getBytesToRead());
+    }
+
+    @Test
+    void anEntryOnAnotherDeviceIsUnchangedButTheDirectoryIsNotReused() throws IOException {
+        scan("d", parent("d", only("b", n -> with(n, n.type(), n.mode(), n.size(), n.mtimeNs(), n.ctimeNs(), n.inode(),
+                n.dev() + 1))), false);
+        assertSentOneByOneUnchanged("d");
+    }
+
+    @Test
+    void aSplitParentTreeIsNotReused() throws IOException {
+        BlobId part = write(new Tree(records("d", UnaryOperator.identity())));
+        scan("d", write(new Tree(List.of(), List.of(part))), false);
+        assertSentOneByOneUnchanged("d");
+    }
+
+    @Test
+    void aNewSubdirectoryKeepsTheReuse() throws IOException {
+        BlobId tree = parent("d", UnaryOperator.identity());
+        Files.createDirectory(root.resolve("d/sub"));
+        scan("d", tree, false);
+        DirScanned d = scanned("d");
+        assertArrayEquals(tree.bytes(), Bytes.of(d.getReusedTree()), "subdirectories are not in the reused entries");
+        assertEquals(1, d.getEntries(), "the subdirectory, sent on its own");
+        assertEquals(1, d.getSubdirs());
+        assertTrue(manifests("d").isEmpty());
+        assertTrue(events("d").isEmpty());
+    }
+
+    @Test
+    void aDirectoryOfMoreThanSplitAboveEntriesIsNotReused() throws IOException {
+        Path wide = Files.createDirectories(root.resolve("wide"));
+        for (int i = 0; i < Trees.SPLIT_ABOVE; i++) {
+            Files.createFile(wide.resolve(String.format("f%05d", i)));
+        }
+        BlobId tree = parent("wide", UnaryOperator.identity());
+        scan("wide", tree, false);
+        assertArrayEquals(tree.bytes(), Bytes.of(scanned("wide").getReusedTree()), "SPLIT_ABOVE entries: reused");
+
+        // One subdirectory more: every file is still unchanged, but the catalog would split the tree.
+        sent.clear();
+        Files.createDirectory(wide.resolve("sub"));
+        scan("wide", tree, false);
+        DirScanned d = scanned("wide");
+        assertNull(d.getReusedTree());
+        assertEquals(Trees.SPLIT_ABOVE + 1, d.getEntries());
+        Map<String, FileManifest> m = manifests("wide");
+        assertEquals(Trees.SPLIT_ABOVE, m.size());
+        assertTrue(m.values().stream().allMatch(f -> f.getOrigin() == FileOrigin.UNMODIFIED));
+    }
+}
