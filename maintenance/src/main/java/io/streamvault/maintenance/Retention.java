@@ -69,13 +69,14 @@ import java.util.List;
  * window. A snapshot sealed after {@code now} (a clock ahead) does not move the anchor but lies in every
  * window. When every snapshot of the group is sealed after {@code now}, all of them are within. A
  * duration D is subtracted from the anchor in the policy's zone: its years, months and days on the
- * local calendar (31 March minus 1m is the last day of February), then its hours on the time-line; the
- * window is open at its start (a snapshot sealed exactly D before the anchor is outside).
+ * local calendar (31 March minus 1m is the last day of February), then its hours on the time-line (see
+ * {@link KeepDuration#before}); the window is open at its start (a snapshot sealed exactly D before the
+ * anchor is outside).
  *
  * <h2>Differences from restic's forget</h2>
  * <ul>
- *   <li>restic has no incomplete snapshots, so neither the preference for complete snapshots nor the
- *       {@code newest complete} floor; restic instead refuses to run when a {@code keep-tag} policy
+ *   <li>restic does not mark or treat incomplete snapshots apart, so it has neither the preference for
+ *       complete snapshots nor the {@code newest complete} floor; restic instead refuses to run when a {@code keep-tag} policy
  *       would empty a group, where this plan only reports it ({@code removesAll}).
  *   <li>restic keeps the group's oldest snapshot in addition (reason {@code oldest ...}) when a count
  *       is larger than the number of buckets; this policy does not: a count is an upper bound only.
@@ -88,6 +89,8 @@ import java.util.List;
  *       3 March, or 2 March in a leap year); here the day is clamped to the end of the shorter month.
  *   <li>Durations are strict: the units y, m, d, h in this order, each at most once, no negative
  *       numbers, not all zero (restic accepts any order and treats a zero duration as not given).
+ *   <li>The group-by key for the backed-up path is {@code path} (restic: {@code paths}, as a restic
+ *       snapshot may have several).
  *   <li>Reason texts are shorter ({@code daily} for restic's {@code daily snapshot}, {@code last} for
  *       {@code last snapshot}, {@code tag T} for {@code has tags [T]}).
  * </ul>

@@ -4,7 +4,6 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -135,7 +134,7 @@ public final class RetentionPolicy {
         return zone;
     }
 
-    /** A one-line account of the rules, e.g. {@code keep 7 daily, 4 weekly, within 30d; group by host,path; UTC}. */
+    /** One line, e.g. {@code keep 7 daily, 4 weekly, within 30d; group by host,path; UTC}. */
     @Override
     public String toString() {
         List<String> rules = new ArrayList<>();
@@ -176,7 +175,7 @@ public final class RetentionPolicy {
         private final Map<Period, KeepDuration> withins = new EnumMap<>(Period.class);
         private final Set<String> tags = new LinkedHashSet<>();
         private Set<GroupKey> groupBy = EnumSet.of(GroupKey.HOST, GroupKey.PATH);
-        private ZoneId zone = ZoneOffset.UTC;
+        private ZoneId zone = ZoneId.of("UTC");
 
         private Builder() {
         }
@@ -259,7 +258,7 @@ public final class RetentionPolicy {
             return this;
         }
 
-        /** The zone from its id: a region such as {@code Europe/Berlin}, {@code UTC}, or an offset such as {@code +02:00}. */
+        /** The zone from its id: a region such as {@code Europe/Berlin}, {@code UTC}, or an offset ({@code +02:00}). */
         public Builder zone(String id) {
             if (id == null || id.isBlank()) {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "time zone: no value");

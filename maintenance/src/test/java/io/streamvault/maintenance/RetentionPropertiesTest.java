@@ -43,8 +43,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Random snapshot histories and random policies: the plan must equal a brute-force reference model
@@ -268,7 +268,8 @@ class RetentionPropertiesTest {
             Optional<Decision> newestComplete = g.decisions().stream()
                     .filter(d -> !d.snapshot().snapshot().incomplete()).findFirst();
             newestComplete.ifPresent(d -> assertTrue(d.keep() && d.reasons().contains("newest complete")));
-            newestComplete.ifPresent(d -> assertFalse(g.removesAll(), "a group with a complete snapshot is never emptied"));
+            newestComplete.ifPresent(
+                    d -> assertFalse(g.removesAll(), "a group with a complete snapshot is never emptied"));
         }
         assertEquals(input.keySet(), seen, "every snapshot appears");
         assertEquals(new TreeSet<>(labels).stream().toList(), labels, "groups sorted by label, labels unique");
@@ -414,7 +415,8 @@ class RetentionPropertiesTest {
 
         /** Whether, with an hourly rule, two snapshots of a group share a local hour at different offsets. */
         static boolean repeatedHour(History h, PolicySpec p) {
-            if (p.counts().get(Period.HOURLY.ordinal() + 1) == 0 && p.withins().get(Period.HOURLY.ordinal() + 1) == null) {
+            int hourly = Period.HOURLY.ordinal() + 1;
+            if (p.counts().get(hourly) == 0 && p.withins().get(hourly) == null) {
                 return false;
             }
             for (List<SnapshotRef> group : groups(h.snapshots(), p.groupBy()).values()) {
