@@ -1,2 +1,2 @@
-/** The check's passes and their bookkeeping. Not an API. */
+/** The check's passes and their bookkeeping; the retention rules' computation. Not an API. */
 package io.streamvault.maintenance.internal;
