@@ -1,0 +1,110 @@
+package io.streamvault.launcher.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.common.util.Sizes;
+import io.streamvault.launcher.internal.GcSession;
+import io.streamvault.launcher.internal.ProgressLine;
+import io.streamvault.maintenance.GarbageCollector;
+import io.streamvault.maintenance.GcCoordinator;
+import io.streamvault.vault.Vault;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code streamvault gc}: deletes what no snapshot uses, while backups run (docs/gc.md). */
+@Command(name = "gc", mixinStandardHelpOptions = true,
+        description = "Delete the data no snapshot uses, repack mostly unused packs, consolidate the index. Safe while"
+                + " backups run.")
+public final class GcCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    GcOptions gc;
+
+    @Option(names = "--dry-run", description = "Say what would be deleted and freed; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object on the last line.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        StreamVaultConfig config = common.config();
+        try (Vault vault = common.openVault(config, false)) {
+            GarbageCollector.Result r = run(config, vault, gc.options(dryRun));
+            print(r, json, System.out);
+        }
+        return 0;
+    }
+
+    /** Runs a collection with the roles and coordinator it needs (none for a dry run: it changes nothing). */
+    static GarbageCollector.Result run(StreamVaultConfig config, Vault vault, GarbageCollector.Options options) {
+        ProgressLine line = new ProgressLine(System.err, System.console() != null);
+        GarbageCollector.Progress progress = new GarbageCollector.Progress() {
+            @Override
+            public void update(String phase, long done, long total) {
+                line.show(total > 0 ? phase + " " + done + "/" + total : done > 0 ? phase + " " + done : phase);
+            }
+
+            @Override
+            public void note(String text) {
+                line.clear();
+                System.err.println("streamvault: " + text);
+            }
+        };
+        try {
+            if (options.dryRun()) {
+                return new GarbageCollector(vault, GcCoordinator.alone(), options).run(progress);
+            }
+            try (GcSession session = GcSession.open(config, vault)) {
+                return new GarbageCollector(vault, session.coordinator(), options).run(progress);
+            }
+        } finally {
+            line.clear();
+        }
+    }
+
+    static void print(GarbageCollector.Result r, boolean json, PrintStream out) {
+        if (json) {
+            out.println(toJson(r));
+            return;
+        }
+        String would = r.dryRun() ? "would be " : "";
+        out.printf(Locale.ROOT, "%s%d snapshots; %d unused chunks forgotten%s%n", r.dryRun() ? "dry run: " : "",
+                r.snapshots(), r.blobsForgotten(), r.blobsSpared() > 0 ? " (" + r.blobsSpared()
+                        + " spared: uploads in progress)" : "");
+        out.printf(Locale.ROOT, "packs: %d %sdeleted, %d %srepacked (into %d new), %d kept, %d unindexed %sdeleted%n",
+                r.packsDeleted(), would, r.packsRepacked(), would, r.packsWritten(), r.packsKept(), r.unindexedPacksDeleted(),
+                would);
+        out.printf(Locale.ROOT, "index: %d objects -> %d%n", r.indexObjectsBefore(), r.indexObjectsAfter());
+        out.printf(Locale.ROOT, "%s %s of %s in %s%n", r.dryRun() ? "would free" : "freed", Sizes.bytes(r.bytesFreed()),
+                Sizes.bytes(r.bytesBefore()), Sizes.duration(r.durationMs()));
+    }
+
+    static ObjectNode toJson(GarbageCollector.Result r) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("run", r.run());
+        o.put("dry_run", r.dryRun());
+        o.put("snapshots", r.snapshots());
+        o.put("chunks_forgotten", r.blobsForgotten());
+        o.put("chunks_spared", r.blobsSpared());
+        o.put("packs_before", r.packsBefore());
+        o.put("packs_deleted", r.packsDeleted());
+        o.put("packs_repacked", r.packsRepacked());
+        o.put("packs_written", r.packsWritten());
+        o.put("packs_kept", r.packsKept());
+        o.put("unindexed_packs_deleted", r.unindexedPacksDeleted());
+        o.put("index_objects_before", r.indexObjectsBefore());
+        o.put("index_objects_after", r.indexObjectsAfter());
+        o.put("bytes_before", r.bytesBefore());
+        o.put("bytes_freed", r.bytesFreed());
+        o.put("duration_ms", r.durationMs());
+        return o;
+    }
+}
