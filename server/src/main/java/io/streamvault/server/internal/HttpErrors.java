@@ -4,6 +4,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.StreamVaultException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,15 @@ public final class HttpErrors {
         };
     }
 
-    /** Ends the request with the error body. */
+    /** Makes {@code router} answer every failure and every status it produces itself with the error body. */
+    public static void install(Router router) {
+        router.route().failureHandler(HttpErrors::handle);
+        for (int status : new int[] {400, 404, 405, 413, 500}) {
+            router.errorHandler(status, ctx -> handle(ctx, status));
+        }
+    }
+
+    /** Ends the request with the error body and the status of {@code code}. */
     public static void send(RoutingContext ctx, ErrorCode code, String message) {
         var resp = ctx.response();
         if (resp.headWritten()) {
