@@ -19,7 +19,11 @@ public final class HttpErrors {
     private HttpErrors() {
     }
 
-    /** The HTTP status of each error code. */
+    /**
+     * The HTTP status of each error code; documented in openapi.json (the Error schema's code).
+     * Every code is listed, none falls through a default: a new code does not compile until it has
+     * a status here.
+     */
     public static int status(ErrorCode code) {
         return switch (code) {
             case INVALID_ARGUMENT, UNSAFE_PATH, AMBIGUOUS_SNAPSHOT -> 400;
@@ -32,7 +36,8 @@ public final class HttpErrors {
             case UNSUPPORTED -> 501;
             case STORAGE_UNAVAILABLE, STORAGE_DENIED, BROKER_UNREACHABLE, REGISTRY_ERROR -> 503;
             case TIMEOUT -> 504;
-            default -> 500;
+            case SOURCE_NOT_FOUND, VAULT_NOT_INITIALIZED, VAULT_EXISTS, WRONG_PASSWORD, PASSWORD_MISSING, CORRUPT_OBJECT,
+                    OBJECT_NOT_FOUND, MALFORMED_RECORD, IO_ERROR, STATE_LOCKED, JOB_FAILED, INTERNAL -> 500;
         };
     }
 
