@@ -14,7 +14,12 @@ public enum Role {
     /** Browse snapshots and trees, download files, read the OpenAPI document. */
     READ("read", null),
     /** Everything {@code read} may, and create, inspect and cancel restore jobs. */
-    RESTORE("restore", READ);
+    RESTORE("restore", READ),
+    /**
+     * Everything {@code restore} may, and deletion (of snapshots, to come). No route needs it yet:
+     * until one does, an {@code admin} token may do exactly what a {@code restore} token may.
+     */
+    ADMIN("admin", RESTORE);
 
     private final String id;
     private final Role includes;
@@ -45,7 +50,7 @@ public enum Role {
         return Arrays.stream(values()).filter(r -> r.id.equals(lower)).findFirst();
     }
 
-    /** Every role's id, for messages: {@code read, restore}. */
+    /** Every role's id, for messages: {@code read, restore, admin}. */
     public static String ids() {
         return Arrays.stream(values()).map(Role::id).collect(Collectors.joining(", "));
     }

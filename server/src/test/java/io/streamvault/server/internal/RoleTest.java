@@ -14,7 +14,8 @@ class RoleTest {
     void eachRoleMayDoWhatTheRoleItIncludesMay() {
         Map<Role, Set<Role>> allowed = Map.of(
                 Role.READ, EnumSet.of(Role.READ),
-                Role.RESTORE, EnumSet.of(Role.READ, Role.RESTORE));
+                Role.RESTORE, EnumSet.of(Role.READ, Role.RESTORE),
+                Role.ADMIN, EnumSet.of(Role.READ, Role.RESTORE, Role.ADMIN));
         assertEquals(EnumSet.allOf(Role.class), allowed.keySet(), "every role is in this table");
         for (Role holder : Role.values()) {
             for (Role needed : Role.values()) {
@@ -29,9 +30,9 @@ class RoleTest {
             assertEquals(Optional.of(r), Role.of(r.id()));
             assertEquals(Optional.of(r), Role.of(r.id().toUpperCase()));
         }
-        assertEquals(Optional.of(Role.RESTORE), Role.of("Restore"));
+        assertEquals(Optional.of(Role.ADMIN), Role.of("Admin"));
         assertTrue(Role.of("owner").isEmpty());
         assertTrue(Role.of("").isEmpty());
-        assertEquals("read, restore", Role.ids());
+        assertEquals("read, restore, admin", Role.ids());
     }
 }
