@@ -2,8 +2,8 @@ package io.streamvault.common;
 
 /**
  * Stable error codes. A code names a condition, never a class: scripts and HTTP clients match on
- * {@link #id()}, which never changes once released. HTTP statuses are mapped in one place, in the
- * server module.
+ * {@link #id()}, which never changes once released. HTTP statuses are mapped in one place, the
+ * server's {@code HttpErrors}, which names every code: a new code needs its status there.
  */
 public enum ErrorCode {
     INVALID_ARGUMENT("invalid_argument", "a command-line option, request field or setting is malformed"),

@@ -1,11 +1,11 @@
 package io.streamvault.server;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import io.streamvault.server.internal.Api;
 import io.streamvault.server.internal.Browser;
 import io.streamvault.server.internal.RestoreJobs;
 import io.streamvault.server.internal.Tokens;
-import io.streamvault.common.ErrorCode;
-import io.streamvault.common.FatalException;
 import io.streamvault.vault.Vault;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

@@ -4,6 +4,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.StreamVaultException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,11 @@ public final class HttpErrors {
     private HttpErrors() {
     }
 
-    /** The HTTP status of each error code. */
+    /**
+     * The HTTP status of each error code; documented in openapi.json (the Error schema's code).
+     * Every code is listed, none falls through a default: a new code does not compile until it has
+     * a status here.
+     */
     public static int status(ErrorCode code) {
         return switch (code) {
             case INVALID_ARGUMENT, UNSAFE_PATH, AMBIGUOUS_SNAPSHOT -> 400;
@@ -26,12 +31,13 @@ public final class HttpErrors {
             case FORBIDDEN, PERMISSION_DENIED -> 403;
             case SNAPSHOT_NOT_FOUND, PATH_NOT_FOUND, NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;
-            case CONFLICT, CANCELLED, VAULT_LOCKED -> 409;
+            case CONFLICT, CANCELLED, VAULT_LOCKED, FENCED, VAULT_DAMAGED -> 409;
             case RANGE_NOT_SATISFIABLE -> 416;
             case UNSUPPORTED -> 501;
             case STORAGE_UNAVAILABLE, STORAGE_DENIED, BROKER_UNREACHABLE, REGISTRY_ERROR -> 503;
             case TIMEOUT -> 504;
-            default -> 500;
+            case SOURCE_NOT_FOUND, VAULT_NOT_INITIALIZED, VAULT_EXISTS, WRONG_PASSWORD, PASSWORD_MISSING, CORRUPT_OBJECT,
+                    OBJECT_NOT_FOUND, MALFORMED_RECORD, IO_ERROR, STATE_LOCKED, JOB_FAILED, INTERNAL -> 500;
         };
     }
 
@@ -58,7 +64,15 @@ public final class HttpErrors {
         };
     }
 
-    /** Ends the request with the error body. */
+    /** Makes {@code router} answer every failure and every status it produces itself with the error body. */
+    public static void install(Router router) {
+        router.route().failureHandler(HttpErrors::handle);
+        for (int status : new int[] {400, 404, 405, 413, 500}) {
+            router.errorHandler(status, ctx -> handle(ctx, status));
+        }
+    }
+
+    /** Ends the request with the error body and the status of {@code code}. */
     public static void send(RoutingContext ctx, ErrorCode code, String message) {
         var resp = ctx.response();
         if (resp.headWritten()) {

@@ -13,30 +13,22 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The bearer tokens the server accepts, from the tokens file. One token per line:
- * {@code ROLE TOKEN [NAME]}, where ROLE is {@code read} (browse and download) or {@code restore}
- * (everything {@code read} may, and create, inspect and cancel restore jobs); TOKEN is at least 16
- * printable ASCII characters, or {@code sha256:} and the 64 hex digits of the SHA-256 of the token
- * (so the file need not hold the token itself); NAME is a label for logs. Blank lines and lines
+ * {@code ROLE TOKEN [NAME]}, where ROLE is the {@link Role#id id} of a {@link Role}: {@code read}
+ * (browse and download), {@code restore} (everything {@code read} may, and create, inspect and cancel
+ * restore jobs) or {@code admin} (everything {@code restore} may, and deletion to come); TOKEN is at
+ * least 16 printable ASCII characters, or {@code sha256:} and the 64 hex digits of the SHA-256 of the
+ * token (so the file need not hold the token itself); NAME is a label for logs. Blank lines and lines
  * starting with '#' are ignored. Presented tokens are compared through their SHA-256 with
  * {@link MessageDigest#isEqual}, against every entry, so the time taken does not depend on which
  * entry (if any) matches.
  */
 public final class Tokens {
-    /** What a token may do. */
-    public enum Role {
-        READ, RESTORE;
-
-        public boolean allows(Role needed) {
-            return this == RESTORE || needed == READ;
-        }
-    }
-
     /** One accepted token. */
     public record Entry(byte[] sha256, Role role, String name) {
     }
@@ -66,13 +58,8 @@ public final class Tokens {
             if (f.length < 2) {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, where + ": expected ROLE TOKEN [NAME]");
             }
-            Role role;
-            switch (f[0].toLowerCase(Locale.ROOT)) {
-                case "read" -> role = Role.READ;
-                case "restore" -> role = Role.RESTORE;
-                default -> throw new FatalException(ErrorCode.INVALID_ARGUMENT,
-                        where + ": role \"" + f[0] + "\" is not read or restore");
-            }
+            Role role = Role.of(f[0]).orElseThrow(() -> new FatalException(ErrorCode.INVALID_ARGUMENT,
+                    where + ": role \"" + f[0] + "\" is not one of " + Role.ids()));
             byte[] hash;
             if (f[1].startsWith("sha256:")) {
                 String hex = f[1].substring(7).toLowerCase(Locale.ROOT);

@@ -1,2 +1,9 @@
-/** The HTTP API's routes, token check, error mapping, restore jobs and JSON forms. */
+/**
+ * The HTTP API: one routes class per resource ({@link io.streamvault.server.internal.SnapshotRoutes},
+ * {@link io.streamvault.server.internal.FileRoutes}, {@link io.streamvault.server.internal.RestoreRoutes},
+ * {@link io.streamvault.server.internal.OpenApiRoutes}), each registering its routes with the role they
+ * need in a {@link io.streamvault.server.internal.RouteTable}; the token and role check
+ * ({@link io.streamvault.server.internal.Access}); the error mapping
+ * ({@link io.streamvault.server.internal.HttpErrors}); restore jobs and JSON forms.
+ */
 package io.streamvault.server.internal;

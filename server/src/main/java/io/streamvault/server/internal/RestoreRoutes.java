@@ -1,0 +1,71 @@
+package io.streamvault.server.internal;
+
+import io.streamvault.common.fs.RawPaths;
+import io.streamvault.vault.SnapshotRef;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
+
+/** Restore jobs: {@code POST /restores}, {@code GET /restores}, {@code GET} and {@code DELETE /restores/{id}}. */
+final class RestoreRoutes {
+    private final Browser browser;
+    private final RestoreJobs jobs;
+    private final Worker worker;
+    private final RestoreRoots roots;
+
+    RestoreRoutes(Browser browser, RestoreJobs jobs, Worker worker, RestoreRoots roots) {
+        this.browser = browser;
+        this.jobs = jobs;
+        this.worker = worker;
+        this.roots = roots;
+    }
+
+    void register(RouteTable routes) {
+        routes.add(HttpMethod.POST, "/restores", Role.RESTORE, this::create);
+        routes.add(HttpMethod.GET, "/restores", Role.RESTORE, this::list);
+        routes.add(HttpMethod.GET, "/restores/{id}", Role.RESTORE, this::get);
+        routes.add(HttpMethod.DELETE, "/restores/{id}", Role.RESTORE, this::cancel);
+    }
+
+    private void create(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw Params.invalid("the request needs a JSON object body");
+        }
+        Object value = Json.decodeValue(body);
+        if (!(value instanceof JsonObject json)) {
+            throw Params.invalid("the request body must be a JSON object");
+        }
+        String owner = Access.who(ctx).name();
+        worker.run(ctx, () -> {
+            RestoreRequest req = RestoreRequest.parse(json);
+            SnapshotRef ref = browser.snapshot(req.snapshot());
+            Path dest = RawPaths.of(req.inPlace() ? ref.snapshot().path() : req.target());
+            if (!dest.isAbsolute()) {
+                throw Params.invalid("the target \"" + RawPaths.display(dest) + "\" is not an absolute path");
+            }
+            roots.check(dest);
+            return jobs.submit(ref, dest, req.options(), owner);
+        }, job -> Replies.accepted(ctx, Api.BASE + "/restores/" + job.id(), job.json()));
+    }
+
+    private void list(RoutingContext ctx) {
+        JsonArray out = new JsonArray();
+        for (RestoreJobs.Job j : jobs.list()) {
+            out.add(j.json());
+        }
+        Replies.ok(ctx, new JsonObject().put("restores", out));
+    }
+
+    private void get(RoutingContext ctx) {
+        Replies.ok(ctx, jobs.get(ctx.pathParam("id")).json());
+    }
+
+    private void cancel(RoutingContext ctx) {
+        Replies.ok(ctx, jobs.cancel(ctx.pathParam("id")).json());
+    }
+}
