@@ -6,10 +6,13 @@ import io.streamvault.launcher.cli.BackupCommand;
 import io.streamvault.launcher.cli.RebuildIndexCommand;
 import io.streamvault.launcher.cli.BrokerCommand;
 import io.streamvault.launcher.cli.CheckCommand;
+import io.streamvault.launcher.cli.ForgetCommand;
+import io.streamvault.launcher.cli.GcCommand;
 import io.streamvault.launcher.cli.InitCommand;
 import io.streamvault.launcher.cli.RestoreCommand;
 import io.streamvault.launcher.cli.ServeCommand;
 import io.streamvault.launcher.cli.SnapshotsCommand;
+import io.streamvault.launcher.cli.StatsCommand;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,12 +23,13 @@ import picocli.CommandLine.Command;
 public final class Main {
     /** The subcommands, in help order. */
     private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
-            RestoreCommand.class, CheckCommand.class, BrokerCommand.class, AgentCommand.class, RebuildIndexCommand.class,
-            ServeCommand.class);
+            RestoreCommand.class, ForgetCommand.class, GcCommand.class, StatsCommand.class, CheckCommand.class,
+            BrokerCommand.class, AgentCommand.class, RebuildIndexCommand.class, ServeCommand.class);
 
     /** Commands whose first step is opening a vault (backup decides later: an agent may take its job). */
     private static final java.util.Set<String> OPEN_A_VAULT =
-            java.util.Set.of("init", "snapshots", "restore", "check", "agent", "rebuild-index", "serve");
+            java.util.Set.of("init", "snapshots", "restore", "check", "agent", "rebuild-index", "serve", "forget",
+                    "gc", "stats");
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("backup")) {

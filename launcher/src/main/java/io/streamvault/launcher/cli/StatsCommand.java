@@ -1,0 +1,98 @@
+package io.streamvault.launcher.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.common.util.Sizes;
+import io.streamvault.maintenance.Stats;
+import io.streamvault.vault.ObjectKind;
+import io.streamvault.vault.Vault;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code streamvault stats}: what each snapshot holds and what the vault stores (reads the vault only). */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+        description = "Show what each snapshot holds (logical, stored, unique bytes) and what the vault stores.")
+public final class StatsCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(paramLabel = "SNAPSHOT", arity = "0..*", description = "Only these snapshots (default: all).")
+    List<String> ids = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        StreamVaultConfig config = common.config();
+        try (Vault vault = common.openVault(config, false)) {
+            Set<String> only = new HashSet<>();
+            for (String id : ids) {
+                only.add(vault.resolveSnapshot(id));
+            }
+            Stats.Result r = Stats.load(vault, 8, () -> { }).compute();
+            List<Stats.SnapshotStats> shown = r.snapshots().stream()
+                    .filter(s -> only.isEmpty() || only.contains(s.id())).toList();
+            if (json) {
+                System.out.println(json(r, shown));
+            } else {
+                print(r, shown);
+            }
+        }
+        return 0;
+    }
+
+    private static void print(Stats.Result r, List<Stats.SnapshotStats> shown) {
+        System.out.printf("%-8s  %10s  %10s  %10s  %10s  %10s%n", "ID", "Files", "Logical", "Stored", "Unique", "Added");
+        for (Stats.SnapshotStats s : shown) {
+            System.out.printf("%-8s  %10d  %10s  %10s  %10s  %10s%n", s.id().substring(0, 8), s.files(),
+                    Sizes.bytes(s.logicalBytes()), Sizes.bytes(s.storedBytes()), Sizes.bytes(s.uniqueBytes()),
+                    Sizes.bytes(s.addedBytes()));
+        }
+        Stats.VaultStats v = r.vault();
+        System.out.printf(Locale.ROOT, "vault: %d snapshots, %s stored (packs %s, index %s, other %s), %s logical%n",
+                v.snapshots(), Sizes.bytes(v.storedBytes()), Sizes.bytes(v.byKind().get(ObjectKind.PACK)),
+                Sizes.bytes(v.byKind().get(ObjectKind.INDEX)), Sizes.bytes(v.storedBytes()
+                        - v.byKind().get(ObjectKind.PACK) - v.byKind().get(ObjectKind.INDEX)), Sizes.bytes(v.logicalBytes()));
+        System.out.printf(Locale.ROOT, "dedup ratio %.2f, compression ratio %.2f; %s unused (reclaimable by gc)%n",
+                v.dedupRatio(), v.compressionRatio(), Sizes.bytes(v.unusedBytes()));
+    }
+
+    private static ObjectNode json(Stats.Result r, List<Stats.SnapshotStats> shown) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        Stats.VaultStats v = r.vault();
+        ObjectNode vo = o.putObject("vault");
+        vo.put("snapshots", v.snapshots());
+        vo.put("stored_bytes", v.storedBytes());
+        ObjectNode kinds = vo.putObject("stored_bytes_by_kind");
+        v.byKind().forEach((k, b) -> kinds.put(k.name().toLowerCase(Locale.ROOT), b));
+        vo.put("logical_bytes", v.logicalBytes());
+        vo.put("referenced_stored_bytes", v.referencedStoredBytes());
+        vo.put("referenced_raw_bytes", v.referencedRawBytes());
+        vo.put("unused_bytes", v.unusedBytes());
+        vo.put("dedup_ratio", v.dedupRatio());
+        vo.put("compression_ratio", v.compressionRatio());
+        ArrayNode snaps = o.putArray("snapshots");
+        for (Stats.SnapshotStats s : shown) {
+            ObjectNode so = snaps.addObject();
+            so.put("id", s.id());
+            so.put("files", s.files());
+            so.put("logical_bytes", s.logicalBytes());
+            so.put("stored_bytes", s.storedBytes());
+            so.put("raw_bytes", s.rawBytes());
+            so.put("unique_bytes", s.uniqueBytes());
+            so.put("added_bytes", s.addedBytes());
+        }
+        return o;
+    }
+}
