@@ -1,0 +1,233 @@
+package io.streamvault.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamvault.broker.LocalBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Forget and garbage collection against the real pipeline (docs/gc.md): they run in a loop while two
+ * agents back up changing data that shares chunks across trees and rounds, and every snapshot that
+ * remains restores exactly; a collection killed at random moments is completed by the next run.
+ */
+class GcIT {
+    private static final String PASSWORD = "collect while backing up";
+    @TempDir
+    Path tmp;
+
+    private Object[] cluster(LocalBroker broker, Path vault, Path pw) {
+        return new Object[] {"--bootstrap-servers", broker.bootstrapServers(), "--vault", vault, "--password-file", pw,
+            "-o", "transaction.timeout.ms=15000"};
+    }
+
+    /** Rewrites a tree for one round: files from a small pool of contents, so rounds and trees share chunks. */
+    private static void round(Path src, Random rnd, int files) throws Exception {
+        if (Files.exists(src)) {
+            try (Stream<Path> s = Files.list(src)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    if (rnd.nextInt(3) == 0) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+        Files.createDirectories(src);
+        for (int f = 0; f < files; f++) {
+            if (rnd.nextInt(2) == 0) {
+                int content = rnd.nextInt(12); // a pool of 12 contents: the same chunks come back
+                SourceTree.write(src.resolve("f" + rnd.nextInt(40)), SourceTree.bytes(new Random(content),
+                        150_000 + 50_000 * content));
+            }
+        }
+        SourceTree.write(src.resolve("fresh-" + rnd.nextInt(1000)), SourceTree.bytes(rnd, 120_000));
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                    Files.setLastModifiedTime(t, Files.getLastModifiedTime(p));
+                }
+            }
+        }
+    }
+
+    private static Object[] concat(Object[] a, Object... b) {
+        return BackupRestoreIT.concat(a, b);
+    }
+
+    @Test
+    void forgetAndGcInALoopBesideTwoAgentsBackingUpLoseNothing() throws Exception {
+        Path vault = tmp.resolve("vault");
+        Path pw = Files.writeString(tmp.resolve("pw"), PASSWORD + "\n");
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
+        Map<String, Path> expected = new HashMap<>();
+        try (LocalBroker broker = LocalBroker.acquire(tmp.resolve("cluster")); Agents agents = new Agents()) {
+            Object[] c = cluster(broker, vault, pw);
+            for (int i = 0; i < 2; i++) {
+                agents.start(tmp.resolve("agent-" + i), concat(c, "-o", "scanner.threads=1", "-o", "chunker.threads=1",
+                        "-o", "uploader.threads=1", "-o", "uploader.pack.bytes=1048576"));
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger collections = new AtomicInteger();
+            List<String> failures = new ArrayList<>();
+            CompletableFuture<Void> collector = CompletableFuture.runAsync(() -> {
+                while (!stop.get()) {
+                    try {
+                        Cli.Result f = Cli.process(List.of(), Map.of(), concat(new Object[] {"forget", "--keep-last", "2",
+                            "--allow-remove-all", "--prune", "--json", "--state-dir", tmp.resolve("gc-state")}, c));
+                        if (f.code() != 0) {
+                            failures.add(f.toString());
+                        } else {
+                            collections.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            });
+            Random rnd = new Random(7);
+            for (int r = 0; r < 6; r++) {
+                List<CompletableFuture<Void>> backups = new ArrayList<>();
+                for (String tree : List.of("a", "b")) {
+                    Path src = tmp.resolve("src-" + tree);
+                    round(src, rnd, 30);
+                    Path copy = tmp.resolve("expected-" + tree + "-" + r);
+                    copyTree(src, copy);
+                    Object[] args = concat(new Object[] {"backup", src, "--json", "--state-dir", tmp.resolve("client-" + tree)}, c);
+                    backups.add(CompletableFuture.runAsync(() -> {
+                        try {
+                            Cli.Result b = Cli.process(List.of(), Map.of(), args);
+                            assertEquals(0, b.code(), b.toString());
+                            synchronized (expected) {
+                                expected.put(b.json().get("snapshot").asText(), copy);
+                            }
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    }));
+                }
+                for (CompletableFuture<Void> b : backups) {
+                    b.get(5, TimeUnit.MINUTES);
+                }
+            }
+            stop.set(true);
+            collector.get(5, TimeUnit.MINUTES);
+            assertTrue(failures.isEmpty(), "forget and gc failed: " + failures);
+            assertTrue(collections.get() >= 2, "collections ran beside the backups: " + collections.get());
+
+            Cli.Result gc = Cli.run(concat(new Object[] {"gc", "--json", "--state-dir", tmp.resolve("gc-state")}, c));
+            assertEquals(0, gc.code(), gc.toString());
+            Cli.Result check = Cli.run("check", "--read-data", "--vault", vault, "--password-file", pw);
+            assertEquals(0, check.code(), check.toString());
+            assertTrue(check.out().contains("no errors"), check.toString());
+            Cli.Result list = Cli.run("snapshots", "--json", "--vault", vault, "--password-file", pw);
+            JsonNode snaps = list.json();
+            assertTrue(snaps.size() >= 2 && snaps.size() <= 6, "keep-last 2 per tree: " + snaps);
+            for (JsonNode s : snaps) {
+                String id = s.get("id").asText();
+                Path out = tmp.resolve("restore-" + id.substring(0, 8));
+                Cli.Result restored = Cli.run("restore", id, "--target", out, "--vault", vault, "--password-file", pw);
+                assertEquals(0, restored.code(), restored.toString());
+                TreeAssert.assertSameTree(expected.get(id), out);
+            }
+        }
+    }
+
+    @Test
+    void aCollectionKilledAtRandomMomentsIsCompletedByTheNextAndFreesWhatForgetPredicted() throws Exception {
+        Path vault = tmp.resolve("vault");
+        Path pw = Files.writeString(tmp.resolve("pw"), PASSWORD + "\n");
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
+        try (LocalBroker broker = LocalBroker.acquire(tmp.resolve("cluster"))) {
+            Object[] c = concat(cluster(broker, vault, pw), "--state-dir", tmp.resolve("state"));
+            Random rnd = new Random(3);
+            Map<String, Path> expected = new HashMap<>();
+            Path src = tmp.resolve("src");
+            for (int r = 0; r < 4; r++) {
+                round(src, rnd, 30);
+                Cli.Result b = Cli.run(concat(new Object[] {"backup", src, "--json"}, c));
+                assertEquals(0, b.code(), b.toString());
+                Path copy = tmp.resolve("expected-" + r);
+                copyTree(src, copy);
+                expected.put(b.json().get("snapshot").asText(), copy);
+            }
+            Cli.Result forget = Cli.run(concat(new Object[] {"forget", "--keep-last", "2", "--json"}, c));
+            assertEquals(0, forget.code(), forget.toString());
+            long predicted = forget.json().get("bytes_freed").asLong();
+            assertTrue(predicted > 0, forget.toString());
+            long before = AgentsIT.countPacks(vault) >= 0 ? bytes(vault) : 0;
+
+            Random when = new Random(11);
+            for (int k = 0; k < 4; k++) {
+                List<String> cmd = new ArrayList<>();
+                cmd.add(Cli.REPO.resolve("bin/streamvault").toString());
+                cmd.add("gc");
+                for (Object o : c) {
+                    cmd.add(String.valueOf(o));
+                }
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(tmp.resolve("gc-" + k + ".log").toFile());
+                pb.environment().put("STREAMVAULT_NO_BUILD", "1");
+                Process p = pb.start();
+                Thread.sleep(1500 + when.nextInt(6000));
+                p.destroyForcibly(); // kill -9, wherever the collection is
+                p.waitFor(30, TimeUnit.SECONDS);
+                Cli.Result check = Cli.run("check", "--vault", vault, "--password-file", pw);
+                assertEquals(0, check.code(), "after kill " + k + ": " + check);
+                for (JsonNode s : Cli.run("snapshots", "--json", "--vault", vault, "--password-file", pw).json()) {
+                    assertTrue(expected.containsKey(s.get("id").asText()));
+                }
+            }
+            Cli.Result gc = Cli.run(concat(new Object[] {"gc", "--json"}, c));
+            assertEquals(0, gc.code(), gc.toString());
+            Cli.Result again = Cli.run(concat(new Object[] {"gc", "--json"}, c));
+            assertEquals(0, again.json().get("bytes_freed").asLong(), "a second run finds nothing: " + again);
+            assertEquals(0, again.json().get("unindexed_packs_deleted").asLong());
+            long freed = before - bytes(vault);
+            // GC frees whole packs: what forget predicted (blob bytes), give or take the packs' headers
+            // and what stays in packs below the repack threshold (5%)
+            assertTrue(Math.abs(freed - predicted) < 0.06 * before, "predicted " + predicted + ", freed " + freed);
+
+            Cli.Result check = Cli.run("check", "--read-data", "--vault", vault, "--password-file", pw);
+            assertEquals(0, check.code(), check.toString());
+            for (JsonNode s : Cli.run("snapshots", "--json", "--vault", vault, "--password-file", pw).json()) {
+                String id = s.get("id").asText();
+                Path out = tmp.resolve("restore-" + id.substring(0, 8));
+                assertEquals(0, Cli.run("restore", id, "--target", out, "--vault", vault, "--password-file", pw).code());
+                TreeAssert.assertSameTree(expected.get(id), out);
+            }
+        }
+    }
+
+    private static long bytes(Path vault) throws Exception {
+        try (Stream<Path> s = Files.walk(vault)) {
+            long n = 0;
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")) {
+                    n += Files.size(p);
+                }
+            }
+            return n;
+        }
+    }
+}
