@@ -7,6 +7,7 @@ import io.streamvault.launcher.cli.RebuildIndexCommand;
 import io.streamvault.launcher.cli.BrokerCommand;
 import io.streamvault.launcher.cli.CheckCommand;
 import io.streamvault.launcher.cli.InitCommand;
+import io.streamvault.launcher.cli.QuickBackup;
 import io.streamvault.launcher.cli.RestoreCommand;
 import io.streamvault.launcher.cli.ServeCommand;
 import io.streamvault.launcher.cli.SnapshotsCommand;
@@ -31,7 +32,7 @@ public final class Main {
         if (args.length > 0 && args[0].equals("backup")) {
             Integer status;
             try {
-                status = io.streamvault.launcher.internal.QuickBackup.run(args, System.out, System.err);
+                status = QuickBackup.run(args, System.out, System.err);
             } catch (StreamVaultException e) {
                 status = failed(e, new java.io.PrintWriter(System.err, true));
             }

@@ -176,7 +176,7 @@ public final class BackupCommand implements Callable<Integer> {
                 new ProgressLine(System.err, System.console() != null));
     }
 
-    /** What {@link #viaAgent} sends (for tests: {@link io.streamvault.launcher.internal.QuickBackup} must send the same). */
+    /** What {@link #viaAgent} sends (for tests: {@link QuickBackup} must send the same). */
     AgentLink.Request agentRequest(StreamVaultConfig config, BackupJob job) {
         return AgentLink.backupRequest(common.vaultUri(config), config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS),
                 common.hasSettings(), job, json);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.streamvault.common.config.StreamVaultConfig;
-import io.streamvault.launcher.internal.QuickBackup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

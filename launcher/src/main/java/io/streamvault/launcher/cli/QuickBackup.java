@@ -1,6 +1,10 @@
-package io.streamvault.launcher.internal;
+package io.streamvault.launcher.cli;
 
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.launcher.internal.AgentLink;
+import io.streamvault.launcher.internal.BackupJob;
+import io.streamvault.launcher.internal.Home;
+import io.streamvault.launcher.internal.ProgressLine;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
