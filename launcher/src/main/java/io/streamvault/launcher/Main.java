@@ -88,7 +88,8 @@ public final class Main {
             }
         }
         for (Class<?> c : asked != null ? List.<Class<?>>of(asked) : COMMANDS) {
-            cl.addSubcommand(c);
+            // A CommandLine of its own applies the command's model transformer (backup's options are BackupArgs's).
+            cl.addSubcommand(new CommandLine(c));
         }
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof StreamVaultException s) {
