@@ -64,7 +64,7 @@ public final class QuickBackup {
         }
         BackupArgs a;
         try {
-            a = BackupArgs.parse(Arrays.asList(args).subList(1, args.length));
+            a = BackupArgs.parse(Arrays.asList(Arrays.copyOfRange(args, 1, args.length)));
         } catch (FatalException e) {
             return null; // picocli's path prints it with the usage
         }
