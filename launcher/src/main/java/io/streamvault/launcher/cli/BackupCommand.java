@@ -207,7 +207,8 @@ public final class BackupCommand implements Callable<Integer> {
     }
 
     BackupJob job(Path source, long start) {
-        return new BackupJob(RawPaths.bytes(source), args.tags(), args.host(), null, args.parent(), args.forceRead(), start);
+        return new BackupJob(RawPaths.bytes(source), args.tags(), args.host(), null, args.parent(), args.forceRead(),
+                start);
     }
 
     /** Hands the job to a running agent of the state directory; null when none takes it. */

@@ -43,6 +43,18 @@ public final class QuickBackup {
         return AgentLink.backup(p.stateDir(), p.request(), out, new ProgressLine(err, System.console() != null));
     }
 
+    /**
+     * True when {@code args} is a backup job, which runs in this process unless an agent takes it:
+     * a well-formed line (not help) naming a directory.
+     */
+    public static boolean isJob(String[] args) {
+        try {
+            return job(args) != null;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Reads {@code backup PATH [options]}; null when it is not a line for an agent. */
     public static Parsed parse(String[] args, long start) {
         BackupArgs a = job(args);
@@ -50,7 +62,8 @@ public final class QuickBackup {
             return null; // the job runs here: asked to, or with settings of its own, which an agent declines
         }
         Path source = a.path().toAbsolutePath().normalize();
-        BackupJob job = new BackupJob(RawPaths.bytes(source), a.tags(), a.host(), null, a.parent(), a.forceRead(), start);
+        BackupJob job = new BackupJob(RawPaths.bytes(source), a.tags(), a.host(), null, a.parent(), a.forceRead(),
+                start);
         String uri = a.vault() == null || a.vault().isEmpty() ? Home.defaultVault().toString() : a.vault();
         Path state = a.stateDir() != null ? a.stateDir().toAbsolutePath() : Home.defaultStateDir();
         String bootstrap = a.bootstrapServers() != null ? a.bootstrapServers() : "";

@@ -78,7 +78,8 @@ class QuickBackupTest {
         BackupCommand cmd = new BackupCommand();
         new CommandLine(cmd).parseArgs(Arrays.copyOfRange(args, 1, args.length));
         StreamVaultConfig config = cmd.common.config();
-        String expected = cmd.agentRequest(config, cmd.job(cmd.args.path().toAbsolutePath().normalize(), start)).encoded();
+        Path source = cmd.args.path().toAbsolutePath().normalize();
+        String expected = cmd.agentRequest(config, cmd.job(source, start)).encoded();
         assertEquals(expected, quick.request().encoded(), Arrays.toString(args));
         assertEquals(config.stateDir(), quick.stateDir(), Arrays.toString(args));
     }
@@ -111,6 +112,21 @@ class QuickBackupTest {
             for (String name : o.names()) {
                 assertTrue(tried.contains(name), name + " is in a line of this test");
             }
+        }
+    }
+
+    /** A job is what runs in the command's own JVM when no agent takes it: what bin/streamvault archives. */
+    @Test
+    void tellsAJobFromHelpAndErrors() throws Exception {
+        String src = tmp.resolve("src").toString();
+        for (String[] args : forAnAgent()) {
+            assertTrue(QuickBackup.isJob(args), Arrays.toString(args));
+        }
+        List<List<String>> jobs = List.of(List.of("backup", src, "-o", "chunker.max.rereads=1"),
+                List.of("backup", src, "--option", "a=b"), List.of("backup", src, "--config", "f.properties"),
+                List.of("backup", src, "--no-agent"));
+        for (String[] args : notForAnAgent()) {
+            assertEquals(jobs.contains(List.of(args)), QuickBackup.isJob(args), Arrays.toString(args));
         }
     }
 }
