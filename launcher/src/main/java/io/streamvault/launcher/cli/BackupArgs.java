@@ -30,7 +30,10 @@ final class BackupArgs {
     /** What an option takes: nothing (a flag), text, a file name, or a setting (KEY=VALUE). */
     enum Kind { FLAG, TEXT, PATH, SETTING }
 
-    /** One option: its names (the last is the long one), its value's label (null for a flag), its help. */
+    /**
+     * One option: its names (the last, the long one, names it in messages), what it takes, its
+     * value's label (null for a flag), whether it may be given more than once, and its help.
+     */
     record Option(List<String> names, Kind kind, String label, boolean repeatable, String help) {
         String name() {
             return names.get(names.size() - 1);
