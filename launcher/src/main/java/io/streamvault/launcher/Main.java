@@ -9,11 +9,17 @@ import io.streamvault.launcher.cli.CheckCommand;
 import io.streamvault.launcher.cli.ForgetCommand;
 import io.streamvault.launcher.cli.GcCommand;
 import io.streamvault.launcher.cli.InitCommand;
+import io.streamvault.launcher.cli.QuickBackup;
 import io.streamvault.launcher.cli.RestoreCommand;
 import io.streamvault.launcher.cli.ServeCommand;
 import io.streamvault.launcher.cli.SnapshotsCommand;
 import io.streamvault.launcher.cli.StatsCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,17 +33,19 @@ public final class Main {
             BrokerCommand.class, AgentCommand.class, RebuildIndexCommand.class, ServeCommand.class);
 
     /** Commands whose first step is opening a vault (backup decides later: an agent may take its job). */
-    private static final java.util.Set<String> OPEN_A_VAULT =
-            java.util.Set.of("init", "snapshots", "restore", "check", "agent", "rebuild-index", "serve", "forget",
-                    "gc", "stats");
+    private static final Set<String> OPEN_A_VAULT =
+            Set.of("init", "snapshots", "restore", "check", "agent", "rebuild-index", "serve", "forget", "gc", "stats");
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("backup")) {
             Integer status;
             try {
-                status = io.streamvault.launcher.internal.QuickBackup.run(args, System.out, System.err);
+                status = QuickBackup.run(args, System.out, System.err);
             } catch (StreamVaultException e) {
-                status = failed(e, new java.io.PrintWriter(System.err, true));
+                status = failed(e, new PrintWriter(System.err, true));
+            }
+            if (status == null) {
+                status = recordFirst(args);
             }
             if (status != null) {
                 exit(status);
@@ -53,6 +61,27 @@ public final class Main {
     }
 
     /**
+     * bin/streamvault records the class-data archive from the first backup after a build that runs
+     * its job in its own JVM: one handed to an agent, help or a usage error loads too few classes to
+     * be worth archiving, and only the parsed line and the agents tell which it is. With {@code
+     * STREAMVAULT_RECORD_FILE} set, a backup job that no agent took creates that file and returns 0,
+     * having run and printed nothing; the script then runs the command again, recording. Null: run
+     * the command.
+     */
+    private static Integer recordFirst(String[] args) {
+        String file = System.getenv("STREAMVAULT_RECORD_FILE");
+        if (file == null || !QuickBackup.isJob(args)) {
+            return null;
+        }
+        try {
+            Files.write(Path.of(file), new byte[0]);
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return null; // the command runs without recording
+        }
+    }
+
+    /**
      * Exits with {@code status}, first writing it to {@code STREAMVAULT_STATUS_FILE} when that is
      * set: bin/streamvault then knows how the command ended even if the JVM fails afterwards, while
      * it writes the class-data archive at exit.
@@ -61,8 +90,8 @@ public final class Main {
         String file = System.getenv("STREAMVAULT_STATUS_FILE");
         if (file != null) {
             try {
-                java.nio.file.Files.writeString(java.nio.file.Path.of(file), status + "\n");
-            } catch (java.io.IOException | RuntimeException e) {
+                Files.writeString(Path.of(file), status + "\n");
+            } catch (IOException | RuntimeException e) {
                 // bin/streamvault then reports the JVM's own status
             }
         }
@@ -70,7 +99,7 @@ public final class Main {
     }
 
     /** Reports a failure in one line (with its stable code); returns the exit status, 1. */
-    private static int failed(StreamVaultException e, java.io.PrintWriter err) {
+    private static int failed(StreamVaultException e, PrintWriter err) {
         err.println("streamvault: " + e.getMessage() + " [" + e.code().id() + "]");
         if (System.getenv("STREAMVAULT_DEBUG") != null) {
             e.printStackTrace(err);
@@ -91,7 +120,8 @@ public final class Main {
             }
         }
         for (Class<?> c : asked != null ? List.<Class<?>>of(asked) : COMMANDS) {
-            cl.addSubcommand(c);
+            // A CommandLine of its own applies the command's model transformer (backup's options are BackupArgs's).
+            cl.addSubcommand(new CommandLine(c));
         }
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof StreamVaultException s) {

@@ -68,8 +68,14 @@ public final class Cli {
     /** Runs {@code bin/streamvault} as a child process, optionally behind a wrapper (e.g. capsh). */
     public static Result process(List<String> wrapper, Map<String, String> env, Object... args)
             throws IOException, InterruptedException {
+        return process(REPO.resolve("bin/streamvault"), wrapper, env, args);
+    }
+
+    /** Runs {@code script} (a copy of bin/streamvault, say) as a child process, optionally behind a wrapper. */
+    public static Result process(Path script, List<String> wrapper, Map<String, String> env, Object... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(wrapper);
-        StringBuilder line = new StringBuilder(REPO.resolve("bin/streamvault").toString());
+        StringBuilder line = new StringBuilder(script.toString());
         if (!wrapper.isEmpty()) {
             for (Object o : args) {
                 line.append(" '").append(String.valueOf(o).replace("'", "'\\''")).append("'");

@@ -23,43 +23,83 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.Stack;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.IParameterPreprocessor;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
 
-/** {@code streamvault backup PATH}: one backup job through the pipeline, waiting for its snapshot. */
-@Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up a directory into a new snapshot.")
+/**
+ * {@code streamvault backup PATH}: one backup job through the pipeline, waiting for its snapshot.
+ * Its options are {@link BackupArgs}'s: picocli has them for the help, and {@link BackupArgs}
+ * parses the line (the quick start reads it the same way).
+ */
+@Command(name = "backup", description = "Back up a directory into a new snapshot.",
+        modelTransformer = BackupCommand.Model.class, preprocessor = BackupCommand.Parse.class)
 public final class BackupCommand implements Callable<Integer> {
-    @Mixin
+    /** The command line (set by {@link Parse}). */
+    BackupArgs args;
+
+    /** Its vault, password, state directory and settings. */
     CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "Directory to back up.")
-    Path path;
+    /** Gives picocli the options of {@link BackupArgs}, for the help and the usage errors; it does not parse them. */
+    static final class Model implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            for (BackupArgs.Option o : BackupArgs.OPTIONS) {
+                boolean flag = o.kind() == BackupArgs.Kind.FLAG;
+                OptionSpec.Builder b = OptionSpec.builder(o.names().toArray(new String[0]))
+                        .description(o.help())
+                        .arity(flag ? "0" : "1")
+                        .type(flag ? boolean.class : String.class);
+                if (!flag) {
+                    b.paramLabel(o.label());
+                }
+                if (o.repeatable()) {
+                    b.type(List.class).auxiliaryTypes(String.class); // shown as [--tag=TAG]...
+                }
+                spec.addOption(b.usageHelp(o == BackupArgs.HELP)
+                        .versionHelp(o == BackupArgs.VERSION)
+                        .build());
+            }
+            spec.addPositional(PositionalParamSpec.builder().index("0").paramLabel(BackupArgs.PATH_LABEL)
+                    .description(BackupArgs.PATH_HELP).build());
+            return spec;
+        }
+    }
 
-    @Option(names = "--json", description = "Print the summary as one JSON object on the last line.")
-    boolean json;
-
-    @Option(names = "--tag", paramLabel = "TAG", description = "Tag the snapshot (repeatable).")
-    List<String> tags = new ArrayList<>();
-
-    @Option(names = "--host", paramLabel = "NAME", description = "Host name recorded in the snapshot.")
-    String host;
-
-    @Option(names = "--parent", paramLabel = "SNAPSHOT",
-            description = "Compare with this snapshot (default: the latest snapshot of the same path).")
-    String parent;
-
-    @Option(names = "--force-read", description = "Read every file, even those unchanged since the parent snapshot.")
-    boolean forceRead;
-
-    @Option(names = "--no-agent", description = "Run the job from this process even when an agent of the state "
-            + "directory is listening (by default the job is handed to it).")
-    boolean noAgent;
+    /** Parses the line with {@link BackupArgs}; a malformed one is a usage error (the message, the help, status 2). */
+    static final class Parse implements IParameterPreprocessor {
+        @Override
+        public boolean preprocess(Stack<String> line, CommandSpec spec, ArgSpec arg, Map<String, Object> info) {
+            List<String> rest = new ArrayList<>();
+            while (!line.isEmpty()) {
+                rest.add(line.pop());
+            }
+            BackupArgs parsed;
+            try {
+                parsed = BackupArgs.parse(rest);
+            } catch (FatalException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            BackupCommand cmd = (BackupCommand) spec.userObject();
+            cmd.args = parsed;
+            cmd.common = CommonOptions.of(parsed);
+            info.put("usageHelpRequested", parsed.help());
+            info.put("versionHelpRequested", parsed.version());
+            return true;
+        }
+    }
 
     /**
      * While waiting: a worker of this process that failed ends the command; a role whose last
@@ -101,7 +141,7 @@ public final class BackupCommand implements Callable<Integer> {
     public Integer call() {
         long start = System.currentTimeMillis();
         StreamVaultConfig config = common.config();
-        Path source = path.toAbsolutePath().normalize();
+        Path source = args.path().toAbsolutePath().normalize();
         if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
             throw new FatalException(ErrorCode.SOURCE_NOT_FOUND, Files.exists(source)
                     ? "cannot back up " + source + ": not a directory" : "cannot back up " + source + ": no such directory");
@@ -109,7 +149,7 @@ public final class BackupCommand implements Callable<Integer> {
         Timing.mark("command started");
         BackupJob job = job(source, start);
         byte[] rootBytes = job.root();
-        if (!noAgent) {
+        if (!args.noAgent()) {
             Integer status = viaAgent(config, job);
             if (status != null) {
                 return status;
@@ -135,7 +175,7 @@ public final class BackupCommand implements Callable<Integer> {
             CompletableFuture<Set<String>> localRoles = CompletableFuture.supplyAsync(roles::startMissing);
             CompletableFuture<JobClient> newClient = CompletableFuture.supplyAsync(() -> new JobClient(pipeline, instance));
             CompletableFuture<Optional<SnapshotRef>> parentChoice =
-                    CompletableFuture.supplyAsync(() -> Parents.choose(vault, rootBytes, parent));
+                    CompletableFuture.supplyAsync(() -> Parents.choose(vault, rootBytes, args.parent()));
             try (roles) {
                 try {
                     join(localRoles);
@@ -162,12 +202,13 @@ public final class BackupCommand implements Callable<Integer> {
             progress.clear();
         }
         Summary summary = new Summary(end, System.currentTimeMillis() - job.startMs());
-        summary.write(System.out, json);
+        summary.write(System.out, args.json());
         return summary.exitStatus();
     }
 
     BackupJob job(Path source, long start) {
-        return new BackupJob(RawPaths.bytes(source), tags, host, null, parent, forceRead, start);
+        return new BackupJob(RawPaths.bytes(source), args.tags(), args.host(), null, args.parent(), args.forceRead(),
+                start);
     }
 
     /** Hands the job to a running agent of the state directory; null when none takes it. */
@@ -176,9 +217,9 @@ public final class BackupCommand implements Callable<Integer> {
                 new ProgressLine(System.err, System.console() != null));
     }
 
-    /** What {@link #viaAgent} sends (for tests: {@link io.streamvault.launcher.internal.QuickBackup} must send the same). */
+    /** What {@link #viaAgent} sends (for tests: {@link QuickBackup} must send the same). */
     AgentLink.Request agentRequest(StreamVaultConfig config, BackupJob job) {
         return AgentLink.backupRequest(common.vaultUri(config), config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS),
-                common.hasSettings(), job, json);
+                common.hasSettings(), job, args.json());
     }
 }

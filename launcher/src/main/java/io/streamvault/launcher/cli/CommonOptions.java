@@ -42,6 +42,18 @@ public final class CommonOptions {
     @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", description = "One setting (repeatable).")
     Map<String, String> options = new HashMap<>();
 
+    /** The options as {@link BackupArgs} read them (picocli does not parse the backup command). */
+    static CommonOptions of(BackupArgs args) {
+        CommonOptions c = new CommonOptions();
+        c.vault = args.vault();
+        c.passwordFile = args.passwordFile();
+        c.stateDir = args.stateDir();
+        c.bootstrapServers = args.bootstrapServers();
+        c.configFile = args.configFile();
+        c.options.putAll(args.settings());
+        return c;
+    }
+
     /** Settings from the file, then -o, then the options that name settings. */
     public StreamVaultConfig config() {
         Map<String, Object> all = new HashMap<>();
