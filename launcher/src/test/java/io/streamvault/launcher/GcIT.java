@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamvault.broker.LocalBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,17 +58,24 @@ class GcIT {
         SourceTree.write(src.resolve("fresh-" + rnd.nextInt(1000)), SourceTree.bytes(rnd, 120_000));
     }
 
+    /** A copy with the same contents, modes and times (directories' times set after their entries). */
     private static void copyTree(Path from, Path to) throws Exception {
+        List<Path> dirs = new ArrayList<>();
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 Path t = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(t);
+                    dirs.add(p);
                 } else {
-                    Files.copy(p, t);
-                    Files.setLastModifiedTime(t, Files.getLastModifiedTime(p));
+                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
+        }
+        for (int i = dirs.size() - 1; i >= 0; i--) {
+            Path t = to.resolve(from.relativize(dirs.get(i)).toString());
+            Files.setPosixFilePermissions(t, Files.getPosixFilePermissions(dirs.get(i)));
+            Files.setLastModifiedTime(t, Files.getLastModifiedTime(dirs.get(i)));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.streamvault.maintenance;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import io.streamvault.maintenance.internal.EntryBits;
 import io.streamvault.maintenance.internal.ReadPool;
 import io.streamvault.maintenance.internal.SnapshotGraph;
@@ -68,10 +70,19 @@ public final class Stats {
 
     /** Loads the index and every snapshot's trees; {@code progress} is run now and then. */
     public static Stats load(Vault vault, int threads, Runnable progress) {
-        MasterIndex index = vault.loadIndex();
-        List<SnapshotRef> snapshots = vault.listSnapshots();
-        try (ReadPool pool = new ReadPool(threads)) {
-            return new Stats(vault, index, SnapshotGraph.load(vault, index, snapshots, pool, progress));
+        for (int attempt = 1;; attempt++) {
+            // Snapshots first: every blob a listed snapshot reaches was indexed before it was written,
+            // so an index loaded afterwards records it, whatever backups seal meanwhile.
+            List<SnapshotRef> snapshots = vault.listSnapshots();
+            MasterIndex index = vault.loadIndex();
+            try (ReadPool pool = new ReadPool(threads)) {
+                return new Stats(vault, index, SnapshotGraph.load(vault, index, snapshots, pool, progress));
+            } catch (FatalException e) {
+                // a snapshot forgotten and collected between the two reads looks damaged: look again once
+                if (e.code() != ErrorCode.VAULT_DAMAGED || attempt == 2) {
+                    throw e;
+                }
+            }
         }
     }
 
