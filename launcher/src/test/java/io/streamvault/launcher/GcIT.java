@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamvault.broker.LocalBroker;
+import io.streamvault.common.fs.Posix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -69,13 +70,16 @@ class GcIT {
                     dirs.add(p);
                 } else {
                     Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
+                    long mtime = Posix.lstat(p).mtimeNs();
+                    Posix.setTimes(t, mtime, mtime); // to the nanosecond, which Files.copy is not
                 }
             }
         }
         for (int i = dirs.size() - 1; i >= 0; i--) {
             Path t = to.resolve(from.relativize(dirs.get(i)).toString());
             Files.setPosixFilePermissions(t, Files.getPosixFilePermissions(dirs.get(i)));
-            Files.setLastModifiedTime(t, Files.getLastModifiedTime(dirs.get(i)));
+            long mtime = Posix.lstat(dirs.get(i)).mtimeNs();
+            Posix.setTimes(t, mtime, mtime);
         }
     }
 
