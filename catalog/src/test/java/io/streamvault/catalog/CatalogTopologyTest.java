@@ -26,7 +26,7 @@ import io.streamvault.schemas.records.GcReplyKind;
 import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.JobState;
 import io.streamvault.schemas.records.JobStatus;
-import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.schemas.records.NodeType;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobType;
@@ -51,6 +51,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.streamvault.schemas.Buffers;
+import org.apache.kafka.common.utils.Bytes;
 
 class CatalogTopologyTest {
     private static final String JOB = "job-1";
@@ -108,12 +110,12 @@ class CatalogTopologyTest {
         return id;
     }
 
-    private static Node node(String name, NodeType type, long size, byte[]... content) {
+    private static NodeRecord node(String name, NodeType type, long size, byte[]... content) {
         List<ByteBuffer> c = new ArrayList<>();
         for (byte[] id : content) {
             c.add(ByteBuffer.wrap(id));
         }
-        return Node.newBuilder().setName(b(name)).setType(type).setMode(0644).setUid(1).setGid(2).setSize(size)
+        return NodeRecord.newBuilder().setName(b(name)).setType(type).setMode(0644).setUid(1).setGid(2).setSize(size)
                 .setMtimeNs(123_456_789_012L).setAtimeNs(0).setCtimeNs(5).setInode((long) name.hashCode()).setDev(1).setNlink(1)
                 .setContent(c).setXattrs(List.of()).build();
     }
@@ -124,7 +126,7 @@ class CatalogTopologyTest {
                 .setEntries(entries).setSubdirs(subdirs).setWorker("scan-1").build());
     }
 
-    private void file(String dir, Node n, int part, int parts, int pending) {
+    private void file(String dir, NodeRecord n, int part, int parts, int pending) {
         files.pipeInput(JOB, FileManifest.newBuilder().setJob(JOB).setDir(b(dir)).setNode(n).setOrigin(FileOrigin.NEW)
                 .setPart(part).setParts(parts).setChunksPending(pending).setBytesRead(n.getSize()).setWorker("chunk-1").build());
     }
@@ -152,7 +154,7 @@ class CatalogTopologyTest {
         file("sub", node("big", NodeType.FILE, 30, chunk(3)), 1, 2, 1);
         assertTrue(sealed().isEmpty());
         file("sub", node("big", NodeType.FILE, 30, chunk(2)), 0, 2, 1);
-        Node link = node("link", NodeType.SYMLINK, 4);
+        NodeRecord link = node("link", NodeType.SYMLINK, 4);
         link.setLinkTarget(b("a.txt"));
         file("", link, 0, 1, 0);
         dir("sub", 1, 0);
@@ -282,8 +284,8 @@ class CatalogTopologyTest {
         assertTrue(sealed().isEmpty(), "the job waits for the file to be read again");
         FileEvent again = rereads.readValue();
         assertEquals(1, again.getAttempt());
-        assertEquals("f", new String(io.streamvault.schemas.Bytes.of(again.getNode().getName()), StandardCharsets.UTF_8));
-        assertEquals("/data/root", new String(io.streamvault.schemas.Bytes.of(again.getRoot()), StandardCharsets.UTF_8));
+        assertEquals("f", new String(Buffers.of(again.getNode().getName()), StandardCharsets.UTF_8));
+        assertEquals("/data/root", new String(Buffers.of(again.getRoot()), StandardCharsets.UTF_8));
         files.pipeInput(JOB, FileManifest.newBuilder().setJob(JOB).setDir(b("")).setNode(node("f", NodeType.FILE, 12, chunk(3)))
                 .setOrigin(FileOrigin.CHANGED).setAttempt(1).setChunksPending(1).setBytesRead(12).setWorker("chunk-1").build());
         assertTrue(sealed().isEmpty());
@@ -356,7 +358,7 @@ class CatalogTopologyTest {
         file("", node("b", NodeType.FILE, 10, chunk(2)), 0, 1, 1);
         ack(chunk(1), 1);
         ack(chunk(2), 1);
-        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> entries =
+        KeyValueStore<Bytes, byte[]> entries =
                 driver.getKeyValueStore(CatalogTopology.ENTRIES_STORE);
         assertEquals(JobState.SEALED, sealed().get(0).getState());
         assertEquals(2, count(entries), "still there when the status goes out");
@@ -364,7 +366,7 @@ class CatalogTopologyTest {
         assertEquals(0, count(entries), "deleted at the next punctuation");
     }
 
-    private static int count(KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store) {
+    private static int count(KeyValueStore<Bytes, byte[]> store) {
         int n = 0;
         try (var it = store.all()) {
             while (it.hasNext()) {

@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import io.streamvault.schemas.records.NodeRecord;
 
 /**
  * The scanner's per-entry decision, {@link ScanHandler#unchanged}: an entry is taken from the parent
@@ -109,7 +110,7 @@ class UnchangedEntryTest {
 
     @Test
     void anEntryReadAgainIsNewUnlessItsRecordHasTheSameType() {
-        io.streamvault.schemas.records.Node file = Metadata.failed(NAME, NodeType.FILE, "x");
+        NodeRecord file = Metadata.failed(NAME, NodeType.FILE, "x");
         assertEquals(FileOrigin.NEW, ScanHandler.origin(null, file), "no record");
         assertEquals(FileOrigin.NEW, ScanHandler.origin(record(changed(NOW, Field.TYPE)), file), "a symlink before");
         assertEquals(FileOrigin.CHANGED, ScanHandler.origin(record(changed(NOW, Field.MTIME)), file));
