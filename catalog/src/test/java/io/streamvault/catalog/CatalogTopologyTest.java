@@ -1,22 +1,22 @@
 package io.streamvault.catalog;
 
-import static org.junit.jupiter.api.Assertions.assertNull;
-import io.streamvault.schemas.records.CatalogJob;
-import org.apache.kafka.streams.state.KeyValueStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamvault.common.fs.FileKind;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
+import io.streamvault.schemas.records.CatalogJob;
 import io.streamvault.schemas.records.ChunkAck;
 import io.streamvault.schemas.records.ChunkSource;
-import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.DeadLetter;
 import io.streamvault.schemas.records.DirScanned;
+import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.FileManifest;
 import io.streamvault.schemas.records.FileOrigin;
 import io.streamvault.schemas.records.GcControl;
@@ -40,19 +40,20 @@ import io.streamvault.vault.VaultOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.streamvault.schemas.Buffers;
-import org.apache.kafka.common.utils.Bytes;
 
 class CatalogTopologyTest {
     private static final String JOB = "job-1";
@@ -362,7 +363,7 @@ class CatalogTopologyTest {
                 driver.getKeyValueStore(CatalogTopology.ENTRIES_STORE);
         assertEquals(JobState.SEALED, sealed().get(0).getState());
         assertEquals(2, count(entries), "still there when the status goes out");
-        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        driver.advanceWallClockTime(Duration.ofMillis(1000));
         assertEquals(0, count(entries), "deleted at the next punctuation");
     }
 
@@ -386,9 +387,9 @@ class CatalogTopologyTest {
                 .setTimeNs(2_000).setTags(List.of()).build());
         KeyValueStore<String, CatalogJob> store = driver.getKeyValueStore(CatalogTopology.JOBS_STORE);
         assertNotNull(store.get(JOB));
-        driver.advanceWallClockTime(java.time.Duration.ofMillis(RETENTION_MS / 2));
+        driver.advanceWallClockTime(Duration.ofMillis(RETENTION_MS / 2));
         assertNotNull(store.get(JOB), "kept within the retention");
-        driver.advanceWallClockTime(java.time.Duration.ofMillis(RETENTION_MS + 1000));
+        driver.advanceWallClockTime(Duration.ofMillis(RETENTION_MS + 1000));
         assertNull(store.get(JOB), "a sealed job is forgotten after the retention");
         assertNotNull(store.get("job-2"), "a running job is never forgotten");
     }

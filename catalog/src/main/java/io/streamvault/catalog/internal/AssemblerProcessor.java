@@ -1,5 +1,6 @@
 package io.streamvault.catalog.internal;
 
+import io.streamvault.catalog.CatalogSettings;
 import io.streamvault.catalog.CatalogTopology;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.RawPaths;
@@ -8,13 +9,12 @@ import io.streamvault.schemas.DeadLetters;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
 import io.streamvault.schemas.records.CatalogJob;
-import io.streamvault.catalog.CatalogSettings;
 import io.streamvault.schemas.records.ChunkAck;
 import io.streamvault.schemas.records.ChunkSource;
-import io.streamvault.schemas.records.FileEvent;
-import io.streamvault.schemas.records.FileOrigin;
 import io.streamvault.schemas.records.DirScanned;
+import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.FileManifest;
+import io.streamvault.schemas.records.FileOrigin;
 import io.streamvault.schemas.records.GcControl;
 import io.streamvault.schemas.records.GcReply;
 import io.streamvault.schemas.records.GcReplyKind;
@@ -31,12 +31,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,7 +48,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apache.kafka.common.utils.Bytes;
 
 /**
  * Assembles jobs. Every input is keyed by job, so one task sees all of a job's records. Counts
@@ -417,7 +418,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     }
 
     /** The jobs in the store that ended (sealed or failed) and match {@code filter}. */
-    private List<String> ended(java.util.function.Predicate<CatalogJob> filter) {
+    private List<String> ended(Predicate<CatalogJob> filter) {
         List<String> out = new ArrayList<>();
         try (KeyValueIterator<String, CatalogJob> it = jobs.all()) {
             while (it.hasNext()) {

@@ -3,13 +3,13 @@ package io.streamvault.catalog.internal;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.Xattr;
 import io.streamvault.schemas.Buffers;
+import io.streamvault.schemas.records.NodeRecord;
+import io.streamvault.schemas.records.NodeType;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.Node;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import io.streamvault.schemas.records.NodeRecord;
-import io.streamvault.schemas.records.NodeType;
 
 /** Converts nodes as they travel on topics (Avro) to nodes as trees store them (vault). */
 public final class Nodes {

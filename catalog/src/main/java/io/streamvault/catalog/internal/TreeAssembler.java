@@ -2,6 +2,7 @@ package io.streamvault.catalog.internal;
 
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.schemas.Buffers;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.schemas.records.NodeType;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.Node;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import io.streamvault.schemas.records.NodeRecord;
 
 /**
  * Builds the Merkle tree of a snapshot from a job's entries, fed in reverse key order (see

@@ -6,12 +6,12 @@ import io.streamvault.common.fs.Posix;
 import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.schemas.records.NodeType;
 import io.streamvault.schemas.records.Xattr;
+import io.streamvault.vault.Node;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import io.streamvault.vault.Node;
 
 /** Reads an entry's metadata into the node that travels on the topics. */
 public final class Metadata {

@@ -1,5 +1,10 @@
 package io.streamvault.scanner.internal;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.StreamVaultException;
+import io.streamvault.common.fs.FileKind;
+import io.streamvault.common.fs.FileMeta;
 import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
@@ -13,33 +18,28 @@ import io.streamvault.schemas.records.FileManifest;
 import io.streamvault.schemas.records.FileOrigin;
 import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.schemas.records.NodeType;
-import java.io.IOException;
-import io.streamvault.common.ErrorCode;
-import io.streamvault.common.FatalException;
-import io.streamvault.common.StreamVaultException;
-import io.streamvault.common.fs.FileKind;
-import io.streamvault.common.fs.FileMeta;
 import io.streamvault.vault.BlobId;
+import io.streamvault.vault.Node;
 import io.streamvault.vault.ObjectKind;
-import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Tree;
+import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Trees;
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import io.streamvault.vault.Node;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lists one directory: each regular file becomes a file event for the chunkers (in segments when
