@@ -6,7 +6,7 @@ import io.streamvault.schemas.AvroSerde;
 import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.CatalogJob;
-import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Vault;
 import org.apache.kafka.common.serialization.Serdes;
@@ -43,7 +43,7 @@ public final class CatalogTopology {
         for (int i = 0; i < sources.length; i++) {
             t.addSource(sources[i], Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), names[i]);
         }
-        AvroSerde<Node> nodeSerde = AvroSerde.forValues(registry, Node.class);
+        AvroSerde<NodeRecord> nodeSerde = AvroSerde.forValues(registry, NodeRecord.class);
         Sealer sealer = new Sealer(vault, new TreeIndex(vault), settings.packBytes());
         t.addProcessor("assembler", () -> new AssemblerProcessor(topics, sealer, nodeSerde, settings),
                 sources);

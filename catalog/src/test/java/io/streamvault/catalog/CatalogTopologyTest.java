@@ -1,22 +1,22 @@
 package io.streamvault.catalog;
 
-import static org.junit.jupiter.api.Assertions.assertNull;
-import io.streamvault.schemas.records.CatalogJob;
-import org.apache.kafka.streams.state.KeyValueStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamvault.common.fs.FileKind;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
+import io.streamvault.schemas.records.CatalogJob;
 import io.streamvault.schemas.records.ChunkAck;
 import io.streamvault.schemas.records.ChunkSource;
-import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.DeadLetter;
 import io.streamvault.schemas.records.DirScanned;
+import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.FileManifest;
 import io.streamvault.schemas.records.FileOrigin;
 import io.streamvault.schemas.records.GcControl;
@@ -26,7 +26,7 @@ import io.streamvault.schemas.records.GcReplyKind;
 import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.JobState;
 import io.streamvault.schemas.records.JobStatus;
-import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.schemas.records.NodeType;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobType;
@@ -40,13 +40,16 @@ import io.streamvault.vault.VaultOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,12 +111,12 @@ class CatalogTopologyTest {
         return id;
     }
 
-    private static Node node(String name, NodeType type, long size, byte[]... content) {
+    private static NodeRecord node(String name, NodeType type, long size, byte[]... content) {
         List<ByteBuffer> c = new ArrayList<>();
         for (byte[] id : content) {
             c.add(ByteBuffer.wrap(id));
         }
-        return Node.newBuilder().setName(b(name)).setType(type).setMode(0644).setUid(1).setGid(2).setSize(size)
+        return NodeRecord.newBuilder().setName(b(name)).setType(type).setMode(0644).setUid(1).setGid(2).setSize(size)
                 .setMtimeNs(123_456_789_012L).setAtimeNs(0).setCtimeNs(5).setInode((long) name.hashCode()).setDev(1).setNlink(1)
                 .setContent(c).setXattrs(List.of()).build();
     }
@@ -124,7 +127,7 @@ class CatalogTopologyTest {
                 .setEntries(entries).setSubdirs(subdirs).setWorker("scan-1").build());
     }
 
-    private void file(String dir, Node n, int part, int parts, int pending) {
+    private void file(String dir, NodeRecord n, int part, int parts, int pending) {
         files.pipeInput(JOB, FileManifest.newBuilder().setJob(JOB).setDir(b(dir)).setNode(n).setOrigin(FileOrigin.NEW)
                 .setPart(part).setParts(parts).setChunksPending(pending).setBytesRead(n.getSize()).setWorker("chunk-1").build());
     }
@@ -152,7 +155,7 @@ class CatalogTopologyTest {
         file("sub", node("big", NodeType.FILE, 30, chunk(3)), 1, 2, 1);
         assertTrue(sealed().isEmpty());
         file("sub", node("big", NodeType.FILE, 30, chunk(2)), 0, 2, 1);
-        Node link = node("link", NodeType.SYMLINK, 4);
+        NodeRecord link = node("link", NodeType.SYMLINK, 4);
         link.setLinkTarget(b("a.txt"));
         file("", link, 0, 1, 0);
         dir("sub", 1, 0);
@@ -282,8 +285,8 @@ class CatalogTopologyTest {
         assertTrue(sealed().isEmpty(), "the job waits for the file to be read again");
         FileEvent again = rereads.readValue();
         assertEquals(1, again.getAttempt());
-        assertEquals("f", new String(io.streamvault.schemas.Bytes.of(again.getNode().getName()), StandardCharsets.UTF_8));
-        assertEquals("/data/root", new String(io.streamvault.schemas.Bytes.of(again.getRoot()), StandardCharsets.UTF_8));
+        assertEquals("f", new String(Buffers.of(again.getNode().getName()), StandardCharsets.UTF_8));
+        assertEquals("/data/root", new String(Buffers.of(again.getRoot()), StandardCharsets.UTF_8));
         files.pipeInput(JOB, FileManifest.newBuilder().setJob(JOB).setDir(b("")).setNode(node("f", NodeType.FILE, 12, chunk(3)))
                 .setOrigin(FileOrigin.CHANGED).setAttempt(1).setChunksPending(1).setBytesRead(12).setWorker("chunk-1").build());
         assertTrue(sealed().isEmpty());
@@ -356,15 +359,15 @@ class CatalogTopologyTest {
         file("", node("b", NodeType.FILE, 10, chunk(2)), 0, 1, 1);
         ack(chunk(1), 1);
         ack(chunk(2), 1);
-        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> entries =
+        KeyValueStore<Bytes, byte[]> entries =
                 driver.getKeyValueStore(CatalogTopology.ENTRIES_STORE);
         assertEquals(JobState.SEALED, sealed().get(0).getState());
         assertEquals(2, count(entries), "still there when the status goes out");
-        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        driver.advanceWallClockTime(Duration.ofMillis(1000));
         assertEquals(0, count(entries), "deleted at the next punctuation");
     }
 
-    private static int count(KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store) {
+    private static int count(KeyValueStore<Bytes, byte[]> store) {
         int n = 0;
         try (var it = store.all()) {
             while (it.hasNext()) {
@@ -384,9 +387,9 @@ class CatalogTopologyTest {
                 .setTimeNs(2_000).setTags(List.of()).build());
         KeyValueStore<String, CatalogJob> store = driver.getKeyValueStore(CatalogTopology.JOBS_STORE);
         assertNotNull(store.get(JOB));
-        driver.advanceWallClockTime(java.time.Duration.ofMillis(RETENTION_MS / 2));
+        driver.advanceWallClockTime(Duration.ofMillis(RETENTION_MS / 2));
         assertNotNull(store.get(JOB), "kept within the retention");
-        driver.advanceWallClockTime(java.time.Duration.ofMillis(RETENTION_MS + 1000));
+        driver.advanceWallClockTime(Duration.ofMillis(RETENTION_MS + 1000));
         assertNull(store.get(JOB), "a sealed job is forgotten after the retention");
         assertNotNull(store.get("job-2"), "a running job is never forgotten");
     }

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,7 +75,7 @@ class FastcdcTest {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(seed);
             sha.update(new byte[] {(byte) i});
-            gear[i] = new java.math.BigInteger(1, Arrays.copyOf(sha.digest(), 8)).longValue();
+            gear[i] = new BigInteger(1, Arrays.copyOf(sha.digest(), 8)).longValue();
         }
         int b = Integer.numberOfTrailingZeros(avg);
         long maskS = 0;
@@ -287,7 +289,7 @@ class FastcdcTest {
             byte[] in = Arrays.copyOf(SEED, SEED.length + 1);
             in[SEED.length] = (byte) i;
             byte[] d = sha.digest(in);
-            long v = java.nio.ByteBuffer.wrap(d, 0, 8).getLong(); // big-endian
+            long v = ByteBuffer.wrap(d, 0, 8).getLong(); // big-endian
             assertEquals(v, g[i], "gear[" + i + "]");
         }
         assertEquals(256, Arrays.stream(g).distinct().count());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
@@ -201,7 +202,7 @@ class DedupTopologyTest {
         assertTrue(uploads.isEmpty(), "not before the timeout");
         driver.advanceWallClockTime(Duration.ofMillis(TIMEOUT_MS));
         UploadRequest again = uploads.readValue();
-        assertArrayEquals(id(2), io.streamvault.schemas.Bytes.of(again.getId()));
+        assertArrayEquals(id(2), Buffers.of(again.getId()));
         assertEquals(1, again.getAttempt());
         store(2, "jobA", "/a/f");
         assertEquals(1, acks.readValuesToList().size());
@@ -242,7 +243,7 @@ class DedupTopologyTest {
         assertEquals(topics.chunks.name(), dl.get(0).getTopic());
         assertTrue(dl.get(0).getError().length() > 0);
         assertArrayEquals("not avro at all".getBytes(StandardCharsets.UTF_8),
-                io.streamvault.schemas.Bytes.of(dl.get(1).getValue()));
+                Buffers.of(dl.get(1).getValue()));
         sight(5, "jobA", "/a/f");
         assertEquals(1, uploads.readValuesToList().size(), "the topology still works after bad records");
     }
@@ -259,7 +260,7 @@ class DedupTopologyTest {
         assertEquals(AckStatus.FAILED, failed.getStatus());
         UploadRequest retry = uploads.readValue();
         assertEquals("jobB", retry.getJob());
-        assertEquals("/b/f", new String(io.streamvault.schemas.Bytes.of(retry.getSource().getPath()), StandardCharsets.UTF_8));
+        assertEquals("/b/f", new String(Buffers.of(retry.getSource().getPath()), StandardCharsets.UTF_8));
         store(6, "jobB", "/b/f");
         ChunkAck ok = acks.readValue();
         assertEquals("jobB", ok.getJob());

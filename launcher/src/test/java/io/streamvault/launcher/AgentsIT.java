@@ -10,7 +10,9 @@ import io.streamvault.vault.BlobType;
 import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.Storages;
 import io.streamvault.vault.Vault;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -99,9 +101,9 @@ class AgentsIT {
             }
             try (var s = Files.walk(data)) {
                 return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).count();
-            } catch (java.io.UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 // A pack's temporary file was renamed between the listing and its stat: walk again.
-                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 10) {
+                if (!(e.getCause() instanceof NoSuchFileException) || attempt == 10) {
                     throw e;
                 }
             }

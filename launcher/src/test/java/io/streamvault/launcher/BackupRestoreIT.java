@@ -19,12 +19,14 @@ import io.streamvault.vault.Tree;
 import io.streamvault.vault.Vault;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -123,7 +125,7 @@ class BackupRestoreIT {
     @Test
     void smallFilesAreCompressedWithATrainedDictionary() throws Exception {
         Path src = tmp.resolve("src");
-        java.util.Random r = new java.util.Random(11);
+        Random r = new Random(11);
         writeTextFiles(src.resolve("first"), 700, r);
         Path vault = tmp.resolve("vault");
         Path pw = passwordFile();
@@ -171,10 +173,10 @@ class BackupRestoreIT {
      * Source-like text files of 2-14 KB: a licence header, then the same few hundred words in a
      * different order in each.
      */
-    private static void writeTextFiles(Path dir, int n, java.util.Random r) throws IOException {
+    private static void writeTextFiles(Path dir, int n, Random r) throws IOException {
         Files.createDirectories(dir);
         String[] words = new String[300];
-        java.util.Random w = new java.util.Random(5);
+        Random w = new Random(5);
         for (int i = 0; i < words.length; i++) {
             StringBuilder b = new StringBuilder();
             for (int j = 0, len = 2 + w.nextInt(8); j < len; j++) {
@@ -238,13 +240,13 @@ class BackupRestoreIT {
 
     static long countFiles(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).count();
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).count();
         }
     }
 
     static long totalSize(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
                 try {
                     return Files.size(p);
                 } catch (IOException e) {

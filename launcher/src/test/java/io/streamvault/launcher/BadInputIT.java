@@ -9,6 +9,7 @@ import io.streamvault.common.fs.Posix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class BadInputIT {
         assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw("a")).code());
         byte[] config = Files.readAllBytes(vault.resolve("config"));
         assertOneLineError(Cli.run("init", "--vault", vault, "--password-file", pw("b")), "already exists");
-        assertEquals(-1, java.util.Arrays.mismatch(config, Files.readAllBytes(vault.resolve("config"))),
+        assertEquals(-1, Arrays.mismatch(config, Files.readAllBytes(vault.resolve("config"))),
                 "the existing vault is untouched");
     }
 

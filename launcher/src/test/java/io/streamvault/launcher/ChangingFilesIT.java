@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class ChangingFilesIT {
         Path src = tmp.resolve("src");
         Path busy = SourceTree.write(src.resolve("busy.bin"), filled((byte) 1));
         for (int i = 0; i < 20; i++) {
-            SourceTree.write(src.resolve("quiet-" + i), SourceTree.bytes(new java.util.Random(i), 300_000));
+            SourceTree.write(src.resolve("quiet-" + i), SourceTree.bytes(new Random(i), 300_000));
         }
         Path vault = tmp.resolve("vault");
         Path pw = Files.writeString(tmp.resolve("pw"), "busy\n");

@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -113,7 +115,7 @@ class CheckIT {
         try (Vault v = Vault.open(Storages.open(vault.toString()), PASSWORD.toCharArray())) {
             MasterIndex index = v.loadIndex();
             Set<String> packs = new HashSet<>();
-            List<BlobId> todo = new java.util.ArrayList<>(List.of(v.loadSnapshot(snapA).snapshot().tree()));
+            List<BlobId> todo = new ArrayList<>(List.of(v.loadSnapshot(snapA).snapshot().tree()));
             while (!todo.isEmpty()) {
                 BlobId t = todo.remove(todo.size() - 1);
                 packs.add(index.find(t, BlobType.TREE).orElseThrow().pack());
@@ -222,7 +224,7 @@ class CheckIT {
         BlobLocation loc = chunkOfThree();
         Path pack = packFile(loc.pack());
         byte[] bytes = Files.readAllBytes(pack);
-        Files.write(pack, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        Files.write(pack, Arrays.copyOf(bytes, bytes.length - 100));
         Cli.Result r = cli("check");
         assertOneLineError(r, "check found");
         assertTrue(r.out().contains("pack " + loc.pack()) && r.out().contains("truncated"), r.toString());
@@ -233,7 +235,7 @@ class CheckIT {
         // a snapshot object cut short: check names it, listing fails with one line
         Path snap = vault.resolve("snapshots").resolve(snapB);
         byte[] s = Files.readAllBytes(snap);
-        Files.write(snap, java.util.Arrays.copyOf(s, s.length / 2));
+        Files.write(snap, Arrays.copyOf(s, s.length / 2));
         Cli.Result r = cli("check");
         assertOneLineError(r, "check found");
         assertTrue(r.out().contains("snapshot snapshots/" + snapB + " cannot be read"), r.toString());
@@ -260,7 +262,7 @@ class CheckIT {
             key = l.findFirst().orElseThrow();
         }
         byte[] k = Files.readAllBytes(key);
-        Files.write(key, java.util.Arrays.copyOf(k, 20));
+        Files.write(key, Arrays.copyOf(k, 20));
         assertOneLineError(cli("check"), "keys/" + key.getFileName());
         Files.write(key, k);
 

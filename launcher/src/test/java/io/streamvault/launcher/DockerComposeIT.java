@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
@@ -60,7 +61,7 @@ class DockerComposeIT {
         assumeTrue(dockerAvailable(), "no Docker engine here: the compose stack cannot run");
         Path data = Files.createDirectories(tmp.resolve("data"));
         SourceTree.write(data.resolve("a/hello.txt"), "hello from the cluster\n".getBytes());
-        SourceTree.write(data.resolve("b/random.bin"), SourceTree.bytes(new java.util.Random(3), 2 << 20));
+        SourceTree.write(data.resolve("b/random.bin"), SourceTree.bytes(new Random(3), 2 << 20));
         try (ComposeContainer stack = new ComposeContainer(new File(COMPOSE.toString()))
                 .withEnv("SOURCE_DIR", data.toString())
                 .withBuild(true)

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -31,11 +32,11 @@ class ServeIT {
         Path pw = Files.writeString(tmp.resolve("password"), "serve test password\n");
         assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
         Path tokens = Files.writeString(tmp.resolve("tokens"), "read read-token-0123456789 viewer\n");
-        Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-r--r--"));
         Cli.Result readable = Cli.run("serve", "--vault", vault, "--password-file", pw, "--tokens-file", tokens);
         assertEquals(1, readable.code(), readable.toString());
         assertTrue(readable.err().contains("chmod 600"), "plain tokens readable by others are refused: " + readable.err());
-        Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
 
         Cli.Result badTokens = Cli.run("serve", "--vault", vault, "--password-file", pw, "--tokens-file",
                 Files.writeString(tmp.resolve("bad-tokens"), "admin short\n"));

@@ -11,10 +11,12 @@ import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.fs.Xattr;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -79,9 +81,9 @@ public final class TreeAssert {
             return out;
         }
         for (Xattr x : Posix.xattrs(p)) {
-            String name = new String(x.name(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            String name = new String(x.name(), StandardCharsets.ISO_8859_1);
             if (name.startsWith("user.")) {
-                out.add(name + "=" + java.util.HexFormat.of().formatHex(x.value()));
+                out.add(name + "=" + HexFormat.of().formatHex(x.value()));
             }
         }
         return out;

@@ -11,6 +11,7 @@ import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Vault;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -98,7 +99,7 @@ public final class Stats {
     public Result compute() {
         int n = graph.size();
         int[] owner = new int[index.entryCount()];
-        java.util.Arrays.fill(owner, -1);
+        Arrays.fill(owner, -1);
         long[] stored = new long[n];
         long[] raw = new long[n];
         for (int i = 0; i < n; i++) {

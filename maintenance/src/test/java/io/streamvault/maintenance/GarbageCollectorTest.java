@@ -1,6 +1,5 @@
 package io.streamvault.maintenance;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +24,10 @@ import io.streamvault.vault.VaultObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -108,11 +110,11 @@ class GarbageCollectorTest {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (Files.isRegularFile(p)) {
-                    out.put(root.relativize(p).toString(), BlobId.of(java.security.MessageDigest.getInstance("SHA-256")
+                    out.put(root.relativize(p).toString(), BlobId.of(MessageDigest.getInstance("SHA-256")
                             .digest(Files.readAllBytes(p))).hex());
                 }
             }
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
         return out;
@@ -181,7 +183,7 @@ class GarbageCollectorTest {
 
         @Override
         public Set<BlobId> forget(String run, Iterator<BlobId> ids) {
-            java.util.HashSet<BlobId> out = new java.util.HashSet<>();
+            HashSet<BlobId> out = new HashSet<>();
             ids.forEachRemaining(id -> {
                 if (spare.contains(id)) {
                     out.add(id);

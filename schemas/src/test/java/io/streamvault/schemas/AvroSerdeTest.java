@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.RetryableException;
+import io.streamvault.schemas.records.CatalogJob;
 import io.streamvault.schemas.records.ChunkRecord;
 import io.streamvault.schemas.records.ChunkStored;
 import io.streamvault.schemas.records.DeadLetter;
 import io.streamvault.schemas.records.DirTask;
 import io.streamvault.schemas.records.FileManifest;
+import io.streamvault.schemas.records.JobProgress;
+import io.streamvault.schemas.records.JobState;
 import io.streamvault.schemas.records.StoreStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -151,6 +154,29 @@ class AvroSerdeTest {
         r.put("retries", 7);
         byte[] wire = write(registry.register("dl-value", newer), newer, r);
         assertEquals(expected, AvroSerde.forValues(registry, DeadLetter.class).deserializer().deserialize("dl", wire));
+    }
+
+    @Test
+    void recordsWrittenWhileTheNodeRecordWasNamedNodeAreRead() throws IOException {
+        FileManifest manifest = Samples.manifest(2);
+        assertEquals(manifest, readAsWrittenByOldNode("manifests", FileManifest.class, manifest));
+        // In a union (the catalog's job store) a record branch is found by its name.
+        CatalogJob job = CatalogJob.newBuilder().setJob("j").setRoot(manifest.getNode())
+                .setProgress(JobProgress.newBuilder().build()).setState(JobState.RUNNING).build();
+        assertEquals(job, readAsWrittenByOldNode("jobs", CatalogJob.class, job));
+    }
+
+    /**
+     * {@code record} as a writer produced it when NodeRecord was named Node: the same bytes (names are
+     * not encoded), under the id of the old schema. Read back with today's class.
+     */
+    private <T extends SpecificRecord> T readAsWrittenByOldNode(String topic, Class<T> type, T record)
+            throws IOException {
+        Schema old = new Schema.Parser().parse(record.getSchema().toString()
+                .replace("\"name\":\"NodeRecord\"", "\"name\":\"Node\"").replace(",\"aliases\":[\"Node\"]", ""));
+        assertTrue(old.toString().contains("\"name\":\"Node\"") && !old.toString().contains("NodeRecord"));
+        byte[] wire = write(registry.register(topic + "-value", old), record.getSchema(), (GenericRecord) record);
+        return AvroSerde.forValues(registry, type).deserializer().deserialize(topic, wire);
     }
 
     @Test

@@ -7,7 +7,7 @@ import io.streamvault.schemas.records.DeadLetter;
 import io.streamvault.schemas.records.DirTask;
 import io.streamvault.schemas.records.FileManifest;
 import io.streamvault.schemas.records.FileOrigin;
-import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.schemas.records.NodeType;
 import io.streamvault.schemas.records.StoreStatus;
 import io.streamvault.schemas.records.Xattr;
@@ -59,7 +59,7 @@ public final class Samples {
     }
 
     public static FileManifest manifest(int i) {
-        Node node = Node.newBuilder().setName(raw('f', 0x80, i)).setType(NodeType.FILE).setMode(0644).setUid(1000)
+        NodeRecord node = NodeRecord.newBuilder().setName(raw('f', 0x80, i)).setType(NodeType.FILE).setMode(0644).setUid(1000)
                 .setGid(1000).setSize(12345).setMtimeNs(-1L).setAtimeNs(Long.MAX_VALUE).setCtimeNs(Long.MIN_VALUE)
                 .setInode(i).setDev(66306).setNlink(1)
                 .setXattrs(List.of(Xattr.newBuilder().setName(bytes("user.x")).setValue(raw(0, 1, 2)).build()))

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.streamvault.vault.TestVault;
 import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.vault.TestVault;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -24,11 +24,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -107,9 +110,9 @@ class ApiServerIT {
         bigSnap = tv.backup(bigDir, "host-c");
         Files.delete(bigDir.resolve("huge.bin"));
         Path tokens = Files.writeString(tmp.resolve("tokens"), "# test tokens\nread " + READ + " reader\n"
-                + "restore sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                + "restore sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                         .digest(RESTORE.getBytes(StandardCharsets.UTF_8))) + " restorer\n");
-        Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
         server = ApiServer.start(tv.vault, new ApiServer.Options("127.0.0.1", 0, tokens, null, null, List.of(), 1, 4));
         vertx = Vertx.vertx();
         client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));

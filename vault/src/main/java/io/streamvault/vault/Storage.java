@@ -1,6 +1,7 @@
 package io.streamvault.vault;
 
 import java.io.Closeable;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,7 +39,7 @@ public interface Storage extends Closeable {
      * (neither is changed). A backend may write a direct buffer without copying it, and may use the
      * buffer's bytes between its limit and its capacity as scratch space.
      */
-    default boolean putIfAbsent(String name, java.nio.ByteBuffer data) {
+    default boolean putIfAbsent(String name, ByteBuffer data) {
         byte[] copy = new byte[data.remaining()];
         data.duplicate().get(copy);
         return putIfAbsent(name, copy);

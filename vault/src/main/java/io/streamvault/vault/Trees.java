@@ -3,6 +3,7 @@ package io.streamvault.vault;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -68,7 +69,7 @@ public final class Trees {
                     throw new NoSuchElementException();
                 }
                 Node n = current.next();
-                if (last != null && java.util.Arrays.compareUnsigned(last, n.name()) >= 0) {
+                if (last != null && Arrays.compareUnsigned(last, n.name()) >= 0) {
                     throw new FatalException(ErrorCode.CORRUPT_OBJECT, "the parts of a split tree are out of order at "
                             + io.streamvault.common.fs.RawPaths.display(n.name()));
                 }

@@ -16,7 +16,10 @@ import io.streamvault.vault.internal.RetryingStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +48,7 @@ class AzureStorageIT extends StorageContract {
         }
         if (dir != null) {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -147,7 +150,7 @@ class AzureStorageIT extends StorageContract {
 
         String sas = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
                 .generateAccountSas(new com.azure.storage.common.sas.AccountSasSignatureValues(
-                        java.time.OffsetDateTime.now().plusHours(1),
+                        OffsetDateTime.now().plusHours(1),
                         com.azure.storage.common.sas.AccountSasPermission.parse("rl"),
                         com.azure.storage.common.sas.AccountSasService.parse("b"),
                         com.azure.storage.common.sas.AccountSasResourceType.parse("sco")));
@@ -164,7 +167,7 @@ class AzureStorageIT extends StorageContract {
 
     @Test
     void aWrongKeyIsDeniedAtOnceNamingObjectAndLocation() {
-        String wrongKey = java.util.Base64.getEncoder().encodeToString(random(64, 7));
+        String wrongKey = Base64.getEncoder().encodeToString(random(64, 7));
         Map<String, String> env = Map.of("AZURE_STORAGE_ACCOUNT", Azurite.ACCOUNT, "AZURE_STORAGE_KEY", wrongKey,
                 "AZURE_STORAGE_ENDPOINT", azurite.endpoint());
         Storage s = AzureStorageFactory.open("azure://" + freshContainer(), env::get, RetryingStorage.Policy.defaults());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.util.Hex;
 import io.streamvault.vault.internal.VaultImpl;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -176,7 +177,7 @@ class PackAndIndexTest extends VaultTestSupport {
     void blobsAddedFromADirectBuffer() {
         List<byte[]> datas = List.of(compressible(700_001, 1), random(1 << 20, 2), compressible(100, 3), new byte[1],
                 new byte[0], random(200_000, 4), mixed(300_000));
-        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(2 << 20);
+        ByteBuffer direct = ByteBuffer.allocateDirect(2 << 20);
         PackBuilder fromBuffer = vault.newPack();
         PackBuilder fromArray = vault.newPack();
         for (byte[] data : datas) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.StreamVaultException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -254,14 +255,14 @@ public abstract class StorageContract {
     public void putFromABuffer() {
         for (int size : new int[] {0, 5000, (1 << 20) + 3, (3 << 20) + 4096}) {
             byte[] data = random(size, 70 + size % 13);
-            java.nio.ByteBuffer heap = java.nio.ByteBuffer.allocate(size + 30).position(11);
+            ByteBuffer heap = ByteBuffer.allocate(size + 30).position(11);
             heap.put(data).position(11).limit(11 + size);
-            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(size + 8192).alignedSlice(4096);
+            ByteBuffer direct = ByteBuffer.allocateDirect(size + 8192).alignedSlice(4096);
             direct.put(data).flip();
-            java.nio.ByteBuffer shifted = java.nio.ByteBuffer.allocateDirect(size + 9).position(9);
+            ByteBuffer shifted = ByteBuffer.allocateDirect(size + 9).position(9);
             shifted.put(data).position(9);
             int i = 0;
-            for (java.nio.ByteBuffer b : new java.nio.ByteBuffer[] {heap, direct, shifted}) {
+            for (ByteBuffer b : new ByteBuffer[] {heap, direct, shifted}) {
                 String name = "data/dd/buffer-" + size + "-" + i++;
                 int position = b.position();
                 int limit = b.limit();
@@ -269,7 +270,7 @@ public abstract class StorageContract {
                 assertEquals(position, b.position(), name);
                 assertEquals(limit, b.limit(), name);
                 assertArrayEquals(data, storage.get(name), name);
-                assertFalse(storage.putIfAbsent(name, java.nio.ByteBuffer.wrap(random(size, 1))));
+                assertFalse(storage.putIfAbsent(name, ByteBuffer.wrap(random(size, 1))));
                 assertArrayEquals(data, storage.get(name), name);
             }
         }

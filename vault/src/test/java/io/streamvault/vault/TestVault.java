@@ -5,20 +5,8 @@ import io.streamvault.common.fs.FileMeta;
 import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.fs.Xattr;
-import io.streamvault.vault.BlobId;
-import io.streamvault.vault.BlobType;
-import io.streamvault.vault.ChunkHasher;
-import io.streamvault.vault.Node;
-import io.streamvault.vault.ObjectInfo;
-import io.streamvault.vault.PackBuilder;
-import io.streamvault.vault.PackInfo;
-import io.streamvault.vault.Snapshot;
-import io.streamvault.vault.Storage;
-import io.streamvault.vault.Storages;
-import io.streamvault.vault.Tree;
-import io.streamvault.vault.Vault;
-import io.streamvault.vault.VaultOptions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +68,7 @@ public final class TestVault implements AutoCloseable {
 
     /** A tree blob from raw JSON, bypassing the encoder's checks (for hostile trees). */
     public BlobId rawTree(String json) {
-        return blob(BlobType.TREE, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return blob(BlobType.TREE, json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The JSON of one file node as the canonical encoder would write it, with any name. */

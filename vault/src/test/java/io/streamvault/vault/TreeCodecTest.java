@@ -12,8 +12,11 @@ import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.Xattr;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +26,7 @@ class TreeCodecTest extends VaultTestSupport {
 
     static byte[] filled(int b) {
         byte[] x = new byte[32];
-        java.util.Arrays.fill(x, (byte) b);
+        Arrays.fill(x, (byte) b);
         return x;
     }
 
@@ -86,10 +89,10 @@ class TreeCodecTest extends VaultTestSupport {
         assertArrayEquals(json, vault.encodeTree(back));
         assertEquals(nodes.size(), back.nodes().size());
         for (int i = 1; i < back.nodes().size(); i++) {
-            assertTrue(java.util.Arrays.compareUnsigned(back.nodes().get(i - 1).name(), back.nodes().get(i).name()) < 0);
+            assertTrue(Arrays.compareUnsigned(back.nodes().get(i - 1).name(), back.nodes().get(i).name()) < 0);
         }
         for (Node want : nodes) {
-            Node got = back.nodes().stream().filter(x -> java.util.Arrays.equals(x.name(), want.name())).findFirst()
+            Node got = back.nodes().stream().filter(x -> Arrays.equals(x.name(), want.name())).findFirst()
                     .orElseThrow(() -> new AssertionError("lost " + new String(want.name(), StandardCharsets.UTF_8)));
             assertEquals(want.type(), got.type());
             assertEquals(want.mode(), got.mode());
@@ -113,7 +116,7 @@ class TreeCodecTest extends VaultTestSupport {
         Node odd = back.nodes().stream().filter(x -> x.name()[0] == (byte) 0xff).findFirst().orElseThrow();
         assertArrayEquals(b("user.a"), odd.xattrs().get(0).name());
         assertArrayEquals(new byte[] {0, 1, 2}, odd.xattrs().get(1).value());
-        Node dir = back.nodes().stream().filter(x -> java.util.Arrays.equals(x.name(), b("dir"))).findFirst()
+        Node dir = back.nodes().stream().filter(x -> Arrays.equals(x.name(), b("dir"))).findFirst()
                 .orElseThrow();
         assertEquals(-1L, dir.inode(), "u64 inode 2^64-1 survives");
         assertEquals(-2, dir.uid(), "u32 uid 4294967294 survives");
@@ -189,7 +192,7 @@ class TreeCodecTest extends VaultTestSupport {
         for (int i = 0; i < 3000; i++) {
             byte[] bad;
             switch (i % 3) {
-                case 0 -> bad = java.util.Arrays.copyOf(good, r.nextInt(good.length));
+                case 0 -> bad = Arrays.copyOf(good, r.nextInt(good.length));
                 case 1 -> {
                     bad = good.clone();
                     bad[r.nextInt(bad.length)] = (byte) r.nextInt(256);
@@ -235,7 +238,7 @@ class TreeCodecTest extends VaultTestSupport {
             Vault v = vault;
             List<Node> first = List.of(file(b("a"), List.of(A), List.of()), file(b("b"), List.of(B), List.of()));
             List<Node> second = List.of(file(b("c"), List.of(A), List.of()));
-            java.util.Map<BlobId, Tree> store = new java.util.HashMap<>();
+            Map<BlobId, Tree> store = new HashMap<>();
             BlobId p1 = BlobId.of(filled(1));
             BlobId p2 = BlobId.of(filled(2));
             store.put(p1, v.decodeTree(v.encodeTree(new Tree(first))));

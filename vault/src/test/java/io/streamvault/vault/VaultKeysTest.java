@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamvault.common.ErrorCode;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -126,7 +127,7 @@ class VaultKeysTest extends VaultTestSupport {
     void truncatedKeyObject() {
         String real = storage.list("keys/").get(0).name();
         byte[] bytes = read(real);
-        overwrite(real, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        overwrite(real, Arrays.copyOf(bytes, bytes.length / 2));
         assertFails(ErrorCode.CORRUPT_OBJECT, () -> Vault.open(storage, PASSWORD), real);
     }
 
@@ -138,7 +139,7 @@ class VaultKeysTest extends VaultTestSupport {
         overwrite("config", flipped);
         assertFails(ErrorCode.CORRUPT_OBJECT, () -> Vault.open(storage, PASSWORD), "config");
 
-        overwrite("config", java.util.Arrays.copyOf(good, 9));
+        overwrite("config", Arrays.copyOf(good, 9));
         assertFails(ErrorCode.CORRUPT_OBJECT, () -> Vault.open(storage, PASSWORD), "config", storage.location());
 
         overwrite("config", "garbage garbage garbage garbage garbage".getBytes(StandardCharsets.UTF_8));

@@ -1,20 +1,20 @@
 package io.streamvault.catalog.internal;
 
+import io.streamvault.catalog.CatalogSettings;
 import io.streamvault.catalog.CatalogTopology;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.RawPaths;
-import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.DeadLetters;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
 import io.streamvault.schemas.records.CatalogJob;
-import io.streamvault.catalog.CatalogSettings;
 import io.streamvault.schemas.records.ChunkAck;
 import io.streamvault.schemas.records.ChunkSource;
-import io.streamvault.schemas.records.FileEvent;
-import io.streamvault.schemas.records.FileOrigin;
 import io.streamvault.schemas.records.DirScanned;
+import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.FileManifest;
+import io.streamvault.schemas.records.FileOrigin;
 import io.streamvault.schemas.records.GcControl;
 import io.streamvault.schemas.records.GcReply;
 import io.streamvault.schemas.records.GcReplyKind;
@@ -22,7 +22,7 @@ import io.streamvault.schemas.records.JobProgress;
 import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.JobState;
 import io.streamvault.schemas.records.JobStatus;
-import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.schemas.records.NodeType;
 import io.streamvault.schemas.records.WorkerStats;
 import java.nio.ByteBuffer;
@@ -31,12 +31,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -57,7 +59,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     private static final Logger LOG = LoggerFactory.getLogger(AssemblerProcessor.class);
     private final Topics topics;
     private final Sealer sealer;
-    private final Serde<Node> nodeSerde;
+    private final Serde<NodeRecord> nodeSerde;
     private final CatalogSettings settings;
     private final Deserializer<JobStarted> jobReader;
     private final Deserializer<DirScanned> dirReader;
@@ -75,11 +77,11 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     };
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, CatalogJob> jobs;
-    private KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> entries;
+    private KeyValueStore<Bytes, byte[]> entries;
     private KeyValueStore<String, String> gcMode;
     private final Deserializer<GcControl> gcReader;
 
-    public AssemblerProcessor(Topics topics, Sealer sealer, Serde<Node> nodeSerde, CatalogSettings settings) {
+    public AssemblerProcessor(Topics topics, Sealer sealer, Serde<NodeRecord> nodeSerde, CatalogSettings settings) {
         this.topics = topics;
         this.sealer = sealer;
         this.nodeSerde = nodeSerde;
@@ -194,7 +196,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         p.setDirsTotal(p.getDirsTotal() + 1);
         p.setBytesToRead(p.getBytesToRead() + d.getBytesToRead());
         JobCounting.worker(state, d.getWorker()).setDirs(JobCounting.worker(state, d.getWorker()).getDirs() + 1);
-        byte[] rel = Bytes.of(d.getRel());
+        byte[] rel = Buffers.of(d.getRel());
         if (d.getNode().getError() != null) {
             JobCounting.warn(state, "cannot list directory " + display(rel) + ": " + d.getNode().getError());
         }
@@ -217,7 +219,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
 
     private void onFile(String job, CatalogJob state, FileManifest f) {
         JobProgress p = state.getProgress();
-        Node n = f.getNode();
+        NodeRecord n = f.getNode();
         WorkerStats w = JobCounting.worker(state, f.getWorker());
         if (f.getAttempt() == 0) {
             p.setPartsReceived(p.getPartsReceived() + 1);
@@ -235,8 +237,8 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         p.setChunksExpected(p.getChunksExpected() + f.getChunksPending());
         p.setBytesRead(p.getBytesRead() + f.getBytesRead());
         w.setBytesRead(w.getBytesRead() + f.getBytesRead());
-        byte[] dir = Bytes.of(f.getDir());
-        byte[] name = Bytes.of(n.getName());
+        byte[] dir = Buffers.of(f.getDir());
+        byte[] name = Buffers.of(n.getName());
         if (n.getError() != null && f.getPart() == 0) {
             p.setFilesSkipped(p.getFilesSkipped() + 1);
             JobCounting.warn(state, "cannot read " + display(TreeAssembler.join(dir, name)) + ": " + n.getError());
@@ -274,7 +276,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             }
             if (!reread(job, state, a)) {
                 String where = a.getSource() == null ? "a file"
-                        : display(TreeAssembler.join(Bytes.of(a.getSource().getDir()), Bytes.of(a.getSource().getName())));
+                        : display(TreeAssembler.join(Buffers.of(a.getSource().getDir()), Buffers.of(a.getSource().getName())));
                 JobCounting.warn(state, "could not store a chunk of " + where + ": " + a.getError());
             }
         } else if (!failed.isEmpty()) {
@@ -292,20 +294,20 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
                 || state.getStarted() == null) {
             return false;
         }
-        byte[] dir = Bytes.of(s.getDir());
-        byte[] name = Bytes.of(s.getName());
+        byte[] dir = Buffers.of(s.getDir());
+        byte[] name = Buffers.of(s.getName());
         byte[] stored = entries.get(EntryKey.of(job, dir, name, 0));
         if (stored == null || entries.get(EntryKey.of(job, dir, name, 1)) != null) {
             return false; // not received yet, or a file in several parts: recorded as changed instead
         }
-        Node node = nodeSerde.deserializer().deserialize(storeTopic(), stored);
+        NodeRecord node = nodeSerde.deserializer().deserialize(storeTopic(), stored);
         JobProgress p = state.getProgress();
         p.setRereadsExpected(p.getRereadsExpected() + 1);
         FileEvent ev = FileEvent.newBuilder()
                 .setJob(job)
                 .setRoot(state.getStarted().getRoot())
                 .setDir(s.getDir())
-                .setNode(Node.newBuilder(node).setContent(new ArrayList<>()).build())
+                .setNode(NodeRecord.newBuilder(node).setContent(new ArrayList<>()).build())
                 .setOrigin(FileOrigin.CHANGED)
                 .setOffset(0)
                 .setLength(node.getSize())
@@ -416,7 +418,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     }
 
     /** The jobs in the store that ended (sealed or failed) and match {@code filter}. */
-    private List<String> ended(java.util.function.Predicate<CatalogJob> filter) {
+    private List<String> ended(Predicate<CatalogJob> filter) {
         List<String> out = new ArrayList<>();
         try (KeyValueIterator<String, CatalogJob> it = jobs.all()) {
             while (it.hasNext()) {
@@ -431,11 +433,11 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
 
     /** Deletes a sealed job's entries, a batch at a time, so memory does not grow with the job. */
     private void deleteEntries(String job) {
-        org.apache.kafka.common.utils.Bytes from = EntryKey.jobStart(job);
-        org.apache.kafka.common.utils.Bytes end = EntryKey.jobEnd(job);
+        Bytes from = EntryKey.jobStart(job);
+        Bytes end = EntryKey.jobEnd(job);
         while (true) {
-            List<org.apache.kafka.common.utils.Bytes> keys = new ArrayList<>();
-            try (KeyValueIterator<org.apache.kafka.common.utils.Bytes, byte[]> it = entries.range(from, end)) {
+            List<Bytes> keys = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> it = entries.range(from, end)) {
                 while (it.hasNext() && keys.size() < 10_000) {
                     keys.add(it.next().key);
                 }
@@ -455,10 +457,10 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         for (int attempt = 1;; attempt++) {
             try {
                 return sealer.seal(state, sink -> {
-                    try (KeyValueIterator<org.apache.kafka.common.utils.Bytes, byte[]> it =
+                    try (KeyValueIterator<Bytes, byte[]> it =
                             entries.reverseRange(EntryKey.jobStart(job), EntryKey.jobEnd(job))) {
                         while (it.hasNext()) {
-                            KeyValue<org.apache.kafka.common.utils.Bytes, byte[]> kv = it.next();
+                            KeyValue<Bytes, byte[]> kv = it.next();
                             sink.accept(EntryKey.parse(job, kv.key),
                                     nodeSerde.deserializer().deserialize(storeTopic(), kv.value));
                         }

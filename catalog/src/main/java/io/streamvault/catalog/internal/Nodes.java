@@ -2,7 +2,9 @@ package io.streamvault.catalog.internal;
 
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.Xattr;
-import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.Buffers;
+import io.streamvault.schemas.records.NodeRecord;
+import io.streamvault.schemas.records.NodeType;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.Node;
 import java.nio.ByteBuffer;
@@ -18,15 +20,15 @@ public final class Nodes {
      * The access time is not kept: reading a file for a backup changes it, so keeping it would make
      * every tree new at every backup. Trees record atime = mtime.
      */
-    public static Node toVault(io.streamvault.schemas.records.Node n, List<BlobId> content, BlobId subtree,
+    public static Node toVault(NodeRecord n, List<BlobId> content, BlobId subtree,
             String error, boolean changed) {
         List<Xattr> xattrs = new ArrayList<>(n.getXattrs().size());
         for (var x : n.getXattrs()) {
-            xattrs.add(new Xattr(Bytes.of(x.getName()), Bytes.of(x.getValue())));
+            xattrs.add(new Xattr(Buffers.of(x.getName()), Buffers.of(x.getValue())));
         }
-        return new Node(Bytes.of(n.getName()), FileKind.valueOf(n.getType().name()), n.getMode(), n.getUid(),
+        return new Node(Buffers.of(n.getName()), FileKind.valueOf(n.getType().name()), n.getMode(), n.getUid(),
                 n.getGid(), n.getSize(), n.getMtimeNs(), n.getMtimeNs(), n.getCtimeNs(), n.getInode(), n.getDev(),
-                n.getNlink(), n.getRdev(), Bytes.of(n.getLinkTarget()), xattrs, content, subtree, error, changed);
+                n.getNlink(), n.getRdev(), Buffers.of(n.getLinkTarget()), xattrs, content, subtree, error, changed);
     }
 
     /**
@@ -34,10 +36,10 @@ public final class Nodes {
      * stored under the directory with an empty name (no real entry has one), it names the parent
      * snapshot's tree that holds them.
      */
-    public static io.streamvault.schemas.records.Node reuseMarker(ByteBuffer parentTree) {
-        return io.streamvault.schemas.records.Node.newBuilder()
+    public static NodeRecord reuseMarker(ByteBuffer parentTree) {
+        return NodeRecord.newBuilder()
                 .setName(ByteBuffer.wrap(new byte[0]))
-                .setType(io.streamvault.schemas.records.NodeType.DIR)
+                .setType(NodeType.DIR)
                 .setMode(0).setUid(0).setGid(0).setSize(0)
                 .setMtimeNs(0).setAtimeNs(0).setCtimeNs(0)
                 .setInode(0).setDev(0).setNlink(0)
@@ -47,17 +49,17 @@ public final class Nodes {
     }
 
     /** The parent tree a {@link #reuseMarker} names. */
-    public static BlobId reusedTree(io.streamvault.schemas.records.Node marker) {
+    public static BlobId reusedTree(NodeRecord marker) {
         if (marker.getContent().size() != 1) {
             throw new IllegalStateException("malformed reuse entry");
         }
-        return BlobId.of(Bytes.of(marker.getContent().get(0)));
+        return BlobId.of(Buffers.of(marker.getContent().get(0)));
     }
 
     public static List<BlobId> ids(List<ByteBuffer> content) {
         List<BlobId> out = new ArrayList<>(content.size());
         for (ByteBuffer b : content) {
-            out.add(BlobId.of(Bytes.of(b)));
+            out.add(BlobId.of(Buffers.of(b)));
         }
         return out;
     }

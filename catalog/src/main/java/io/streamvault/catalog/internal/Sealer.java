@@ -1,14 +1,14 @@
 package io.streamvault.catalog.internal;
 
 import io.streamvault.common.util.Hex;
-import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.records.CatalogJob;
 import io.streamvault.schemas.records.JobProgress;
 import io.streamvault.schemas.records.JobStarted;
-import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.vault.BlobId;
-import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Snapshot;
+import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Vault;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
@@ -52,11 +52,11 @@ public final class Sealer {
      * @param endTimeNs the seal time recorded in the snapshot (from the completing record, so a retry is identical)
      * @param strict reuse no tree the vault holds (a garbage collection is running; see {@link TreeWriter})
      */
-    public Sealed seal(CatalogJob job, Consumer<BiConsumer<EntryKey, Node>> entries, long endTimeNs, boolean strict) {
+    public Sealed seal(CatalogJob job, Consumer<BiConsumer<EntryKey, NodeRecord>> entries, long endTimeNs, boolean strict) {
         trees.refresh();
         Set<BlobId> failed = new HashSet<>();
         for (ByteBuffer b : job.getFailedChunks()) {
-            failed.add(BlobId.of(Bytes.of(b)));
+            failed.add(BlobId.of(Buffers.of(b)));
         }
         TreeWriter writer = new TreeWriter(vault, trees, packTarget, strict);
         TreeAssembler assembler = new TreeAssembler(writer, failed, trees::read);
@@ -66,7 +66,7 @@ public final class Sealer {
         JobStarted started = job.getStarted();
         JobProgress p = job.getProgress();
         boolean incomplete = p.getFilesSkipped() > 0 || job.getWarningsTotal() > 0 || assembler.filesChanged() > 0;
-        Snapshot snapshot = new Snapshot(1, started.getTimeNs(), endTimeNs, top, Bytes.of(started.getRoot()),
+        Snapshot snapshot = new Snapshot(1, started.getTimeNs(), endTimeNs, top, Buffers.of(started.getRoot()),
                 started.getHost(), started.getUser(), List.copyOf(started.getTags()), started.getParentSnapshot(),
                 job.getJob(), incomplete, List.copyOf(job.getWarnings()), job.getWarningsTotal(), summary(p, assembler));
         String id = vault.writeSnapshot(snapshot);
@@ -89,6 +89,6 @@ public final class Sealer {
     }
 
     static String hex(ByteBuffer b) {
-        return Hex.of(Bytes.of(b));
+        return Hex.of(Buffers.of(b));
     }
 }

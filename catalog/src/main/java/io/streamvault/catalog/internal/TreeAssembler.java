@@ -1,7 +1,8 @@
 package io.streamvault.catalog.internal;
 
 import io.streamvault.common.fs.FileKind;
-import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.Buffers;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.schemas.records.NodeType;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.Node;
@@ -38,7 +39,7 @@ public final class TreeAssembler {
     private final List<BlobId> treeParts = new ArrayList<>();
     private boolean splitting;
     private byte[] partName;
-    private final List<io.streamvault.schemas.records.Node> parts = new ArrayList<>();
+    private final List<NodeRecord> parts = new ArrayList<>();
     private BlobId emptyTree;
     /** The parent tree the current group reuses entries of, and its id (null when it reuses none). */
     private Tree reusedTree;
@@ -53,7 +54,7 @@ public final class TreeAssembler {
     }
 
     /** The next entry, in reverse key order. */
-    public void accept(EntryKey key, io.streamvault.schemas.records.Node n) {
+    public void accept(EntryKey key, NodeRecord n) {
         if (group == null || !Arrays.equals(group, key.dir())) {
             closeGroup();
             group = key.dir();
@@ -99,7 +100,7 @@ public final class TreeAssembler {
 
     private void joinParts() {
         Collections.reverse(parts);
-        io.streamvault.schemas.records.Node first = parts.get(0);
+        NodeRecord first = parts.get(0);
         List<BlobId> content = new ArrayList<>();
         boolean changed = false;
         String error = null;
@@ -113,14 +114,14 @@ public final class TreeAssembler {
         partName = null;
     }
 
-    private void add(byte[] dir, io.streamvault.schemas.records.Node n, List<BlobId> content, boolean changed,
+    private void add(byte[] dir, NodeRecord n, List<BlobId> content, boolean changed,
             String error) {
         if (n.getType() == NodeType.FILE && error != null) {
             return; // unreadable: reported in the snapshot's warnings, not stored as an empty file
         }
         BlobId subtree = null;
         if (n.getType() == NodeType.DIR) {
-            subtree = subtrees.remove(ByteBuffer.wrap(join(dir, Bytes.of(n.getName()))));
+            subtree = subtrees.remove(ByteBuffer.wrap(join(dir, Buffers.of(n.getName()))));
             if (subtree == null) {
                 subtree = emptyTree();
             }
@@ -201,7 +202,7 @@ public final class TreeAssembler {
      * Ends the walk and writes the top tree: one node for the backed-up directory itself (its
      * metadata), whose subtree holds its contents. Returns the top tree's id.
      */
-    public BlobId finish(io.streamvault.schemas.records.Node root) {
+    public BlobId finish(NodeRecord root) {
         closeGroup();
         BlobId contents = subtrees.remove(ByteBuffer.wrap(new byte[0]));
         if (contents == null) {

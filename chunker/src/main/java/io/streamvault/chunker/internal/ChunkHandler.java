@@ -9,13 +9,13 @@ import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
-import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.ChunkRecord;
 import io.streamvault.schemas.records.ChunkSource;
 import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.FileManifest;
-import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.ChunkHasher;
 import io.streamvault.vault.Vault;
@@ -64,8 +64,8 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
 
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> raw, FileEvent ev, Emitter out) {
-        byte[] rel = RawPaths.join(Bytes.of(ev.getDir()), Bytes.of(ev.getNode().getName()));
-        byte[] abs = RawPaths.join(Bytes.of(ev.getRoot()), rel);
+        byte[] rel = RawPaths.join(Buffers.of(ev.getDir()), Buffers.of(ev.getNode().getName()));
+        byte[] abs = RawPaths.join(Buffers.of(ev.getRoot()), rel);
         Path path = RawPaths.of(abs);
         boolean single = ev.getParts() == 1;
         Read r = null;
@@ -78,7 +78,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
                 break; // segments of one file cannot be re-read consistently one by one
             }
         }
-        Node node = Node.newBuilder(ev.getNode()).build();
+        NodeRecord node = NodeRecord.newBuilder(ev.getNode()).build();
         if (r.error != null) {
             node.setError(r.error);
             node.setContent(List.of());
@@ -98,7 +98,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         node.setChangedDuringBackup(changed);
         node.setContent(r.ids);
         for (Map.Entry<ByteBuffer, long[]> e : r.distinct.entrySet()) {
-            byte[] id = Bytes.of(e.getKey());
+            byte[] id = Buffers.of(e.getKey());
             ChunkSource source = new ChunkSource(ByteBuffer.wrap(abs), e.getValue()[0], (int) e.getValue()[1],
                     ev.getDir(), ev.getNode().getName(), ev.getPart(), ev.getAttempt());
             out.send(topics.chunks, id, new ChunkRecord(ByteBuffer.wrap(id), ev.getJob(), source));
@@ -125,7 +125,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         uncommitted = 0;
     }
 
-    private void emitManifest(FileEvent ev, Node node, int pending, long bytesRead, Emitter out) {
+    private void emitManifest(FileEvent ev, NodeRecord node, int pending, long bytesRead, Emitter out) {
         out.send(topics.fileManifests, ev.getJob(), FileManifest.newBuilder()
                 .setJob(ev.getJob())
                 .setDir(ev.getDir())
@@ -173,7 +173,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         return r;
     }
 
-    private static boolean same(Node scanned, FileMeta now) {
+    private static boolean same(NodeRecord scanned, FileMeta now) {
         return scanned.getSize() == now.size() && scanned.getMtimeNs() == now.mtimeNs()
                 && scanned.getCtimeNs() == now.ctimeNs() && scanned.getInode() == now.inode();
     }

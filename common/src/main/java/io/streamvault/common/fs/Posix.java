@@ -491,10 +491,10 @@ public final class Posix {
      * "vanished during backup", or the exception's own message.
      */
     public static String reason(Throwable e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
-        if (e instanceof java.nio.file.NoSuchFileException) {
+        if (e instanceof NoSuchFileException) {
             return "vanished during backup";
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();

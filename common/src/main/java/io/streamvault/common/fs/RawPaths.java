@@ -323,7 +323,7 @@ public final class RawPaths {
     public static byte[] base(byte[] rel) {
         for (int i = rel.length - 1; i >= 0; i--) {
             if (rel[i] == '/') {
-                return java.util.Arrays.copyOfRange(rel, i + 1, rel.length);
+                return Arrays.copyOfRange(rel, i + 1, rel.length);
             }
         }
         return rel;
@@ -333,7 +333,7 @@ public final class RawPaths {
     public static byte[] parent(byte[] rel) {
         for (int i = rel.length - 1; i >= 0; i--) {
             if (rel[i] == '/') {
-                return java.util.Arrays.copyOf(rel, i);
+                return Arrays.copyOf(rel, i);
             }
         }
         return new byte[0];

@@ -6,6 +6,7 @@ import io.streamvault.common.RetryableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -34,7 +35,7 @@ public final class TopicAdmin {
                     missing.add(new NewTopic(t.name(), t.partitions(), t.replication()).configs(t.configs()));
                 }
             }
-            Set<String> created = new java.util.HashSet<>();
+            Set<String> created = new HashSet<>();
             if (missing.isEmpty()) {
                 return created;
             }

@@ -4,8 +4,10 @@ import io.streamvault.common.StreamVaultException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -301,7 +303,7 @@ public final class TransactionalWorker<V> implements Runnable {
         if (!pending.isEmpty() || inTransaction) {
             return false;
         }
-        java.util.Set<TopicPartition> assigned = consumer.assignment();
+        Set<TopicPartition> assigned = consumer.assignment();
         for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(assigned, Duration.ofSeconds(5)).entrySet()) {
             if (consumer.position(e.getKey(), Duration.ofSeconds(5)) < e.getValue()) {
                 return false;
@@ -332,7 +334,7 @@ public final class TransactionalWorker<V> implements Runnable {
         if (partitions.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata o = committed.get(tp);
             if (o != null) {

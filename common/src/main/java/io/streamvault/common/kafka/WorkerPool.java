@@ -3,6 +3,7 @@ package io.streamvault.common.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The threads of one role in one process: each runs one {@link TransactionalWorker}. */
 public final class WorkerPool implements AutoCloseable {
@@ -20,7 +21,7 @@ public final class WorkerPool implements AutoCloseable {
      * {@code group}, each with its own handler and a stable transactional id {@code GROUP.INSTANCE.N}.
      */
     public static <V> WorkerPool of(String role, String group, String instance, int threads, KafkaProps props,
-            TopicSpec<?, V> input, java.util.function.Supplier<TransactionalWorker.Handler<V>> handler,
+            TopicSpec<?, V> input, Supplier<TransactionalWorker.Handler<V>> handler,
             DeadLetterSink deadLetters, WorkerListener listener, int maxPollRecords) {
         List<TransactionalWorker<?>> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {

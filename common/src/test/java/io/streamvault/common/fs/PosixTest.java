@@ -11,11 +11,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -79,7 +81,7 @@ class PosixTest {
         assertEquals(Posix.makedev(1, 3), nul.rdev());
 
         Path sock = dir.resolve("sock");
-        try (ServerSocketChannel ch = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+        try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.bind(UnixDomainSocketAddress.of(sock));
             assertEquals(FileKind.SOCKET, Posix.lstat(sock).kind());
         }
@@ -351,7 +353,7 @@ class PosixTest {
         }
         Path file = dir.resolve("file");
         Files.write(file, new byte[] {1});
-        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+        FileSystemException e = assertThrows(FileSystemException.class,
                 () -> Posix.readlink(file)); // EINVAL: not a symlink
         assertTrue(e.getMessage().contains("readlink"), e.getMessage());
         assertThrows(FileAlreadyExistsException.class, () -> Posix.symlink(file, b("x")));

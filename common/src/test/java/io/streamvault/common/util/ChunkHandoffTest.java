@@ -3,6 +3,7 @@ package io.streamvault.common.util;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -40,10 +41,10 @@ class ChunkHandoffTest {
     void aChunkGoesFromDirectBufferToDirectBuffer() {
         ChunkHandoff h = new ChunkHandoff(1000);
         h.open();
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(100).put(new byte[10]).put(data(2, 30));
+        ByteBuffer buf = ByteBuffer.allocateDirect(100).put(new byte[10]).put(data(2, 30));
         h.offer(id(2), buf, 10, 30);
         buf.put(10, (byte) 99); // the chunker reuses its buffer at once
-        java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocateDirect(40).position(3).limit(4);
+        ByteBuffer dst = ByteBuffer.allocateDirect(40).position(3).limit(4);
         assertEquals(30, h.take(id(2), dst));
         byte[] got = new byte[30];
         dst.duplicate().clear().get(0, got);
@@ -51,7 +52,7 @@ class ChunkHandoffTest {
         assertEquals(3, dst.position(), "position not moved");
         assertEquals(40, buf.position(), "position not moved");
         h.offer(id(3), buf, 10, 30);
-        assertEquals(-1, h.take(id(3), java.nio.ByteBuffer.allocateDirect(29)), "too long for the buffer");
+        assertEquals(-1, h.take(id(3), ByteBuffer.allocateDirect(29)), "too long for the buffer");
     }
 
     @Test

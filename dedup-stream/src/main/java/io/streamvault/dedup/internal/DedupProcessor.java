@@ -21,6 +21,7 @@ import io.streamvault.schemas.records.Waiter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -321,7 +322,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         for (KeyValue<Bytes, byte[]> kv : due) {
             pending.delete(kv.key);
             byte[] k = kv.key.get();
-            byte[] idBytes = java.util.Arrays.copyOfRange(k, 8, k.length);
+            byte[] idBytes = Arrays.copyOfRange(k, 8, k.length);
             Bytes id = Bytes.wrap(idBytes);
             ChunkState state = store.get(id);
             if (state == null || state.getStatus() != ChunkStatus.PENDING || state.getRequest() == null) {

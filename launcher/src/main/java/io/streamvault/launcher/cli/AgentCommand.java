@@ -14,6 +14,7 @@ import io.streamvault.vault.Vault;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,7 @@ public final class AgentCommand implements Callable<Integer> {
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {
-                    done.await(90, java.util.concurrent.TimeUnit.SECONDS); // let the workers commit and leave
+                    done.await(90, TimeUnit.SECONDS); // let the workers commit and leave
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

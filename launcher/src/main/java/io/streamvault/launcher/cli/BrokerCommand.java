@@ -9,6 +9,7 @@ import io.streamvault.schemas.RegistryHttpServer;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.SchemaRegistry;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +35,7 @@ public final class BrokerCommand implements Callable<Integer> {
             if (registryListen.equals("none")) {
                 return () -> { };
             }
-            SchemaRegistry registry = SchemaRegistries.open(config.with(java.util.Map.of(
+            SchemaRegistry registry = SchemaRegistries.open(config.with(Map.of(
                     StreamVaultConfig.SCHEMA_REGISTRY_URL, "")), new KafkaProps(broker.bootstrapServers(), config).common());
             RegistryHttpServer http = RegistryHttpServer.start(registry, address(registryListen));
             System.out.println("schema.registry.url=" + http.url());

@@ -3,13 +3,14 @@ package io.streamvault.launcher.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamvault.maintenance.Checker;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.util.Sizes;
+import io.streamvault.maintenance.Checker;
 import io.streamvault.vault.Vault;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -137,7 +138,7 @@ public final class CheckCommand implements Callable<Integer> {
         ArrayNode problems = o.putArray("problems");
         for (Checker.Problem p : r.problems()) {
             ObjectNode q = problems.addObject();
-            q.put("severity", p.severity().name().toLowerCase(java.util.Locale.ROOT));
+            q.put("severity", p.severity().name().toLowerCase(Locale.ROOT));
             q.put("kind", p.kind());
             q.put("object", p.object());
             q.put("message", p.message());

@@ -1,15 +1,15 @@
 package io.streamvault.launcher.cli;
 
-import io.streamvault.restore.Overwrite;
-import io.streamvault.restore.RestoreOptions;
-import io.streamvault.restore.RestoreProgress;
-import io.streamvault.restore.Restorer;
-import io.streamvault.restore.Times;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.util.Sizes;
+import io.streamvault.restore.Overwrite;
+import io.streamvault.restore.RestoreOptions;
+import io.streamvault.restore.RestoreProgress;
+import io.streamvault.restore.Restorer;
+import io.streamvault.restore.Times;
 import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Vault;

@@ -1,9 +1,9 @@
 package io.streamvault.launcher.cli;
 
-import io.streamvault.server.ApiServer;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.server.ApiServer;
 import io.streamvault.vault.Vault;
 import java.nio.file.Path;
 import java.util.ArrayList;

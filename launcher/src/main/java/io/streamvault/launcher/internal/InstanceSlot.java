@@ -9,6 +9,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * A numbered slot of the state directory ({@code STATE/instances/N/}) held by one process for its
@@ -71,7 +72,7 @@ public final class InstanceSlot implements AutoCloseable {
             if (Files.exists(file)) {
                 tag = Files.readString(file).strip();
             } else {
-                tag = String.format("%06x", new java.security.SecureRandom().nextInt(1 << 24));
+                tag = String.format("%06x", new SecureRandom().nextInt(1 << 24));
                 Files.writeString(file, tag + "\n");
             }
             return Hosts.hostname() + "-" + tag + "-" + number;

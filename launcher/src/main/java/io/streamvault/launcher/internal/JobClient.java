@@ -10,6 +10,7 @@ import io.streamvault.schemas.records.JobStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -75,7 +76,7 @@ public final class JobClient implements AutoCloseable {
                 throw f;
             }
             for (ConsumerRecord<byte[], byte[]> r : statusConsumer.poll(Duration.ofMillis(200))) {
-                if (r.key() == null || !java.util.Arrays.equals(r.key(), key)) {
+                if (r.key() == null || !Arrays.equals(r.key(), key)) {
                     continue;
                 }
                 JobStatus s;

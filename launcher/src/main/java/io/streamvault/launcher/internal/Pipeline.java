@@ -6,16 +6,17 @@ import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.kafka.TopicAdmin;
+import io.streamvault.dedup.StoreSeeder;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.vault.Vault;
-import io.streamvault.dedup.StoreSeeder;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -53,7 +54,7 @@ public final class Pipeline implements AutoCloseable {
      * for only when the topics are named, so its key derivation and the cluster's round trips
      * overlap.
      */
-    public static Pipeline connect(StreamVaultConfig config, java.util.function.Supplier<Vault> opening) {
+    public static Pipeline connect(StreamVaultConfig config, Supplier<Vault> opening) {
         LocalBroker broker = config.embeddedBroker() ? LocalBroker.acquire(config.stateDir()) : null;
         Admin admin = null;
         SchemaRegistry registry = null;

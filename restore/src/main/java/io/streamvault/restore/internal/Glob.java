@@ -4,6 +4,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -222,6 +223,6 @@ public final class Glob {
             out[n++] = len == 1 ? b : 0x110000 + b;
             i++;
         }
-        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 }

@@ -3,9 +3,10 @@ package io.streamvault.scanner.internal;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.FileMeta;
 import io.streamvault.common.fs.Posix;
-import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.schemas.records.NodeType;
 import io.streamvault.schemas.records.Xattr;
+import io.streamvault.vault.Node;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -18,13 +19,13 @@ public final class Metadata {
     }
 
     /** lstat, symlink target and extended attributes of {@code p}, named {@code name}. */
-    public static Node read(Path p, byte[] name) throws IOException {
+    public static NodeRecord read(Path p, byte[] name) throws IOException {
         return read(p, name, Posix.lstat(p));
     }
 
     /** As {@link #read(Path, byte[])}, with the lstat already taken. */
-    public static Node read(Path p, byte[] name, FileMeta m) throws IOException {
-        Node.Builder b = stat(name, m)
+    public static NodeRecord read(Path p, byte[] name, FileMeta m) throws IOException {
+        NodeRecord.Builder b = stat(name, m)
                 .setXattrs(xattrs(p, m.kind()));
         if (m.kind() == FileKind.SYMLINK) {
             b.setLinkTarget(ByteBuffer.wrap(Posix.readlink(p)));
@@ -36,20 +37,20 @@ public final class Metadata {
      * The node of an entry whose stat matches its record in the parent snapshot: the stat as it is
      * now, the extended attributes and symlink target as recorded (changing either changes ctime).
      */
-    public static Node unchanged(byte[] name, FileMeta m, io.streamvault.vault.Node prev) {
+    public static NodeRecord unchanged(byte[] name, FileMeta m, Node prev) {
         List<Xattr> xattrs = new ArrayList<>(prev.xattrs().size());
         for (var x : prev.xattrs()) {
             xattrs.add(new Xattr(ByteBuffer.wrap(x.name()), ByteBuffer.wrap(x.value())));
         }
-        Node.Builder b = stat(name, m).setXattrs(xattrs);
+        NodeRecord.Builder b = stat(name, m).setXattrs(xattrs);
         if (m.kind() == FileKind.SYMLINK) {
             b.setLinkTarget(ByteBuffer.wrap(prev.linkTarget()));
         }
         return b.build();
     }
 
-    private static Node.Builder stat(byte[] name, FileMeta m) {
-        return Node.newBuilder()
+    private static NodeRecord.Builder stat(byte[] name, FileMeta m) {
+        return NodeRecord.newBuilder()
                 .setName(ByteBuffer.wrap(name))
                 .setType(NodeType.valueOf(m.kind().name()))
                 .setMode(m.mode())
@@ -79,8 +80,8 @@ public final class Metadata {
     }
 
     /** A node for an entry that vanished or could not be read, with the reason. */
-    public static Node failed(byte[] name, NodeType type, String error) {
-        return Node.newBuilder()
+    public static NodeRecord failed(byte[] name, NodeType type, String error) {
+        return NodeRecord.newBuilder()
                 .setName(ByteBuffer.wrap(name))
                 .setType(type)
                 .setMode(0).setUid(0).setGid(0).setSize(0)

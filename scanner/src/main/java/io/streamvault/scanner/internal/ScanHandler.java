@@ -1,44 +1,45 @@
 package io.streamvault.scanner.internal;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.StreamVaultException;
+import io.streamvault.common.fs.FileKind;
+import io.streamvault.common.fs.FileMeta;
 import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
-import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.DirScanned;
 import io.streamvault.schemas.records.DirTask;
 import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.FileManifest;
 import io.streamvault.schemas.records.FileOrigin;
-import io.streamvault.schemas.records.Node;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.schemas.records.NodeType;
-import java.io.IOException;
-import io.streamvault.common.ErrorCode;
-import io.streamvault.common.FatalException;
-import io.streamvault.common.StreamVaultException;
-import io.streamvault.common.fs.FileKind;
-import io.streamvault.common.fs.FileMeta;
 import io.streamvault.vault.BlobId;
+import io.streamvault.vault.Node;
 import io.streamvault.vault.ObjectKind;
-import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Tree;
+import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Trees;
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lists one directory: each regular file becomes a file event for the chunkers (in segments when
@@ -79,7 +80,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         while (!here.isEmpty()) {
             DirTask t = here.poll();
             if (t != task && (budget <= 0 || System.nanoTime() > deadline)) {
-                out.send(topics.dirTasks, Topics.spreadKey(t.getJob(), Bytes.of(t.getRel())), t);
+                out.send(topics.dirTasks, Topics.spreadKey(t.getJob(), Buffers.of(t.getRel())), t);
                 continue;
             }
             Counts c = scan(t, out);
@@ -91,11 +92,11 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     /** Lists one directory and emits what it holds; returns its counts and its subdirectories. */
     private Counts scan(DirTask task, Emitter out) {
         String job = task.getJob();
-        byte[] root = Bytes.of(task.getRoot());
-        byte[] rel = Bytes.of(task.getRel());
+        byte[] root = Buffers.of(task.getRoot());
+        byte[] rel = Buffers.of(task.getRel());
         Path dir = RawPaths.of(rel.length == 0 ? root : RawPaths.join(root, rel));
         byte[] name = rel.length == 0 ? RawPaths.fileName(dir) : RawPaths.base(rel);
-        Node dirNode;
+        NodeRecord dirNode;
         try {
             dirNode = Metadata.read(dir, name);
             if (dirNode.getType() != NodeType.DIR) {
@@ -159,7 +160,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     private final class Held {
         private final List<byte[]> names = new ArrayList<>();
         private final List<FileMeta> metas = new ArrayList<>();
-        private final List<io.streamvault.vault.Node> prevs = new ArrayList<>();
+        private final List<Node> prevs = new ArrayList<>();
         boolean possible;
         long files;
         long bytes;
@@ -173,7 +174,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         }
 
         /** Holds an unchanged entry; false (nothing held) when the directory can no longer be reused. */
-        boolean hold(byte[] name, FileMeta m, io.streamvault.vault.Node prev) {
+        boolean hold(byte[] name, FileMeta m, Node prev) {
             if (!possible || names.size() >= Trees.SPLIT_ABOVE || prev.dev() != m.dev()) {
                 return false;
             }
@@ -203,8 +204,8 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
 
     /** Walks this directory's entries in the parent snapshot in name order, alongside the sorted listing. */
     private final class ParentCursor {
-        private Iterator<io.streamvault.vault.Node> it;
-        private io.streamvault.vault.Node current;
+        private Iterator<Node> it;
+        private Node current;
         /** The directory's tree in the parent snapshot (null when there is none or it is unreadable). */
         private BlobId id;
         /** True when that tree is split into parts. */
@@ -223,7 +224,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                         task.getParentSnapshot());
                 return;
             }
-            id = BlobId.of(Bytes.of(task.getParentTree()));
+            id = BlobId.of(Buffers.of(task.getParentTree()));
             try {
                 Tree tree = trees.read(id);
                 if (task.getRel().remaining() == 0) {
@@ -243,7 +244,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         }
 
         /** The parent's entry with this name, or null; names must come in ascending order. */
-        io.streamvault.vault.Node seek(byte[] name) {
+        Node seek(byte[] name) {
             try {
                 while (current != null && Arrays.compareUnsigned(current.name(), name) < 0) {
                     advance();
@@ -283,9 +284,9 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     }
 
     private void entry(String job, byte[] root, byte[] rel, Path p, byte[] name, boolean force,
-            io.streamvault.vault.Node prev, Emitter out, Counts c, Held held) {
+            Node prev, Emitter out, Counts c, Held held) {
         FileMeta m = null;
-        Node n = null;
+        NodeRecord n = null;
         try {
             m = Posix.lstat(p);
         } catch (NoSuchFileException e) {
@@ -359,7 +360,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
      * True when the parent snapshot's entry still describes this one: same type, and size, mtime
      * and ctime (to the ns), inode and mode all unchanged, and the parent stored it whole.
      */
-    static boolean unchanged(io.streamvault.vault.Node prev, FileMeta m) {
+    static boolean unchanged(Node prev, FileMeta m) {
         return prev != null && prev.type() == m.kind() && prev.error() == null && !prev.changedDuringBackup()
                 && prev.size() == (m.kind() == FileKind.FILE || m.kind() == FileKind.SYMLINK ? m.size() : 0)
                 && prev.mtimeNs() == m.mtimeNs() && prev.ctimeNs() == m.ctimeNs() && prev.inode() == m.inode()
@@ -367,7 +368,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     }
 
     /** An unchanged entry's manifest: a file's carries the parent's chunk ids, and nothing is read. */
-    private void sendUnchanged(String job, byte[] rel, Node n, io.streamvault.vault.Node prev, Emitter out) {
+    private void sendUnchanged(String job, byte[] rel, NodeRecord n, Node prev, Emitter out) {
         if (n.getType() == NodeType.FILE) {
             reuse(job, rel, n, prev, out);
         } else {
@@ -379,12 +380,12 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
      * For an entry that {@link #unchanged} did not find unchanged (or that --force-read reads
      * again): NEW when the parent snapshot has no entry of its name and type, else CHANGED.
      */
-    static FileOrigin origin(io.streamvault.vault.Node prev, Node n) {
+    static FileOrigin origin(Node prev, NodeRecord n) {
         return prev == null || prev.type() != FileKind.valueOf(n.getType().name()) ? FileOrigin.NEW : FileOrigin.CHANGED;
     }
 
     /** An unchanged file: its manifest carries the parent's chunk ids, and nothing is read. */
-    private void reuse(String job, byte[] rel, Node n, io.streamvault.vault.Node prev, Emitter out) {
+    private void reuse(String job, byte[] rel, NodeRecord n, Node prev, Emitter out) {
         List<BlobId> ids = prev.content();
         int parts = Math.max(1, (ids.size() + MAX_IDS_PER_RECORD - 1) / MAX_IDS_PER_RECORD);
         for (int part = 0; part < parts; part++) {
@@ -392,12 +393,12 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             for (BlobId id : ids.subList(part * MAX_IDS_PER_RECORD, Math.min(ids.size(), (part + 1) * MAX_IDS_PER_RECORD))) {
                 content.add(ByteBuffer.wrap(id.bytes()));
             }
-            Node copy = Node.newBuilder(n).setContent(content).build();
+            NodeRecord copy = NodeRecord.newBuilder(n).setContent(content).build();
             out.send(topics.fileManifests, job, manifest(job, rel, copy, FileOrigin.UNMODIFIED, part, parts));
         }
     }
 
-    private FileManifest manifest(String job, byte[] rel, Node n, FileOrigin origin, int part, int parts) {
+    private FileManifest manifest(String job, byte[] rel, NodeRecord n, FileOrigin origin, int part, int parts) {
         return FileManifest.newBuilder()
                 .setJob(job)
                 .setDir(ByteBuffer.wrap(rel))
@@ -409,10 +410,10 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                 .build();
     }
 
-    private void fileEvents(String job, byte[] root, byte[] rel, Node n, FileOrigin origin, Emitter out) {
+    private void fileEvents(String job, byte[] root, byte[] rel, NodeRecord n, FileOrigin origin, Emitter out) {
         long size = n.getSize();
         int parts = (int) Math.max(1, (size + segmentBytes - 1) / segmentBytes);
-        byte[] key = Topics.spreadKey(job, RawPaths.join(rel, Bytes.of(n.getName())));
+        byte[] key = Topics.spreadKey(job, RawPaths.join(rel, Buffers.of(n.getName())));
         for (int part = 0; part < parts; part++) {
             long offset = part * segmentBytes;
             out.send(topics.fileEvents, parts == 1 ? key : partKey(key, part), FileEvent.newBuilder()

@@ -12,7 +12,7 @@ import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TopicSpec;
-import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.DirScanned;
@@ -174,7 +174,7 @@ class ScanHandlerTest {
     private DirScanned scanned(String rel) {
         List<DirScanned> found = new ArrayList<>();
         for (Object o : sent) {
-            if (o instanceof DirScanned d && Arrays.equals(Bytes.of(d.getRel()), b(rel))) {
+            if (o instanceof DirScanned d && Arrays.equals(Buffers.of(d.getRel()), b(rel))) {
                 found.add(d);
             }
         }
@@ -186,8 +186,8 @@ class ScanHandlerTest {
     private Map<String, FileManifest> manifests(String rel) {
         Map<String, FileManifest> m = new TreeMap<>();
         for (Object o : sent) {
-            if (o instanceof FileManifest f && Arrays.equals(Bytes.of(f.getDir()), b(rel))) {
-                m.put(new String(Bytes.of(f.getNode().getName()), StandardCharsets.UTF_8), f);
+            if (o instanceof FileManifest f && Arrays.equals(Buffers.of(f.getDir()), b(rel))) {
+                m.put(new String(Buffers.of(f.getNode().getName()), StandardCharsets.UTF_8), f);
             }
         }
         return m;
@@ -197,8 +197,8 @@ class ScanHandlerTest {
     private Map<String, FileEvent> events(String rel) {
         Map<String, FileEvent> m = new TreeMap<>();
         for (Object o : sent) {
-            if (o instanceof FileEvent f && Arrays.equals(Bytes.of(f.getDir()), b(rel))) {
-                m.put(new String(Bytes.of(f.getNode().getName()), StandardCharsets.UTF_8), f);
+            if (o instanceof FileEvent f && Arrays.equals(Buffers.of(f.getDir()), b(rel))) {
+                m.put(new String(Buffers.of(f.getNode().getName()), StandardCharsets.UTF_8), f);
             }
         }
         return m;
@@ -213,7 +213,7 @@ class ScanHandlerTest {
     private List<BlobId> content(FileManifest f) {
         List<BlobId> ids = new ArrayList<>();
         for (ByteBuffer b : f.getNode().getContent()) {
-            ids.add(BlobId.of(Bytes.of(b)));
+            ids.add(BlobId.of(Buffers.of(b)));
         }
         return ids;
     }
@@ -225,7 +225,7 @@ class ScanHandlerTest {
                 "link", FileOrigin.UNMODIFIED), origins(m));
         assertEquals(List.of(chunk(b("a"))), content(m.get("a")), "the parent's chunk ids, nothing read");
         assertEquals(List.of(chunk(b("b"))), content(m.get("b")));
-        assertArrayEquals(b("a"), Bytes.of(m.get("link").getNode().getLinkTarget()));
+        assertArrayEquals(b("a"), Buffers.of(m.get("link").getNode().getLinkTarget()));
         assertTrue(events(rel).isEmpty(), "no file is read");
         assertNull(scanned(rel).getReusedTree());
         assertEquals(4, scanned(rel).getEntries());
@@ -236,7 +236,7 @@ class ScanHandlerTest {
         BlobId tree = parent("d", UnaryOperator.identity());
         scan("d", tree, false);
         DirScanned d = scanned("d");
-        assertArrayEquals(tree.bytes(), Bytes.of(d.getReusedTree()));
+        assertArrayEquals(tree.bytes(), Buffers.of(d.getReusedTree()));
         assertEquals(3, d.getReusedFiles(), "a, b and empty (the symlink is no file)");
         assertEquals(2100, d.getReusedBytes());
         assertEquals(0, d.getEntries(), "all four stand in the parent's tree");
@@ -284,7 +284,7 @@ class ScanHandlerTest {
         assertEquals(Map.of("b", FileOrigin.NEW), origins(events("d")));
         assertEquals(Map.of("a", FileOrigin.UNMODIFIED, "empty", FileOrigin.UNMODIFIED, "link", FileOrigin.NEW),
                 origins(manifests("d")));
-        assertArrayEquals(b("a"), Bytes.of(manifests("d").get("link").getNode().getLinkTarget()), "read from the link");
+        assertArrayEquals(b("a"), Buffers.of(manifests("d").get("link").getNode().getLinkTarget()), "read from the link");
         assertNull(scanned("d").getReusedTree());
     }
 
@@ -353,7 +353,7 @@ class ScanHandlerTest {
         Files.createDirectory(root.resolve("d/sub"));
         scan("d", tree, false);
         DirScanned d = scanned("d");
-        assertArrayEquals(tree.bytes(), Bytes.of(d.getReusedTree()), "subdirectories are not in the reused entries");
+        assertArrayEquals(tree.bytes(), Buffers.of(d.getReusedTree()), "subdirectories are not in the reused entries");
         assertEquals(1, d.getEntries(), "the subdirectory, sent on its own");
         assertEquals(1, d.getSubdirs());
         assertTrue(manifests("d").isEmpty());
@@ -368,7 +368,7 @@ class ScanHandlerTest {
         }
         BlobId tree = parent("wide", UnaryOperator.identity());
         scan("wide", tree, false);
-        assertArrayEquals(tree.bytes(), Bytes.of(scanned("wide").getReusedTree()), "SPLIT_ABOVE entries: reused");
+        assertArrayEquals(tree.bytes(), Buffers.of(scanned("wide").getReusedTree()), "SPLIT_ABOVE entries: reused");
 
         // One subdirectory more: every file is still unchanged, but the catalog would split the tree.
         sent.clear();

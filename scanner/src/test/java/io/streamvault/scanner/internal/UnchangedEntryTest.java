@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.FileMeta;
 import io.streamvault.schemas.records.FileOrigin;
+import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.schemas.records.NodeType;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.Node;
@@ -109,7 +110,7 @@ class UnchangedEntryTest {
 
     @Test
     void anEntryReadAgainIsNewUnlessItsRecordHasTheSameType() {
-        io.streamvault.schemas.records.Node file = Metadata.failed(NAME, NodeType.FILE, "x");
+        NodeRecord file = Metadata.failed(NAME, NodeType.FILE, "x");
         assertEquals(FileOrigin.NEW, ScanHandler.origin(null, file), "no record");
         assertEquals(FileOrigin.NEW, ScanHandler.origin(record(changed(NOW, Field.TYPE)), file), "a symlink before");
         assertEquals(FileOrigin.CHANGED, ScanHandler.origin(record(changed(NOW, Field.MTIME)), file));

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -229,7 +230,7 @@ public final class KafkaSchemaRegistry implements SchemaRegistry {
             } catch (ExecutionException e) {
                 throw new RetryableException(ErrorCode.REGISTRY_ERROR, "cannot write to " + location() + ": "
                         + e.getCause(), e.getCause());
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new RetryableException(ErrorCode.REGISTRY_ERROR, "writing to " + location()
                         + " took longer than " + timeout.toMillis() + " ms", e);
             } catch (InterruptedException e) {
@@ -272,7 +273,7 @@ public final class KafkaSchemaRegistry implements SchemaRegistry {
         } catch (ExecutionException e) {
             throw new RetryableException(ErrorCode.REGISTRY_ERROR, "cannot create or describe " + location() + ": "
                     + e.getCause(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new RetryableException(ErrorCode.REGISTRY_ERROR, "the cluster of " + location()
                     + " did not answer within " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
@@ -272,14 +273,14 @@ public final class RegistryHandler implements HttpHandler {
         return error(e.retryable() ? 503 : 500, e.retryable() ? 50003 : 50001, e.getMessage());
     }
 
-    private static Answer only(String method, String allowed, java.util.function.Supplier<Answer> action) {
+    private static Answer only(String method, String allowed, Supplier<Answer> action) {
         if (!method.equals(allowed)) {
             return error(405, 405, "HTTP 405 Method Not Allowed");
         }
         return action.get();
     }
 
-    private static int parseInt(String s, java.util.function.Supplier<ApiError> bad) {
+    private static int parseInt(String s, Supplier<ApiError> bad) {
         try {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {

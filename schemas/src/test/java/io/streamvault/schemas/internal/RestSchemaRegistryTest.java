@@ -17,6 +17,7 @@ import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.records.ChunkRecord;
 import io.streamvault.schemas.records.ChunkStored;
 import io.streamvault.schemas.records.DirTask;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -233,7 +234,7 @@ class RestSchemaRegistryTest {
             s.createContext(context, h);
             s.start();
             return s;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,8 +1,8 @@
 package io.streamvault.server.internal;
 
-import io.streamvault.restore.Times;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.restore.Times;
 import io.streamvault.vault.Node;
 import io.streamvault.vault.Snapshot;
 import io.streamvault.vault.SnapshotRef;

@@ -1,13 +1,13 @@
 package io.streamvault.server.internal;
 
-import io.streamvault.restore.RestoreOptions;
-import io.streamvault.restore.RestoreProgress;
-import io.streamvault.restore.Restorer;
-import io.streamvault.restore.Times;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.restore.RestoreOptions;
+import io.streamvault.restore.RestoreProgress;
+import io.streamvault.restore.Restorer;
+import io.streamvault.restore.Times;
 import io.streamvault.vault.SnapshotRef;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -9,7 +9,7 @@ import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.common.util.Hex;
-import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.ChunkSource;
 import io.streamvault.schemas.records.ChunkStored;
@@ -106,7 +106,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> raw, UploadRequest req, Emitter out) {
         open.upTo.put(new TopicPartition(raw.topic(), raw.partition()), new OffsetAndMetadata(raw.offset() + 1));
-        BlobId id = BlobId.of(Bytes.of(req.getId()));
+        BlobId id = BlobId.of(Buffers.of(req.getId()));
         if (open.pack.contains(id)) {
             return; // requested twice (a re-issued request): the pack already carries it
         }
@@ -134,7 +134,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     }
 
     private String readSource(ChunkSource src, int length) {
-        try (FileChannel ch = FileChannel.open(RawPaths.of(Bytes.of(src.getPath())), StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(RawPaths.of(Buffers.of(src.getPath())), StandardOpenOption.READ)) {
             ByteBuffer b = buffer.clear().limit(length);
             long pos = src.getOffset();
             while (b.hasRemaining()) {
@@ -211,7 +211,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
 
     private void emit(PackJob job, PackInfo info, Emitter out) {
         for (ChunkStored f : job.failures) {
-            out.send(topics.chunkStored, Bytes.of(f.getId()), f);
+            out.send(topics.chunkStored, Buffers.of(f.getId()), f);
         }
         if (info != null) {
             Map<BlobId, PackEntry> entries = new HashMap<>();
@@ -220,8 +220,8 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
             }
             ByteBuffer packId = ByteBuffer.wrap(Hex.parse(info.id()));
             for (UploadRequest req : job.members) {
-                PackEntry e = entries.get(BlobId.of(Bytes.of(req.getId())));
-                out.send(topics.chunkStored, Bytes.of(req.getId()), ChunkStored.newBuilder()
+                PackEntry e = entries.get(BlobId.of(Buffers.of(req.getId())));
+                out.send(topics.chunkStored, Buffers.of(req.getId()), ChunkStored.newBuilder()
                         .setId(req.getId())
                         .setStatus(StoreStatus.STORED)
                         .setJob(req.getJob())

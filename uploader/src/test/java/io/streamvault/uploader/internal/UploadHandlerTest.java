@@ -10,7 +10,7 @@ import io.streamvault.common.kafka.TopicSpec;
 import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.common.util.Hex;
-import io.streamvault.schemas.Bytes;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.ChunkSource;
@@ -118,9 +118,9 @@ class UploadHandlerTest {
     }
 
     private boolean durable(ChunkStored s) {
-        String pack = Hex.of(Bytes.of(s.getPack()));
+        String pack = Hex.of(Buffers.of(s.getPack()));
         boolean written = vault.list(ObjectKind.PACK).objects().stream().anyMatch(o -> o.id().equals(pack));
-        boolean indexed = vault.loadIndex().find(BlobId.of(Bytes.of(s.getId())), BlobType.DATA)
+        boolean indexed = vault.loadIndex().find(BlobId.of(Buffers.of(s.getId())), BlobType.DATA)
                 .map(l -> l.pack().equals(pack)).orElse(false);
         return written && indexed;
     }
@@ -131,11 +131,11 @@ class UploadHandlerTest {
     }
 
     private ChunkStored result(BlobId id) {
-        return stored.stream().filter(s -> BlobId.of(Bytes.of(s.getId())).equals(id)).findFirst().orElseThrow();
+        return stored.stream().filter(s -> BlobId.of(Buffers.of(s.getId())).equals(id)).findFirst().orElseThrow();
     }
 
     private byte[] read(ChunkStored s) {
-        return vault.readBlob(new BlobLocation(BlobId.of(Bytes.of(s.getId())), BlobType.DATA, Hex.of(Bytes.of(s.getPack())),
+        return vault.readBlob(new BlobLocation(BlobId.of(Buffers.of(s.getId())), BlobType.DATA, Hex.of(Buffers.of(s.getPack())),
                 s.getOffset(), s.getLength(), s.getRawLength()));
     }
 
@@ -224,7 +224,7 @@ class UploadHandlerTest {
             assertTrue(vault.list(ObjectKind.PACK).objects().isEmpty(), "nothing written yet");
 
             h.flush(checkingOut); // what the worker does before a rebalance or at shutdown
-            assertEquals(List.of(id(first), id(second)), stored.stream().map(s -> BlobId.of(Bytes.of(s.getId()))).toList());
+            assertEquals(List.of(id(first), id(second)), stored.stream().map(s -> BlobId.of(Buffers.of(s.getId()))).toList());
             assertEquals(List.of(true, true), durableWhenSent, "the pack and its index object came first");
             assertTrue(h.commitNow(), "the events commit now, with the offsets");
             assertFalse(h.commitNow(), "once");
@@ -246,7 +246,7 @@ class UploadHandlerTest {
                 h.checkpoint(checkingOut, false); // the worker's checkpoint after each poll
                 Thread.sleep(UploadHandler.BUSY_POLL_MS);
             }
-            assertEquals(List.of(id(big)), stored.stream().map(s -> BlobId.of(Bytes.of(s.getId()))).toList(),
+            assertEquals(List.of(id(big)), stored.stream().map(s -> BlobId.of(Buffers.of(s.getId()))).toList(),
                     "the written pack's event, not the open pack's");
             assertEquals(List.of(true), durableWhenSent);
             assertTrue(h.commitNow());

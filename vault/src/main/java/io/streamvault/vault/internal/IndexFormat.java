@@ -1,13 +1,14 @@
 package io.streamvault.vault.internal;
 
-import io.streamvault.vault.ObjectKind;
 import io.streamvault.common.util.Hex;
 import io.streamvault.vault.BlobId;
+import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.PackEntry;
 import io.streamvault.vault.PackInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Index object plaintext (before zstd and sealing with associated data {@code "index"}):
@@ -106,7 +107,7 @@ final class IndexFormat {
     }
 
     /** Hands every entry of a validated index to the sink. */
-    static void forEach(byte[] b, java.util.function.Consumer<io.streamvault.vault.BlobLocation> sink) {
+    static void forEach(byte[] b, Consumer<io.streamvault.vault.BlobLocation> sink) {
         long packs = LittleEndian.getU32(b, 6);
         int p = HEADER;
         for (long i = 0; i < packs; i++) {

@@ -1,7 +1,7 @@
 package io.streamvault.vault.internal;
 
-import io.streamvault.vault.ObjectKind;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamvault.vault.ObjectKind;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -2,6 +2,7 @@ package io.streamvault.vault.internal;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Mac;
@@ -101,7 +102,7 @@ final class NativeHmac {
 
     private static boolean selfTest() throws GeneralSecurityException {
         byte[] data = Libcrypto.testBytes();
-        for (byte[] key : new byte[][] {new byte[32], "another key".getBytes(java.nio.charset.StandardCharsets.UTF_8)}) {
+        for (byte[] key : new byte[][] {new byte[32], "another key".getBytes(StandardCharsets.UTF_8)}) {
             key[0] ^= 5;
             Mac jdk = Mac.getInstance("HmacSHA256");
             jdk.init(new SecretKeySpec(key, "HmacSHA256"));

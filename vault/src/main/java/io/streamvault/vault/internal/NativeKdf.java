@@ -1,5 +1,6 @@
 package io.streamvault.vault.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.bouncycastle.crypto.generators.SCrypt;
 
@@ -18,7 +19,7 @@ final class NativeKdf {
     }
 
     private static boolean selfTest() {
-        byte[] pw = "self-test".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] pw = "self-test".getBytes(StandardCharsets.US_ASCII);
         byte[] salt = new byte[16];
         Arrays.fill(salt, (byte) 7);
         byte[] got = new byte[32];

@@ -1,11 +1,11 @@
 package io.streamvault.vault.internal;
 
-import io.streamvault.vault.ObjectKind;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.vault.BlobId;
+import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.Snapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

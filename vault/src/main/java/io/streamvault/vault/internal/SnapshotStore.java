@@ -11,9 +11,9 @@ import io.streamvault.vault.Storage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Locale;
 import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
 

@@ -26,8 +26,8 @@ import io.streamvault.vault.VaultOptions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
 

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -320,7 +321,7 @@ class DictionariesTest {
         }
         byte[] trained = new byte[16 << 10];
         long n = Zstd.trainFromBuffer(samples.toArray(new byte[0][]), trained);
-        byte[] dict = DictionaryFormat.withId(java.util.Arrays.copyOf(trained, (int) n), 40000);
+        byte[] dict = DictionaryFormat.withId(Arrays.copyOf(trained, (int) n), 40000);
         for (int size : new int[] {100, 5000, 70000}) {
             byte[] in = text(r, size);
             try (ZstdCompressCtx c = new ZstdCompressCtx()) {

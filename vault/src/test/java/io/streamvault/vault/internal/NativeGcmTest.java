@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
 import org.junit.jupiter.api.Test;
 
 /** OpenSSL's AES-GCM opens exactly what the JDK seals, and refuses every modified box. */
@@ -61,7 +64,7 @@ class NativeGcmTest {
         Random rnd = new Random(4);
         byte[] k = keyBytes(rnd);
         SecretKey key = Aead.aesKey(k);
-        javax.crypto.Cipher jdk = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher jdk = Cipher.getInstance("AES/GCM/NoPadding");
         for (int size : new int[] {0, 1, 16, 1000, 1 << 20}) {
             byte[] prefix = {1};
             byte[] plain = new byte[size];
@@ -69,9 +72,9 @@ class NativeGcmTest {
             byte[] aad = {(byte) size};
             byte[] nativeBox = new byte[Aead.OVERHEAD + 1 + size];
             rnd.nextBytes(nativeBox);
-            byte[] nonce = java.util.Arrays.copyOf(nativeBox, Aead.NONCE);
+            byte[] nonce = Arrays.copyOf(nativeBox, Aead.NONCE);
             NativeGcm.sealInto(key, aad, prefix, plain, 0, size, nativeBox);
-            jdk.init(javax.crypto.Cipher.ENCRYPT_MODE, key, new javax.crypto.spec.GCMParameterSpec(128, nonce));
+            jdk.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
             jdk.updateAAD(aad);
             byte[] joined = new byte[1 + size];
             joined[0] = 1;
@@ -113,7 +116,7 @@ class NativeGcmTest {
                     assertArrayEquals(want, apart.getByteArray(0, box), "apart, size " + size);
                     assertArrayEquals(want, inPlace.getByteArray(0, box), "in place, size " + size);
                     byte[] opened = Aead.open(key, aad, want);
-                    assertArrayEquals(plain, java.util.Arrays.copyOfRange(opened, p, opened.length), "size " + size);
+                    assertArrayEquals(plain, Arrays.copyOfRange(opened, p, opened.length), "size " + size);
                 }
             }
         }

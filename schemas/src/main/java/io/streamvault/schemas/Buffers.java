@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Conversions between Avro's {@code bytes} fields (ByteBuffer) and byte arrays. */
-public final class Bytes {
-    private Bytes() {
+public final class Buffers {
+    private Buffers() {
     }
 
     /** The remaining bytes of a buffer, without moving its position; null stays null. */
