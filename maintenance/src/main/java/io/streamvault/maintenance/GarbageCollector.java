@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Garbage collection: deletes the packs no snapshot uses, repacks packs that are mostly unused, and
@@ -38,7 +40,8 @@ import java.util.UUID;
  */
 public final class GarbageCollector {
     /**
-     * @param maxUnused repack a pack when more than this share of its bytes is unused (0 to 1)
+     * @param maxUnused the share of the packs' bytes that may stay unused (0 to 1): the most unused
+     *     packs are repacked until no more than this is left, as restic's {@code prune --max-unused}
      * @param fenceAfter fence a backup that started before the run and is still running after this
      *     long (null: wait for it however long it runs)
      * @param dryRun plan only: nothing is forgotten, written or deleted
@@ -57,7 +60,7 @@ public final class GarbageCollector {
             }
         }
 
-        /** 5% unused before a repack, never fence, 5,000 packs per index object, 16 MiB packs, 8 reads at once. */
+        /** At most 5% unused, never fence, 5,000 packs per index object, 16 MiB packs, 8 reads at once. */
         public static Options defaults() {
             return new Options(0.05, null, false, 5000, 16L << 20, 8);
         }
@@ -117,17 +120,34 @@ public final class GarbageCollector {
     public Result run(Progress progress) {
         long start = System.nanoTime();
         String run = UUID.randomUUID().toString();
-        coordinator.begin(run);
+        // The index may be read while the catalog tasks answer: only the snapshots must be listed after.
+        CompletableFuture<MasterIndex> loading = CompletableFuture.supplyAsync(vault::loadIndex);
+        try {
+            coordinator.begin(run);
+        } catch (RuntimeException e) {
+            loading.cancel(true);
+            throw e;
+        }
         try (ReadPool pool = new ReadPool(options.threads())) {
-            return collect(run, pool, progress, start);
+            progress.update("loading the index", 0, 0);
+            return collect(run, join(loading), pool, progress, start);
         } finally {
             coordinator.end(run);
         }
     }
 
-    private Result collect(String run, ReadPool pool, Progress progress, long start) {
-        progress.update("loading the index", 0, 0);
-        MasterIndex index = vault.loadIndex();
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private Result collect(String run, MasterIndex index, ReadPool pool, Progress progress, long start) {
         Set<String> indexObjects = new HashSet<>(index.indexObjects());
         Map<String, Long> sizes = new HashMap<>();
         for (VaultObject o : vault.list(ObjectKind.PACK).objects()) {

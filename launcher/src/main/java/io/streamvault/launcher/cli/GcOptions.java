@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** The options of a garbage collection, shared by {@code gc} and {@code forget --prune}. */
 public final class GcOptions {
     @Option(names = "--max-unused", paramLabel = "PERCENT", defaultValue = "5%",
-            description = "Repack a pack when more than this share of it is unused (default ${DEFAULT-VALUE}).")
+            description = "Repack the most unused packs until at most this share of the packs' bytes is unused"
+                    + " (default ${DEFAULT-VALUE}).")
     String maxUnused;
 
     @Option(names = "--fence-after", paramLabel = "DURATION",

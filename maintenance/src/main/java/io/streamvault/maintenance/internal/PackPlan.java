@@ -43,7 +43,7 @@ public final class PackPlan {
 
     /**
      * @param sizes the packs the storage holds, by id, with their sizes
-     * @param maxUnused repack a pack whose unused share is above this
+     * @param maxUnused the share of the kept packs' bytes that may stay unused (see {@link #chooseRepacks})
      */
     public static PackPlan of(MasterIndex index, EntryBits marked, Set<BlobId> spared, Map<String, Long> sizes,
             double maxUnused) {
@@ -73,16 +73,42 @@ public final class PackPlan {
                 plan.missing.add(p.getKey());
             } else if (live == 0) {
                 plan.delete.add(pack);
-            } else if (pack.unusedShare() > maxUnused) {
-                plan.repack.add(pack);
             } else {
                 plan.keep.add(pack);
             }
         }
+        plan.chooseRepacks(maxUnused);
         if (!liveInMissing.isEmpty()) {
             plan.checkCopies(index, liveInMissing, sizes);
         }
         return plan;
+    }
+
+    /**
+     * Moves the most unused packs to {@link #repack} until the unused bytes left in the kept packs are
+     * at most {@code maxUnused} of their size (restic's rule for its {@code --max-unused}): a vault
+     * may keep a little unused data rather than rewrite many packs for a few blobs each.
+     */
+    private void chooseRepacks(double maxUnused) {
+        long size = 0;
+        long unused = 0;
+        for (Pack p : keep) {
+            size += p.size();
+            unused += p.recordBytes() - p.liveBytes();
+        }
+        keep.sort(Comparator.comparingDouble(Pack::unusedShare).reversed().thenComparing(Pack::id));
+        List<Pack> stay = new ArrayList<>();
+        for (Pack p : keep) {
+            if (unused > maxUnused * size && p.liveBytes() < p.recordBytes()) {
+                repack.add(p);
+                unused -= p.recordBytes() - p.liveBytes();
+                size -= p.recordBytes() - p.liveBytes();
+            } else {
+                stay.add(p);
+            }
+        }
+        keep.clear();
+        keep.addAll(stay);
     }
 
     /** Live blobs recorded in a missing pack must have a copy in a pack that exists. */
