@@ -1,6 +1,7 @@
 package io.streamvault.restore;
 
 import io.streamvault.restore.internal.RestoreWalk;
+import io.streamvault.vault.BlobReader;
 import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Vault;
@@ -26,11 +27,11 @@ public final class Restorer {
     }
 
     private final Vault vault;
-    private final MasterIndex index;
+    private final BlobReader reader;
 
     public Restorer(Vault vault, MasterIndex index) {
         this.vault = vault;
-        this.index = index;
+        this.reader = new BlobReader(vault, index);
     }
 
     /** Restores everything, overwriting, into {@code target}. */
@@ -43,7 +44,7 @@ public final class Restorer {
      * missing). Blocks until done or cancelled through {@code progress}.
      */
     public Result restore(SnapshotRef snapshot, Path target, RestoreOptions options, RestoreProgress progress) {
-        new RestoreWalk(vault, index, options, progress).run(snapshot.snapshot().tree(), target);
+        new RestoreWalk(vault, reader, options, progress).run(snapshot.snapshot().tree(), target);
         RestoreProgress.Status s = progress.status();
         return new Result(s.filesDone(), s.dirs(), s.bytesDone(), s.skipped(), progress.errors(), s.errors(),
                 s.cancelled());

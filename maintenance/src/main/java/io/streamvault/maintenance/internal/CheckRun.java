@@ -4,8 +4,10 @@ import io.streamvault.maintenance.Checker;
 import io.streamvault.maintenance.Checker.Problem;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Vault;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One run of {@link Checker}. Damage (a missing or corrupt object) becomes a {@link Problem}; a
@@ -28,7 +30,25 @@ public final class CheckRun {
         this.listener = progress;
     }
 
+    /** Checks made again at most when a garbage collection changes the index under a check that found damage. */
+    private static final int ATTEMPTS = 3;
+
+    /**
+     * Runs the check; when it finds damage and the vault's index objects changed while it ran (a
+     * garbage collection repacked and deleted packs under it), it checks again, so a collection
+     * running beside it never shows as damage.
+     */
     public Checker.Result run() {
+        for (int attempt = 1;; attempt++) {
+            Set<String> before = new HashSet<>(vault.listIndex());
+            Checker.Result r = once();
+            if (r.ok() || attempt == ATTEMPTS || before.equals(new HashSet<>(vault.listIndex()))) {
+                return r;
+            }
+        }
+    }
+
+    private Checker.Result once() {
         Problems problems = new Problems();
         CheckProgress progress = new CheckProgress(listener);
         try (ReadPool pool = new ReadPool(options.threads())) {

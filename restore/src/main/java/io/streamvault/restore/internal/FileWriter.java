@@ -3,8 +3,8 @@ package io.streamvault.restore.internal;
 import io.streamvault.common.fs.DirFd;
 import io.streamvault.restore.FilePlan;
 import io.streamvault.restore.RestoreProgress;
+import io.streamvault.vault.BlobReader;
 import io.streamvault.vault.Node;
-import io.streamvault.vault.Vault;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 
@@ -15,12 +15,12 @@ import java.nio.channels.FileChannel;
  * replace stays.
  */
 final class FileWriter {
-    private final Vault vault;
+    private final BlobReader reader;
     private final Metadata metadata;
     private final RestoreProgress progress;
 
-    FileWriter(Vault vault, Metadata metadata, RestoreProgress progress) {
-        this.vault = vault;
+    FileWriter(BlobReader reader, Metadata metadata, RestoreProgress progress) {
+        this.reader = reader;
         this.metadata = metadata;
         this.progress = progress;
     }
@@ -33,7 +33,7 @@ final class FileWriter {
                 for (int i = segment.fromChunk(); i < segment.toChunk() && !progress.cancelled() && job.failure() == null;
                         i++) {
                     FilePlan.Chunk c = job.plan.chunks().get(i);
-                    byte[] data = vault.readBlob(c.location());
+                    byte[] data = reader.read(c.location());
                     Sparse.write(ch, data, c.offset());
                     progress.bytesDone(data.length);
                 }

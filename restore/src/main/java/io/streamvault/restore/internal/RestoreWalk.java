@@ -10,9 +10,8 @@ import io.streamvault.restore.FilePlan;
 import io.streamvault.restore.RestoreOptions;
 import io.streamvault.restore.RestoreProgress;
 import io.streamvault.vault.BlobId;
-import io.streamvault.vault.BlobLocation;
+import io.streamvault.vault.BlobReader;
 import io.streamvault.vault.BlobType;
-import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.Node;
 import io.streamvault.vault.Tree;
 import io.streamvault.vault.Trees;
@@ -38,7 +37,7 @@ import java.util.List;
  */
 public final class RestoreWalk {
     private final Vault vault;
-    private final MasterIndex index;
+    private final BlobReader reader;
     private final Selection selection;
     private final int workers;
     private final RestoreProgress progress;
@@ -50,9 +49,9 @@ public final class RestoreWalk {
     private final FileWriter writer;
     private FileScheduler files;
 
-    public RestoreWalk(Vault vault, MasterIndex index, RestoreOptions options, RestoreProgress progress) {
+    public RestoreWalk(Vault vault, BlobReader reader, RestoreOptions options, RestoreProgress progress) {
         this.vault = vault;
-        this.index = index;
+        this.reader = reader;
         this.selection = new Selection(options);
         this.workers = options.workers();
         this.progress = progress;
@@ -61,7 +60,7 @@ public final class RestoreWalk {
         this.metadata = new Metadata(progress);
         this.specials = new SpecialEntries(existing, metadata, progress);
         this.links = new HardLinks(existing, progress);
-        this.writer = new FileWriter(vault, metadata, progress);
+        this.writer = new FileWriter(reader, metadata, progress);
     }
 
     public void run(BlobId topTree, Path target) {
@@ -168,7 +167,7 @@ public final class RestoreWalk {
         if (action == ExistingEntries.Action.LEAVE) {
             return;
         }
-        FilePlan plan = FilePlan.of(n, index);
+        FilePlan plan = FilePlan.of(n, id -> reader.find(id, BlobType.DATA).orElse(null));
         FileJob job = new FileJob(d, n, shown, action == ExistingEntries.Action.REPLACE, plan);
         links.written(n, job);
         progress.addTotal(1, plan.size());
@@ -176,8 +175,6 @@ public final class RestoreWalk {
     }
 
     private Tree readTree(BlobId id) {
-        BlobLocation loc = index.find(id, BlobType.TREE).orElseThrow(() -> new FatalException(ErrorCode.OBJECT_NOT_FOUND,
-                "tree blob " + id.shortHex() + " is in no index of the vault"));
-        return vault.decodeTree(vault.readBlob(loc));
+        return vault.decodeTree(reader.read(id, BlobType.TREE));
     }
 }
