@@ -96,6 +96,14 @@ public final class Topics {
         return namespace + role;
     }
 
+    /**
+     * The transactional id every maintenance writer of the vault shares (garbage collectors, the dedup
+     * seeder): starting one fences the one before, so they never run at once (docs/gc.md).
+     */
+    public String maintenanceTransactionalId() {
+        return namespace + "maintenance";
+    }
+
     /** Key of a record that should spread over partitions: job, NUL, path. */
     public static byte[] spreadKey(String job, byte[] path) {
         byte[] j = job.getBytes(StandardCharsets.UTF_8);

@@ -72,7 +72,7 @@ public final class KafkaGcCoordinator implements GcCoordinator {
         this.pipeline = pipeline;
         this.topics = pipeline.topics();
         this.answerTimeout = answerTimeout;
-        this.producer = new KafkaProducer<>(pipeline.props().transactionalProducer(maintenanceId(topics)));
+        this.producer = new KafkaProducer<>(pipeline.props().transactionalProducer(topics.maintenanceTransactionalId()));
         this.replies = new KafkaConsumer<>(fast(pipeline.props().consumer(null, topics.groupId("gc.replies"), 500)));
         TopicPartition tp = new TopicPartition(topics.gcReplies.name(), 0);
         replies.assign(List.of(tp));
@@ -82,10 +82,6 @@ public final class KafkaGcCoordinator implements GcCoordinator {
         this.jobPartitions = producer.partitionsFor(topics.gcControl.name()).size();
     }
 
-    /** The transactional id every maintenance writer of a vault shares (collectors, the dedup seeder). */
-    public static String maintenanceId(Topics topics) {
-        return topics.groupId("maintenance");
-    }
 
     private static Properties fast(Properties p) {
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
