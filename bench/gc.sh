@@ -50,6 +50,7 @@ log "- machine: $(nproc) cores; $(java -version 2>&1 | head -1); $(restic versio
 log "- before: streamvault vault $(( $(du -sb "$base_sv" | cut -f1) / 1048576 )) MiB, restic repository $(( $(du -sb "$base_re" | cut -f1) / 1048576 )) MiB; streamvault's forget predicted $((predicted / 1048576)) MiB freed"
 log ""
 log "| round | tool | wall s | CPU s | peak RSS MiB | freed MiB |"
+log "" >/dev/null
 log "|---|---|---|---|---|---|"
 declare -a SV RE
 run_sv() { # round
@@ -62,6 +63,17 @@ run_sv() { # round
   echo "$r $(( before - $(du -sb "$v" | cut -f1) ))"
   rm -rf "$v" "$st"
 }
+run_sv_agent() { # round
+  local v="$work/sva-vault-$1" st="$work/sva-state-$1" r before
+  cp -a "$base_sv" "$v"; cp -a "$base_st" "$st"
+  start_agent "$v" "$st" "$pw"
+  before=$(du -sb "$v" | cut -f1)
+  sync
+  r=$(timed "$sv" gc --vault "$v" --state-dir "$st" --password-file "$pw" --json)
+  stop_agent
+  echo "$r $(( before - $(du -sb "$v" | cut -f1) ))"
+  rm -rf "$v" "$st"
+}
 run_restic() { # round
   local repo="$work/restic-$1" r before
   cp -a "$base_re" "$repo"
@@ -71,19 +83,24 @@ run_restic() { # round
   echo "$r $(( before - $(du -sb "$repo" | cut -f1) ))"
   rm -rf "$repo"
 }
+declare -a SVA
 for round in $(seq 1 "$rounds"); do
-  if [ $((round % 2)) = 1 ]; then order="sv restic"; else order="restic sv"; fi
+  case $((round % 3)) in 1) order="sv sv-agent restic";; 2) order="restic sv sv-agent";; *) order="sv-agent restic sv";; esac
   for tool in $order; do
-    if [ $tool = sv ]; then r=$(run_sv "$round"); SV+=("${r%% *}"); else r=$(run_restic "$round"); RE+=("${r%% *}"); fi
+    case $tool in
+      sv) r=$(run_sv "$round"); SV+=("${r%% *}");;
+      sv-agent) r=$(run_sv_agent "$round"); SVA+=("${r%% *}");;
+      *) r=$(run_restic "$round"); RE+=("${r%% *}");;
+    esac
     read -r wall cpu rss freed <<< "$r"
     log "| $round | $tool | $wall | $cpu | $((rss / 1024)) | $((freed / 1048576)) |"
   done
 done
-python3 - "${SV[*]}" "${RE[*]}" <<'PY' | tee -a "$md" >&2
+python3 - "${SV[*]}" "${SVA[*]}" "${RE[*]}" <<'PY' | tee -a "$md" >&2
 import statistics, sys
-sv = [float(x) for x in sys.argv[1].split()]
-re = [float(x) for x in sys.argv[2].split()]
-ms, mr = statistics.median(sv), statistics.median(re)
-print(f"\nMedians: streamvault gc {ms:.2f} s, restic prune {mr:.2f} s ({mr / ms:.2f}x; target: faster than restic).")
+sv, sva, re = ([float(x) for x in a.split()] for a in sys.argv[1:4])
+ms, ma, mr = statistics.median(sv), statistics.median(sva), statistics.median(re)
+print(f"\nMedians: streamvault gc {ms:.2f} s one-shot, {ma:.2f} s beside an agent; restic prune {mr:.2f} s"
+      f" (restic / streamvault: {mr / ms:.2f}x one-shot, {mr / ma:.2f}x beside an agent; target: faster than restic).")
 PY
 echo "bench: results in $md" >&2
