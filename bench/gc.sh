@@ -50,7 +50,6 @@ log "- machine: $(nproc) cores; $(java -version 2>&1 | head -1); $(restic versio
 log "- before: streamvault vault $(( $(du -sb "$base_sv" | cut -f1) / 1048576 )) MiB, restic repository $(( $(du -sb "$base_re" | cut -f1) / 1048576 )) MiB; streamvault's forget predicted $((predicted / 1048576)) MiB freed"
 log ""
 log "| round | tool | wall s | CPU s | peak RSS MiB | freed MiB |"
-log "" >/dev/null
 log "|---|---|---|---|---|---|"
 declare -a SV RE
 run_sv() { # round
