@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code streamvault serve} as a real process: it listens, checks tokens, and stops on SIGTERM. */
+/**
+ * {@code streamvault serve} as a real process: it listens, checks tokens, runs a garbage collection
+ * over the vault's pipeline (the embedded broker of its state directory), and stops on SIGTERM.
+ */
 class ServeIT {
     @TempDir
     Path tmp;
@@ -31,7 +34,8 @@ class ServeIT {
         Path vault = tmp.resolve("vault");
         Path pw = Files.writeString(tmp.resolve("password"), "serve test password\n");
         assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
-        Path tokens = Files.writeString(tmp.resolve("tokens"), "read read-token-0123456789 viewer\n");
+        Path tokens = Files.writeString(tmp.resolve("tokens"), "read read-token-0123456789 viewer\n"
+                + "admin admin-token-0123456789 boss\n");
         Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-r--r--"));
         Cli.Result readable = Cli.run("serve", "--vault", vault, "--password-file", pw, "--tokens-file", tokens);
         assertEquals(1, readable.code(), readable.toString());
@@ -46,7 +50,7 @@ class ServeIT {
 
         ProcessBuilder pb = new ProcessBuilder(List.of(Cli.REPO.resolve("bin/streamvault").toString(), "serve",
                 "--vault", vault.toString(), "--password-file", pw.toString(), "--tokens-file", tokens.toString(),
-                "--listen", "127.0.0.1:0"));
+                "--listen", "127.0.0.1:0", "--state-dir", tmp.resolve("state").toString()));
         pb.environment().put("STREAMVAULT_NO_BUILD", "1");
         pb.redirectError(tmp.resolve("serve.err").toFile());
         Process p = pb.start();
@@ -65,6 +69,22 @@ class ServeIT {
             HttpResponse<String> no = http.send(HttpRequest.newBuilder(URI.create(base + "/snapshots")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(401, no.statusCode());
+
+            HttpResponse<String> gc = http.send(HttpRequest.newBuilder(URI.create(base + "/gc"))
+                    .header("Authorization", "Bearer admin-token-0123456789").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, gc.statusCode(), gc.body());
+            Matcher id = Pattern.compile("\"id\":\"([0-9a-f]+)\"").matcher(gc.body());
+            assertTrue(id.find(), gc.body());
+            String job = gc.body();
+            for (int i = 0; i < 600 && job.contains("\"state\":\"running\""); i++) {
+                Thread.sleep(500);
+                job = http.send(HttpRequest.newBuilder(URI.create(base + "/gc/" + id.group(1)))
+                        .header("Authorization", "Bearer admin-token-0123456789").build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertTrue(job.contains("\"state\":\"done\""), "a collection over the embedded broker: " + job);
+            assertTrue(job.contains("\"dry_run\":false"), job);
         } finally {
             p.destroy(); // SIGTERM: the shutdown hook closes the server
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");

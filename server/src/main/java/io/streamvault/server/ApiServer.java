@@ -2,8 +2,10 @@ package io.streamvault.server;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.maintenance.GcCoordinator;
 import io.streamvault.server.internal.Api;
 import io.streamvault.server.internal.Browser;
+import io.streamvault.server.internal.GcJobs;
 import io.streamvault.server.internal.RestoreJobs;
 import io.streamvault.server.internal.Tokens;
 import io.streamvault.vault.Vault;
@@ -14,12 +16,13 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * The HTTP restore API ({@code streamvault serve}): browse snapshots, download files (with Range),
- * run restore jobs. Every request needs a bearer token from the tokens file; TLS when given a
- * certificate and key. The routes are documented in the OpenAPI document served at
- * {@code /api/v1/openapi.json}.
+ * The HTTP API ({@code streamvault serve}): browse snapshots, download files (with Range), run
+ * restore jobs, forget snapshots, run garbage collections, read statistics. Every request needs a
+ * bearer token from the tokens file; TLS when given a certificate and key. The routes are
+ * documented in the OpenAPI document served at {@code /api/v1/openapi.json}.
  */
 public final class ApiServer implements AutoCloseable {
     /**
@@ -31,14 +34,28 @@ public final class ApiServer implements AutoCloseable {
      * @param restoreRoots when not empty, restore targets must lie under one of these directories
      * @param concurrentRestores restore jobs that run at once (others wait)
      * @param vaultThreads threads that read the vault for requests
+     * @param gcCoordinators opens the coordinator of a garbage collection that is not a dry run (over
+     *     the vault's pipeline), closed after the run; null when the server has none: then only dry
+     *     runs are served
      */
     public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
-            int concurrentRestores, int vaultThreads) {
+            int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators) {
         public Options {
             restoreRoots = List.copyOf(restoreRoots);
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "TLS needs both a certificate and a key");
             }
+        }
+
+        /** Options without garbage collection coordinators (dry runs only). */
+        public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
+                int concurrentRestores, int vaultThreads) {
+            this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads, null);
+        }
+
+        public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
+            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    factory);
         }
 
         public static Options of(String host, int port, Path tokensFile) {
@@ -49,14 +66,17 @@ public final class ApiServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer server;
     private final RestoreJobs jobs;
+    private final GcJobs gcJobs;
     private final WorkerExecutor worker;
     private final Api api;
     private final boolean tls;
 
-    private ApiServer(Vertx vertx, HttpServer server, RestoreJobs jobs, WorkerExecutor worker, Api api, boolean tls) {
+    private ApiServer(Vertx vertx, HttpServer server, RestoreJobs jobs, GcJobs gcJobs, WorkerExecutor worker, Api api,
+            boolean tls) {
         this.vertx = vertx;
         this.server = server;
         this.jobs = jobs;
+        this.gcJobs = gcJobs;
         this.worker = worker;
         this.api = api;
         this.tls = tls;
@@ -68,9 +88,10 @@ public final class ApiServer implements AutoCloseable {
         Browser browser = new Browser(vault);
         Vertx vertx = Vertx.vertx();
         RestoreJobs jobs = new RestoreJobs(browser, o.concurrentRestores());
+        GcJobs gcJobs = new GcJobs(browser, o.gcCoordinators());
         try {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("sv-api-vault", o.vaultThreads());
-            Api api = new Api(browser, jobs, tokens, worker, o.restoreRoots());
+            Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots());
             HttpServerOptions http = new HttpServerOptions().setHost(o.host()).setPort(o.port());
             boolean tls = o.tlsCert() != null;
             if (tls) {
@@ -84,9 +105,10 @@ public final class ApiServer implements AutoCloseable {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "cannot listen on " + o.host() + ":" + o.port()
                         + (tls ? " with TLS" : "") + ": " + e.getMessage(), e);
             }
-            return new ApiServer(vertx, server, jobs, worker, api, tls);
+            return new ApiServer(vertx, server, jobs, gcJobs, worker, api, tls);
         } catch (RuntimeException e) {
             jobs.close();
+            gcJobs.close();
             vertx.close();
             throw e;
         }
@@ -100,9 +122,9 @@ public final class ApiServer implements AutoCloseable {
         return tls;
     }
 
-    /** Every served route as {METHOD, path in OpenAPI form}, for checking the OpenAPI document. */
+    /** Every served route as {METHOD, path in OpenAPI form, least role}, for checking the OpenAPI document. */
     public List<String[]> routes() {
-        return api.routes().stream().map(r -> new String[] {r.method().name(), r.path()}).toList();
+        return api.routes().stream().map(r -> new String[] {r.method().name(), r.path(), r.role().id()}).toList();
     }
 
     @Override
@@ -113,6 +135,7 @@ public final class ApiServer implements AutoCloseable {
             // closing anyway
         }
         jobs.close();
+        gcJobs.close();
         worker.close();
         vertx.close().await();
     }

@@ -1,2 +1,5 @@
-/** The HTTP restore API: {@code streamvault serve}, a Vert.x server for browsing, downloading and restoring. */
+/**
+ * The HTTP API: {@code streamvault serve}, a Vert.x server for browsing, downloading and restoring,
+ * and for forget, garbage collection and statistics.
+ */
 package io.streamvault.server;

@@ -1,11 +1,12 @@
 package io.streamvault.server;
 
+import static io.streamvault.server.OpenApiCheck.assertDocumented;
+import static io.streamvault.server.OpenApiCheck.validate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
@@ -452,15 +453,21 @@ class ApiServerIT {
             }
         }
         Set<String> served = new HashSet<>();
+        Set<String> admin = new HashSet<>();
         server.routes().forEach(x -> served.add(x[0] + " " + x[1]));
+        server.routes().stream().filter(x -> x[2].equals("admin")).forEach(x -> admin.add(x[0] + " " + x[1]));
         assertEquals(served, documented, "every route is documented and every documented route is served");
 
         // every documented operation answers, with a documented status and a body that fits its schema
+        // (those that change the vault need an admin token: MaintenanceApiIT calls them, on a vault of its own)
         Path target = tmp.resolve("restore-openapi");
         String job = post(new JsonObject().put("snapshot", liveSnap).put("target", target.toString()).encode(), RESTORE)
                 .bodyAsJsonObject().getString("id");
         awaitJob(job);
         for (String op : documented) {
+            if (admin.contains(op)) {
+                continue;
+            }
             String method = op.substring(0, op.indexOf(' '));
             String path = op.substring(op.indexOf(' ') + 1);
             String uri = path.startsWith("/api/v1/restores/") ? path.replace("{id}", job)
@@ -470,17 +477,8 @@ class ApiServerIT {
                     ? q.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(new JsonObject()
                             .put("snapshot", liveSnap).put("target", target.toString()).encode())).await()
                     : q.send().await();
-            JsonObject operation = paths.getJsonObject(path).getJsonObject(method.toLowerCase());
-            JsonObject responses = operation.getJsonObject("responses");
-            String status = Integer.toString(resp.statusCode());
-            assertTrue(responses.containsKey(status), op + " answered " + status + ", not documented: " + resp.bodyAsString());
-            assertTrue(resp.statusCode() < 300, op + " answered " + status + ": " + resp.bodyAsString());
-            JsonObject response = resolve(doc, responses.getJsonObject(status));
-            JsonObject content = response.getJsonObject("content");
-            if (content != null && content.containsKey("application/json")) {
-                JsonObject schema = content.getJsonObject("application/json").getJsonObject("schema");
-                validate(doc, schema, Json.decodeValue(resp.bodyAsString()), op);
-            }
+            assertDocumented(doc, op, resp);
+            assertTrue(resp.statusCode() < 300, op + " answered " + resp.statusCode() + ": " + resp.bodyAsString());
         }
         for (String op : documented) {
             String path = op.substring(op.indexOf(' ') + 1);
@@ -491,71 +489,6 @@ class ApiServerIT {
         // errors fit the Error schema
         validate(doc, new JsonObject().put("$ref", "#/components/schemas/Error"),
                 Json.decodeValue(get("/api/v1/nothing").bodyAsString()), "error");
-    }
-
-    /** Just enough of JSON Schema for this document: $ref, allOf, type, required, properties, items, enum, nullable. */
-    static void validate(JsonObject doc, JsonObject schema, Object value, String where) {
-        validate(doc, schema, value, where, false);
-    }
-
-    static void validate(JsonObject doc, JsonObject schema, Object value, String where, boolean partOfAllOf) {
-        schema = resolve(doc, schema);
-        if (value == null) {
-            assertTrue(Boolean.TRUE.equals(schema.getBoolean("nullable")) || !schema.containsKey("type"), where + " is null");
-            return;
-        }
-        if (schema.containsKey("allOf")) {
-            for (Object s : schema.getJsonArray("allOf")) {
-                validate(doc, (JsonObject) s, value, where, true);
-            }
-        }
-        String type = schema.getString("type");
-        if (type != null) {
-            boolean ok = switch (type) {
-                case "object" -> value instanceof JsonObject;
-                case "array" -> value instanceof JsonArray;
-                case "string" -> value instanceof String;
-                case "integer" -> value instanceof Integer || value instanceof Long;
-                case "boolean" -> value instanceof Boolean;
-                default -> true;
-            };
-            assertTrue(ok, where + ": " + value + " is not a " + type);
-        }
-        if (schema.containsKey("enum")) {
-            assertTrue(schema.getJsonArray("enum").contains(value), where + ": " + value + " not in " + schema.getJsonArray("enum"));
-        }
-        if (value instanceof JsonObject o) {
-            for (Object f : schema.getJsonArray("required", new JsonArray())) {
-                assertTrue(o.containsKey((String) f), where + ": missing required field " + f + " in " + o);
-            }
-            JsonObject props = schema.getJsonObject("properties", new JsonObject());
-            for (String f : o.fieldNames()) {
-                if (props.containsKey(f)) {
-                    validate(doc, props.getJsonObject(f), o.getValue(f), where + "." + f);
-                } else if (schema.containsKey("properties") && !schema.containsKey("additionalProperties") && !partOfAllOf) {
-                    fail(where + ": field " + f + " is not documented");
-                }
-            }
-        }
-        if (value instanceof JsonArray a && schema.containsKey("items")) {
-            for (int i = 0; i < a.size(); i++) {
-                validate(doc, schema.getJsonObject("items"), a.getValue(i), where + "[" + i + "]");
-            }
-        }
-    }
-
-    static JsonObject resolve(JsonObject doc, JsonObject s) {
-        while (s.containsKey("$ref")) {
-            String ref = s.getString("$ref");
-            assertTrue(ref.startsWith("#/"), ref);
-            JsonObject cur = doc;
-            for (String part : ref.substring(2).split("/")) {
-                cur = cur.getJsonObject(part);
-                assertNotNull(cur, "dangling $ref " + ref);
-            }
-            s = cur;
-        }
-        return s;
     }
 
     @Test

@@ -1,8 +1,5 @@
 package io.streamvault.launcher.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
@@ -10,11 +7,11 @@ import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.util.Sizes;
 import io.streamvault.maintenance.Forget;
 import io.streamvault.maintenance.GarbageCollector;
+import io.streamvault.maintenance.Reports;
 import io.streamvault.maintenance.RetentionPlan;
 import io.streamvault.maintenance.RetentionPolicy;
 import io.streamvault.maintenance.Stats;
 import io.streamvault.vault.Snapshot;
-import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Vault;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -109,7 +106,7 @@ public final class ForgetCommand implements Callable<Integer> {
             GarbageCollector.Result pruned = !dryRun && prune && !plan.removedIds().isEmpty()
                     ? GcCommand.run(config, vault, gc.options(false)) : null;
             if (json) {
-                System.out.println(json(plan, freed, pruned));
+                System.out.println(Reports.forget(plan, dryRun, freed, pruned));
             } else {
                 print(plan, freed);
                 if (pruned != null) {
@@ -158,38 +155,5 @@ public final class ForgetCommand implements Callable<Integer> {
         System.out.printf("%s %d snapshot%s, kept %d; %s that no kept snapshot uses%s%n",
                 dryRun ? "would remove" : "removed", removed, removed == 1 ? "" : "s", plan.kept(), Sizes.bytes(freed),
                 prune ? "" : " (freed by streamvault gc)");
-    }
-
-    private ObjectNode json(Forget.Plan plan, long freed, GarbageCollector.Result pruned) {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode o = m.createObjectNode();
-        o.put("dry_run", dryRun);
-        ArrayNode groups = o.putArray("groups");
-        for (RetentionPlan.Group g : plan.groups()) {
-            ObjectNode go = groups.addObject();
-            go.put("group", g.label());
-            go.put("removes_all", g.removesAll());
-            ArrayNode snaps = go.putArray("snapshots");
-            for (RetentionPlan.Decision d : g.decisions()) {
-                SnapshotRef r = d.snapshot();
-                ObjectNode so = snaps.addObject();
-                so.put("id", r.id());
-                so.put("time", Instant.ofEpochSecond(0, r.snapshot().endTimeNs()).toString());
-                so.put("host", r.snapshot().hostname());
-                so.put("path", RawPaths.display(r.snapshot().path()));
-                so.put("incomplete", r.snapshot().incomplete());
-                so.put("action", d.keep() ? "keep" : "remove");
-                ArrayNode reasons = so.putArray("reasons");
-                d.reasons().forEach(reasons::add);
-            }
-        }
-        ArrayNode removed = o.putArray("removed");
-        plan.removedIds().forEach(removed::add);
-        o.put("kept", plan.kept());
-        o.put("bytes_freed", freed);
-        if (pruned != null) {
-            o.set("gc", GcCommand.toJson(pruned));
-        }
-        return o;
     }
 }

@@ -1,13 +1,12 @@
 package io.streamvault.launcher.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.util.Sizes;
 import io.streamvault.launcher.internal.GcSession;
 import io.streamvault.launcher.internal.ProgressLine;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.maintenance.GcCoordinator;
+import io.streamvault.maintenance.Reports;
 import io.streamvault.vault.Vault;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -72,7 +71,7 @@ public final class GcCommand implements Callable<Integer> {
 
     static void print(GarbageCollector.Result r, boolean json, PrintStream out) {
         if (json) {
-            out.println(toJson(r));
+            out.println(Reports.gc(r));
             return;
         }
         String would = r.dryRun() ? "would be " : "";
@@ -85,26 +84,5 @@ public final class GcCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "index: %d objects -> %d%n", r.indexObjectsBefore(), r.indexObjectsAfter());
         out.printf(Locale.ROOT, "%s %s of %s in %s%n", r.dryRun() ? "would free" : "freed", Sizes.bytes(r.bytesFreed()),
                 Sizes.bytes(r.bytesBefore()), Sizes.duration(r.durationMs()));
-    }
-
-    static ObjectNode toJson(GarbageCollector.Result r) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
-        o.put("run", r.run());
-        o.put("dry_run", r.dryRun());
-        o.put("snapshots", r.snapshots());
-        o.put("chunks_forgotten", r.blobsForgotten());
-        o.put("chunks_spared", r.blobsSpared());
-        o.put("packs_before", r.packsBefore());
-        o.put("packs_deleted", r.packsDeleted());
-        o.put("packs_repacked", r.packsRepacked());
-        o.put("packs_written", r.packsWritten());
-        o.put("packs_kept", r.packsKept());
-        o.put("unindexed_packs_deleted", r.unindexedPacksDeleted());
-        o.put("index_objects_before", r.indexObjectsBefore());
-        o.put("index_objects_after", r.indexObjectsAfter());
-        o.put("bytes_before", r.bytesBefore());
-        o.put("bytes_freed", r.bytesFreed());
-        o.put("duration_ms", r.durationMs());
-        return o;
     }
 }

@@ -3,6 +3,7 @@ package io.streamvault.launcher.cli;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.launcher.internal.GcSession;
 import io.streamvault.server.ApiServer;
 import io.streamvault.vault.Vault;
 import java.nio.file.Path;
@@ -14,8 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code streamvault serve}: the HTTP restore API over one vault, until stopped (SIGINT/SIGTERM). */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the HTTP restore API (browse, download, restore jobs) for a vault.")
+/**
+ * {@code streamvault serve}: the HTTP API over one vault, until stopped (SIGINT/SIGTERM). A garbage
+ * collection started over the API connects to the vault's pipeline for its run, as
+ * {@code streamvault gc} does ({@link GcSession}).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve the HTTP API (browse, download, restore jobs, forget, gc, stats) for a vault.")
 public final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -25,7 +31,7 @@ public final class ServeCommand implements Callable<Integer> {
     String listen;
 
     @Option(names = "--tokens-file", paramLabel = "FILE", required = true,
-            description = "Accepted bearer tokens, one per line: ROLE TOKEN [NAME], ROLE read or restore.")
+            description = "Accepted bearer tokens, one per line: ROLE TOKEN [NAME], ROLE read, restore or admin.")
     Path tokensFile;
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain (PEM).")
@@ -64,7 +70,7 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (Vault vault = common.openVault(config, false);
                 ApiServer server = ApiServer.start(vault, new ApiServer.Options(host, port, tokensFile, tlsCert, tlsKey,
-                        roots, concurrentRestores, 8))) {
+                        roots, concurrentRestores, 8).withGcCoordinators(() -> GcSession.openCoordinator(config, vault)))) {
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {

@@ -1,10 +1,8 @@
 package io.streamvault.launcher.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.util.Sizes;
+import io.streamvault.maintenance.Reports;
 import io.streamvault.maintenance.Stats;
 import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.Vault;
@@ -44,7 +42,7 @@ public final class StatsCommand implements Callable<Integer> {
             List<Stats.SnapshotStats> shown = r.snapshots().stream()
                     .filter(s -> only.isEmpty() || only.contains(s.id())).toList();
             if (json) {
-                System.out.println(json(r, shown));
+                System.out.println(Reports.stats(r, shown));
             } else {
                 print(r, shown);
             }
@@ -66,33 +64,5 @@ public final class StatsCommand implements Callable<Integer> {
                         - v.byKind().get(ObjectKind.PACK) - v.byKind().get(ObjectKind.INDEX)), Sizes.bytes(v.logicalBytes()));
         System.out.printf(Locale.ROOT, "dedup ratio %.2f, compression ratio %.2f; %s unused (reclaimable by gc)%n",
                 v.dedupRatio(), v.compressionRatio(), Sizes.bytes(v.unusedBytes()));
-    }
-
-    private static ObjectNode json(Stats.Result r, List<Stats.SnapshotStats> shown) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
-        Stats.VaultStats v = r.vault();
-        ObjectNode vo = o.putObject("vault");
-        vo.put("snapshots", v.snapshots());
-        vo.put("stored_bytes", v.storedBytes());
-        ObjectNode kinds = vo.putObject("stored_bytes_by_kind");
-        v.byKind().forEach((k, b) -> kinds.put(k.name().toLowerCase(Locale.ROOT), b));
-        vo.put("logical_bytes", v.logicalBytes());
-        vo.put("referenced_stored_bytes", v.referencedStoredBytes());
-        vo.put("referenced_raw_bytes", v.referencedRawBytes());
-        vo.put("unused_bytes", v.unusedBytes());
-        vo.put("dedup_ratio", v.dedupRatio());
-        vo.put("compression_ratio", v.compressionRatio());
-        ArrayNode snaps = o.putArray("snapshots");
-        for (Stats.SnapshotStats s : shown) {
-            ObjectNode so = snaps.addObject();
-            so.put("id", s.id());
-            so.put("files", s.files());
-            so.put("logical_bytes", s.logicalBytes());
-            so.put("stored_bytes", s.storedBytes());
-            so.put("raw_bytes", s.rawBytes());
-            so.put("unique_bytes", s.uniqueBytes());
-            so.put("added_bytes", s.addedBytes());
-        }
-        return o;
     }
 }

@@ -5,8 +5,12 @@ import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.maintenance.GcCoordinator;
+import io.streamvault.vault.BlobId;
 import io.streamvault.vault.Vault;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * What a garbage collection command needs around the {@link GarbageCollector}: the vault's
@@ -57,10 +61,58 @@ public final class GcSession implements AutoCloseable {
         return coordinator;
     }
 
+    /**
+     * Opens a session and hands it over as its coordinator alone: closing the coordinator closes the
+     * whole session (the roles it started, the pipeline). For a caller that holds only a
+     * {@link GcCoordinator} per run, as the HTTP server does.
+     */
+    public static GcCoordinator openCoordinator(StreamVaultConfig config, Vault vault) {
+        return new Owning(open(config, vault));
+    }
+
     @Override
     public void close() {
         coordinator.close();
         close(pipeline, slot, roles);
+    }
+
+    /** The session's coordinator, closing the session with it. */
+    private static final class Owning implements GcCoordinator {
+        private final GcSession session;
+
+        Owning(GcSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public void begin(String run) {
+            session.coordinator.begin(run);
+        }
+
+        @Override
+        public Set<BlobId> forget(String run, Iterator<BlobId> ids) {
+            return session.coordinator.forget(run, ids);
+        }
+
+        @Override
+        public void awaitEarlierJobs(String run, Duration fenceAfter, Consumer<String> waiting) {
+            session.coordinator.awaitEarlierJobs(run, fenceAfter, waiting);
+        }
+
+        @Override
+        public void checkOwner(String run) {
+            session.coordinator.checkOwner(run);
+        }
+
+        @Override
+        public void end(String run) {
+            session.coordinator.end(run);
+        }
+
+        @Override
+        public void close() {
+            session.close();
+        }
     }
 
     private static void close(Pipeline pipeline, InstanceSlot slot, Roles roles) {

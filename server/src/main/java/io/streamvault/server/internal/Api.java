@@ -21,13 +21,17 @@ public final class Api {
     private final Access access;
     private final List<Route> routes;
 
-    public Api(Browser browser, RestoreJobs jobs, Tokens tokens, WorkerExecutor executor, List<Path> restoreRoots) {
+    public Api(Browser browser, RestoreJobs jobs, GcJobs gcJobs, Tokens tokens, WorkerExecutor executor,
+            List<Path> restoreRoots) {
         Worker worker = new Worker(executor);
         RouteTable table = new RouteTable();
         new OpenApiRoutes().register(table);
         new SnapshotRoutes(browser, worker).register(table);
         new FileRoutes(browser, worker).register(table);
         new RestoreRoutes(browser, jobs, worker, new RestoreRoots(restoreRoots)).register(table);
+        new ForgetRoutes(browser, worker).register(table);
+        new GcRoutes(gcJobs).register(table);
+        new StatsRoutes(browser, worker).register(table);
         this.access = new Access(tokens);
         this.routes = table.routes();
     }

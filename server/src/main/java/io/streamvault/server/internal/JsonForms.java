@@ -1,5 +1,6 @@
 package io.streamvault.server.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.restore.Times;
@@ -12,7 +13,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
-/** The JSON forms of snapshots and tree entries (documented in openapi.json). */
+/**
+ * The JSON forms of snapshots and tree entries (documented in openapi.json). Those of forget,
+ * garbage collection and statistics come from {@link io.streamvault.maintenance.Reports}, which the
+ * command line prints too.
+ */
 final class JsonForms {
     private JsonForms() {
     }
@@ -27,6 +32,11 @@ final class JsonForms {
             case CHAR_DEVICE -> "chardev";
             case BLOCK_DEVICE -> "blockdev";
         };
+    }
+
+    /** A form built with Jackson (see {@link io.streamvault.maintenance.Reports}) as a Vert.x object. */
+    static JsonObject of(ObjectNode node) {
+        return new JsonObject(node.toString());
     }
 
     static String b64(byte[] b) {

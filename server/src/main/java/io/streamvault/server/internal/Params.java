@@ -5,6 +5,8 @@ import io.streamvault.common.FatalException;
 import io.streamvault.common.fs.RawPaths;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Reading a request's parameters; a bad one is an {@link ErrorCode#INVALID_ARGUMENT} error. */
 final class Params {
@@ -29,6 +31,46 @@ final class Params {
             return n;
         } catch (NumberFormatException e) {
             throw invalid("query parameter " + name + "=" + v + " is not a number");
+        }
+    }
+
+    /**
+     * A snapshot named for deletion: an id or a unique prefix, not {@code latest}, which changes as
+     * backups seal (a deletion must not hit a snapshot sealed after the caller looked).
+     *
+     * @param what the parameter or field, for the message
+     */
+    static String named(String id, String what) {
+        if (id == null || id.isBlank()) {
+            throw invalid(what + ": a snapshot id or a unique prefix is required");
+        }
+        if (id.equals("latest")) {
+            throw invalid(what + ": \"latest\" is not accepted for a deletion (it changes as backups seal): name the"
+                    + " snapshot by its id or a unique prefix");
+        }
+        return id;
+    }
+
+    /** A query parameter that is true or false, {@code def} when absent. */
+    static boolean boolParam(RoutingContext ctx, String name, boolean def) {
+        String v = ctx.queryParams().get(name);
+        if (v == null) {
+            return def;
+        }
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid("query parameter " + name + "=" + v + " is not true or false");
+        };
+    }
+
+    /** Refuses a query parameter not in {@code known}: a misspelt switch must not be ignored. */
+    static void onlyKnownParams(RoutingContext ctx, Set<String> known) {
+        for (String name : ctx.queryParams().names()) {
+            if (!known.contains(name)) {
+                throw invalid("unknown query parameter " + name + " (known: " + String.join(", ", new TreeSet<>(known))
+                        + ")");
+            }
         }
     }
 

@@ -2,9 +2,7 @@ package io.streamvault.server.internal;
 
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.vault.SnapshotRef;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -32,14 +30,7 @@ final class RestoreRoutes {
     }
 
     private void create(RoutingContext ctx) {
-        Buffer body = ctx.body().buffer();
-        if (body == null || body.length() == 0) {
-            throw Params.invalid("the request needs a JSON object body");
-        }
-        Object value = Json.decodeValue(body);
-        if (!(value instanceof JsonObject json)) {
-            throw Params.invalid("the request body must be a JSON object");
-        }
+        JsonObject json = JsonBody.object(ctx, false);
         String owner = Access.who(ctx).name();
         worker.run(ctx, () -> {
             RestoreRequest req = RestoreRequest.parse(json);

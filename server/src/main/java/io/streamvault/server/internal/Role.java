@@ -16,8 +16,8 @@ public enum Role {
     /** Everything {@code read} may, and create, inspect and cancel restore jobs. */
     RESTORE("restore", READ),
     /**
-     * Everything {@code restore} may, and deletion (of snapshots, to come). No route needs it yet:
-     * until one does, an {@code admin} token may do exactly what a {@code restore} token may.
+     * Everything {@code restore} may, and what changes the vault: forget snapshots (by id or by a
+     * retention policy) and run garbage collections.
      */
     ADMIN("admin", RESTORE);
 
