@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 /**
  * Read access to the vault for the API: snapshots, trees (cached, they are immutable), path lookup,
  * and the index, reloaded when index objects were added since it was loaded (a backup that ran while
- * the server runs).
+ * the server runs) or a pack it names is gone (a garbage collection that ran meanwhile).
  */
 public final class Browser {
     private static final int TREE_CACHE = 1024;
@@ -63,6 +63,25 @@ public final class Browser {
                 ErrorCode.OBJECT_NOT_FOUND, type.name().toLowerCase() + " blob " + id.shortHex() + " is in no index of the vault"));
     }
 
+    /**
+     * A blob's plaintext; when its pack is gone (a garbage collection, here or on another node,
+     * repacked it), the index is reloaded and the blob read from its new pack.
+     */
+    public byte[] read(BlobLocation loc) {
+        try {
+            return vault.readBlob(loc);
+        } catch (FatalException e) {
+            if (e.code() != ErrorCode.OBJECT_NOT_FOUND) {
+                throw e;
+            }
+            BlobLocation moved = freshIndex().find(loc.id(), loc.type()).orElseThrow(() -> e);
+            if (moved.equals(loc)) {
+                throw e;
+            }
+            return vault.readBlob(moved);
+        }
+    }
+
     public List<SnapshotRef> snapshots(Consumer<StreamVaultException> onError) {
         return vault.listSnapshots(onError);
     }
@@ -78,7 +97,7 @@ public final class Browser {
                 return t;
             }
         }
-        Tree t = vault.decodeTree(vault.readBlob(locate(id, BlobType.TREE)));
+        Tree t = vault.decodeTree(read(locate(id, BlobType.TREE)));
         synchronized (trees) {
             trees.put(id, t);
         }

@@ -104,7 +104,7 @@ final class FileRoutes {
             return;
         }
         FilePlan.Slice s = slices.get(i);
-        worker.call(() -> browser.vault().readBlob(s.chunk().location())).onComplete(ar -> {
+        worker.call(() -> browser.read(s.chunk().location())).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause()); // before the first write: a JSON error; after: the connection is reset
                 return;
