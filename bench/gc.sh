@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/gc.sh [ROUNDS] - garbage collection against restic's prune on the same snapshots.
 # Both tools back up ten states of the shared ~2 GiB data set (the data set, then nine "days of
-# change" of ../shared/bench/mutate-dataset.sh: small files modified, medium ones appended, large
+# change" of the shared data set tools' mutate-dataset.sh: small files modified, medium ones appended, large
 # ones rewritten in part, files deleted and added), then forget the five oldest (keep-last 5). Timed, ROUNDS times on fresh copies of both repositories, alternating which
 # goes first: `streamvault gc` (one-shot: it starts the embedded broker and the roles it needs)
 # against `restic prune` (the forget itself is not timed for either). Reported: wall time, CPU,

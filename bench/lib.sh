@@ -37,7 +37,7 @@ launcher() {
 }
 
 # shared_dataset DIR [SEED]: makes (once) the shared ~2 GiB data set in DIR with
-# ../shared/bench/make-dataset.sh (DS_SEED SEED, default the generator's own 20240101).
+# the shared data set generator (make-dataset.sh, found through $SV_SHARED) (DS_SEED SEED, default the generator's own 20240101).
 shared_dataset() {
   if [ ! -f "$1.complete" ]; then
     rm -rf "$1"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh [DATASET_DIR] - StreamVault against restic and borg, on the same data, in one run.
 #
-# Generates the shared ~2 GiB dataset (../shared/bench/make-dataset.sh, deterministic) unless a
+# Generates the shared ~2 GiB dataset (the shared data set generator (make-dataset.sh, found through $SV_SHARED), deterministic) unless a
 # directory is given, installs restic and borg from the distribution's packages if missing, then
 # for each tool, on one working copy of the data:
 #   full backup -> no-change backup -> mutate-dataset.sh (once, for all) -> incremental backup
