@@ -10,6 +10,7 @@ import io.streamvault.maintenance.internal.ReadPool;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
+import io.streamvault.vault.EncodedBlob;
 import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.PackBuilder;
@@ -39,6 +40,9 @@ import java.util.concurrent.CompletionException;
  * {@link GcCoordinator}. Every step is idempotent: a run that was killed is completed by the next.
  */
 public final class GarbageCollector {
+    /** Most blob entries one new index object records (about 22 MB of plaintext). */
+    static final int ENTRIES_PER_INDEX = 500_000;
+
     /**
      * @param maxUnused the share of the packs' bytes that may stay unused (0 to 1): the most unused
      *     packs are repacked until no more than this is left, as restic's {@code prune --max-unused}
@@ -165,8 +169,8 @@ public final class GarbageCollector {
         mark(marker, before, progress, "marking");
 
         Set<String> indexedPacks = new HashSet<>();
-        for (int e = 0; e < index.entryCount(); e++) {
-            indexedPacks.add(index.location(e).pack());
+        for (int p = 0; p < index.packCount(); p++) {
+            indexedPacks.add(index.packId(p));
         }
         Map<String, List<PackEntry>> unindexed = unindexedPacks(sizes, indexedPacks, pool, progress);
 
@@ -209,7 +213,7 @@ public final class GarbageCollector {
         }
         bytesBefore += indexBytes;
         if (options.dryRun()) {
-            long freed = PackPlan.bytes(plan.delete()) + repackSavings(index, marker.marked(), spared, plan);
+            long freed = PackPlan.bytes(plan.delete()) + repackSavings(marker.marked(), spared, plan);
             for (String o : orphansToDelete) {
                 freed += sizes.get(o);
             }
@@ -219,6 +223,11 @@ public final class GarbageCollector {
         }
 
         int consolidated = (plan.keep().size() + options.packsPerIndex() - 1) / options.packsPerIndex();
+        long keptEntries = 0;
+        for (PackPlan.Pack p : plan.keep()) {
+            keptEntries += p.count();
+        }
+        consolidated = Math.max(consolidated, (int) ((keptEntries + ENTRIES_PER_INDEX - 1) / ENTRIES_PER_INDEX));
         if (plan.delete().isEmpty() && plan.repack().isEmpty() && plan.missing().isEmpty() && orphansToDelete.isEmpty()
                 && indexObjects.size() <= Math.max(1, consolidated)) {
             // nothing to delete and the index is consolidated already: writing it again would only churn
@@ -227,12 +236,8 @@ public final class GarbageCollector {
                     (System.nanoTime() - start) / 1_000_000);
         }
         coordinator.checkOwner(run);
-        List<PackInfo> written = repack(index, marker.marked(), spared, plan, progress);
-        List<PackInfo> recordedPacks = new ArrayList<>(written);
-        for (PackPlan.Pack p : plan.keep()) {
-            recordedPacks.add(new PackInfo(p.id(), p.size(), PackPlan.packEntries(index, p)));
-        }
-        List<String> newIndex = writeIndex(recordedPacks, progress);
+        List<PackInfo> written = repack(marker.marked(), spared, plan, progress);
+        List<String> newIndex = writeIndex(written, plan, progress);
         long writtenBytes = 0;
         for (PackInfo p : written) {
             writtenBytes += p.size();
@@ -343,7 +348,7 @@ public final class GarbageCollector {
 
             private BlobId advance() {
                 while (++e < index.entryCount()) {
-                    if (marked.get(e)) {
+                    if (marked.get(e) || index.typeOf(e) != BlobType.DATA) {
                         continue;
                     }
                     BlobLocation l = index.location(e);
@@ -401,15 +406,14 @@ public final class GarbageCollector {
         return out;
     }
 
-    /** Copies the live blobs of the packs to repack into new packs, record by record. */
-    private List<PackInfo> repack(MasterIndex index, EntryBits marked, Set<BlobId> spared, PackPlan plan,
-            Progress progress) {
+    /** Copies the live blobs of the packs to repack into new packs, record by record (one read per pack). */
+    private List<PackInfo> repack(EntryBits marked, Set<BlobId> spared, PackPlan plan, Progress progress) {
         List<PackInfo> out = new ArrayList<>();
         PackBuilder pack = vault.newPack();
         int done = 0;
         for (PackPlan.Pack p : plan.repack()) {
-            for (int e : PackPlan.liveEntries(index, marked, spared, p)) {
-                pack.add(vault.readRecord(index.location(e)));
+            for (EncodedBlob record : vault.readRecords(plan.liveLocations(marked, spared, p))) {
+                pack.add(record);
                 if (pack.size() >= options.packBytes()) {
                     out.add(vault.writePack(pack));
                     pack = vault.newPack();
@@ -423,13 +427,13 @@ public final class GarbageCollector {
         return out;
     }
 
-    private long repackSavings(MasterIndex index, EntryBits marked, Set<BlobId> spared, PackPlan plan) {
+    private long repackSavings(EntryBits marked, Set<BlobId> spared, PackPlan plan) {
         long saved = 0;
         for (PackPlan.Pack p : plan.repack()) {
             long live = 0;
             int n = 0;
-            for (int e : PackPlan.liveEntries(index, marked, spared, p)) {
-                live += index.location(e).length();
+            for (BlobLocation l : plan.liveLocations(marked, spared, p)) {
+                live += l.length();
                 n++;
             }
             saved += p.size() - Vault.packSize(n, live);
@@ -437,14 +441,32 @@ public final class GarbageCollector {
         return saved;
     }
 
-    /** New index objects recording these packs, {@code packsPerIndex} at a time; returns their names. */
-    private List<String> writeIndex(List<PackInfo> packs, Progress progress) {
-        packs.sort((a, b) -> a.id().compareTo(b.id()));
+    /**
+     * New index objects recording the packs the repack wrote and every kept pack, at most
+     * {@code packsPerIndex} packs and {@link #ENTRIES_PER_INDEX} blobs per object; the kept packs'
+     * entries are made one object at a time, so memory holds one object's worth. Returns their names.
+     */
+    private List<String> writeIndex(List<PackInfo> written, PackPlan plan, Progress progress) {
+        List<PackPlan.Pack> kept = new ArrayList<>(plan.keep());
+        kept.sort((a, b) -> a.id().compareTo(b.id()));
         List<String> names = new ArrayList<>();
-        for (int from = 0; from < packs.size(); from += options.packsPerIndex()) {
-            names.add(vault.writeIndex(packs.subList(from, Math.min(packs.size(), from + options.packsPerIndex()))));
-            progress.update("writing the index", names.size(), (packs.size() + options.packsPerIndex() - 1)
-                    / options.packsPerIndex());
+        List<PackInfo> batch = new ArrayList<>(written);
+        long entries = 0;
+        for (PackInfo w : written) {
+            entries += w.entries().size();
+        }
+        for (PackPlan.Pack p : kept) {
+            if (!batch.isEmpty() && (batch.size() >= options.packsPerIndex() || entries + p.count() > ENTRIES_PER_INDEX)) {
+                names.add(vault.writeIndex(batch));
+                progress.update("writing the index", names.size(), 0);
+                batch = new ArrayList<>();
+                entries = 0;
+            }
+            batch.add(new PackInfo(p.id(), p.size(), plan.packEntries(p)));
+            entries += p.count();
+        }
+        if (!batch.isEmpty()) {
+            names.add(vault.writeIndex(batch));
         }
         return names;
     }

@@ -37,6 +37,22 @@ public interface MasterIndex {
     /** The location entry {@code entry} records. */
     BlobLocation location(int entry);
 
+    /** Number of distinct packs the entries name; packs are numbered from 0 (see {@link #packOf}). */
+    int packCount();
+
+    /** The number of the pack entry {@code entry} is in (0 to {@link #packCount()} - 1). */
+    int packOf(int entry);
+
+    /** The id of pack number {@code pack}. */
+    String packId(int pack);
+
+    /** Entry {@code entry}'s type, offset, stored and raw length, without making a location object. */
+    BlobType typeOf(int entry);
+
+    long offsetOf(int entry);
+
+    int lengthOf(int entry);
+
     /** Names of the index objects this was loaded from. */
     Collection<String> indexObjects();
 }

@@ -116,6 +116,12 @@ public interface Vault extends AutoCloseable {
      */
     EncodedBlob readRecord(BlobLocation location);
 
+    /**
+     * {@link #readRecord} for blobs of one pack, with one ranged read of the span they cover (a
+     * repack of a pack of many small blobs reads it once, not once per blob).
+     */
+    List<EncodedBlob> readRecords(List<BlobLocation> locations);
+
     /** Names of the zstd dictionary objects (dicts/), sorted. */
     List<String> listDictionaries();
 

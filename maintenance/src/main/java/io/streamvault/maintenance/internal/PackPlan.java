@@ -7,12 +7,10 @@ import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.PackEntry;
-import io.streamvault.vault.Vault;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,22 +21,36 @@ import java.util.Set;
  * spared its id (an upload of it is in progress). A pack the index records but the storage does not
  * hold is dropped from the new index, unless a live blob has no other copy: then the vault is damaged
  * and the run deletes nothing.
+ *
+ * <p>Packs' entries are kept as ranges of one int array of entry numbers (grouped by pack, in offset
+ * order, each offset once), so a vault of millions of blobs is planned in a few bytes per blob.
  */
 public final class PackPlan {
-    /** One pack of the index: its size and its entries (index entry numbers), in offset order. */
-    public record Pack(String id, long size, List<Integer> entries, long liveBytes, long recordBytes) {
+    /**
+     * One pack of the index: its size, its entries ({@code order[from, to)}), and the bytes of its
+     * blob records, all and live.
+     */
+    public record Pack(String id, long size, int from, int to, long liveBytes, long recordBytes) {
         /** The share of its blob bytes that no snapshot uses. */
         public double unusedShare() {
             return recordBytes == 0 ? 1 : 1 - (double) liveBytes / recordBytes;
         }
+
+        public int count() {
+            return to - from;
+        }
     }
 
+    private final MasterIndex index;
+    private final int[] order;
     private final List<Pack> keep = new ArrayList<>();
     private final List<Pack> repack = new ArrayList<>();
     private final List<Pack> delete = new ArrayList<>();
     private final List<String> missing = new ArrayList<>();
 
-    private PackPlan() {
+    private PackPlan(MasterIndex index, int[] order) {
+        this.index = index;
+        this.order = order;
     }
 
     /**
@@ -47,30 +59,41 @@ public final class PackPlan {
      */
     public static PackPlan of(MasterIndex index, EntryBits marked, Set<BlobId> spared, Map<String, Long> sizes,
             double maxUnused) {
-        Map<String, List<Integer>> byPack = new LinkedHashMap<>();
-        for (int e = 0; e < index.entryCount(); e++) {
-            byPack.computeIfAbsent(index.location(e).pack(), p -> new ArrayList<>()).add(e);
+        int n = index.entryCount();
+        int packs = index.packCount();
+        int[] start = new int[packs + 1];
+        for (int e = 0; e < n; e++) {
+            start[index.packOf(e) + 1]++;
         }
-        PackPlan plan = new PackPlan();
+        for (int p = 0; p < packs; p++) {
+            start[p + 1] += start[p];
+        }
+        int[] order = new int[n];
+        int[] fill = Arrays.copyOf(start, packs);
+        for (int e = 0; e < n; e++) {
+            order[fill[index.packOf(e)]++] = e;
+        }
+        PackPlan plan = new PackPlan(index, order);
         Set<BlobId> liveInMissing = new HashSet<>();
-        for (Map.Entry<String, List<Integer>> p : byPack.entrySet()) {
-            List<Integer> entries = distinctByOffset(index, p.getValue());
-            Long size = sizes.get(p.getKey());
+        for (int p = 0; p < packs; p++) {
+            int to = plan.sortByOffset(start[p], start[p + 1]);
+            String id = index.packId(p);
+            Long size = sizes.get(id);
             long live = 0;
             long all = 0;
-            for (int e : entries) {
-                BlobLocation l = index.location(e);
-                all += l.length();
-                if (isLive(index, marked, spared, e, l)) {
-                    live += l.length();
+            for (int i = start[p]; i < to; i++) {
+                int e = order[i];
+                all += index.lengthOf(e);
+                if (isLive(index, marked, spared, e)) {
+                    live += index.lengthOf(e);
                     if (size == null) {
-                        liveInMissing.add(l.id());
+                        liveInMissing.add(index.location(e).id());
                     }
                 }
             }
-            Pack pack = new Pack(p.getKey(), size == null ? 0 : size, entries, live, all);
+            Pack pack = new Pack(id, size == null ? 0 : size, start[p], to, live, all);
             if (size == null) {
-                plan.missing.add(p.getKey());
+                plan.missing.add(id);
             } else if (live == 0) {
                 plan.delete.add(pack);
             } else {
@@ -79,9 +102,31 @@ public final class PackPlan {
         }
         plan.chooseRepacks(maxUnused);
         if (!liveInMissing.isEmpty()) {
-            plan.checkCopies(index, liveInMissing, sizes);
+            plan.checkCopies(liveInMissing, sizes);
         }
         return plan;
+    }
+
+    /**
+     * Sorts {@code order[from, to)} by offset and drops repeated offsets (a pack recorded by two index
+     * objects has its entries twice); returns the new end.
+     */
+    private int sortByOffset(int from, int to) {
+        long[] keys = new long[to - from];
+        for (int i = from; i < to; i++) {
+            keys[i - from] = index.offsetOf(order[i]) << 31 | order[i];
+        }
+        Arrays.sort(keys);
+        int end = from;
+        long last = -1;
+        for (long k : keys) {
+            long offset = k >>> 31;
+            if (offset != last) {
+                order[end++] = (int) (k & Integer.MAX_VALUE);
+                last = offset;
+            }
+        }
+        return end;
     }
 
     /**
@@ -112,12 +157,14 @@ public final class PackPlan {
     }
 
     /** Live blobs recorded in a missing pack must have a copy in a pack that exists. */
-    private void checkCopies(MasterIndex index, Set<BlobId> ids, Map<String, Long> sizes) {
+    private void checkCopies(Set<BlobId> ids, Map<String, Long> sizes) {
         Set<BlobId> found = new HashSet<>();
         for (int e = 0; e < index.entryCount(); e++) {
-            BlobLocation l = index.location(e);
-            if (ids.contains(l.id()) && sizes.containsKey(l.pack())) {
-                found.add(l.id());
+            if (sizes.containsKey(index.packId(index.packOf(e)))) {
+                BlobId id = index.location(e).id();
+                if (ids.contains(id)) {
+                    found.add(id);
+                }
             }
         }
         if (found.size() < ids.size()) {
@@ -128,43 +175,35 @@ public final class PackPlan {
         }
     }
 
-    private static boolean isLive(MasterIndex index, EntryBits marked, Set<BlobId> spared, int e, BlobLocation l) {
+    private static boolean isLive(MasterIndex index, EntryBits marked, Set<BlobId> spared, int e) {
         if (marked.get(e)) {
             return true;
         }
         // a spared id keeps every copy: which one its upload will be recorded under is not known
-        return l.type() == BlobType.DATA && spared.contains(l.id());
-    }
-
-    /** A pack recorded by two index objects has its entries twice: keep each offset once. */
-    private static List<Integer> distinctByOffset(MasterIndex index, List<Integer> entries) {
-        Map<Long, Integer> byOffset = new HashMap<>();
-        for (int e : entries) {
-            byOffset.putIfAbsent(index.location(e).offset(), e);
-        }
-        List<Integer> out = new ArrayList<>(byOffset.values());
-        out.sort(Comparator.comparingLong(e -> index.location(e).offset()));
-        return out;
+        return !spared.isEmpty() && index.typeOf(e) == BlobType.DATA && spared.contains(index.location(e).id());
     }
 
     /** The pack's entries as a pack header lists them (for a new index object recording it). */
-    public static List<PackEntry> packEntries(MasterIndex index, Pack pack) {
-        List<PackEntry> out = new ArrayList<>(pack.entries().size());
-        for (int e : pack.entries()) {
-            BlobLocation l = index.location(e);
+    public List<PackEntry> packEntries(Pack pack) {
+        List<PackEntry> out = new ArrayList<>(pack.count());
+        for (int i = pack.from(); i < pack.to(); i++) {
+            BlobLocation l = index.location(order[i]);
             out.add(new PackEntry(l.id(), l.type(), l.offset(), l.length(), l.rawLength()));
         }
         return out;
     }
 
-    /** The live entries of a pack to repack. */
-    public static List<Integer> liveEntries(MasterIndex index, EntryBits marked, Set<BlobId> spared, Pack pack) {
-        List<Integer> out = new ArrayList<>();
+    /** The live entries' locations of a pack to repack, each blob once. */
+    public List<BlobLocation> liveLocations(EntryBits marked, Set<BlobId> spared, Pack pack) {
+        List<BlobLocation> out = new ArrayList<>();
         Set<BlobId> taken = new HashSet<>();
-        for (int e : pack.entries()) {
-            BlobLocation l = index.location(e);
-            if (isLive(index, marked, spared, e, l) && taken.add(l.id())) {
-                out.add(e);
+        for (int i = pack.from(); i < pack.to(); i++) {
+            int e = order[i];
+            if (isLive(index, marked, spared, e)) {
+                BlobLocation l = index.location(e);
+                if (taken.add(l.id())) {
+                    out.add(l);
+                }
             }
         }
         return out;
@@ -194,14 +233,5 @@ public final class PackPlan {
             n += p.size();
         }
         return n;
-    }
-
-    /** The size of a pack of these entries, as the vault computes it. */
-    public static long packSize(List<PackEntry> entries) {
-        long records = 0;
-        for (PackEntry e : entries) {
-            records += e.length();
-        }
-        return Vault.packSize(entries.size(), records);
     }
 }

@@ -90,6 +90,36 @@ final class CompactIndex implements MasterIndex {
     }
 
     @Override
+    public int packCount() {
+        return packs.length;
+    }
+
+    @Override
+    public int packOf(int entry) {
+        return packAndType[entry] & ~TREE_BIT;
+    }
+
+    @Override
+    public String packId(int pack) {
+        return packs[pack];
+    }
+
+    @Override
+    public BlobType typeOf(int entry) {
+        return (packAndType[entry] & TREE_BIT) != 0 ? BlobType.TREE : BlobType.DATA;
+    }
+
+    @Override
+    public long offsetOf(int entry) {
+        return Integer.toUnsignedLong(offsets[entry]);
+    }
+
+    @Override
+    public int lengthOf(int entry) {
+        return lengths[entry];
+    }
+
+    @Override
     public long size() {
         return distinct;
     }

@@ -24,6 +24,7 @@ import io.streamvault.vault.VaultListing;
 import io.streamvault.vault.VaultObject;
 import io.streamvault.vault.VaultOptions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -257,6 +258,36 @@ public final class VaultImpl implements Vault {
         byte[] stored = readStored(location);
         blobs.decode(location, stored);
         return new EncodedBlob(location.type(), location.id(), stored, location.rawLength());
+    }
+
+    @Override
+    public List<EncodedBlob> readRecords(List<BlobLocation> locations) {
+        if (locations.isEmpty()) {
+            return List.of();
+        }
+        String pack = locations.get(0).pack();
+        long from = Long.MAX_VALUE;
+        long to = 0;
+        for (BlobLocation l : locations) {
+            if (!l.pack().equals(pack)) {
+                throw Errors.invalid("readRecords reads blobs of one pack, not " + pack + " and " + l.pack());
+            }
+            from = Math.min(from, l.offset());
+            to = Math.max(to, l.offset() + l.length());
+        }
+        if (to - from > Integer.MAX_VALUE - 8) {
+            throw Errors.invalid("blobs of pack " + pack + " span " + (to - from) + " bytes");
+        }
+        requireId(pack, "pack id");
+        byte[] span = storage.get(PackFormat.objectName(pack), from, (int) (to - from));
+        List<EncodedBlob> out = new ArrayList<>(locations.size());
+        for (BlobLocation l : locations) {
+            int at = (int) (l.offset() - from);
+            byte[] stored = Arrays.copyOfRange(span, at, at + l.length());
+            blobs.decode(l, stored);
+            out.add(new EncodedBlob(l.type(), l.id(), stored, l.rawLength()));
+        }
+        return out;
     }
 
     @Override
