@@ -27,6 +27,11 @@ public final class BlobReader {
         return index;
     }
 
+    /** The index, loaded again first when the vault's index objects changed since it was loaded. */
+    public MasterIndex fresh() {
+        return reloaded(index);
+    }
+
     public Optional<BlobLocation> find(BlobId id, BlobType type) {
         return index.find(id, type);
     }

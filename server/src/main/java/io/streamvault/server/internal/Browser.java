@@ -7,6 +7,7 @@ import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobLocation;
+import io.streamvault.vault.BlobReader;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.Node;
@@ -15,11 +16,9 @@ import io.streamvault.vault.Tree;
 import io.streamvault.vault.Trees;
 import io.streamvault.vault.Vault;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +29,7 @@ import java.util.function.Consumer;
 public final class Browser {
     private static final int TREE_CACHE = 1024;
     private final Vault vault;
-    private volatile MasterIndex index;
+    private final BlobReader reader;
     private final Map<BlobId, Tree> trees = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -42,7 +41,7 @@ public final class Browser {
 
     public Browser(Vault vault) {
         this.vault = vault;
-        this.index = vault.loadIndex();
+        this.reader = new BlobReader(vault, vault.loadIndex());
     }
 
     public Vault vault() {
@@ -50,36 +49,21 @@ public final class Browser {
     }
 
     /** The index, reloaded first if the vault holds index objects it was not loaded from. */
-    public synchronized MasterIndex freshIndex() {
-        Set<String> now = new HashSet<>(vault.listIndex());
-        if (!now.equals(new HashSet<>(index.indexObjects()))) {
-            index = vault.loadIndex();
-        }
-        return index;
+    public MasterIndex freshIndex() {
+        return reader.fresh();
     }
 
     public BlobLocation locate(BlobId id, BlobType type) {
-        return index.find(id, type).or(() -> freshIndex().find(id, type)).orElseThrow(() -> new FatalException(
+        return reader.find(id, type).or(() -> freshIndex().find(id, type)).orElseThrow(() -> new FatalException(
                 ErrorCode.OBJECT_NOT_FOUND, type.name().toLowerCase() + " blob " + id.shortHex() + " is in no index of the vault"));
     }
 
     /**
      * A blob's plaintext; when its pack is gone (a garbage collection, here or on another node,
-     * repacked it), the index is reloaded and the blob read from its new pack.
+     * repacked it), the index is reloaded and the blob read from its new pack ({@link BlobReader}).
      */
     public byte[] read(BlobLocation loc) {
-        try {
-            return vault.readBlob(loc);
-        } catch (FatalException e) {
-            if (e.code() != ErrorCode.OBJECT_NOT_FOUND) {
-                throw e;
-            }
-            BlobLocation moved = freshIndex().find(loc.id(), loc.type()).orElseThrow(() -> e);
-            if (moved.equals(loc)) {
-                throw e;
-            }
-            return vault.readBlob(moved);
-        }
+        return reader.read(loc);
     }
 
     public List<SnapshotRef> snapshots(Consumer<StreamVaultException> onError) {
