@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,6 +39,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,8 +144,7 @@ public final class KafkaGcCoordinator implements GcCoordinator {
 
     @Override
     public void awaitEarlierJobs(String run, Duration fenceAfter, Consumer<String> waiting) {
-        Map<String, JobStarted> started = readAll(topics.jobs.name(), (r, v) -> true, topics.jobs.valueSerde()
-                .deserializer());
+        Map<String, JobStarted> started = readAll(topics.jobs.name(), topics.jobs.valueSerde().deserializer());
         Set<String> ended = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> status = new KafkaConsumer<>(fast(pipeline.props().consumer(null,
                 topics.groupId("gc.status"), 2000)))) {
@@ -304,16 +303,7 @@ public final class KafkaGcCoordinator implements GcCoordinator {
     }
 
     /** Every record of a topic up to its end now (read committed), by key, the last value winning. */
-    private <V> Map<String, V> readAll(String topic, Predicate<ConsumerRecord<byte[], byte[]>> keep,
-            org.apache.kafka.common.serialization.Deserializer<V> reader) {
-        return readAll(topic, (r, v) -> keep.test(r), reader);
-    }
-
-    private interface Keep {
-        boolean test(ConsumerRecord<byte[], byte[]> r, Object value);
-    }
-
-    private <V> Map<String, V> readAll(String topic, Keep keep, org.apache.kafka.common.serialization.Deserializer<V> reader) {
+    private <V> Map<String, V> readAll(String topic, Deserializer<V> reader) {
         Map<String, V> out = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(fast(pipeline.props().consumer(null,
                 topics.groupId("gc.read"), 2000)))) {
@@ -322,13 +312,7 @@ public final class KafkaGcCoordinator implements GcCoordinator {
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (true) {
-                boolean done = true;
-                for (TopicPartition tp : parts) {
-                    if (c.position(tp) < end.get(tp)) {
-                        done = false;
-                    }
-                }
-                if (done) {
+                if (reached(c, parts, end)) {
                     return out;
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
@@ -337,7 +321,7 @@ public final class KafkaGcCoordinator implements GcCoordinator {
                     }
                     try {
                         V v = reader.deserialize(r.topic(), r.value());
-                        if (v != null && keep.test(r, v)) {
+                        if (v != null) {
                             out.put(new String(r.key(), StandardCharsets.UTF_8), v);
                         }
                     } catch (SerializationException e) {
@@ -357,7 +341,12 @@ public final class KafkaGcCoordinator implements GcCoordinator {
     }
 
     private static boolean caughtUp(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts) {
-        Map<TopicPartition, Long> end = c.endOffsets(parts);
+        return reached(c, parts, c.endOffsets(parts));
+    }
+
+    /** True when the consumer's position in every partition is at or past {@code end}. */
+    private static boolean reached(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts,
+            Map<TopicPartition, Long> end) {
         for (TopicPartition tp : parts) {
             if (c.position(tp) < end.get(tp)) {
                 return false;
