@@ -11,8 +11,8 @@ import io.streamvault.common.fs.RawPaths;
 import io.streamvault.restore.Restorer;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobType;
+import io.streamvault.vault.ForwardingStorage;
 import io.streamvault.vault.Node;
-import io.streamvault.vault.ObjectInfo;
 import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Storage;
@@ -31,7 +31,6 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -286,38 +285,12 @@ class GarbageCollectorTest {
     }
 
     /** A storage whose deletions fail after a number of them, as if the process died there. */
-    private static final class DyingStorage implements Storage {
-        private final Storage s;
+    private static final class DyingStorage extends ForwardingStorage {
         private final AtomicInteger left;
 
         DyingStorage(Storage s, int deletions) {
-            this.s = s;
+            super(s);
             this.left = new AtomicInteger(deletions);
-        }
-
-        @Override
-        public boolean putIfAbsent(String name, byte[] data) {
-            return s.putIfAbsent(name, data);
-        }
-
-        @Override
-        public byte[] get(String name) {
-            return s.get(name);
-        }
-
-        @Override
-        public byte[] get(String name, long offset, int length) {
-            return s.get(name, offset, length);
-        }
-
-        @Override
-        public List<ObjectInfo> list(String prefix) {
-            return s.list(prefix);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(String name) {
-            return s.stat(name);
         }
 
         @Override
@@ -325,17 +298,7 @@ class GarbageCollectorTest {
             if (left.getAndDecrement() <= 0) {
                 throw new FatalException(ErrorCode.CANCELLED, "killed before deleting " + name);
             }
-            s.delete(name);
-        }
-
-        @Override
-        public String location() {
-            return s.location();
-        }
-
-        @Override
-        public void close() {
-            s.close();
+            super.delete(name);
         }
     }
 

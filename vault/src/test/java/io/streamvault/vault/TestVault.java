@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -162,22 +161,11 @@ public final class TestVault implements AutoCloseable {
     }
 
     /** A storage that counts ranged reads of pack objects (to show which chunks a request read). */
-    public static final class CountingStorage implements Storage {
-        private final Storage s;
+    public static final class CountingStorage extends ForwardingStorage {
         public final AtomicLong packReads = new AtomicLong();
 
         CountingStorage(Storage s) {
-            this.s = s;
-        }
-
-        @Override
-        public boolean putIfAbsent(String name, byte[] data) {
-            return s.putIfAbsent(name, data);
-        }
-
-        @Override
-        public byte[] get(String name) {
-            return s.get(name);
+            super(s);
         }
 
         @Override
@@ -185,32 +173,7 @@ public final class TestVault implements AutoCloseable {
             if (name.startsWith("data/")) {
                 packReads.incrementAndGet();
             }
-            return s.get(name, offset, length);
-        }
-
-        @Override
-        public List<ObjectInfo> list(String prefix) {
-            return s.list(prefix);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(String name) {
-            return s.stat(name);
-        }
-
-        @Override
-        public void delete(String name) {
-            s.delete(name);
-        }
-
-        @Override
-        public String location() {
-            return s.location();
-        }
-
-        @Override
-        public void close() {
-            s.close();
+            return super.get(name, offset, length);
         }
     }
 }
