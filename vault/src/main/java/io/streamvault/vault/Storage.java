@@ -2,6 +2,7 @@ package io.streamvault.vault;
 
 import java.io.Closeable;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,6 +60,23 @@ public interface Storage extends Closeable {
 
     /** Removes the object; removing a missing object is not an error. */
     void delete(String name);
+
+    /**
+     * The storage service's own clock, where it has one (a local directory: the file system's
+     * modification time of a file it just touched; Azure: the {@code Date} header of a response), so
+     * that retention decisions do not trust the client's clock. Empty when the backend has none.
+     */
+    default Optional<Instant> serviceTime() {
+        return Optional.empty();
+    }
+
+    /**
+     * The service's own deletion refusal (Azure version-level immutability and legal holds), or empty
+     * when the backend has none. The vault's lock holds without it; with it, the service enforces it too.
+     */
+    default Optional<ImmutableStorage> immutability() {
+        return Optional.empty();
+    }
 
     /** A human-readable location for messages, e.g. {@code file:///srv/vault}. */
     String location();

@@ -1,5 +1,6 @@
 package io.streamvault.vault;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +15,16 @@ public abstract class ForwardingStorage implements Storage {
     @Override
     public boolean putIfAbsent(String name, byte[] data) {
         return s.putIfAbsent(name, data);
+    }
+
+    @Override
+    public Optional<Instant> serviceTime() {
+        return s.serviceTime();
+    }
+
+    @Override
+    public Optional<ImmutableStorage> immutability() {
+        return s.immutability();
     }
 
     @Override

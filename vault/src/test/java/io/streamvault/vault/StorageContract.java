@@ -10,6 +10,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.StreamVaultException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -155,6 +156,17 @@ public abstract class StorageContract {
         ObjectInfo info = storage.stat("index/abc").orElseThrow();
         assertEquals("index/abc", info.name());
         assertEquals(321, info.size());
+    }
+
+    /** Where a backend has a clock, it is the service's, near this machine's, and leaves no object behind. */
+    @Test
+    public void serviceTimeIsNearNowAndLeavesNothing() {
+        storage.putIfAbsent("config", bytes("c"));
+        Instant before = Instant.now().minusSeconds(120);
+        storage.serviceTime().ifPresent(t -> {
+            assertTrue(t.isAfter(before) && t.isBefore(Instant.now().plusSeconds(120)), t.toString());
+        });
+        assertEquals(List.of("config"), storage.list("").stream().map(ObjectInfo::name).toList());
     }
 
     @Test

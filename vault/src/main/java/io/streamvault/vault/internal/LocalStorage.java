@@ -19,6 +19,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -256,6 +257,28 @@ public final class LocalStorage implements Storage {
             Files.deleteIfExists(path(name));
         } catch (IOException e) {
             throw error(e, "delete", name);
+        }
+    }
+
+    /**
+     * The file system's clock: the modification time of a temporary file created in the root (on a
+     * network file system, the server's clock). Empty when the root does not exist yet.
+     */
+    @Override
+    public Optional<Instant> serviceTime() {
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        Path probe = root.resolve(TMP + "clock-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.createFile(probe);
+            try {
+                return Optional.of(Files.getLastModifiedTime(probe).toInstant());
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (IOException e) {
+            throw error(e, "read the file system's time with", probe.getFileName().toString());
         }
     }
 

@@ -4,10 +4,12 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.RetryableException;
 import io.streamvault.common.StreamVaultException;
+import io.streamvault.vault.ImmutableStorage;
 import io.streamvault.vault.ObjectInfo;
 import io.streamvault.vault.Storage;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -111,6 +113,38 @@ public final class RetryingStorage implements Storage {
         retrying("delete", name, () -> {
             backend.delete(name);
             return null;
+        });
+    }
+
+    @Override
+    public Optional<Instant> serviceTime() {
+        return retrying("read the time of", "the service", backend::serviceTime);
+    }
+
+    /** The backend's immutability calls, each retried as the other calls are. */
+    @Override
+    public Optional<ImmutableStorage> immutability() {
+        return backend.immutability().map(i -> new ImmutableStorage() {
+            @Override
+            public Support probe() {
+                return retrying("probe immutability of", "the container", i::probe);
+            }
+
+            @Override
+            public void protect(String name, Instant until, boolean locked) {
+                retrying("set the immutability policy of", name, () -> {
+                    i.protect(name, until, locked);
+                    return null;
+                });
+            }
+
+            @Override
+            public void legalHold(String name, boolean hold) {
+                retrying("set the legal hold of", name, () -> {
+                    i.legalHold(name, hold);
+                    return null;
+                });
+            }
         });
     }
 
