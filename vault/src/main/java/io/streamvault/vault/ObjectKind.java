@@ -13,7 +13,9 @@ public enum ObjectKind {
     PACK("data/"),
     INDEX("index/"),
     DICTIONARY("dicts/"),
-    SNAPSHOT("snapshots/");
+    SNAPSHOT("snapshots/"),
+    /** Lock records (docs/lock.md): append-only, never deleted. */
+    LOCK("locks/");
 
     private final String prefix;
 

@@ -57,10 +57,28 @@ public interface Vault extends AutoCloseable {
 
     /**
      * Deletes one object: the only way anything leaves a vault. Every deletion path (forget, garbage
-     * collection, key removal) comes through here. The config is never deleted (INVALID_ARGUMENT);
-     * deleting a missing object is not an error.
+     * collection, key removal) comes through here, and so through the backup lock's one check
+     * (docs/lock.md): a snapshot whose retention has not passed or that is held is refused with
+     * SNAPSHOT_LOCKED naming it and its retain-until time; a key while the vault lock is on or any
+     * snapshot is locked, with VAULT_LOCKED; lock records always. Packs, index objects and dictionaries
+     * are not checked here: garbage collection keeps everything a listed snapshot reaches, and a locked
+     * snapshot stays listed. The config is never deleted (INVALID_ARGUMENT); deleting a missing object
+     * is not an error.
      */
     void delete(ObjectKind kind, String id);
+
+    /**
+     * {@link #delete(ObjectKind, String)}, lifting a governance retention (never a compliance one or a
+     * legal hold) when {@code bypassGovernance} and this vault's key holds the bypass right (FORBIDDEN
+     * otherwise); the lifting is recorded as a lock record.
+     */
+    void delete(ObjectKind kind, String id, boolean bypassGovernance);
+
+    /** The backup lock: vault lock, retentions, legal holds. */
+    Locks locks();
+
+    /** The id of the key object that opened this vault. */
+    String keyId();
 
     /**
      * Bytes of a pack holding {@code blobs} blob records of {@code recordBytes} in all: the records,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.vault.BlobId;
+import io.streamvault.vault.LockMode;
 import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.Snapshot;
 import java.io.IOException;
@@ -24,13 +25,19 @@ final class SnapshotCodec {
     static final String PREFIX = ObjectKind.SNAPSHOT.prefix();
     static final byte[] AAD = "snapshot".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
+    /** The version of a snapshot with a retention: a program that knows only 1 refuses it, never deletes it. */
+    static final int RETAINED_VERSION = 2;
 
     private SnapshotCodec() {
     }
 
     static byte[] encode(Snapshot s) {
-        if (s.version() != VERSION) {
-            throw Errors.invalid("snapshot version must be " + VERSION + ", not " + s.version());
+        int version = s.retainUntilNs() > 0 ? RETAINED_VERSION : VERSION;
+        if (s.version() != version) {
+            throw Errors.invalid("snapshot version must be " + version + ", not " + s.version());
+        }
+        if (s.retainUntilNs() < 0 || (s.retainUntilNs() > 0) != (s.lockMode() != null)) {
+            throw Errors.invalid("a snapshot's retain-until and lock mode are given together, or neither");
         }
         if (s.tree() == null || s.path() == null) {
             throw Errors.invalid("a snapshot needs a tree and a path");
@@ -41,7 +48,7 @@ final class SnapshotCodec {
         Map<String, Long> summary = s.summary() == null ? Map.of() : new TreeMap<>(s.summary());
         return Json.write(512, g -> {
             g.writeStartObject();
-            g.writeNumberField("version", VERSION);
+            g.writeNumberField("version", version);
             g.writeStringField("time", rfc3339(s.timeNs()));
             g.writeNumberField("time_ns", s.timeNs());
             g.writeNumberField("end_time_ns", s.endTimeNs());
@@ -71,6 +78,11 @@ final class SnapshotCodec {
                 g.writeNumberField(e.getKey(), e.getValue());
             }
             g.writeEndObject();
+            if (version == RETAINED_VERSION) {
+                g.writeStringField("retain_until", rfc3339(s.retainUntilNs()));
+                g.writeNumberField("retain_until_ns", s.retainUntilNs());
+                g.writeStringField("lock_mode", s.lockMode().id());
+            }
             g.writeEndObject();
         });
     }
@@ -91,9 +103,22 @@ final class SnapshotCodec {
     static Snapshot decode(byte[] json, String what) {
         JsonNode o = Json.parseObject(json, what);
         long version = Json.longValue(o, "version", what);
-        if (version != VERSION) {
+        if (version != VERSION && version != RETAINED_VERSION) {
             throw new FatalException(ErrorCode.UNSUPPORTED, what + " has snapshot version " + version
-                    + "; this program reads " + VERSION);
+                    + "; this program reads " + VERSION + " and " + RETAINED_VERSION);
+        }
+        long retainUntil = 0;
+        LockMode mode = null;
+        if (version == RETAINED_VERSION) {
+            retainUntil = Json.longValue(o, "retain_until_ns", what);
+            if (retainUntil <= 0) {
+                throw Errors.corrupt(what + ": retain_until_ns " + retainUntil + " is not a time");
+            }
+            try {
+                mode = LockMode.of(Json.text(o, "lock_mode", what));
+            } catch (FatalException e) {
+                throw Errors.corrupt(what + ": " + e.getMessage());
+            }
         }
         String tree = Json.text(o, "tree", what);
         if (!Ids.isId(tree)) {
@@ -108,11 +133,11 @@ final class SnapshotCodec {
         for (Map.Entry<String, JsonNode> e : sum.properties()) {
             summary.put(e.getKey(), Json.longValue(sum, e.getKey(), what + " summary"));
         }
-        return new Snapshot(VERSION, Json.longValue(o, "time_ns", what), Json.longValue(o, "end_time_ns", what),
+        return new Snapshot((int) version, Json.longValue(o, "time_ns", what), Json.longValue(o, "end_time_ns", what),
                 BlobId.parse(tree), Json.base64(o, "path", what), Json.optText(o, "hostname", what),
                 Json.optText(o, "username", what), strings(o, "tags", what), parent, Json.optText(o, "job", what),
                 Json.bool(o, "incomplete", what), strings(o, "warnings", what),
-                Json.longValue(o, "warnings_total", what), Collections.unmodifiableMap(summary));
+                Json.longValue(o, "warnings_total", what), Collections.unmodifiableMap(summary), retainUntil, mode);
     }
 
     private static List<String> strings(JsonNode o, String field, String what) {
@@ -133,7 +158,7 @@ final class SnapshotCodec {
         return Collections.unmodifiableList(out);
     }
 
-        static String rfc3339(long ns) {
+    static String rfc3339(long ns) {
         return Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L)).toString();
     }
 }

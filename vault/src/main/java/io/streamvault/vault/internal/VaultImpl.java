@@ -8,6 +8,7 @@ import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.ChunkHasher;
 import io.streamvault.vault.EncodedBlob;
+import io.streamvault.vault.Locks;
 import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.ObjectInfo;
 import io.streamvault.vault.ObjectKind;
@@ -45,8 +46,9 @@ public final class VaultImpl implements Vault {
     private final BlobCodec blobs;
     private final SnapshotStore snapshots;
     private final PackPool packs = new PackPool();
+    private final LocksImpl locks;
 
-    private VaultImpl(Storage storage, VaultConfig config, MasterKey key, int kdfN) {
+    private VaultImpl(Storage storage, VaultConfig config, MasterKey key, int kdfN, String keyId) {
         this.storage = storage;
         this.config = config;
         this.key = key;
@@ -54,6 +56,7 @@ public final class VaultImpl implements Vault {
         this.dicts = new Dictionaries(storage, key.aes(), config.compressionLevel(), DictionaryChooser.SAMPLE_BYTES);
         this.blobs = new BlobCodec(key, config.compressionLevel(), dicts);
         this.snapshots = new SnapshotStore(storage, key);
+        this.locks = new LocksImpl(storage, key, keyId, snapshots::load);
     }
 
     public static boolean exists(Storage storage) {
@@ -83,8 +86,8 @@ public final class VaultImpl implements Vault {
         return VaultOpener.open(storage, password);
     }
 
-    static VaultImpl create(Storage storage, VaultConfig config, MasterKey key, int kdfN) {
-        return new VaultImpl(storage, config, key, kdfN);
+    static VaultImpl create(Storage storage, VaultConfig config, MasterKey key, int kdfN, String keyId) {
+        return new VaultImpl(storage, config, key, kdfN, keyId);
     }
 
     @Override
@@ -129,11 +132,37 @@ public final class VaultImpl implements Vault {
 
     @Override
     public void delete(ObjectKind kind, String id) {
+        delete(kind, id, false);
+    }
+
+    @Override
+    public void delete(ObjectKind kind, String id, boolean bypassGovernance) {
         if (kind == ObjectKind.CONFIG) {
             throw Errors.invalid("the config of " + storage.location() + " is never deleted");
         }
+        if (kind == ObjectKind.LOCK) {
+            throw new FatalException(ErrorCode.VAULT_LOCKED, "lock records are never deleted (" + storage.location() + ")");
+        }
         requireId(id, kind.name().toLowerCase(Locale.ROOT) + " id");
+        if (kind == ObjectKind.SNAPSHOT) {
+            locks.checkDeleteSnapshot(id, bypassGovernance);
+        } else if (kind == ObjectKind.KEY) {
+            if (list(ObjectKind.KEY).objects().size() <= 1) {
+                throw Errors.invalid("key " + id + " is the vault's last key");
+            }
+            locks.checkDeleteKey(id, snapshots.list());
+        }
         storage.delete(kind.objectName(id));
+    }
+
+    @Override
+    public Locks locks() {
+        return locks;
+    }
+
+    @Override
+    public String keyId() {
+        return locks.keyId();
     }
 
     /** See {@link Vault#packSize}. */
@@ -339,7 +368,7 @@ public final class VaultImpl implements Vault {
 
     @Override
     public String writeSnapshot(Snapshot snapshot) {
-        return snapshots.write(snapshot);
+        return snapshots.write(locks.stamp(snapshot));
     }
 
     @Override

@@ -41,7 +41,7 @@ final class VaultOpener {
             }
             throw vaultExists(storage);
         }
-        return VaultImpl.create(storage, config, key, n);
+        return VaultImpl.create(storage, config, key, n, keyName.substring(KeyFile.PREFIX.length()));
     }
 
     static VaultImpl open(Storage storage, char[] password) {
@@ -81,7 +81,7 @@ final class VaultOpener {
                 continue;
             }
             try {
-                return VaultImpl.create(storage, ConfigFile.decode(cfg, mk, loc), mk, n);
+                return VaultImpl.create(storage, ConfigFile.decode(cfg, mk, loc), mk, n, k.name().substring(KeyFile.PREFIX.length()));
             } catch (AEADBadTagException e) {
                 noConfig.add(k.name());
             }
