@@ -1,7 +1,12 @@
 package io.streamvault.maintenance;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.vault.LockMode;
+import io.streamvault.vault.LockState;
 import io.streamvault.vault.ObjectKind;
+import io.streamvault.vault.Protection;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Vault;
 import java.time.Instant;
@@ -35,8 +40,59 @@ public final class Forget {
     private Forget() {
     }
 
+    /** The policy's plan alone, without the backup lock (a pure function, for previews and tests). */
     public static Plan byPolicy(List<SnapshotRef> snapshots, RetentionPolicy policy, Instant now) {
         return of(Retention.plan(snapshots, policy, now).groups());
+    }
+
+    /**
+     * The policy's plan at the vault's time (the storage service's clock), with every snapshot the
+     * backup lock protects kept, and saying so: {@code locked until T (mode)}, {@code legal hold}.
+     * With {@code bypassGovernance}, snapshots kept only by a governance retention go as the policy
+     * says (the vault checks the right when they are removed).
+     */
+    public static Plan byPolicy(Vault vault, List<SnapshotRef> snapshots, RetentionPolicy policy,
+            boolean bypassGovernance) {
+        Instant now = vault.locks().now();
+        return withLocks(Retention.plan(snapshots, policy, now).groups(), vault.locks().state(), now, false,
+                bypassGovernance);
+    }
+
+    /**
+     * The snapshots named, as {@link #byIds(Vault, List, List)}; SNAPSHOT_LOCKED naming every named
+     * snapshot the backup lock protects and until when, before anything is removed.
+     */
+    public static Plan byIds(Vault vault, List<SnapshotRef> snapshots, List<String> ids, boolean bypassGovernance) {
+        Plan named = byIds(vault, snapshots, ids);
+        return withLocks(named.groups(), vault.locks().state(), vault.locks().now(), true, bypassGovernance);
+    }
+
+    private static Plan withLocks(List<RetentionPlan.Group> groups, LockState locks, Instant now, boolean named,
+            boolean bypassGovernance) {
+        List<String> refused = new ArrayList<>();
+        List<RetentionPlan.Group> out = new ArrayList<>();
+        for (RetentionPlan.Group g : groups) {
+            List<RetentionPlan.Decision> ds = new ArrayList<>();
+            for (RetentionPlan.Decision d : g.decisions()) {
+                Protection p = locks.protection(d.snapshot());
+                boolean lifted = bypassGovernance && p.holds().isEmpty() && p.mode() == LockMode.GOVERNANCE;
+                if (!p.lockedAt(now) || (!d.keep() && lifted)) {
+                    ds.add(d);
+                } else if (!d.keep() && named) {
+                    refused.add("snapshot " + d.snapshot().id() + " is " + p.reason(now));
+                    ds.add(d);
+                } else {
+                    List<String> reasons = new ArrayList<>(d.keep() ? d.reasons() : List.of());
+                    reasons.add(p.reason(now));
+                    ds.add(new RetentionPlan.Decision(d.snapshot(), true, reasons));
+                }
+            }
+            out.add(new RetentionPlan.Group(g.label(), ds, ds.stream().noneMatch(RetentionPlan.Decision::keep)));
+        }
+        if (!refused.isEmpty()) {
+            throw new FatalException(ErrorCode.SNAPSHOT_LOCKED, String.join("; ", refused) + "; nothing was removed");
+        }
+        return of(out);
     }
 
     /**
@@ -84,8 +140,13 @@ public final class Forget {
 
     /** Deletes the snapshot objects, in the order given. */
     public static void remove(Vault vault, List<String> ids) {
+        remove(vault, ids, false);
+    }
+
+    /** Deletes the snapshot objects, in the order given, lifting governance retentions if asked. */
+    public static void remove(Vault vault, List<String> ids, boolean bypassGovernance) {
         for (String id : ids) {
-            vault.delete(ObjectKind.SNAPSHOT, id);
+            vault.delete(ObjectKind.SNAPSHOT, id, bypassGovernance);
         }
     }
 }

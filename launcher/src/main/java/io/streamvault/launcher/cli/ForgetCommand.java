@@ -77,6 +77,9 @@ public final class ForgetCommand implements Callable<Integer> {
 
     @Option(names = "--allow-remove-all", description = "Allow removing every snapshot of a group.")
     boolean allowRemoveAll;
+    @Option(names = "--bypass-governance", description = "Remove snapshots whose governance retention has not"
+            + " passed (this vault key must hold the bypass right; recorded). Never compliance or held ones.")
+    boolean bypassGovernance;
     @Option(names = "--dry-run", description = "List what would be removed; remove nothing.")
     boolean dryRun;
     @Option(names = "--prune", description = "Run garbage collection afterwards, so the data is freed now.")
@@ -93,15 +96,15 @@ public final class ForgetCommand implements Callable<Integer> {
         try (Vault vault = common.openVault(config, false)) {
             Stats stats = Stats.load(vault, 8, () -> { });
             Forget.Plan plan = ids.isEmpty()
-                    ? Forget.byPolicy(stats.snapshots(), policy(), Instant.now())
-                    : Forget.byIds(vault, stats.snapshots(), ids);
+                    ? Forget.byPolicy(vault, stats.snapshots(), policy(), bypassGovernance)
+                    : Forget.byIds(vault, stats.snapshots(), ids, bypassGovernance);
             if (!plan.groupsRemovedWhole().isEmpty() && !allowRemoveAll) {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "this would remove every snapshot of "
                         + String.join("; ", plan.groupsRemovedWhole()) + ": give --allow-remove-all if that is meant");
             }
             long freed = stats.freedBy(plan.removedIds());
             if (!dryRun) {
-                Forget.remove(vault, plan.removedIds());
+                Forget.remove(vault, plan.removedIds(), bypassGovernance);
             }
             GarbageCollector.Result pruned = !dryRun && prune && !plan.removedIds().isEmpty()
                     ? GcCommand.run(config, vault, gc.options(false)) : null;

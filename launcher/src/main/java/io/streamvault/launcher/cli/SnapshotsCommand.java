@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.util.Sizes;
+import io.streamvault.vault.Hold;
+import io.streamvault.vault.LockState;
+import io.streamvault.vault.Protection;
 import io.streamvault.vault.Snapshot;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Vault;
@@ -34,6 +37,7 @@ public final class SnapshotsCommand implements Callable<Integer> {
         StreamVaultConfig config = common.config();
         try (Vault vault = common.openVault(config, false)) {
             List<SnapshotRef> all = vault.listSnapshots();
+            LockState locks = vault.locks().state();
             if (json) {
                 ArrayNode arr = new ObjectMapper().createArrayNode();
                 for (SnapshotRef r : all) {
@@ -48,6 +52,12 @@ public final class SnapshotsCommand implements Callable<Integer> {
                     o.put("tree", s.tree().hex());
                     o.put("parent", s.parent());
                     o.put("incomplete", s.incomplete());
+                    Protection p = locks.protection(r);
+                    o.put("retain_until", p.retainUntil() == null ? null : p.retainUntil().toString());
+                    o.put("lock_mode", p.mode() == null ? null : p.mode().id());
+                    var holds = o.putArray("holds");
+                    p.holds().forEach(h -> holds.addObject().put("id", h.id()).put("reason", h.reason())
+                            .put("placed_at", h.placedAt().toString()));
                     var tags = o.putArray("tags");
                     s.tags().forEach(tags::add);
                     ObjectNode sum = o.putObject("summary");
@@ -55,13 +65,18 @@ public final class SnapshotsCommand implements Callable<Integer> {
                 }
                 System.out.println(arr);
             } else {
-                System.out.printf("%-8s  %-19s  %-16s  %10s  %s%n", "ID", "Time (UTC)", "Host", "Size", "Path");
+                System.out.printf("%-8s  %-19s  %-16s  %10s  %-19s  %s%n", "ID", "Time (UTC)", "Host", "Size",
+                        "Retain until (UTC)", "Path");
                 for (SnapshotRef r : all) {
                     Snapshot s = r.snapshot();
-                    System.out.printf("%-8s  %-19s  %-16s  %10s  %s%s%n", r.id().substring(0, 8),
+                    Protection p = locks.protection(r);
+                    String until = p.retainUntil() == null ? "-" : TIME.format(p.retainUntil());
+                    System.out.printf("%-8s  %-19s  %-16s  %10s  %-19s  %s%s%s%n", r.id().substring(0, 8),
                             TIME.format(Instant.ofEpochSecond(0, s.timeNs())), s.hostname(),
-                            Sizes.bytes(s.summary().getOrDefault("total_bytes", 0L)), RawPaths.display(s.path()),
-                            s.incomplete() ? "  (incomplete)" : "");
+                            Sizes.bytes(s.summary().getOrDefault("total_bytes", 0L)), until, RawPaths.display(s.path()),
+                            s.incomplete() ? "  (incomplete)" : "", p.holds().isEmpty() ? ""
+                                    : "  (legal hold: " + String.join("; ", p.holds().stream().map(Hold::reason).toList())
+                                    + ")");
                 }
                 System.out.println(all.size() + " snapshot" + (all.size() == 1 ? "" : "s"));
             }

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * @param policy the policy, null when {@code ids} are given
  * @param ids ids or unique prefixes, null when a policy is given
  */
-record ForgetRequest(RetentionPolicy policy, List<String> ids, boolean allowRemoveAll, boolean dryRun) {
+record ForgetRequest(RetentionPolicy policy, List<String> ids, boolean allowRemoveAll, boolean dryRun,
+        boolean bypassGovernance) {
     /** The fields that make up a policy, in the order of {@code streamvault forget}'s options. */
     static final List<String> POLICY_FIELDS = policyFields();
     static final Set<String> FIELDS = fields();
@@ -44,7 +45,7 @@ record ForgetRequest(RetentionPolicy policy, List<String> ids, boolean allowRemo
 
     private static Set<String> fields() {
         Set<String> f = new HashSet<>(POLICY_FIELDS);
-        f.addAll(List.of("snapshots", "allow_remove_all", "dry_run"));
+        f.addAll(List.of("snapshots", "allow_remove_all", "dry_run", "bypass_governance"));
         return Set.copyOf(f);
     }
 
@@ -52,14 +53,15 @@ record ForgetRequest(RetentionPolicy policy, List<String> ids, boolean allowRemo
         JsonBody.onlyKnown(req, FIELDS);
         boolean allowRemoveAll = JsonBody.bool(req, "allow_remove_all", false);
         boolean dryRun = JsonBody.bool(req, "dry_run", false);
+        boolean bypass = JsonBody.bool(req, "bypass_governance", false);
         List<String> given = POLICY_FIELDS.stream().filter(req::containsKey).toList();
         if (req.containsKey("snapshots")) {
             if (!given.isEmpty()) {
                 throw invalid("give either a policy (" + String.join(", ", given) + ") or \"snapshots\", not both");
             }
-            return new ForgetRequest(null, ids(req), allowRemoveAll, dryRun);
+            return new ForgetRequest(null, ids(req), allowRemoveAll, dryRun, bypass);
         }
-        return new ForgetRequest(policy(req), null, allowRemoveAll, dryRun);
+        return new ForgetRequest(policy(req), null, allowRemoveAll, dryRun, bypass);
     }
 
     private static List<String> ids(JsonObject req) {

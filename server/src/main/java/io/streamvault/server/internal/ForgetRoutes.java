@@ -10,7 +10,6 @@ import io.streamvault.vault.Vault;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ForgetRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ForgetRoutes.class);
-    private static final Set<String> DELETE_PARAMS = Set.of("allow_remove_all", "dry_run");
+    private static final Set<String> DELETE_PARAMS = Set.of("allow_remove_all", "dry_run", "bypass_governance");
     private final Browser browser;
     private final Worker worker;
 
@@ -45,9 +44,19 @@ final class ForgetRoutes {
         Params.onlyKnownParams(ctx, DELETE_PARAMS);
         boolean allowRemoveAll = Params.boolParam(ctx, "allow_remove_all", false);
         boolean dryRun = Params.boolParam(ctx, "dry_run", false);
+        boolean bypass = bypass(ctx, Params.boolParam(ctx, "bypass_governance", false));
         String who = Access.who(ctx).name();
-        worker.run(ctx, () -> run(snaps -> Forget.byIds(browser.vault(), snaps, List.of(id)), allowRemoveAll,
-                "?allow_remove_all=true", dryRun, who), body -> Replies.ok(ctx, body));
+        worker.run(ctx, () -> run(snaps -> Forget.byIds(browser.vault(), snaps, List.of(id), bypass), allowRemoveAll,
+                "?allow_remove_all=true", dryRun, bypass, who), body -> Replies.ok(ctx, body));
+    }
+
+    /** A governance bypass needs a token of role governance: FORBIDDEN otherwise. */
+    private static boolean bypass(RoutingContext ctx, boolean asked) {
+        if (asked && !Access.who(ctx).role().allows(Role.GOVERNANCE)) {
+            throw new FatalException(ErrorCode.FORBIDDEN, "bypass_governance needs a token of role "
+                    + Role.GOVERNANCE.id() + "; this one is " + Access.who(ctx).role().id());
+        }
+        return asked;
     }
 
     private void forget(RoutingContext ctx) {
@@ -55,16 +64,17 @@ final class ForgetRoutes {
         String who = Access.who(ctx).name();
         worker.run(ctx, () -> {
             ForgetRequest req = ForgetRequest.parse(json);
+            boolean bypass = bypass(ctx, req.bypassGovernance());
             Function<List<SnapshotRef>, Forget.Plan> planner = req.ids() != null
-                    ? snaps -> Forget.byIds(browser.vault(), snaps, req.ids())
-                    : snaps -> Forget.byPolicy(snaps, req.policy(), Instant.now());
-            return run(planner, req.allowRemoveAll(), "\"allow_remove_all\": true", req.dryRun(), who);
+                    ? snaps -> Forget.byIds(browser.vault(), snaps, req.ids(), bypass)
+                    : snaps -> Forget.byPolicy(browser.vault(), snaps, req.policy(), bypass);
+            return run(planner, req.allowRemoveAll(), "\"allow_remove_all\": true", req.dryRun(), bypass, who);
         }, body -> Replies.ok(ctx, body));
     }
 
     /** Plans, refuses to empty a group unless allowed, predicts the bytes freed, removes unless dry. */
     private JsonObject run(Function<List<SnapshotRef>, Forget.Plan> planner, boolean allowRemoveAll, String allowHint,
-            boolean dryRun, String who) {
+            boolean dryRun, boolean bypass, String who) {
         Vault vault = browser.vault();
         Stats stats = Stats.load(vault, 8, () -> { });
         Forget.Plan plan = planner.apply(stats.snapshots());
@@ -74,7 +84,7 @@ final class ForgetRoutes {
         }
         long freed = stats.freedBy(plan.removedIds());
         if (!dryRun) {
-            Forget.remove(vault, plan.removedIds());
+            Forget.remove(vault, plan.removedIds(), bypass);
             LOG.info("forget by {}: removed {} snapshots {}", who, plan.removedIds().size(), plan.removedIds());
         }
         return JsonForms.of(Reports.forget(plan, dryRun, freed, null));

@@ -5,6 +5,7 @@ import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.restore.Times;
 import io.streamvault.vault.Node;
+import io.streamvault.vault.Protection;
 import io.streamvault.vault.Snapshot;
 import io.streamvault.vault.SnapshotRef;
 import io.vertx.core.json.JsonArray;
@@ -41,6 +42,15 @@ final class JsonForms {
 
     static String b64(byte[] b) {
         return Base64.getEncoder().encodeToString(b);
+    }
+
+    /** A snapshot with what the backup lock says of it: retain_until and lock_mode (or null), holds. */
+    static JsonObject snapshot(SnapshotRef r, Protection p) {
+        JsonArray holds = new JsonArray();
+        p.holds().forEach(h -> holds.add(new JsonObject().put("id", h.id()).put("reason", h.reason())
+                .put("placed_at", h.placedAt().toString())));
+        return snapshot(r).put("retain_until", p.retainUntil() == null ? null : p.retainUntil().toString())
+                .put("lock_mode", p.mode() == null ? null : p.mode().id()).put("holds", holds);
     }
 
     static JsonObject snapshot(SnapshotRef r) {

@@ -19,7 +19,12 @@ public enum Role {
      * Everything {@code restore} may, and what changes the vault: forget snapshots (by id or by a
      * retention policy) and run garbage collections.
      */
-    ADMIN("admin", RESTORE);
+    ADMIN("admin", RESTORE),
+    /**
+     * Everything {@code admin} may, and lift a governance retention ({@code bypass_governance}); the
+     * server's vault key must hold the right too (docs/lock.md).
+     */
+    GOVERNANCE("governance", ADMIN);
 
     private final String id;
     private final Role includes;

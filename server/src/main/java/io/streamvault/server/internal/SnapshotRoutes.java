@@ -2,6 +2,7 @@ package io.streamvault.server.internal;
 
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.restore.Times;
+import io.streamvault.vault.LockState;
 import io.streamvault.vault.Node;
 import io.streamvault.vault.SnapshotRef;
 import io.vertx.core.http.HttpMethod;
@@ -43,6 +44,7 @@ final class SnapshotRoutes {
             JsonArray unreadable = new JsonArray();
             JsonArray out = new JsonArray();
             byte[] p = path == null ? null : path.getBytes(StandardCharsets.UTF_8);
+            LockState locks = browser.vault().locks().state();
             for (SnapshotRef r : browser.snapshots(e -> unreadable.add(e.getMessage()))) {
                 var s = r.snapshot();
                 if (p != null && !Arrays.equals(s.path(), p) && !under(s.path(), p)) {
@@ -52,7 +54,7 @@ final class SnapshotRoutes {
                         || (from != null && s.timeNs() < from) || (to != null && s.timeNs() >= to)) {
                     continue;
                 }
-                out.add(JsonForms.snapshot(r));
+                out.add(JsonForms.snapshot(r, locks.protection(r)));
             }
             return new JsonObject().put("snapshots", out).put("unreadable", unreadable);
         }, body -> Replies.ok(ctx, body));
@@ -71,7 +73,8 @@ final class SnapshotRoutes {
         worker.run(ctx, () -> {
             SnapshotRef r = browser.snapshot(id);
             Node root = browser.resolve(r, List.of());
-            return JsonForms.snapshot(r).put("root", JsonForms.entry(root, ""));
+            return JsonForms.snapshot(r, browser.vault().locks().state().protection(r))
+                    .put("root", JsonForms.entry(root, ""));
         }, body -> Replies.ok(ctx, body));
     }
 
