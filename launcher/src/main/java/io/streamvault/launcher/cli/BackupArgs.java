@@ -2,6 +2,7 @@ package io.streamvault.launcher.cli;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.vault.Retentions;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,6 +73,9 @@ final class BackupArgs {
             "Compare with this snapshot (default: the latest snapshot of the same path).");
     static final Option FORCE_READ = new Option(List.of("--force-read"), Kind.FLAG, null, ONCE,
             "Read every file, even those unchanged since the parent snapshot.");
+    static final Option RETAIN = new Option(List.of("--retain"), Kind.TEXT, "DURATION", ONCE,
+            "Keep the snapshot at least this long after it is sealed (e.g. 90d; within the vault lock's bounds;"
+                    + " docs/lock.md).");
     static final Option NO_AGENT = new Option(List.of("--no-agent"), Kind.FLAG, null, ONCE,
             "Run the job from this process even when an agent of the state directory is listening (by default "
                     + "the job is handed to it).");
@@ -83,7 +87,7 @@ final class BackupArgs {
 
     /** Every option of the backup command. */
     static final List<Option> OPTIONS = List.of(VAULT, PASSWORD_FILE, STATE_DIR, BOOTSTRAP_SERVERS, CONFIG, SETTING,
-            JSON, TAG, HOST, PARENT, FORCE_READ, NO_AGENT, HELP, VERSION);
+            JSON, TAG, HOST, PARENT, FORCE_READ, RETAIN, NO_AGENT, HELP, VERSION);
 
     /** The one positional parameter. */
     static final String PATH_LABEL = "PATH";
@@ -310,6 +314,12 @@ final class BackupArgs {
 
     String parent() {
         return value(PARENT);
+    }
+
+    /** Seconds of {@code --retain}, 0 when not given; INVALID_ARGUMENT when malformed. */
+    long retainSeconds() {
+        String r = value(RETAIN);
+        return r == null ? 0 : Retentions.parse(r, "--retain").getSeconds();
     }
 
     boolean forceRead() {

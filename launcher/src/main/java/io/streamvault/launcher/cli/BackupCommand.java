@@ -21,6 +21,7 @@ import io.streamvault.vault.Vault;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -169,6 +170,7 @@ public final class BackupCommand implements Callable<Integer> {
                 Vault vault = join(opening);
                 InstanceSlot slot = InstanceSlot.acquire(config.stateDir())) {
             Timing.mark("vault opened, cluster connected");
+            vault.locks().checkRetention(Duration.ofSeconds(job.retainSeconds()));
             String instance = slot.instanceId(config.getString(StreamVaultConfig.INSTANCE_ID));
             FailureWatch watch = new FailureWatch(config.getLong(StreamVaultConfig.RETRY_TIMEOUT_MS));
             Roles roles = new Roles(pipeline, vault, slot, instance, watch);
@@ -209,7 +211,7 @@ public final class BackupCommand implements Callable<Integer> {
 
     BackupJob job(Path source, long start) {
         return new BackupJob(RawPaths.bytes(source), args.tags(), args.host(), null, args.parent(), args.forceRead(),
-                start);
+                start, args.retainSeconds());
     }
 
     /** Hands the job to a running agent of the state directory; null when none takes it. */

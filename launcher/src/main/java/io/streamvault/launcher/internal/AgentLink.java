@@ -106,6 +106,7 @@ public final class AgentLink {
                 .put("user", Hosts.user())
                 .put("parent", job.parent())
                 .put("force", job.forceRead() ? "1" : "0")
+                .put("retain", String.valueOf(job.retainSeconds()))
                 .put("json", json ? "1" : "0")
                 .put("start", String.valueOf(job.startMs()));
         for (String t : job.tags()) {

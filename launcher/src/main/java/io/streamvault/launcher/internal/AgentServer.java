@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -121,7 +122,9 @@ public final class AgentServer implements AutoCloseable {
             tags.add(new String(t, StandardCharsets.UTF_8));
         }
         BackupJob job = new BackupJob(req.get("root").get(0), tags, one(req, "host"), one(req, "user"),
-                one(req, "parent"), "1".equals(one(req, "force")), Long.parseLong(one(req, "start")));
+                one(req, "parent"), "1".equals(one(req, "force")), Long.parseLong(one(req, "start")),
+                one(req, "retain") == null ? 0 : Long.parseLong(one(req, "retain")));
+        vault.locks().checkRetention(Duration.ofSeconds(job.retainSeconds()));
         Timing.mark("agent: backup asked");
         Optional<SnapshotRef> parent = Parents.choose(vault, job.root(), job.parent());
         Timing.mark("agent: parent chosen");

@@ -22,9 +22,10 @@ import java.util.function.Supplier;
  * @param user the user name to record (null: this process's)
  * @param parent the parent snapshot asked for (null: the latest of the same path)
  * @param startMs when the command started (the summary's duration counts from it)
+ * @param retainSeconds how long to keep the snapshot after it is sealed (0: what the vault lock asks)
  */
 public record BackupJob(byte[] root, List<String> tags, String host, String user, String parent, boolean forceRead,
-        long startMs) {
+        long startMs, long retainSeconds) {
 
     /**
      * Submits the job through {@code client} (its id goes to {@code submitted}) and waits for its
@@ -48,6 +49,7 @@ public record BackupJob(byte[] root, List<String> tags, String host, String user
                 .setParentTree(parentTree)
                 .setForceRead(forceRead)
                 .setClient(instance)
+                .setRetainS(retainSeconds)
                 .build();
         DirTask task = DirTask.newBuilder()
                 .setJob(job)
