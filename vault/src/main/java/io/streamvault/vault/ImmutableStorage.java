@@ -21,7 +21,8 @@ public interface ImmutableStorage {
      * Gives the object an immutability policy expiring at {@code until} (the service refuses to delete
      * or overwrite it before), in mode locked ({@code locked}: nobody can shorten or remove it, for a
      * compliance lock) or unlocked (governance). Never shortens: a policy already expiring at or after
-     * {@code until} with at least this strength is left as it is. Missing object: OBJECT_NOT_FOUND.
+     * {@code until} with at least this strength is left as it is; a locked policy is extended locked.
+     * A service that keeps whole seconds gets {@code until} rounded up. Missing object: OBJECT_NOT_FOUND.
      */
     void protect(String name, Instant until, boolean locked);
 

@@ -16,6 +16,7 @@ import io.streamvault.vault.internal.RetryingStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Base64;
@@ -203,5 +204,26 @@ class AzureStorageIT extends StorageContract {
         assertTrue(s.putIfAbsent("index/two", bytes("2")));
         assertFalse(s.putIfAbsent("index/one", bytes("other")));
         assertArrayEquals(bytes("1"), s.get("index/one"));
+    }
+
+    /** Azurite has the clock (Get Container Properties answers) but not immutability, and says so. */
+    @Test
+    void azuriteGivesItsClockAndNoImmutability() {
+        storage.putIfAbsent("config", bytes("c"));
+        String container = storage.location().substring("azure://".length(), storage.location().indexOf('/', "azure://".length()));
+        Instant t = storage.serviceTime().orElseThrow();
+        assertTrue(Duration.between(Instant.now(), t).abs().compareTo(Duration.ofSeconds(120)) < 0, t.toString());
+        ImmutableStorage immutability = storage.immutability().orElseThrow();
+        ImmutableStorage.Support support = immutability.probe();
+        assertFalse(support.supported());
+        assertTrue(support.reason().contains("container " + container), support.reason());
+        StreamVaultException e = assertThrows(StreamVaultException.class,
+                () -> immutability.protect("config", Instant.now().plusSeconds(3600), false));
+        assertEquals(ErrorCode.UNSUPPORTED, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("config") && e.getMessage().contains("501"), e.getMessage());
+
+        Storage missing = open("azure://" + freshContainer());
+        assertTrue(missing.serviceTime().isPresent(), "the 404 of a missing container has the clock too");
+        assertFalse(missing.immutability().orElseThrow().probe().supported());
     }
 }

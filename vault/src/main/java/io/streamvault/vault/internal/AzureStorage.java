@@ -2,6 +2,8 @@ package io.streamvault.vault.internal;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
@@ -18,6 +20,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.RetryableException;
 import io.streamvault.common.StreamVaultException;
+import io.streamvault.vault.ImmutableStorage;
 import io.streamvault.vault.ObjectInfo;
 import io.streamvault.vault.Storage;
 import java.io.IOException;
@@ -26,6 +29,10 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +60,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the location and the cause.</li>
  *   <li>A missing container reads as empty ({@code stat} empty, {@code list} empty), as a missing
  *       root directory does for the local backend.</li>
+ *   <li>{@code serviceTime} is the {@code Date} header of one Get Container Properties request (of its
+ *       404 when the container is missing); {@code immutability} is {@link AzureImmutability}.</li>
  * </ul>
  */
 public final class AzureStorage implements Storage {
@@ -92,8 +101,13 @@ public final class AzureStorage implements Storage {
         return uploaded.get();
     }
 
-    private BlobClient blob(String name) {
+    /** The blob of an object: its name under this storage's prefix. */
+    BlobClient blob(String name) {
         return container.getBlobClient(prefix + ObjectNames.check(name, location));
+    }
+
+    BlobContainerClient container() {
+        return container;
     }
 
     @Override
@@ -273,6 +287,44 @@ public final class AzureStorage implements Storage {
         });
     }
 
+    /**
+     * The {@code Date} header of a Get Container Properties response: the service's clock, to the
+     * second. A missing container answers 404 with a {@code Date} header too; no header gives empty.
+     */
+    @Override
+    public Optional<Instant> serviceTime() {
+        String what = "read the service's clock (properties of container " + container.getBlobContainerName() + ")";
+        return once(what, () -> {
+            try {
+                return date(container.getPropertiesWithResponse(null, null, Context.NONE).getHeaders(), what);
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 404 && e.getResponse() != null) {
+                    return date(e.getResponse().getHeaders(), what);
+                }
+                throw e;
+            }
+        });
+    }
+
+    private Optional<Instant> date(HttpHeaders headers, String what) {
+        String date = headers == null ? null : headers.getValue(HttpHeaderName.DATE);
+        if (date == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            throw new FatalException(ErrorCode.IO_ERROR, "cannot " + what + " in " + location
+                    + ": the service sent an unreadable Date header \"" + date + "\"", e);
+        }
+    }
+
+    /** Azure version-level immutability and legal holds for this storage's objects. */
+    @Override
+    public Optional<ImmutableStorage> immutability() {
+        return Optional.of(new AzureImmutability(this));
+    }
+
     @Override
     public void close() {
         // the HTTP client holds no resources that outlive their use
@@ -287,7 +339,7 @@ public final class AzureStorage implements Storage {
         return new FatalException(ErrorCode.OBJECT_NOT_FOUND, "object " + name + " not found in " + location);
     }
 
-    private RuntimeException notFoundOr(BlobStorageException e, String name) {
+    RuntimeException notFoundOr(BlobStorageException e, String name) {
         if (e.getStatusCode() != 404) {
             return e;
         }
@@ -298,7 +350,7 @@ public final class AzureStorage implements Storage {
         return new FatalException(ErrorCode.OBJECT_NOT_FOUND, "object " + name + " not found in " + location, e);
     }
 
-    private interface Attempt<T> {
+    interface Attempt<T> {
         T run();
     }
 
@@ -307,16 +359,21 @@ public final class AzureStorage implements Storage {
      * unchanged; a transient failure becomes a {@link RetryableException} (which
      * {@link RetryingStorage} repeats), any other a {@link FatalException} by its status.
      */
-    private <T> T once(String op, String name, Attempt<T> attempt) {
+    <T> T once(String op, String name, Attempt<T> attempt) {
+        return once(op + " object " + name, attempt);
+    }
+
+    /** {@link #once(String, String, Attempt)} for any call; {@code what} it does, e.g. "read object config". */
+    <T> T once(String what, Attempt<T> attempt) {
         try {
             return attempt.run();
         } catch (StreamVaultException e) {
             throw e;
         } catch (RuntimeException e) {
             if (!isTransient(e)) {
-                throw permanent(op, name, e);
+                throw permanent(what, e);
             }
-            throw new RetryableException(ErrorCode.STORAGE_UNAVAILABLE, "cannot " + op + " object " + name + " in "
+            throw new RetryableException(ErrorCode.STORAGE_UNAVAILABLE, "cannot " + what + " in "
                     + location + ": storage unavailable: " + describe(e), e);
         }
     }
@@ -348,8 +405,8 @@ public final class AzureStorage implements Storage {
         return false;
     }
 
-    private FatalException permanent(String op, String name, RuntimeException e) {
-        String what = "cannot " + op + " object " + name + " in " + location + ": " + describe(e);
+    private FatalException permanent(String call, RuntimeException e) {
+        String what = "cannot " + call + " in " + location + ": " + describe(e);
         int status = e instanceof HttpResponseException h && h.getResponse() != null ? h.getResponse().getStatusCode() : 0;
         if (e instanceof ClientAuthenticationException || status == 401 || status == 403) {
             return new FatalException(ErrorCode.STORAGE_DENIED, what + " (check the credentials and their rights)", e);
