@@ -7,10 +7,14 @@ import io.streamvault.launcher.cli.BrokerCommand;
 import io.streamvault.launcher.cli.CheckCommand;
 import io.streamvault.launcher.cli.ForgetCommand;
 import io.streamvault.launcher.cli.GcCommand;
+import io.streamvault.launcher.cli.HoldCommand;
 import io.streamvault.launcher.cli.InitCommand;
+import io.streamvault.launcher.cli.KeyCommand;
+import io.streamvault.launcher.cli.LockCommand;
 import io.streamvault.launcher.cli.QuickBackup;
 import io.streamvault.launcher.cli.RebuildIndexCommand;
 import io.streamvault.launcher.cli.RestoreCommand;
+import io.streamvault.launcher.cli.RetainCommand;
 import io.streamvault.launcher.cli.ServeCommand;
 import io.streamvault.launcher.cli.SnapshotsCommand;
 import io.streamvault.launcher.cli.StatsCommand;
@@ -30,7 +34,8 @@ public final class Main {
     /** The subcommands, in help order. */
     private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
             RestoreCommand.class, ForgetCommand.class, GcCommand.class, StatsCommand.class, CheckCommand.class,
-            BrokerCommand.class, AgentCommand.class, RebuildIndexCommand.class, ServeCommand.class);
+            LockCommand.class, RetainCommand.class, HoldCommand.class, KeyCommand.class, BrokerCommand.class,
+            AgentCommand.class, RebuildIndexCommand.class, ServeCommand.class);
 
     /** Commands whose first step is opening a vault (backup decides later: an agent may take its job). */
     private static final Set<String> OPEN_A_VAULT =

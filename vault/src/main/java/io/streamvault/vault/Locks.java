@@ -55,4 +55,19 @@ public interface Locks {
      * the bounds when it lies outside them (never clamped).
      */
     void checkRetention(Duration asked);
+
+    /**
+     * Whether the storage service can enforce the lock itself (Azure version-level immutability):
+     * unsupported, with the reason, for a local vault or a container without it.
+     */
+    ImmutableStorage.Support serviceSupport();
+
+    /**
+     * Asks the storage service to refuse deleting or overwriting the object before {@code until}
+     * (locked for compliance); never shortens a policy. UNSUPPORTED without {@link #serviceSupport}.
+     */
+    void protectObject(ObjectKind kind, String id, Instant until, LockMode mode);
+
+    /** Sets or clears the storage service's legal hold on the object. UNSUPPORTED without support. */
+    void holdObject(ObjectKind kind, String id, boolean hold);
 }

@@ -47,6 +47,7 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String STREAMS_COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
     public static final String KAFKA_TIMEOUT_MS = "cluster.timeout.ms";
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
+    public static final String LOCK_MIN_CHANGEABLE_FOR_S = "lock.min.changeable.for.s";
 
     /** Prefix of settings passed through to every Kafka client. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -105,7 +106,10 @@ public final class StreamVaultConfig extends AbstractConfig {
             .define(KAFKA_TIMEOUT_MS, Type.INT, 15_000, Range.atLeast(1000), Importance.LOW,
                     "How long to wait for the Kafka cluster to answer before reporting it unreachable.")
             .define(RETRY_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1000), Importance.MEDIUM,
-                    "A backup whose workers keep failing transiently (storage or cluster away) for this long stops with their error.");
+                    "A backup whose workers keep failing transiently (storage or cluster away) for this long stops with their error.")
+            .define(LOCK_MIN_CHANGEABLE_FOR_S, Type.LONG, 72L * 3600, Range.atLeast(0), Importance.LOW,
+                    "The shortest cooling-off `lock set --changeable-for` accepts, in seconds (72 hours, as AWS Backup Vault "
+                            + "Lock). Tests shorten it; a shorter cooling-off only makes a lock final sooner (docs/lock.md).");
 
     public StreamVaultConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);

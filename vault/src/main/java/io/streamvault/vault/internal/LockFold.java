@@ -3,6 +3,7 @@ package io.streamvault.vault.internal;
 import io.streamvault.vault.Hold;
 import io.streamvault.vault.LockMode;
 import io.streamvault.vault.LockState;
+import io.streamvault.vault.Retentions;
 import io.streamvault.vault.VaultLock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,7 +100,8 @@ final class LockFold {
             return "turn compliance into governance";
         }
         if (next.minRetention().compareTo(cur.minRetention()) < 0) {
-            return "shorten the minimum retention from " + cur.minRetention() + " to " + next.minRetention();
+            return "shorten the minimum retention from " + Retentions.format(cur.minRetention()) + " to "
+                    + Retentions.format(next.minRetention());
         }
         if (next.changeableUntil().isAfter(cur.changeableUntil())) {
             return "open a new cooling-off";
@@ -111,7 +113,8 @@ final class LockFold {
     }
 
     static String describe(VaultLock l) {
-        return l.mode().id() + ", min " + l.minRetention() + (l.maxRetention() == null ? "" : ", max " + l.maxRetention())
+        return l.mode().id() + ", min " + Retentions.format(l.minRetention())
+                + (l.maxRetention() == null ? "" : ", max " + Retentions.format(l.maxRetention()))
                 + ", changeable until " + l.changeableUntil();
     }
 

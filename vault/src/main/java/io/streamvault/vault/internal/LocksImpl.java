@@ -4,11 +4,14 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.util.Hex;
 import io.streamvault.vault.Hold;
+import io.streamvault.vault.ImmutableStorage;
 import io.streamvault.vault.LockMode;
 import io.streamvault.vault.LockState;
 import io.streamvault.vault.Locks;
 import io.streamvault.vault.ObjectInfo;
+import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.Protection;
+import io.streamvault.vault.Retentions;
 import io.streamvault.vault.Snapshot;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Storage;
@@ -88,7 +91,7 @@ final class LocksImpl implements Locks {
             throw Errors.invalid("a vault lock needs a mode, a minimum retention and a cooling-off");
         }
         if (spec.minRetention().isNegative() || spec.minRetention().isZero()) {
-            throw Errors.invalid("the minimum retention must be positive, not " + spec.minRetention());
+            throw Errors.invalid("the minimum retention must be positive");
         }
         if (spec.maxRetention() != null && spec.maxRetention().compareTo(spec.minRetention()) < 0) {
             throw Errors.invalid("the maximum retention " + spec.maxRetention() + " is shorter than the minimum "
@@ -146,7 +149,8 @@ final class LocksImpl implements Locks {
         }
         VaultLock lock = st.lock();
         if (lock != null && lock.maxRetention() != null && until.isAfter(now.plus(lock.maxRetention()))) {
-            throw Errors.invalid(until + " lies beyond the vault lock's maximum retention " + lock.maxRetention());
+            throw Errors.invalid(until + " lies beyond the vault lock's maximum retention "
+                    + Retentions.format(lock.maxRetention()));
         }
         LockMode mode = lock != null ? lock.mode() : p.mode() != null ? p.mode() : LockMode.GOVERNANCE;
         write(LockRecord.retain(ns(now), keyId, s.id(), ns(until), mode), ErrorCode.INVALID_ARGUMENT);
@@ -185,9 +189,31 @@ final class LocksImpl implements Locks {
             throw Errors.invalid("a retention cannot be negative");
         }
         if (lock != null && !asked.isZero() && !lock.allows(asked)) {
-            throw Errors.invalid("retention " + asked + " lies outside the vault lock's bounds (" + LockFold.describe(lock)
+            throw Errors.invalid("retention " + Retentions.format(asked) + " lies outside the vault lock's bounds (" + LockFold.describe(lock)
                     + ")");
         }
+    }
+
+    @Override
+    public ImmutableStorage.Support serviceSupport() {
+        return storage.immutability().map(ImmutableStorage::probe).orElseGet(() -> new ImmutableStorage.Support(false,
+                storage.location() + " cannot refuse deletions itself (only Azure Blob Storage with version-level"
+                        + " immutability can)"));
+    }
+
+    private ImmutableStorage service() {
+        return storage.immutability().orElseThrow(() -> new FatalException(ErrorCode.UNSUPPORTED, storage.location()
+                + " has no immutability policies"));
+    }
+
+    @Override
+    public void protectObject(ObjectKind kind, String id, Instant until, LockMode mode) {
+        service().protect(kind.objectName(id), until, mode == LockMode.COMPLIANCE);
+    }
+
+    @Override
+    public void holdObject(ObjectKind kind, String id, boolean hold) {
+        service().legalHold(kind.objectName(id), hold);
     }
 
     /** The retention a snapshot sealed at {@code sealedNs} gets: what it asks, at least the lock's minimum. */

@@ -1,0 +1,169 @@
+package io.streamvault.maintenance;
+
+import io.streamvault.maintenance.internal.EntryBits;
+import io.streamvault.maintenance.internal.ReadPool;
+import io.streamvault.maintenance.internal.SnapshotGraph;
+import io.streamvault.vault.ImmutableStorage;
+import io.streamvault.vault.LockMode;
+import io.streamvault.vault.LockState;
+import io.streamvault.vault.Locks;
+import io.streamvault.vault.MasterIndex;
+import io.streamvault.vault.ObjectKind;
+import io.streamvault.vault.Protection;
+import io.streamvault.vault.SnapshotRef;
+import io.streamvault.vault.Vault;
+import io.streamvault.vault.VaultObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Asks the storage service to enforce the backup lock too (docs/lock.md): every object a locked
+ * snapshot needs gets an immutability policy expiring no earlier than the snapshot's retain-until
+ * time, rounded up to a whole {@link #ROUND} (so that later snapshots reusing a pack rarely need a
+ * new call), locked for compliance; every object a held snapshot needs gets a legal hold. An object
+ * shared by several snapshots gets the latest time and the strongest mode. What a snapshot needs:
+ * its snapshot object, the packs of every blob it reaches, every key and dictionary object, the
+ * config and the lock records. Index objects are not held (garbage collection rewrites them; packs
+ * carry their own headers, so {@code rebuild-index --read-packs} recovers them).
+ */
+public final class Immutability {
+    /** Expiries are rounded up to whole weeks since the epoch. */
+    public static final Duration ROUND = Duration.ofDays(7);
+
+    /**
+     * What a run did.
+     *
+     * @param supported false when the storage service cannot hold objects (then nothing was asked)
+     * @param objects objects given a policy (each asked once, the backend skips those already held long enough)
+     * @param held objects given a legal hold
+     */
+    public record Result(boolean supported, String reason, int lockedSnapshots, int objects, int held) {
+    }
+
+    private record Want(Instant until, LockMode mode) {
+        Want max(Want o) {
+            return new Want(o.until.isAfter(until) ? o.until : until,
+                    o.mode == LockMode.COMPLIANCE || mode == LockMode.COMPLIANCE ? LockMode.COMPLIANCE : LockMode.GOVERNANCE);
+        }
+    }
+
+    private Immutability() {
+    }
+
+    /** {@code t} rounded up to a multiple of {@link #ROUND} since the epoch. */
+    public static Instant roundUp(Instant t) {
+        long r = ROUND.getSeconds();
+        long s = t.getEpochSecond() + (t.getNano() > 0 ? 1 : 0);
+        return Instant.ofEpochSecond(Math.floorDiv(s + r - 1, r) * r);
+    }
+
+    /** Holds what every locked or held snapshot needs, as the class says. */
+    public static Result sync(Vault vault, int threads) {
+        Locks locks = vault.locks();
+        ImmutableStorage.Support support = locks.serviceSupport();
+        if (!support.supported()) {
+            return new Result(false, support.reason(), 0, 0, 0);
+        }
+        LockState state = locks.state();
+        Instant now = locks.now();
+        List<SnapshotRef> all = vault.listSnapshots();
+        List<SnapshotRef> locked = new ArrayList<>();
+        for (SnapshotRef s : all) {
+            if (state.protection(s).lockedAt(now)) {
+                locked.add(s);
+            }
+        }
+        if (locked.isEmpty()) {
+            return new Result(true, null, 0, 0, 0);
+        }
+        MasterIndex index = vault.loadIndex();
+        Map<String, Want> packs = new HashMap<>();
+        Set<String> heldPacks = new HashSet<>();
+        Want widest = null;
+        try (ReadPool pool = new ReadPool(threads)) {
+            SnapshotGraph graph = SnapshotGraph.load(vault, index, locked, pool, () -> { });
+            for (int i = 0; i < graph.size(); i++) {
+                Protection p = state.protection(graph.snapshot(i));
+                Want w = p.retainedAt(now) ? new Want(roundUp(p.retainUntil()), p.mode()) : null;
+                boolean held = !p.holds().isEmpty();
+                if (w != null) {
+                    widest = widest == null ? w : widest.max(w);
+                    locks.protectObject(ObjectKind.SNAPSHOT, p.snapshot(), w.until(), w.mode());
+                }
+                if (held) {
+                    locks.holdObject(ObjectKind.SNAPSHOT, p.snapshot(), true);
+                }
+                graph.walk(i, new EntryBits(index.entryCount()), e -> {
+                    String pack = index.packId(index.packOf(e));
+                    if (w != null) {
+                        packs.merge(pack, w, Want::max);
+                    }
+                    if (held) {
+                        heldPacks.add(pack);
+                    }
+                });
+            }
+        }
+        int objects = locked.size();
+        for (Map.Entry<String, Want> e : packs.entrySet()) {
+            locks.protectObject(ObjectKind.PACK, e.getKey(), e.getValue().until(), e.getValue().mode());
+            objects++;
+        }
+        for (String pack : heldPacks) {
+            locks.holdObject(ObjectKind.PACK, pack, true);
+        }
+        if (widest != null) {
+            for (ObjectKind k : List.of(ObjectKind.KEY, ObjectKind.DICTIONARY, ObjectKind.LOCK)) {
+                for (VaultObject o : vault.list(k).objects()) {
+                    locks.protectObject(k, o.id(), widest.until(), widest.mode());
+                    objects++;
+                }
+            }
+            locks.protectObject(ObjectKind.CONFIG, "", widest.until(), widest.mode());
+            objects++;
+        }
+        return new Result(true, null, locked.size(), objects, heldPacks.size());
+    }
+
+    /**
+     * Clears the storage service's legal hold on the objects of a snapshot whose holds were released,
+     * except those a snapshot still held needs. Returns how many objects were released.
+     */
+    public static int release(Vault vault, String snapshotId, int threads) {
+        Locks locks = vault.locks();
+        if (!locks.serviceSupport().supported()) {
+            return 0;
+        }
+        LockState state = locks.state();
+        List<SnapshotRef> involved = new ArrayList<>();
+        SnapshotRef released = vault.loadSnapshot(snapshotId);
+        involved.add(released);
+        for (SnapshotRef s : vault.listSnapshots()) {
+            if (!s.id().equals(released.id()) && !state.protection(s).holds().isEmpty()) {
+                involved.add(s);
+            }
+        }
+        MasterIndex index = vault.loadIndex();
+        Set<String> stillHeld = new HashSet<>();
+        Set<String> mine = new HashSet<>();
+        try (ReadPool pool = new ReadPool(threads)) {
+            SnapshotGraph graph = SnapshotGraph.load(vault, index, involved, pool, () -> { });
+            for (int i = 0; i < graph.size(); i++) {
+                Set<String> into = i == 0 ? mine : stillHeld;
+                graph.walk(i, new EntryBits(index.entryCount()), e -> into.add(index.packId(index.packOf(e))));
+            }
+        }
+        mine.removeAll(stillHeld);
+        locks.holdObject(ObjectKind.SNAPSHOT, released.id(), false);
+        for (String pack : mine) {
+            locks.holdObject(ObjectKind.PACK, pack, false);
+        }
+        return mine.size() + 1;
+    }
+}
