@@ -8,7 +8,7 @@ import java.util.Optional;
  * A storage whose service clock the test sets: retention decisions read the storage service's clock,
  * so moving it forward is how a test lets a retention pass.
  */
-public final class ClockedStorage extends ForwardingStorage {
+public class ClockedStorage extends ForwardingStorage {
     private volatile Instant now;
 
     public ClockedStorage(Storage s, Instant now) {

@@ -50,6 +50,12 @@ public final class TestVault implements AutoCloseable {
         return new TestVault(s, Vault.open(s, PASSWORD), chunkSize);
     }
 
+    /** Opens the test vault on {@code storage} (e.g. a {@link ClockedStorage}); closing it closes the storage. */
+    public static TestVault open(Storage storage, int chunkSize) {
+        CountingStorage s = new CountingStorage(storage);
+        return new TestVault(s, Vault.open(s, PASSWORD), chunkSize);
+    }
+
     public BlobId blob(BlobType type, byte[] plain) {
         BlobId id = hasher.id(plain, 0, plain.length);
         if (!pack.contains(id)) {
