@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,6 +69,7 @@ class MaintenanceApiIT {
     static final String READ = "read-token-0123456789abcdef";
     static final String RESTORE = "restore-token-0123456789abcdef";
     static final String ADMIN = "admin-token-0123456789abcdef";
+    static final String GOVERNANCE = "governance-token-0123456789abcdef";
 
     @TempDir
     Path tmp;
@@ -118,7 +120,7 @@ class MaintenanceApiIT {
         Files.write(srcB.resolve("only.bin"), bytes(rnd, 100_000));
         b1 = backup(srcB, "host-b");
         tokens = Files.writeString(tmp.resolve("tokens"), "read " + READ + " reader\nrestore " + RESTORE + " restorer\n"
-                + "admin " + ADMIN + " boss\n");
+                + "admin " + ADMIN + " boss\ngovernance " + GOVERNANCE + " compliance-officer\n");
         Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
         server = ApiServer.start(tv.vault, ApiServer.Options.of("127.0.0.1", 0, tokens));
     }
@@ -306,6 +308,41 @@ class MaintenanceApiIT {
         assertError(delete(s2 + "?dry_rn=true"), 400, "invalid_argument", "dry_rn");
         assertError(delete(s2 + "?dry_run=yes"), 400, "invalid_argument", "dry_run");
         assertEquals(Set.of(s2, s3, b1), snapshotIds(), "a refused request removes nothing");
+    }
+
+    /** The backup lock over HTTP: 409 snapshot_locked naming the snapshot and its time; a bypass needs its role. */
+    @Test
+    void lockedSnapshotsAreRefusedAndOnlyTheGovernanceRoleLiftsAGovernanceRetention() {
+        tv.vault.locks().hold(s1, "case 12");
+        Instant until = tv.vault.locks().now().plus(Duration.ofDays(10));
+        tv.vault.locks().retain(s2, until);
+        Set<String> before = snapshotIds();
+
+        assertError(delete(s1), 409, "snapshot_locked", "legal hold \"case 12\"");
+        assertError(delete(s2), 409, "snapshot_locked", s2 + " is locked until " + until);
+        assertError(forget(new JsonObject().put("snapshots", new JsonArray().add(s1).add(s3))), 409, "snapshot_locked",
+                s1);
+        assertError(delete(s2 + "?bypass_governance=true"), 403, "forbidden", "governance");
+        JsonObject policy = ok(forget(new JsonObject().put("keep_last", 1).put("group_by", "host")));
+        assertEquals(List.of(), policy.getJsonArray("removed").getList(), policy.encode());
+        assertTrue(policy.encode().contains("locked until " + until), policy.encode());
+        assertEquals(before, snapshotIds(), "nothing was removed");
+
+        JsonObject listed = ok(call(HttpMethod.GET, "/api/v1/snapshots", READ, null));
+        for (Object o : listed.getJsonArray("snapshots")) {
+            JsonObject snap = (JsonObject) o;
+            if (snap.getString("id").equals(s2)) {
+                assertEquals(until.toString(), snap.getString("retain_until"));
+                assertEquals("governance", snap.getString("lock_mode"));
+            }
+            assertEquals(snap.getString("id").equals(s1) ? 1 : 0, snap.getJsonArray("holds").size());
+        }
+
+        assertError(call(HttpMethod.DELETE, "/api/v1/snapshots/" + s1 + "?bypass_governance=true", GOVERNANCE, null), 409,
+                "snapshot_locked", "legal hold");
+        ok(call(HttpMethod.DELETE, "/api/v1/snapshots/" + s2 + "?bypass_governance=true", GOVERNANCE, null));
+        assertFalse(snapshotIds().contains(s2));
+        assertTrue(tv.vault.locks().state().history().stream().anyMatch(h -> h.contains(s2) && h.contains("bypassed")));
     }
 
     @Test
