@@ -65,6 +65,19 @@ public final class Immutability {
 
     /** Holds what every locked or held snapshot needs, as the class says. */
     public static Result sync(Vault vault, int threads) {
+        return sync(vault, null, threads);
+    }
+
+    /**
+     * Holds what one snapshot needs, if it is locked or held (a backup calls it for the snapshot it
+     * sealed, which may reuse packs of older ones): nothing is asked when the service cannot hold
+     * objects, so a local vault pays nothing.
+     */
+    public static Result syncOne(Vault vault, String snapshotId, int threads) {
+        return sync(vault, snapshotId, threads);
+    }
+
+    private static Result sync(Vault vault, String only, int threads) {
         Locks locks = vault.locks();
         ImmutableStorage.Support support = locks.serviceSupport();
         if (!support.supported()) {
@@ -72,7 +85,7 @@ public final class Immutability {
         }
         LockState state = locks.state();
         Instant now = locks.now();
-        List<SnapshotRef> all = vault.listSnapshots();
+        List<SnapshotRef> all = only == null ? vault.listSnapshots() : List.of(vault.loadSnapshot(only));
         List<SnapshotRef> locked = new ArrayList<>();
         for (SnapshotRef s : all) {
             if (state.protection(s).lockedAt(now)) {

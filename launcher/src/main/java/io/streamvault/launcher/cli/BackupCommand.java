@@ -13,6 +13,7 @@ import io.streamvault.launcher.internal.Parents;
 import io.streamvault.launcher.internal.Pipeline;
 import io.streamvault.launcher.internal.ProgressLine;
 import io.streamvault.launcher.internal.Roles;
+import io.streamvault.launcher.internal.ServiceHold;
 import io.streamvault.launcher.internal.Summary;
 import io.streamvault.launcher.internal.Timing;
 import io.streamvault.schemas.records.JobStatus;
@@ -188,7 +189,7 @@ public final class BackupCommand implements Callable<Integer> {
                 }
                 try (JobClient client = join(newClient)) {
                     Timing.mark("roles checked, client ready");
-                    return runJob(client, new Supervision(roles, watch), instance, job, join(parentChoice));
+                    return runJob(client, new Supervision(roles, watch), instance, job, join(parentChoice), vault);
                 }
             }
         }
@@ -196,7 +197,7 @@ public final class BackupCommand implements Callable<Integer> {
 
     /** Submits the job, follows it to its end, prints the summary; returns the exit status. */
     private int runJob(JobClient client, Supervision supervision, String instance, BackupJob job,
-            Optional<SnapshotRef> parentSnap) {
+            Optional<SnapshotRef> parentSnap, Vault vault) {
         ProgressLine progress = new ProgressLine(System.err, System.console() != null);
         JobStatus end;
         try {
@@ -204,6 +205,7 @@ public final class BackupCommand implements Callable<Integer> {
         } finally {
             progress.clear();
         }
+        ServiceHold.afterBackup(vault, end.getSnapshot(), w -> System.err.println("streamvault: " + w));
         Summary summary = new Summary(end, System.currentTimeMillis() - job.startMs());
         summary.write(System.out, args.json());
         return summary.exitStatus();

@@ -142,6 +142,14 @@ public final class AgentServer implements AutoCloseable {
                 // the command went away; the job goes on
             }
         }, failure);
+        ServiceHold.afterBackup(vault, end.getSnapshot(), w -> {
+            try {
+                send(out, "progress " + b64(w));
+            } catch (IOException e) {
+                // the command went away
+            }
+            LOG.warn(w);
+        });
         Summary summary = new Summary(end, System.currentTimeMillis() - start);
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (PrintStream p = new PrintStream(text, true, StandardCharsets.UTF_8)) {
