@@ -21,8 +21,9 @@ import java.util.Set;
  * The bearer tokens the server accepts, from the tokens file. One token per line:
  * {@code ROLE TOKEN [NAME]}, where ROLE is the {@link Role#id id} of a {@link Role}: {@code read}
  * (browse and download), {@code restore} (everything {@code read} may, and create, inspect and cancel
- * restore jobs) or {@code admin} (everything {@code restore} may, and forget snapshots and run garbage
- * collections); TOKEN is at
+ * restore jobs), {@code admin} (everything {@code restore} may, and forget snapshots and run garbage
+ * collections) or {@code governance} (everything {@code admin} may, and lift governance retentions);
+ * TOKEN is at
  * least 16 printable ASCII characters, or {@code sha256:} and the 64 hex digits of the SHA-256 of the
  * token (so the file need not hold the token itself); NAME is a label for logs. Blank lines and lines
  * starting with '#' are ignored. Presented tokens are compared through their SHA-256 with
