@@ -474,13 +474,25 @@ public final class GarbageCollector {
     /** Deletes in order, asking the coordinator before each batch whether this run still owns the role. */
     private void delete(String run, List<VaultObject> doomed, int firstPack, Progress progress) {
         int batch = 500;
+        int held = 0;
         for (int i = 0; i < doomed.size(); i++) {
             if (i % batch == 0 || i == firstPack) {
                 coordinator.checkOwner(run);
             }
             VaultObject o = doomed.get(i);
-            vault.delete(o.kind(), o.id());
+            try {
+                vault.delete(o.kind(), o.id());
+            } catch (FatalException e) {
+                if (e.code() != ErrorCode.VAULT_LOCKED) {
+                    throw e;
+                }
+                held++; // the storage service's immutability policy outlives the snapshots (expiries round up)
+            }
             progress.update("deleting", i + 1, doomed.size());
+        }
+        if (held > 0) {
+            progress.note(held + " unused objects are still held by the storage service's immutability policies"
+                    + " (docs/lock.md); a later collection deletes them once the policies expire");
         }
     }
 }

@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,6 +31,8 @@ public final class TestVault implements AutoCloseable {
     private final List<PackInfo> packs = new ArrayList<>();
     private PackBuilder pack;
     private final int chunk;
+    private final Set<BlobId> written = new HashSet<>();
+    private boolean dedup;
 
     private TestVault(CountingStorage storage, Vault vault, int chunk) {
         this.storage = storage;
@@ -56,8 +60,20 @@ public final class TestVault implements AutoCloseable {
         return new TestVault(s, Vault.open(s, PASSWORD), chunkSize);
     }
 
+    /**
+     * From now on a blob this test vault already wrote (in any pack) is not written again, as the
+     * pipeline's dedup does; by default each snapshot writes its blobs into packs of its own.
+     */
+    public TestVault dedupAcrossPacks() {
+        dedup = true;
+        return this;
+    }
+
     public BlobId blob(BlobType type, byte[] plain) {
         BlobId id = hasher.id(plain, 0, plain.length);
+        if (dedup && !written.add(id)) {
+            return id;
+        }
         if (!pack.contains(id)) {
             pack.add(vault.encode(type, id, plain, 0, plain.length));
         }

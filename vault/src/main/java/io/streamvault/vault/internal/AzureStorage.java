@@ -279,6 +279,11 @@ public final class AzureStorage implements Storage {
             try {
                 blob.deleteWithResponse(null, null, null, Context.NONE);
             } catch (BlobStorageException e) {
+                if (e.getErrorCode() != null && e.getErrorCode().toString().startsWith("BlobImmutableDueTo")) {
+                    // an immutability policy or legal hold the backup lock asked for: not a failure to retry
+                    throw new FatalException(ErrorCode.VAULT_LOCKED, "the storage service holds " + name + " in "
+                            + location + " (" + e.getErrorCode() + "): it cannot be deleted before its policy expires");
+                }
                 if (e.getStatusCode() != 404) {
                     throw e;
                 }

@@ -139,6 +139,24 @@ class AzureImmutabilityTest {
         assertEquals("false", puts.get(1).header("x-ms-legal-hold"));
     }
 
+    /** The service's refusal to delete a held blob is the lock's code (garbage collection skips it), not a retry. */
+    @Test
+    void aDeleteTheServiceRefusesForAHoldIsVaultLocked() {
+        Blob b = service.addBlob("vaults/one/data/aa/pack");
+        immutability().legalHold("data/aa/pack", true);
+        StreamVaultException e = assertThrows(StreamVaultException.class, () -> storage.delete("data/aa/pack"));
+        assertEquals(ErrorCode.VAULT_LOCKED, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("data/aa/pack") && e.getMessage().contains("BlobImmutableDueToLegalHold"),
+                e.getMessage());
+        immutability().legalHold("data/aa/pack", false);
+        immutability().protect("data/aa/pack", T, true);
+        e = assertThrows(StreamVaultException.class, () -> storage.delete("data/aa/pack"));
+        assertEquals(ErrorCode.VAULT_LOCKED, e.code(), e.getMessage());
+        b.until = null;
+        storage.delete("data/aa/pack");
+        assertTrue(storage.stat("data/aa/pack").isEmpty());
+    }
+
     @Test
     void aMissingBlobIsObjectNotFoundNamingIt() {
         StreamVaultException e = assertThrows(StreamVaultException.class,

@@ -207,6 +207,17 @@ final class FakeBlobService implements AutoCloseable {
                 h.put("x-ms-immutability-policy-mode", b.mode);
                 return new Response(200, h, "");
             }
+            if (r.method().equals("DELETE") && comp == null) {
+                // as the service: a blob under a legal hold or an unexpired policy is not deleted
+                if (b.legalHold) {
+                    return error(409, "BlobImmutableDueToLegalHold");
+                }
+                if (b.until != null) {
+                    return error(409, "BlobImmutableDueToPolicy");
+                }
+                blobs.remove(r.path().substring(container.length() + 1));
+                return new Response(202, h, "");
+            }
             if (r.method().equals("PUT") && "legalhold".equals(comp)) {
                 b.legalHold = Boolean.parseBoolean(r.header("x-ms-legal-hold"));
                 h.put("x-ms-legal-hold", String.valueOf(b.legalHold));
