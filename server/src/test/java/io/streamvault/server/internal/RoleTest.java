@@ -15,7 +15,8 @@ class RoleTest {
         Map<Role, Set<Role>> allowed = Map.of(
                 Role.READ, EnumSet.of(Role.READ),
                 Role.RESTORE, EnumSet.of(Role.READ, Role.RESTORE),
-                Role.ADMIN, EnumSet.of(Role.READ, Role.RESTORE, Role.ADMIN));
+                Role.ADMIN, EnumSet.of(Role.READ, Role.RESTORE, Role.ADMIN),
+                Role.GOVERNANCE, EnumSet.of(Role.READ, Role.RESTORE, Role.ADMIN, Role.GOVERNANCE));
         assertEquals(EnumSet.allOf(Role.class), allowed.keySet(), "every role is in this table");
         for (Role holder : Role.values()) {
             for (Role needed : Role.values()) {
@@ -33,6 +34,6 @@ class RoleTest {
         assertEquals(Optional.of(Role.ADMIN), Role.of("Admin"));
         assertTrue(Role.of("owner").isEmpty());
         assertTrue(Role.of("").isEmpty());
-        assertEquals("read, restore, admin", Role.ids());
+        assertEquals("read, restore, admin, governance", Role.ids());
     }
 }
