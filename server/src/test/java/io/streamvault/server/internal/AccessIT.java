@@ -29,6 +29,7 @@ class AccessIT {
     static final String READ = "read-token-0123456789";
     static final String RESTORE = "restore-token-0123456789";
     static final String ADMIN = "admin-token-0123456789";
+    static final String GOVERNANCE = "governance-token-0123456789";
 
     @TempDir
     static Path tmp;
@@ -39,7 +40,7 @@ class AccessIT {
     @BeforeAll
     void start() throws Exception {
         Path file = Files.writeString(tmp.resolve("tokens"), "read " + READ + " viewer\nrestore " + RESTORE + " ops\nadmin "
-                + ADMIN + " boss\n");
+                + ADMIN + " boss\ngovernance " + GOVERNANCE + " officer\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         RouteTable table = new RouteTable();
         for (Role r : Role.values()) {
@@ -68,7 +69,8 @@ class AccessIT {
 
     @Test
     void eachRoleMayCallTheRoutesOfTheRolesItIncludes() {
-        Map<Role, String> tokens = Map.of(Role.READ, READ, Role.RESTORE, RESTORE, Role.ADMIN, ADMIN);
+        Map<Role, String> tokens = Map.of(Role.READ, READ, Role.RESTORE, RESTORE, Role.ADMIN, ADMIN,
+                Role.GOVERNANCE, GOVERNANCE);
         assertEquals(EnumSet.allOf(Role.class), tokens.keySet(), "a token of every role");
         for (Role holder : Role.values()) {
             for (Role needed : Role.values()) {
