@@ -84,6 +84,11 @@ public final class QuickBackup {
         if (a.help() || a.version()) {
             return null;
         }
+        try {
+            a.retainSeconds();
+        } catch (FatalException e) {
+            return null; // the command reports a malformed --retain
+        }
         return Files.isDirectory(a.path().toAbsolutePath().normalize(), LinkOption.NOFOLLOW_LINKS) ? a : null;
     }
 }

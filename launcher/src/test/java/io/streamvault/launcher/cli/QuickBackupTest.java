@@ -28,7 +28,7 @@ class QuickBackupTest {
             {"backup", src, "--json"},
             {"backup", "--json", src, "--vault", tmp.resolve("v").toString(), "--state-dir",
                 tmp.resolve("s").toString(), "--tag", "a", "--tag=b", "--host", "h1", "--parent", "abc123",
-                "--force-read", "--password-file", "/nonexistent"},
+                "--force-read", "--password-file", "/nonexistent", "--retain", "90d"},
             {"backup", src, "--vault=" + tmp.resolve("v").toUri(), "--bootstrap-servers", "kafka:9092",
                 "--state-dir=relative/state"},
             {"backup", src + "/../src/.", "--vault", "relative-vault"},
@@ -68,6 +68,7 @@ class QuickBackupTest {
             {"backup", src, "--host", "--json"},
             {"backup", src, "--json=maybe"},
             {"backup", src, "-o", "no-value"},
+            {"backup", src, "--retain", "ninety days"},
         };
     }
 
