@@ -55,6 +55,7 @@ public final class CheckRun {
             List<SnapshotRef> snapshots = new SnapshotLoader(vault, pool, problems, progress).load();
             LoadedIndex index = new IndexLoader(vault, pool, problems, progress).load();
             new DictionaryCheck(vault, problems).run();
+            new LockCheck(vault, problems).run();
             Map<String, String> brokenPacks = new PackCheck(vault, pool, problems, progress).run(index);
             TreeWalk.Result walk = new TreeWalk(vault, pool, problems, progress).run(snapshots, index, brokenPacks);
             DataRead.Result data = options.readDataFraction() > 0
