@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +89,79 @@ class LockCommandsTest {
         assertTrue(shorten.code() == 1 && shorten.err().contains("only be extended"), shorten.toString());
         Cli.Result show = Cli.run(args("lock", "show", o));
         assertTrue(show.out().contains("compliance") && show.out().contains("held"), show.out());
+    }
+
+    enum State { UNLOCKED, GOVERNANCE, COMPLIANCE, HELD }
+
+    /**
+     * The command-line deletion paths against each kind of protection, with retentions of two seconds
+     * (the command line reads the file system's clock, which a test cannot move): refused while they
+     * hold, with the stable code, and carried out once they have passed or the hold is released.
+     */
+    @Test
+    void everyCommandLineDeletionRefusesWhileTheRetentionHoldsAndNotAfter() throws Exception {
+        Path pw = Files.writeString(tmp.resolve("pw"), new String(TestVault.PASSWORD) + "\n");
+        Path pw2 = Files.writeString(tmp.resolve("pw2"), "another password\n");
+        Map<State, List<Object>> opts = new EnumMap<>(State.class);
+        Map<State, String> targets = new EnumMap<>(State.class);
+        for (State st : State.values()) {
+            Path dir = tmp.resolve(st.name());
+            List<Object> o = List.of("--vault", dir, "--password-file", pw, "--state-dir", tmp.resolve("state"));
+            opts.put(st, o);
+            TestVault.create(dir, 64 << 10).close();
+            if (st == State.GOVERNANCE || st == State.COMPLIANCE) {
+                Cli.Result set = Cli.run(args("lock", "set", o, "--min-retention", "2s", "--mode",
+                        st.name().toLowerCase(Locale.ROOT), "--changeable-for", "0s", "-o",
+                        "lock.min.changeable.for.s=0"));
+                assertEquals(0, set.code(), set.toString());
+            }
+            try (TestVault tv = TestVault.open(dir, 64 << 10)) {
+                targets.put(st, backup(tv, st.name(), 1));
+                Thread.sleep(3);
+                backup(tv, st.name(), 2);
+            }
+            if (st == State.HELD) {
+                assertEquals(0, Cli.run(args("hold", "add", o, targets.get(st), "--reason", "case 3")).code());
+            }
+            assertEquals(0, Cli.run(args("key", "add", o, "--new-password-file", pw2)).code());
+        }
+        for (State st : State.values()) {
+            List<Object> o = opts.get(st);
+            String target = targets.get(st);
+            Cli.Result byId = Cli.run(args("forget", o, "--dry-run", target));
+            Cli.Result policy = Cli.run(args("forget", o, "--keep-last", "1", "--group-by", "host", "--dry-run", "--json"));
+            Cli.Result keys = Cli.run(args("key", "list", o));
+            String otherKey = keys.out().lines().filter(l -> !l.contains("this key")).findFirst().orElseThrow()
+                    .substring(0, 64);
+            if (st == State.UNLOCKED) {
+                assertEquals(0, byId.code(), byId.toString());
+                assertEquals(target, policy.json().get("removed").get(0).asText());
+                assertEquals(0, Cli.run(args("key", "remove", o, otherKey)).code());
+                continue;
+            }
+            assertEquals(1, byId.code(), byId.toString());
+            assertTrue(byId.err().contains("[snapshot_locked]") && byId.err().contains(target), byId.err());
+            assertEquals(0, policy.json().get("removed").size(), policy.out());
+            Cli.Result key = Cli.run(args("key", "remove", o, otherKey));
+            assertTrue(key.code() == 1 && key.err().contains("[vault_locked]"), key.toString());
+        }
+        Thread.sleep(2_500);
+        for (State st : State.values()) {
+            if (st == State.UNLOCKED) {
+                continue;
+            }
+            List<Object> o = opts.get(st);
+            String target = targets.get(st);
+            if (st == State.HELD) {
+                Cli.Result held = Cli.run(args("forget", o, target));
+                assertTrue(held.code() == 1 && held.err().contains("legal hold"), held.toString());
+                assertEquals(0, Cli.run(args("hold", "remove", o, target, "--reason", "closed")).code());
+            }
+            Cli.Result gone = Cli.run(args("forget", o, target));
+            assertEquals(0, gone.code(), gone.toString());
+            Cli.Result listed = Cli.run(args("snapshots", o, "--json"));
+            assertTrue(!listed.out().contains(target), listed.out());
+        }
     }
 
     private static Object[] args(Object... parts) {

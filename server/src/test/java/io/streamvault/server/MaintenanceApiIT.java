@@ -14,8 +14,12 @@ import io.streamvault.maintenance.GcCoordinator;
 import io.streamvault.maintenance.Stats;
 import io.streamvault.restore.Restorer;
 import io.streamvault.vault.BlobId;
+import io.streamvault.vault.ClockedStorage;
+import io.streamvault.vault.LockMode;
+import io.streamvault.vault.Locks;
 import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.SnapshotRef;
+import io.streamvault.vault.Storages;
 import io.streamvault.vault.TestVault;
 import io.streamvault.vault.Vault;
 import io.streamvault.vault.VaultObject;
@@ -343,6 +347,55 @@ class MaintenanceApiIT {
         ok(call(HttpMethod.DELETE, "/api/v1/snapshots/" + s2 + "?bypass_governance=true", GOVERNANCE, null));
         assertFalse(snapshotIds().contains(s2));
         assertTrue(tv.vault.locks().state().history().stream().anyMatch(h -> h.contains(s2) && h.contains("bypassed")));
+    }
+
+    /**
+     * The HTTP deletion paths against each kind of protection, on a vault whose storage clock the test
+     * moves: refused with 409 snapshot_locked while the protection holds, carried out once it passed.
+     */
+    @Test
+    void everyHttpDeletionRefusesExactlyWhileTheProtectionHolds() throws Exception {
+        for (String state : List.of("unlocked", "governance", "compliance", "held")) {
+            Path dir = tmp.resolve("clocked-" + state);
+            TestVault.create(dir, 64 << 10).close();
+            ClockedStorage clock = new ClockedStorage(Storages.open(dir.toString()), Instant.now());
+            try (TestVault cv = TestVault.open(clock, 64 << 10)) {
+                if (!state.equals("unlocked") && !state.equals("held")) {
+                    cv.vault.locks().set(new Locks.Spec(LockMode.of(state), Duration.ofDays(30), null, Duration.ZERO,
+                            List.of()), false);
+                }
+                Thread.sleep(3);
+                String target = cv.backup(srcA, "host-a");
+                Thread.sleep(3);
+                String other = cv.backup(srcA, "host-a");
+                if (state.equals("held")) {
+                    cv.vault.locks().hold(target, "case 5");
+                }
+                ApiServer s = ApiServer.start(cv.vault, ApiServer.Options.of("127.0.0.1", 0, tokens));
+                extraServers.add(s);
+                JsonObject policy = ok(call(s, HttpMethod.POST, "/api/v1/forget", ADMIN,
+                        new JsonObject().put("keep_last", 1).put("group_by", "host").put("dry_run", true)));
+                if (state.equals("unlocked")) {
+                    assertEquals(List.of(target), policy.getJsonArray("removed").getList(), state);
+                    ok(call(s, HttpMethod.DELETE, "/api/v1/snapshots/" + target, ADMIN, null));
+                    continue;
+                }
+                assertEquals(List.of(), policy.getJsonArray("removed").getList(), state);
+                String why = state.equals("held") ? "legal hold" : "locked until";
+                assertError(call(s, HttpMethod.DELETE, "/api/v1/snapshots/" + target, ADMIN, null), 409,
+                        "snapshot_locked", why);
+                assertError(call(s, HttpMethod.POST, "/api/v1/forget", ADMIN, new JsonObject().put("snapshots",
+                        new JsonArray().add(target))), 409, "snapshot_locked", target);
+                clock.advance(Duration.ofDays(31));
+                if (state.equals("held")) {
+                    assertError(call(s, HttpMethod.DELETE, "/api/v1/snapshots/" + target, ADMIN, null), 409,
+                            "snapshot_locked", "case 5");
+                    cv.vault.locks().release(target, "closed");
+                }
+                ok(call(s, HttpMethod.DELETE, "/api/v1/snapshots/" + target, ADMIN, null));
+                assertEquals(List.of(other), cv.vault.listSnapshots().stream().map(SnapshotRef::id).toList(), state);
+            }
+        }
     }
 
     @Test

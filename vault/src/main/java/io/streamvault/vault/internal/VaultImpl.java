@@ -237,16 +237,6 @@ public final class VaultImpl implements Vault {
     }
 
     /**
-     * Index objects whose stored bytes add up to more than this are read twice when loaded: once to
-     * count their entries, once to fill the index, a few objects at a time. Below it they are all
-     * read at once and their plaintext held until the index is built (about 45 bytes per entry on top
-     * of the index's own 55): fast for the vaults most processes open, and bounded for the millions of
-     * blobs a vault of millions of files holds, whose plaintext would otherwise double the index's
-     * memory while it loads.
-     */
-    static final long ONE_PASS_INDEX_BYTES = 64L << 20;
-
-    /**
      * Reads and merges every index object. An object listed but gone when read (a garbage collection
      * replaced it meanwhile with a consolidated one, written before the old ones are deleted) makes
      * it list again, up to three times.
@@ -255,7 +245,7 @@ public final class VaultImpl implements Vault {
     public MasterIndex loadIndex() {
         for (int attempt = 1;; attempt++) {
             try {
-                return loadIndex(ONE_PASS_INDEX_BYTES);
+                return loadIndexOnce();
             } catch (FatalException e) {
                 if (e.code() != ErrorCode.OBJECT_NOT_FOUND || attempt == 3) {
                     throw e;
@@ -264,42 +254,19 @@ public final class VaultImpl implements Vault {
         }
     }
 
-    /** {@link #loadIndex()} once, in one pass when the index objects hold at most {@code onePassBytes}. */
-    MasterIndex loadIndex(long onePassBytes) {
+    private MasterIndex loadIndexOnce() {
         List<String> names = listIndex();
-        if (storedBytes(ObjectKind.INDEX) <= onePassBytes) {
-            List<IndexData> parts = Parallel.map(names, this::readIndex);
-            long total = 0;
-            for (IndexData d : parts) {
-                total += d.count();
-            }
-            CompactIndex.Builder b = new CompactIndex.Builder(total);
-            for (int i = 0; i < parts.size(); i++) {
-                IndexFormat.fill(parts.get(i).plain(), b);
-                parts.set(i, null);
-            }
-            return b.build(names);
-        }
+        List<IndexData> parts = Parallel.map(names, this::readIndex);
         long total = 0;
-        for (Long count : Parallel.map(names, n -> readIndex(n).count())) {
-            total += count;
+        for (IndexData d : parts) {
+            total += d.count();
         }
         CompactIndex.Builder b = new CompactIndex.Builder(total);
-        int window = Parallel.THREADS;
-        for (int from = 0; from < names.size(); from += window) {
-            for (IndexData d : Parallel.map(names.subList(from, Math.min(names.size(), from + window)), this::readIndex)) {
-                IndexFormat.fill(d.plain(), b);
-            }
+        for (int i = 0; i < parts.size(); i++) {
+            IndexFormat.fill(parts.get(i).plain(), b);
+            parts.set(i, null);
         }
         return b.build(names);
-    }
-
-    private long storedBytes(ObjectKind kind) {
-        long bytes = 0;
-        for (ObjectInfo o : storage.list(kind.prefix())) {
-            bytes += o.size();
-        }
-        return bytes;
     }
 
     @Override
