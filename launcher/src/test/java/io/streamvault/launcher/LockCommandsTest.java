@@ -10,6 +10,8 @@ import io.streamvault.vault.Vault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -85,7 +87,8 @@ class LockCommandsTest {
         Cli.Result hold = Cli.run(args("hold", "add", o, locked, "--reason", "case 9"));
         assertEquals(0, hold.code(), hold.toString());
         assertTrue(Cli.run(args("snapshots", o)).out().contains("legal hold: case 9"));
-        Cli.Result shorten = Cli.run(args("retain", o, locked, "--until", "2026-01-01"));
+        String tomorrow = Instant.now().plus(Duration.ofDays(1)).toString();
+        Cli.Result shorten = Cli.run(args("retain", o, locked, "--until", tomorrow));
         assertTrue(shorten.code() == 1 && shorten.err().contains("only be extended"), shorten.toString());
         Cli.Result show = Cli.run(args("lock", "show", o));
         assertTrue(show.out().contains("compliance") && show.out().contains("held"), show.out());
@@ -94,9 +97,10 @@ class LockCommandsTest {
     enum State { UNLOCKED, GOVERNANCE, COMPLIANCE, HELD }
 
     /**
-     * The command-line deletion paths against each kind of protection, with retentions of two seconds
-     * (the command line reads the file system's clock, which a test cannot move): refused while they
-     * hold, with the stable code, and carried out once they have passed or the hold is released.
+     * The command-line deletion paths against each kind of protection, with retentions of ten seconds
+     * (the command line reads the file system's clock, which a test cannot move): each state is checked
+     * right after it is set up, while its protection holds, and again once it has passed or the hold
+     * is released.
      */
     @Test
     void everyCommandLineDeletionRefusesWhileTheRetentionHoldsAndNotAfter() throws Exception {
@@ -104,35 +108,35 @@ class LockCommandsTest {
         Path pw2 = Files.writeString(tmp.resolve("pw2"), "another password\n");
         Map<State, List<Object>> opts = new EnumMap<>(State.class);
         Map<State, String> targets = new EnumMap<>(State.class);
+        long passed = 0;
         for (State st : State.values()) {
             Path dir = tmp.resolve(st.name());
             List<Object> o = List.of("--vault", dir, "--password-file", pw, "--state-dir", tmp.resolve("state"));
             opts.put(st, o);
             TestVault.create(dir, 64 << 10).close();
             if (st == State.GOVERNANCE || st == State.COMPLIANCE) {
-                Cli.Result set = Cli.run(args("lock", "set", o, "--min-retention", "2s", "--mode",
+                Cli.Result set = Cli.run(args("lock", "set", o, "--min-retention", "10s", "--mode",
                         st.name().toLowerCase(Locale.ROOT), "--changeable-for", "0s", "-o",
                         "lock.min.changeable.for.s=0"));
                 assertEquals(0, set.code(), set.toString());
             }
+            String target;
             try (TestVault tv = TestVault.open(dir, 64 << 10)) {
-                targets.put(st, backup(tv, st.name(), 1));
+                target = backup(tv, st.name(), 1);
                 Thread.sleep(3);
                 backup(tv, st.name(), 2);
             }
+            passed = System.currentTimeMillis() + 10_500;
+            targets.put(st, target);
             if (st == State.HELD) {
-                assertEquals(0, Cli.run(args("hold", "add", o, targets.get(st), "--reason", "case 3")).code());
+                assertEquals(0, Cli.run(args("hold", "add", o, target, "--reason", "case 3")).code());
             }
             assertEquals(0, Cli.run(args("key", "add", o, "--new-password-file", pw2)).code());
-        }
-        for (State st : State.values()) {
-            List<Object> o = opts.get(st);
-            String target = targets.get(st);
+
             Cli.Result byId = Cli.run(args("forget", o, "--dry-run", target));
-            Cli.Result policy = Cli.run(args("forget", o, "--keep-last", "1", "--group-by", "host", "--dry-run", "--json"));
-            Cli.Result keys = Cli.run(args("key", "list", o));
-            String otherKey = keys.out().lines().filter(l -> !l.contains("this key")).findFirst().orElseThrow()
-                    .substring(0, 64);
+            Cli.Result policy = Cli.run(args("forget", o, "--keep-last", "1", "--dry-run", "--json"));
+            String otherKey = Cli.run(args("key", "list", o)).out().lines().filter(l -> !l.contains("this key"))
+                    .findFirst().orElseThrow().substring(0, 64);
             if (st == State.UNLOCKED) {
                 assertEquals(0, byId.code(), byId.toString());
                 assertEquals(target, policy.json().get("removed").get(0).asText());
@@ -145,7 +149,7 @@ class LockCommandsTest {
             Cli.Result key = Cli.run(args("key", "remove", o, otherKey));
             assertTrue(key.code() == 1 && key.err().contains("[vault_locked]"), key.toString());
         }
-        Thread.sleep(2_500);
+        Thread.sleep(Math.max(0, passed - System.currentTimeMillis()));
         for (State st : State.values()) {
             if (st == State.UNLOCKED) {
                 continue;

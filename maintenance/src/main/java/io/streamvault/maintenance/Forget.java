@@ -54,6 +54,7 @@ public final class Forget {
     public static Plan byPolicy(Vault vault, List<SnapshotRef> snapshots, RetentionPolicy policy,
             boolean bypassGovernance) {
         Instant now = vault.locks().now();
+        requireRight(vault, bypassGovernance);
         return withLocks(Retention.plan(snapshots, policy, now).groups(), vault.locks().state(), now, false,
                 bypassGovernance);
     }
@@ -63,8 +64,17 @@ public final class Forget {
      * snapshot the backup lock protects and until when, before anything is removed.
      */
     public static Plan byIds(Vault vault, List<SnapshotRef> snapshots, List<String> ids, boolean bypassGovernance) {
+        requireRight(vault, bypassGovernance);
         Plan named = byIds(vault, snapshots, ids);
         return withLocks(named.groups(), vault.locks().state(), vault.locks().now(), true, bypassGovernance);
+    }
+
+    /** FORBIDDEN before anything is planned or removed when a bypass is asked by a key without the right. */
+    private static void requireRight(Vault vault, boolean bypassGovernance) {
+        if (bypassGovernance && !vault.locks().mayBypassGovernance()) {
+            throw new FatalException(ErrorCode.FORBIDDEN, "key " + vault.keyId() + " does not hold the governance"
+                    + " bypass right (docs/lock.md); nothing was removed");
+        }
     }
 
     private static Plan withLocks(List<RetentionPlan.Group> groups, LockState locks, Instant now, boolean named,

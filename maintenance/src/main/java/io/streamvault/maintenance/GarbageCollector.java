@@ -264,6 +264,11 @@ public final class GarbageCollector {
             doomed.add(new VaultObject(ObjectKind.PACK, o, sizes.get(o)));
         }
         delete(run, doomed, firstPack, progress);
+        if (!plan.repack().isEmpty() && vault.locks().serviceSupport().supported()) {
+            // live blobs of locked snapshots moved into new packs: the storage service holds those too
+            progress.update("asking the storage service to hold the new packs", 0, 0);
+            Immutability.sync(vault, 4);
+        }
         long freedBytes = indexBytes + PackPlan.bytes(plan.delete()) + PackPlan.bytes(plan.repack()) - writtenBytes;
         for (String o : orphansToDelete) {
             freedBytes += sizes.get(o);

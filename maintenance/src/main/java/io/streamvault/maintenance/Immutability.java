@@ -33,6 +33,9 @@ import java.util.Set;
  * carry their own headers, so {@code rebuild-index --read-packs} recovers them).
  */
 public final class Immutability {
+    /** What every snapshot needs besides its own objects: the keys, dictionaries and lock records (and the config). */
+    private static final List<ObjectKind> SHARED = List.of(ObjectKind.KEY, ObjectKind.DICTIONARY, ObjectKind.LOCK);
+
     /** Expiries are rounded up to whole weeks since the epoch. */
     public static final Duration ROUND = Duration.ofDays(7);
 
@@ -132,7 +135,7 @@ public final class Immutability {
             locks.holdObject(ObjectKind.PACK, pack, true);
         }
         if (widest != null) {
-            for (ObjectKind k : List.of(ObjectKind.KEY, ObjectKind.DICTIONARY, ObjectKind.LOCK)) {
+            for (ObjectKind k : SHARED) {
                 for (VaultObject o : vault.list(k).objects()) {
                     locks.protectObject(k, o.id(), widest.until(), widest.mode());
                     objects++;
@@ -140,6 +143,9 @@ public final class Immutability {
             }
             locks.protectObject(ObjectKind.CONFIG, "", widest.until(), widest.mode());
             objects++;
+        }
+        if (!heldPacks.isEmpty()) {
+            holdShared(vault, true);
         }
         return new Result(true, null, locked.size(), objects, heldPacks.size());
     }
@@ -174,9 +180,22 @@ public final class Immutability {
         }
         mine.removeAll(stillHeld);
         locks.holdObject(ObjectKind.SNAPSHOT, released.id(), false);
+        if (involved.size() == 1) {
+            holdShared(vault, false); // no snapshot is held any more
+        }
         for (String pack : mine) {
             locks.holdObject(ObjectKind.PACK, pack, false);
         }
         return mine.size() + 1;
+    }
+
+    /** Sets or clears the legal hold of the objects every snapshot needs (keys, dictionaries, lock records, config). */
+    private static void holdShared(Vault vault, boolean hold) {
+        for (ObjectKind k : SHARED) {
+            for (VaultObject o : vault.list(k).objects()) {
+                vault.locks().holdObject(k, o.id(), hold);
+            }
+        }
+        vault.locks().holdObject(ObjectKind.CONFIG, "", hold);
     }
 }

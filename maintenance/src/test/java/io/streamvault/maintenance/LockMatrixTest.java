@@ -138,6 +138,11 @@ class LockMatrixTest {
             vault.delete(ObjectKind.KEY, key2);
             Forget.remove(vault, Forget.byIds(vault, vault.listSnapshots(), List.of(target), false).removedIds());
             assertTrue(vault.listSnapshots().isEmpty());
+            // and garbage collection now frees what the locked snapshot kept
+            assertFalse(vault.list(ObjectKind.PACK).objects().isEmpty());
+            new GarbageCollector(vault, GcCoordinator.alone(), GarbageCollector.Options.defaults())
+                    .run(GarbageCollector.Progress.none());
+            assertTrue(vault.list(ObjectKind.PACK).objects().isEmpty(), vault.list(ObjectKind.PACK).objects().toString());
         }
     }
 

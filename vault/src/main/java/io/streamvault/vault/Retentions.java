@@ -25,25 +25,35 @@ public final class Retentions {
         Matcher m = SIMPLE.matcher(t);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
+            return bounded(text, what, switch (m.group(2)) {
                 case "s" -> Duration.ofSeconds(n);
                 case "min" -> Duration.ofMinutes(n);
                 case "h" -> Duration.ofHours(n);
                 case "d" -> Duration.ofDays(n);
                 case "w" -> Duration.ofDays(7 * n);
                 default -> Duration.ofDays(365 * n);
-            };
+            });
         }
         try {
             Duration d = Duration.parse(t);
             if (!d.isNegative()) {
-                return d;
+                return bounded(text, what, d);
             }
         } catch (DateTimeParseException e) {
             // refused below
         }
         throw new FatalException(ErrorCode.INVALID_ARGUMENT, what + " \"" + text + "\" is not a duration: give a whole"
                 + " number and a unit (s, min, h, d, w, y; e.g. 30d, 72h, 10y) or an ISO-8601 duration (PT36H)");
+    }
+
+    /** The longest retention accepted: 1,000 years. */
+    public static final Duration MAX = Duration.ofDays(365_000);
+
+    private static Duration bounded(String text, String what, Duration d) {
+        if (d.compareTo(MAX) > 0) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, what + " \"" + text + "\" is longer than 1000y");
+        }
+        return d;
     }
 
     /** The shortest text {@link #parse} reads back: {@code 30d}, {@code 72h}, {@code 90s}. */

@@ -113,6 +113,28 @@ class LocksTest extends VaultTestSupport {
     }
 
     @Test
+    void theBypassRightOnlyNarrowsAndACompliancePartOfARetentionStaysCompliance() {
+        v.locks().set(spec(LockMode.GOVERNANCE, Duration.ofDays(30), Duration.ZERO), false);
+        String other = v.addKey("other password".toCharArray()).substring("keys/".length());
+        String s = seal(1);
+        try (Vault second = Vault.open(clocked, "other password".toCharArray())) {
+            // the other key names itself in a stronger lock: that grants it nothing
+            second.locks().set(new Locks.Spec(LockMode.COMPLIANCE, Duration.ofDays(30), Duration.ofDays(3650),
+                    Duration.ZERO, List.of(other)), false);
+            assertTrue(!second.locks().mayBypassGovernance());
+            assertFails(ErrorCode.FORBIDDEN, () -> second.delete(ObjectKind.SNAPSHOT, s, true), other);
+            assertFails(ErrorCode.VAULT_LOCKED, () -> second.locks().remove(true), "never");
+        }
+        assertTrue(!v.locks().mayBypassGovernance(), "the intersection of {this key} and {the other} is empty");
+
+        // a retention extended under compliance and then further under governance keeps compliance
+        String t = seal(2);
+        Instant until = clocked.now().plus(Duration.ofDays(60));
+        v.locks().retain(t, until);
+        assertEquals(LockMode.COMPLIANCE, v.locks().state().protection(v.loadSnapshot(t)).mode());
+    }
+
+    @Test
     void lockObjectsRemovedByHandUnlockNoSnapshot() {
         v.locks().set(spec(LockMode.COMPLIANCE, Duration.ofDays(30), Duration.ZERO), false);
         String s = seal(1);

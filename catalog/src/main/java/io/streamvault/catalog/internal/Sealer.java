@@ -8,6 +8,7 @@ import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.LockMode;
+import io.streamvault.vault.Retentions;
 import io.streamvault.vault.Snapshot;
 import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Vault;
@@ -72,7 +73,9 @@ public final class Sealer {
                 job.getJob(), incomplete, List.copyOf(job.getWarnings()), job.getWarningsTotal(), summary(p, assembler));
         if (started.getRetainS() > 0) {
             // the vault raises it to the vault lock's minimum, and makes it compliance under a compliance lock
-            snapshot = snapshot.retained(endTimeNs + started.getRetainS() * 1_000_000_000L, LockMode.GOVERNANCE);
+            long retainS = Math.min(started.getRetainS(), Retentions.MAX.getSeconds());
+            snapshot = snapshot.retained(Math.addExact(endTimeNs, Math.multiplyExact(retainS, 1_000_000_000L)),
+                    LockMode.GOVERNANCE);
         }
         String id = vault.writeSnapshot(snapshot);
         return new Sealed(id, treeBytes, assembler.filesChanged());

@@ -8,7 +8,6 @@ import io.streamvault.vault.VaultLock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -42,8 +41,11 @@ final class LockFold {
         Instant t = r.time();
         switch (r.type()) {
             case "lock" -> {
+                // the bypass right only narrows: a key holds it when every lock ever accepted named it
+                List<String> holders = last == null ? r.bypassKeys()
+                        : r.bypassKeys().stream().filter(last.bypassKeys()::contains).toList();
                 VaultLock next = new VaultLock(r.mode(), r.min(), r.max(), Instant.ofEpochSecond(0, r.changeableUntilNs()),
-                        t, r.bypassKeys(), r.id());
+                        t, holders, r.id());
                 if (lock != null && !lock.changeableAt(t) && !lifts(r)) {
                     String weakens = weakens(lock, next);
                     if (weakens != null) {
@@ -69,8 +71,11 @@ final class LockFold {
             }
             case "retain" -> {
                 Instant until = Instant.ofEpochSecond(0, r.untilNs());
-                extensions.merge(r.snapshot(), new LockState.Extension(until, r.mode()),
-                        (a, b) -> b.until().isAfter(a.until()) ? b : a);
+                // the later time in the stronger mode: an extension never turns compliance into governance
+                extensions.merge(r.snapshot(), new LockState.Extension(until, r.mode()), (a, b) -> new LockState.Extension(
+                        b.until().isAfter(a.until()) ? b.until() : a.until(),
+                        a.mode() == LockMode.COMPLIANCE || b.mode() == LockMode.COMPLIANCE ? LockMode.COMPLIANCE
+                                : LockMode.GOVERNANCE));
                 history.add(t + " snapshot " + r.snapshot() + " retained until " + until + " by key " + r.key());
             }
             case "hold" -> {
@@ -106,8 +111,10 @@ final class LockFold {
         if (next.changeableUntil().isAfter(cur.changeableUntil())) {
             return "open a new cooling-off";
         }
-        if (next.mode() == LockMode.GOVERNANCE && !new HashSet<>(cur.bypassKeys()).containsAll(next.bypassKeys())) {
-            return "give the governance bypass right to more keys";
+        if (cur.maxRetention() != null && next.maxRetention() != null
+                && next.maxRetention().compareTo(cur.maxRetention()) < 0) {
+            return "lower the maximum retention from " + Retentions.format(cur.maxRetention()) + " to "
+                    + Retentions.format(next.maxRetention());
         }
         return null;
     }

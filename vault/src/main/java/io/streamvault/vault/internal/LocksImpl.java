@@ -110,7 +110,9 @@ final class LocksImpl implements Locks {
                 throw Errors.invalid("bypass key \"" + k + "\" is not a key id (64 hex digits, see `key list`)");
             }
         }
-        requireRight(bypassGovernance, cur);
+        if (fixed && cur.mode() == LockMode.GOVERNANCE) {
+            requireRight(bypassGovernance, cur);
+        }
         write(LockRecord.lock(ns(now), keyId, spec.mode(), spec.minRetention(), spec.maxRetention(), ns(changeableUntil),
                 keys, bypassGovernance), ErrorCode.VAULT_LOCKED);
         return state().lock();
@@ -122,8 +124,11 @@ final class LocksImpl implements Locks {
         if (cur == null) {
             throw new FatalException(ErrorCode.CONFLICT, "no vault lock is on in " + storage.location());
         }
-        requireRight(bypassGovernance, cur);
-        write(LockRecord.remove(ns(now()), keyId, bypassGovernance), ErrorCode.VAULT_LOCKED);
+        Instant now = now();
+        if (!cur.changeableAt(now) && cur.mode() == LockMode.GOVERNANCE) {
+            requireRight(bypassGovernance, cur);
+        }
+        write(LockRecord.remove(ns(now), keyId, bypassGovernance), ErrorCode.VAULT_LOCKED);
     }
 
     /** FORBIDDEN when a bypass is asked by a key the lock does not name. */
@@ -154,7 +159,31 @@ final class LocksImpl implements Locks {
         }
         LockMode mode = lock != null ? lock.mode() : p.mode() != null ? p.mode() : LockMode.GOVERNANCE;
         write(LockRecord.retain(ns(now), keyId, s.id(), ns(until), mode), ErrorCode.INVALID_ARGUMENT);
+        stillThere(s.id());
         return state().protection(s);
+    }
+
+    @Override
+    public boolean mayBypassGovernance() {
+        VaultLock last = state().last();
+        return last == null || last.bypassKeys().contains(keyId);
+    }
+
+    /**
+     * After a hold or retention was written: the snapshot must still exist (a forget that checked the
+     * lock before the record was written may have deleted it meanwhile); CONFLICT otherwise, so that a
+     * hold is never reported placed on a snapshot that is gone.
+     */
+    private void stillThere(String id) {
+        try {
+            snapshots.apply(id);
+        } catch (FatalException e) {
+            if (e.code() == ErrorCode.SNAPSHOT_NOT_FOUND) {
+                throw new FatalException(ErrorCode.CONFLICT, "snapshot " + id + " was deleted while the record was"
+                        + " written; nothing holds it", e);
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -165,6 +194,7 @@ final class LocksImpl implements Locks {
         }
         String id = Hex.of(Aead.random(8));
         write(LockRecord.hold(ns(now()), keyId, s.id(), id, reason), ErrorCode.INVALID_ARGUMENT);
+        stillThere(s.id());
         return state().holds().get(s.id()).stream().filter(h -> h.id().equals(id)).findFirst().orElseThrow();
     }
 
