@@ -117,7 +117,9 @@ public final class SyntheticVault {
             written.add(vault.writePack(pack));
             pack = vault.newPack();
         }
-        if (written.size() >= 50 || index && !written.isEmpty()) {
+        // index objects of at most about 500,000 entries, as garbage collection writes them
+        int entries = written.stream().mapToInt(p -> p.entries().size()).sum();
+        if (written.size() >= 50 || entries >= 500_000 || index && !written.isEmpty()) {
             vault.writeIndex(written);
             written.clear();
         }
