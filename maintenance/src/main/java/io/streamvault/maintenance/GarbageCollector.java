@@ -236,12 +236,10 @@ public final class GarbageCollector {
                     (System.nanoTime() - start) / 1_000_000);
         }
         coordinator.checkOwner(run);
-        List<PackInfo> written = repack(marker.marked(), spared, plan, progress);
-        List<String> newIndex = writeIndex(written, plan, progress);
-        long writtenBytes = 0;
-        for (PackInfo p : written) {
-            writtenBytes += p.size();
-        }
+        Repacked written = repack(marker.marked(), spared, plan, progress);
+        List<String> newIndex = new ArrayList<>(written.index());
+        newIndex.addAll(writeIndex(plan, progress));
+        long writtenBytes = written.bytes();
         for (String name : newIndex) {
             writtenBytes += vault.stat(ObjectKind.INDEX, ObjectKind.INDEX.idOf(name)).map(VaultObject::size).orElse(0L);
         }
@@ -274,7 +272,7 @@ public final class GarbageCollector {
             freedBytes += sizes.get(o);
         }
         return new Result(run, false, before.size(), forgotten[0], spared.size(), packsBefore, plan.delete().size(),
-                plan.repack().size(), plan.keep().size(), orphansToDelete.size(), written.size(), indexObjects.size(),
+                plan.repack().size(), plan.keep().size(), orphansToDelete.size(), written.packs(), indexObjects.size(),
                 newIndex.size(), bytesBefore, freedBytes, (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -411,25 +409,54 @@ public final class GarbageCollector {
         return out;
     }
 
-    /** Copies the live blobs of the packs to repack into new packs, record by record (one read per pack). */
-    private List<PackInfo> repack(EntryBits marked, Set<BlobId> spared, PackPlan plan, Progress progress) {
-        List<PackInfo> out = new ArrayList<>();
+    /** What the repack wrote: the index objects recording its new packs, how many packs, their bytes. */
+    private record Repacked(List<String> index, int packs, long bytes) {
+    }
+
+    /**
+     * Copies the live blobs of the packs to repack into new packs, record by record (one read per
+     * pack), and records the new packs in index objects of at most {@link #ENTRIES_PER_INDEX} blobs as
+     * it goes, so that the entries of millions of moved blobs are never held at once. They add entries
+     * only (the old index objects go after the whole new index is written), so a run killed here
+     * leaves blobs recorded in two packs, which the next run treats as it treats any duplicate.
+     */
+    private Repacked repack(EntryBits marked, Set<BlobId> spared, PackPlan plan, Progress progress) {
+        List<String> index = new ArrayList<>();
+        List<PackInfo> pending = new ArrayList<>();
+        long pendingEntries = 0;
+        int packs = 0;
+        long bytes = 0;
         PackBuilder pack = vault.newPack();
         int done = 0;
         for (PackPlan.Pack p : plan.repack()) {
             for (EncodedBlob record : vault.readRecords(plan.liveLocations(marked, spared, p))) {
                 pack.add(record);
                 if (pack.size() >= options.packBytes()) {
-                    out.add(vault.writePack(pack));
+                    PackInfo info = vault.writePack(pack);
                     pack = vault.newPack();
+                    packs++;
+                    bytes += info.size();
+                    pending.add(info);
+                    pendingEntries += info.entries().size();
+                    if (pending.size() >= options.packsPerIndex() || pendingEntries >= ENTRIES_PER_INDEX) {
+                        index.add(vault.writeIndex(pending));
+                        pending = new ArrayList<>();
+                        pendingEntries = 0;
+                    }
                 }
             }
             progress.update("repacking", ++done, plan.repack().size());
         }
         if (pack.count() > 0) {
-            out.add(vault.writePack(pack));
+            PackInfo info = vault.writePack(pack);
+            packs++;
+            bytes += info.size();
+            pending.add(info);
         }
-        return out;
+        if (!pending.isEmpty()) {
+            index.add(vault.writeIndex(pending));
+        }
+        return new Repacked(index, packs, bytes);
     }
 
     private long repackSavings(EntryBits marked, Set<BlobId> spared, PackPlan plan) {
@@ -447,19 +474,16 @@ public final class GarbageCollector {
     }
 
     /**
-     * New index objects recording the packs the repack wrote and every kept pack, at most
+     * New index objects recording every kept pack (the repack recorded its own new packs), at most
      * {@code packsPerIndex} packs and {@link #ENTRIES_PER_INDEX} blobs per object; the kept packs'
      * entries are made one object at a time, so memory holds one object's worth. Returns their names.
      */
-    private List<String> writeIndex(List<PackInfo> written, PackPlan plan, Progress progress) {
+    private List<String> writeIndex(PackPlan plan, Progress progress) {
         List<PackPlan.Pack> kept = new ArrayList<>(plan.keep());
         kept.sort((a, b) -> a.id().compareTo(b.id()));
         List<String> names = new ArrayList<>();
-        List<PackInfo> batch = new ArrayList<>(written);
+        List<PackInfo> batch = new ArrayList<>();
         long entries = 0;
-        for (PackInfo w : written) {
-            entries += w.entries().size();
-        }
         for (PackPlan.Pack p : kept) {
             if (!batch.isEmpty() && (batch.size() >= options.packsPerIndex() || entries + p.count() > ENTRIES_PER_INDEX)) {
                 names.add(vault.writeIndex(batch));
