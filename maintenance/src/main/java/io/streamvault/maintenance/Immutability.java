@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Asks the storage service to enforce the backup lock too (docs/lock.md): every object a locked
@@ -98,32 +99,21 @@ public final class Immutability {
         if (locked.isEmpty()) {
             return new Result(true, null, 0, 0, 0);
         }
-        MasterIndex index = vault.loadIndex();
         Map<String, Want> packs = new HashMap<>();
         Set<String> heldPacks = new HashSet<>();
         Want widest = null;
-        try (ReadPool pool = new ReadPool(threads)) {
-            SnapshotGraph graph = SnapshotGraph.load(vault, index, locked, pool, () -> { });
-            for (int i = 0; i < graph.size(); i++) {
-                Protection p = state.protection(graph.snapshot(i));
-                Want w = p.retainedAt(now) ? new Want(roundUp(p.retainUntil()), p.mode()) : null;
-                boolean held = !p.holds().isEmpty();
-                if (w != null) {
-                    widest = widest == null ? w : widest.max(w);
-                    locks.protectObject(ObjectKind.SNAPSHOT, p.snapshot(), w.until(), w.mode());
-                }
-                if (held) {
-                    locks.holdObject(ObjectKind.SNAPSHOT, p.snapshot(), true);
-                }
-                graph.walk(i, new EntryBits(index.entryCount()), e -> {
-                    String pack = index.packId(index.packOf(e));
-                    if (w != null) {
-                        packs.merge(pack, w, Want::max);
-                    }
-                    if (held) {
-                        heldPacks.add(pack);
-                    }
-                });
+        List<Set<String>> reached = packsOf(vault, locked, threads);
+        for (int i = 0; i < locked.size(); i++) {
+            Protection p = state.protection(locked.get(i));
+            if (p.retainedAt(now)) {
+                Want w = new Want(roundUp(p.retainUntil()), p.mode());
+                widest = widest == null ? w : widest.max(w);
+                locks.protectObject(ObjectKind.SNAPSHOT, p.snapshot(), w.until(), w.mode());
+                reached.get(i).forEach(pack -> packs.merge(pack, w, Want::max));
+            }
+            if (!p.holds().isEmpty()) {
+                locks.holdObject(ObjectKind.SNAPSHOT, p.snapshot(), true);
+                heldPacks.addAll(reached.get(i));
             }
         }
         int objects = locked.size();
@@ -135,14 +125,8 @@ public final class Immutability {
             locks.holdObject(ObjectKind.PACK, pack, true);
         }
         if (widest != null) {
-            for (ObjectKind k : SHARED) {
-                for (VaultObject o : vault.list(k).objects()) {
-                    locks.protectObject(k, o.id(), widest.until(), widest.mode());
-                    objects++;
-                }
-            }
-            locks.protectObject(ObjectKind.CONFIG, "", widest.until(), widest.mode());
-            objects++;
+            Want w = widest;
+            objects += forShared(vault, (kind, id) -> locks.protectObject(kind, id, w.until(), w.mode()));
         }
         if (!heldPacks.isEmpty()) {
             holdShared(vault, true);
@@ -168,16 +152,10 @@ public final class Immutability {
                 involved.add(s);
             }
         }
-        MasterIndex index = vault.loadIndex();
+        List<Set<String>> reached = packsOf(vault, involved, threads);
+        Set<String> mine = reached.get(0);
         Set<String> stillHeld = new HashSet<>();
-        Set<String> mine = new HashSet<>();
-        try (ReadPool pool = new ReadPool(threads)) {
-            SnapshotGraph graph = SnapshotGraph.load(vault, index, involved, pool, () -> { });
-            for (int i = 0; i < graph.size(); i++) {
-                Set<String> into = i == 0 ? mine : stillHeld;
-                graph.walk(i, new EntryBits(index.entryCount()), e -> into.add(index.packId(index.packOf(e))));
-            }
-        }
+        reached.subList(1, reached.size()).forEach(stillHeld::addAll);
         mine.removeAll(stillHeld);
         locks.holdObject(ObjectKind.SNAPSHOT, released.id(), false);
         if (involved.size() == 1) {
@@ -191,11 +169,34 @@ public final class Immutability {
 
     /** Sets or clears the legal hold of the objects every snapshot needs (keys, dictionaries, lock records, config). */
     private static void holdShared(Vault vault, boolean hold) {
+        forShared(vault, (kind, id) -> vault.locks().holdObject(kind, id, hold));
+    }
+
+    /** Runs {@code action} on every object every snapshot needs besides its own; returns how many. */
+    private static int forShared(Vault vault, BiConsumer<ObjectKind, String> action) {
+        int n = 0;
         for (ObjectKind k : SHARED) {
             for (VaultObject o : vault.list(k).objects()) {
-                vault.locks().holdObject(k, o.id(), hold);
+                action.accept(k, o.id());
+                n++;
             }
         }
-        vault.locks().holdObject(ObjectKind.CONFIG, "", hold);
+        action.accept(ObjectKind.CONFIG, "");
+        return n + 1;
+    }
+
+    /** The packs each snapshot reaches (its trees and data), in the order given. */
+    private static List<Set<String>> packsOf(Vault vault, List<SnapshotRef> snapshots, int threads) {
+        MasterIndex index = vault.loadIndex();
+        List<Set<String>> out = new ArrayList<>();
+        try (ReadPool pool = new ReadPool(threads)) {
+            SnapshotGraph graph = SnapshotGraph.load(vault, index, snapshots, pool, () -> { });
+            for (int i = 0; i < graph.size(); i++) {
+                Set<String> packs = new HashSet<>();
+                graph.walk(i, new EntryBits(index.entryCount()), e -> packs.add(index.packId(index.packOf(e))));
+                out.add(packs);
+            }
+        }
+        return out;
     }
 }

@@ -4,26 +4,16 @@ import io.streamvault.maintenance.Immutability;
 import io.streamvault.vault.Hold;
 import io.streamvault.vault.Vault;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code streamvault hold add|remove SNAPSHOT --reason TEXT}: legal holds (docs/lock.md). */
 @Command(name = "hold", mixinStandardHelpOptions = true,
         description = "Put a legal hold on a snapshot (kept, whatever its dates, until the hold is removed), or remove it.",
         subcommands = {HoldCommand.Add.class, HoldCommand.Remove.class})
-public final class HoldCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
-    }
+public final class HoldCommand extends GroupCommand {
 
     /** {@code hold add}. */
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Put a legal hold on a snapshot.")

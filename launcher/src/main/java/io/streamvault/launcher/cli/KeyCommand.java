@@ -9,25 +9,15 @@ import io.streamvault.vault.VaultLock;
 import io.streamvault.vault.VaultObject;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code streamvault key list|add|remove}: the vault's key objects (each opens the vault with its own password). */
 @Command(name = "key", mixinStandardHelpOptions = true, description = "List, add or remove the vault's keys.",
         subcommands = {KeyCommand.ListKeys.class, KeyCommand.Add.class, KeyCommand.Remove.class})
-public final class KeyCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
-    }
+public final class KeyCommand extends GroupCommand {
 
     /** {@code key list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the key ids; mark the one in use.")

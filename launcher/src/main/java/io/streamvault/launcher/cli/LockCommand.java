@@ -18,25 +18,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code streamvault lock set|show|remove|sync}: the vault lock (docs/lock.md). */
 @Command(name = "lock", mixinStandardHelpOptions = true,
         description = "Set, show or remove the vault lock: a minimum retention no command can cut short.",
         subcommands = {LockCommand.Set.class, LockCommand.Show.class, LockCommand.Remove.class, LockCommand.Sync.class})
-public final class LockCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
-    }
+public final class LockCommand extends GroupCommand {
 
     /** {@code lock set}. */
     @Command(name = "set", mixinStandardHelpOptions = true,

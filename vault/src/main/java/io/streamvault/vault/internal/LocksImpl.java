@@ -131,9 +131,17 @@ final class LocksImpl implements Locks {
         write(LockRecord.remove(ns(now), keyId, bypassGovernance), ErrorCode.VAULT_LOCKED);
     }
 
+    /**
+     * Whether this key holds the governance bypass right under {@code lock}, the latest vault lock ever
+     * accepted (its keys are already narrowed to those every lock named), or null when none ever was.
+     */
+    private boolean holdsRight(VaultLock lock) {
+        return lock == null || lock.bypassKeys().contains(keyId);
+    }
+
     /** FORBIDDEN when a bypass is asked by a key the lock does not name. */
     private void requireRight(boolean bypassGovernance, VaultLock lock) {
-        if (bypassGovernance && lock != null && !lock.bypassKeys().contains(keyId)) {
+        if (bypassGovernance && !holdsRight(lock)) {
             throw new FatalException(ErrorCode.FORBIDDEN, "key " + keyId + " does not hold the governance bypass right"
                     + " of the vault lock (held by " + String.join(", ", lock.bypassKeys()) + ")");
         }
@@ -165,8 +173,7 @@ final class LocksImpl implements Locks {
 
     @Override
     public boolean mayBypassGovernance() {
-        VaultLock last = state().last();
-        return last == null || last.bypassKeys().contains(keyId);
+        return holdsRight(state().last());
     }
 
     /**
@@ -287,7 +294,7 @@ final class LocksImpl implements Locks {
                             + " bypass right may delete it with --bypass-governance" : ""));
         }
         VaultLock last = st.last();
-        if (last != null && !last.bypassKeys().contains(keyId)) {
+        if (!holdsRight(last)) {
             throw new FatalException(ErrorCode.FORBIDDEN, "key " + keyId + " does not hold the governance bypass right"
                     + " (held by " + String.join(", ", last.bypassKeys()) + "): snapshot " + id + " is " + p.reason(now));
         }
