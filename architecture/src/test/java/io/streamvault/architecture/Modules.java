@@ -23,13 +23,15 @@ final class Modules {
             Map.entry("catalog", Set.of("common", "schemas", "vault")),
             Map.entry("restore", Set.of("common", "vault")),
             Map.entry("maintenance", Set.of("common", "vault")),
-            Map.entry("server", Set.of("common", "vault", "restore", "maintenance")),
+            Map.entry("plans", Set.of("common", "vault", "maintenance")),
+            Map.entry("scheduler", Set.of("common", "schemas", "vault", "maintenance", "plans")),
+            Map.entry("server", Set.of("common", "vault", "restore", "maintenance", "plans")),
             Map.entry("launcher", Set.of("common", "schemas", "vault", "broker", "scanner", "chunker", "dedup",
-                    "uploader", "catalog", "restore", "maintenance", "server")),
+                    "uploader", "catalog", "restore", "maintenance", "plans", "scheduler", "server")),
             Map.entry("bench", Set.of("common", "schemas", "vault", "broker", "dedup")));
 
     /** Modules that need only the vault: no Kafka, no Vert.x. */
-    static final Set<String> VAULT_ONLY = Set.of("vault", "restore", "maintenance");
+    static final Set<String> VAULT_ONLY = Set.of("vault", "restore", "maintenance", "plans");
 
     private static final String ROOT = "io.streamvault.";
 

@@ -15,7 +15,9 @@ public enum ObjectKind {
     DICTIONARY("dicts/"),
     SNAPSHOT("snapshots/"),
     /** Lock records (docs/lock.md): append-only, never deleted. */
-    LOCK("locks/");
+    LOCK("locks/"),
+    /** Backup plan records (docs/plans.md): sealed documents, superseded by later ones of the same plan. */
+    PLAN("plans/");
 
     private final String prefix;
 

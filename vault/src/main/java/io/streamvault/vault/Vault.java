@@ -181,6 +181,22 @@ public interface Vault extends AutoCloseable {
      */
     String resolveSnapshot(String idPrefixOrLatest);
 
+    /**
+     * Writes a small document of {@code kind} (today {@link ObjectKind#PLAN}): the bytes sealed under
+     * the master key, named by the SHA-256 of what is stored, create-only. Returns its id.
+     */
+    String writeDocument(ObjectKind kind, byte[] plaintext);
+
+    /**
+     * Every document of {@code kind}, by id; one that cannot be read or authenticated is handed to
+     * {@code onError} (CORRUPT_OBJECT naming it) and left out.
+     */
+    List<Document> readDocuments(ObjectKind kind, Consumer<StreamVaultException> onError);
+
+    /** A document as {@link #readDocuments} returns it. */
+    record Document(String id, byte[] plaintext) {
+    }
+
     /** Adds a key object sealing the master key under another password. Returns its name. */
     String addKey(char[] password);
 

@@ -47,6 +47,7 @@ public final class VaultImpl implements Vault {
     private final SnapshotStore snapshots;
     private final PackPool packs = new PackPool();
     private final LocksImpl locks;
+    private final Documents documents;
 
     private VaultImpl(Storage storage, VaultConfig config, MasterKey key, int kdfN, String keyId) {
         this.storage = storage;
@@ -57,6 +58,7 @@ public final class VaultImpl implements Vault {
         this.blobs = new BlobCodec(key, config.compressionLevel(), dicts);
         this.snapshots = new SnapshotStore(storage, key);
         this.locks = new LocksImpl(storage, key, keyId, snapshots::load);
+        this.documents = new Documents(storage, key);
     }
 
     public static boolean exists(Storage storage) {
@@ -407,6 +409,16 @@ public final class VaultImpl implements Vault {
     @Override
     public String resolveSnapshot(String idPrefixOrLatest) {
         return snapshots.resolve(idPrefixOrLatest);
+    }
+
+    @Override
+    public String writeDocument(ObjectKind kind, byte[] plaintext) {
+        return documents.write(kind, plaintext);
+    }
+
+    @Override
+    public List<Document> readDocuments(ObjectKind kind, Consumer<StreamVaultException> onError) {
+        return documents.read(kind, onError);
     }
 
     @Override
