@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /** The spec grammar of {@link Schedule#parse}: each form, its canonical spelling and its errors. */
 final class ScheduleParser {
 
-    static final String ACCEPTED = "a 5-field cron expression (minute hour day-of-month month day-of-week, e.g. "
+    private static final String ACCEPTED = "a 5-field cron expression (minute hour day-of-month month day-of-week, e.g. "
             + "'*/15 * * * *'), 'every N' with unit s, m, h or d (e.g. 'every 15m'), 'hourly', 'daily at HH:MM', "
             + "'weekly on DAY at HH:MM' (DAY mon..sun) or 'monthly on D at HH:MM' (D 1..28)";
 
@@ -40,24 +40,14 @@ final class ScheduleParser {
         if (text.isEmpty()) {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, "the schedule is empty; accepted: " + ACCEPTED);
         }
-        String keyword = text.split(" ", 2)[0];
-        switch (keyword) {
-            case "every":
-                return every(spec, text, zone);
-            case "hourly":
-                if (!text.equals("hourly")) {
-                    throw bad(spec, "'hourly' takes nothing after it; for another minute, write e.g. '30 * * * *'");
-                }
-                return calendar(spec, "hourly", "0 * * * *", zone);
-            case "daily":
-                return daily(spec, text, zone);
-            case "weekly":
-                return weekly(spec, text, zone);
-            case "monthly":
-                return monthly(spec, text, zone);
-            default:
-                return cron(spec, text, zone);
-        }
+        return switch (text.split(" ", 2)[0]) {
+            case "every" -> every(spec, text, zone);
+            case "hourly" -> hourly(spec, text, zone);
+            case "daily" -> daily(spec, text, zone);
+            case "weekly" -> weekly(spec, text, zone);
+            case "monthly" -> monthly(spec, text, zone);
+            default -> cron(spec, text, zone);
+        };
     }
 
     private static Schedule every(String spec, String text, ZoneId zone) {
@@ -79,6 +69,13 @@ final class ScheduleParser {
             throw bad(spec, "the interval must be at least 1 second and at most 366 days, e.g. 'every 15m'");
         }
         return Schedule.every("every " + n + m.group(2), zone, n * unitSeconds);
+    }
+
+    private static Schedule hourly(String spec, String text, ZoneId zone) {
+        if (!text.equals("hourly")) {
+            throw bad(spec, "'hourly' takes nothing after it; for another minute of the hour, write e.g. '30 * * * *'");
+        }
+        return calendar(spec, "hourly", "0 * * * *", zone);
     }
 
     private static Schedule daily(String spec, String text, ZoneId zone) {

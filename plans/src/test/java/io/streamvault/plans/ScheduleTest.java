@@ -79,6 +79,8 @@ class ScheduleTest {
         assertEquals(at("2024-05-01T11:00:00Z"), s.next(at("2024-05-01T10:59:59.9Z")));
         assertEquals(Optional.of(at("2024-05-01T10:00:00Z")), s.latestAtOrBefore(at("2024-05-01T10:00:00Z")));
         assertEquals(Optional.of(at("2024-05-01T10:00:00Z")), s.latestAtOrBefore(at("2024-05-01T10:59:59Z")));
+        assertEquals(Optional.of(at("2024-05-01T10:00:00Z")), s.latestAtOrBefore(at("2024-05-01T10:00:30.5Z")),
+                "within the slot's minute, the slot itself");
         // India is 5:30 ahead of UTC: its full hours are half past in UTC
         Schedule kolkata = Schedule.parse("hourly", ZoneId.of("Asia/Kolkata"));
         assertEquals(at("2024-05-01T10:30:00Z"), kolkata.next(at("2024-05-01T10:00:00Z")));
@@ -308,6 +310,7 @@ class ScheduleTest {
         refused("0 0 * *", "5 fields", "this has 4");
         refused("61 * * * *", "'61 * * * *'", "not a valid cron expression", "59");
         refused("0 0 31 2 *", "never fires");
+        refused("hourly at 30", "nothing after it", "30 * * * *");
         refused("yearly", "'yearly'", "not understood", "daily at HH:MM", "5-field cron");
         refused("", "empty", "every 15m");
         refused("   ", "empty");
