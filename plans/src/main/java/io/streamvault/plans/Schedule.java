@@ -29,7 +29,7 @@ public final class Schedule {
     /**
      * How many slots {@link #due} counts past a calendar schedule's first missed one: a
      * {@link Due#missed()} of this value means "at least this many". Counting walks the slots one by
-     * one (about 40 µs each), so the limit bounds a call to well under a second. An {@code every}
+     * one (tens of microseconds each), so the limit keeps a call to about half a second at worst. An {@code every}
      * schedule counts by division, exactly and without limit.
      */
     public static final long MISSED_COUNT_LIMIT = 10_000;
