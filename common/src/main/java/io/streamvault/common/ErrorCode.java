@@ -17,6 +17,8 @@ public enum ErrorCode {
     SNAPSHOT_NOT_FOUND("snapshot_not_found", "no snapshot matches"),
     AMBIGUOUS_SNAPSHOT("ambiguous_snapshot", "a snapshot id prefix matches more than one snapshot"),
     PATH_NOT_FOUND("path_not_found", "no entry with that path in the snapshot"),
+    PLAN_NOT_FOUND("plan_not_found", "no backup plan has that name"),
+    PLAN_EXISTS("plan_exists", "a backup plan with that name already exists"),
     UNSAFE_PATH("unsafe_path", "a name would place a file outside the restore target"),
     BROKER_UNREACHABLE("broker_unreachable", "the Kafka cluster cannot be reached"),
     REGISTRY_ERROR("registry_error", "the schema registry refused or failed a request"),

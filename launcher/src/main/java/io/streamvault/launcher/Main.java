@@ -11,6 +11,7 @@ import io.streamvault.launcher.cli.HoldCommand;
 import io.streamvault.launcher.cli.InitCommand;
 import io.streamvault.launcher.cli.KeyCommand;
 import io.streamvault.launcher.cli.LockCommand;
+import io.streamvault.launcher.cli.PlanCommand;
 import io.streamvault.launcher.cli.QuickBackup;
 import io.streamvault.launcher.cli.RebuildIndexCommand;
 import io.streamvault.launcher.cli.RestoreCommand;
@@ -34,7 +35,7 @@ public final class Main {
     /** The subcommands, in help order. */
     private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
             RestoreCommand.class, ForgetCommand.class, GcCommand.class, StatsCommand.class, CheckCommand.class,
-            LockCommand.class, RetainCommand.class, HoldCommand.class, KeyCommand.class, BrokerCommand.class,
+            PlanCommand.class, LockCommand.class, RetainCommand.class, HoldCommand.class, KeyCommand.class, BrokerCommand.class,
             AgentCommand.class, RebuildIndexCommand.class, ServeCommand.class);
 
     /** Commands whose first step is opening a vault (backup decides later: an agent may take its job). */

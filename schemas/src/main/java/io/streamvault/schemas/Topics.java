@@ -14,6 +14,7 @@ import io.streamvault.schemas.records.GcReply;
 import io.streamvault.schemas.records.GcRequest;
 import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.JobStatus;
+import io.streamvault.schemas.records.PlanRun;
 import io.streamvault.schemas.records.UploadRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Every pipeline topic, declared once with its key and value serdes and its creation settings.
@@ -59,6 +61,11 @@ public final class Topics {
     public final TopicSpec<String, GcControl> gcControl;
     /** Key: run. Answers of dedup and catalog tasks to garbage collection. */
     public final TopicSpec<String, GcReply> gcReplies;
+    /**
+     * Key: plan run or request (sent to the plan's partition, {@link #planPartition}). Runs of backup
+     * plans; the scheduler group owns plans by these partitions. Compacted, kept for good.
+     */
+    public final TopicSpec<String, PlanRun> planRuns;
 
     public Topics(String prefix, String vaultId, int partitions, short replication, SchemaRegistry registry) {
         this.namespace = prefix + "." + vaultId.substring(0, Math.min(12, vaultId.length())) + ".";
@@ -83,12 +90,14 @@ public final class Topics {
         gcRequests = spec("gc-requests", partitions, replication, work, Serdes.ByteArray(), registry, GcRequest.class);
         gcControl = spec("gc-control", partitions, replication, work, Serdes.String(), registry, GcControl.class);
         gcReplies = spec("gc-replies", 1, replication, work, Serdes.String(), registry, GcReply.class);
+        Map<String, String> kept = Map.of("cleanup.policy", "compact", "retention.ms", "-1");
+        planRuns = spec("plan-runs", partitions, replication, kept, Serdes.String(), registry, PlanRun.class);
     }
 
     /** Every topic, in pipeline order. */
     public List<TopicSpec<?, ?>> all() {
         return List.of(jobs, dirTasks, dirScans, fileEvents, fileManifests, chunks, uploadRequests, chunkStored,
-                chunkAcks, jobStatus, deadLetters, gcRequests, gcControl, gcReplies);
+                chunkAcks, jobStatus, deadLetters, gcRequests, gcControl, gcReplies, planRuns);
     }
 
     /** Application id / group id for a role: {@code PREFIX.VAULT.ROLE}. */
@@ -102,6 +111,11 @@ public final class Topics {
      */
     public String maintenanceTransactionalId() {
         return namespace + "maintenance";
+    }
+
+    /** The partition of {@link #planRuns} that carries a plan's runs: one owner per plan. */
+    public int planPartition(String plan) {
+        return Utils.toPositive(Utils.murmur2(plan.getBytes(StandardCharsets.UTF_8))) % planRuns.partitions();
     }
 
     /** Key of a record that should spread over partitions: job, NUL, path. */

@@ -38,6 +38,10 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String UPLOADER_FLUSH_MS = "uploader.flush.ms";
     public static final String UPLOADER_PACKS_IN_FLIGHT = "uploader.packs.in.flight";
     public static final String HANDOFF_BYTES = "handoff.bytes";
+    public static final String SCHEDULER_REFRESH_MS = "scheduler.refresh.ms";
+    public static final String SCHEDULER_ATTEMPTS = "scheduler.attempts";
+    public static final String SCHEDULER_BACKOFF_MS = "scheduler.retry.backoff.ms";
+    public static final String SCHEDULER_SETTLE_MS = "scheduler.settle.ms";
     public static final String DEDUP_THREADS = "dedup.threads";
     public static final String DEDUP_PENDING_TIMEOUT_MS = "dedup.pending.timeout.ms";
     public static final String CATALOG_THREADS = "catalog.threads";
@@ -107,6 +111,14 @@ public final class StreamVaultConfig extends AbstractConfig {
                     "How long to wait for the Kafka cluster to answer before reporting it unreachable.")
             .define(RETRY_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1000), Importance.MEDIUM,
                     "A backup whose workers keep failing transiently (storage or cluster away) for this long stops with their error.")
+            .define(SCHEDULER_REFRESH_MS, Type.LONG, 10_000L, Range.atLeast(100), Importance.LOW,
+                    "How often an agent's scheduler reads the plans from the vault (plan commands also tell it at once).")
+            .define(SCHEDULER_ATTEMPTS, Type.INT, 3, Range.between(1, 20), Importance.LOW,
+                    "How many times a plan's run is tried for one slot before it is left failed.")
+            .define(SCHEDULER_BACKOFF_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                    "The wait before a failed plan run is tried again; it doubles with each attempt.")
+            .define(SCHEDULER_SETTLE_MS, Type.LONG, 2_000L, Range.atLeast(0), Importance.LOW,
+                    "Continuous mode: how long after a change the run starts, so that a burst of changes is one run.")
             .define(LOCK_MIN_CHANGEABLE_FOR_S, Type.LONG, 72L * 3600, Range.atLeast(0), Importance.LOW,
                     "The shortest cooling-off `lock set --changeable-for` accepts, in seconds (72 hours, as AWS Backup Vault "
                             + "Lock). Tests shorten it; a shorter cooling-off only makes a lock final sooner (docs/lock.md).");

@@ -9,9 +9,15 @@ import io.streamvault.launcher.internal.AgentServer;
 import io.streamvault.launcher.internal.InstanceSlot;
 import io.streamvault.launcher.internal.JobClient;
 import io.streamvault.launcher.internal.Pipeline;
+import io.streamvault.launcher.internal.PlanRunner;
 import io.streamvault.launcher.internal.Roles;
+import io.streamvault.plans.PlanStore;
+import io.streamvault.scheduler.Scheduler;
 import io.streamvault.vault.Vault;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,13 +42,18 @@ public final class AgentCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Option(names = "--roles", paramLabel = "ROLE,...", defaultValue = "all",
-            description = "Roles to run: scanner, chunker, dedup, uploader, catalog, or all (default).")
+            description = "Roles to run: scanner, chunker, dedup, uploader, catalog, scheduler (runs backup plans),"
+                    + " or all (default).")
     String roles;
 
     @Override
     public Integer call() throws InterruptedException {
         StreamVaultConfig config = common.config();
-        var chosen = Roles.parse(roles);
+        boolean scheduling = roles.isBlank() || roles.equals("all") || List.of(roles.split(",")).stream()
+                .anyMatch(r -> r.strip().equals(Scheduler.ROLE));
+        String workers = String.join(",", List.of(roles.split(",")).stream().map(String::strip)
+                .filter(r -> !r.equals(Scheduler.ROLE)).toList());
+        var chosen = workers.isEmpty() ? Set.<String>of() : Roles.parse(workers);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -60,6 +71,7 @@ public final class AgentCommand implements Callable<Integer> {
         Roles running = null;
         JobClient client = null;
         AgentServer server = null;
+        Scheduler scheduler = null;
         try {
             pipeline = Pipeline.connect(config, vault);
             slot = InstanceSlot.acquire(config.stateDir());
@@ -77,6 +89,11 @@ public final class AgentCommand implements Callable<Integer> {
                         return f == null ? null : new FatalException(ErrorCode.JOB_FAILED, "a worker of the agent stopped: "
                                 + f.getMessage());
                     });
+            if (scheduling) {
+                scheduler = new Scheduler(pipeline.props(), pipeline.topics(), new PlanStore(vault),
+                        new PlanRunner(pipeline, vault, instance), instance, schedulerSettings(config), Clock.systemUTC())
+                        .start();
+            }
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {
@@ -86,11 +103,15 @@ public final class AgentCommand implements Callable<Integer> {
                 }
             });
             Runtime.getRuntime().addShutdownHook(hook);
-            System.out.println("agent " + instance + " ready: roles " + String.join(",", chosen) + " on "
+            System.out.println("agent " + instance + " ready: roles " + String.join(",", chosen)
+                    + (scheduling ? (chosen.isEmpty() ? "" : ",") + Scheduler.ROLE : "") + " on "
                     + pipeline.bootstrap());
             System.out.flush();
             stop.await();
         } finally {
+            if (scheduler != null) {
+                scheduler.close();
+            }
             if (server != null) {
                 server.close();
             }
@@ -114,5 +135,11 @@ public final class AgentCommand implements Callable<Integer> {
             throw f instanceof FatalException fe ? fe : new FatalException(ErrorCode.INTERNAL, "a worker stopped: " + f, f);
         }
         return 0;
+    }
+
+    static Scheduler.Settings schedulerSettings(StreamVaultConfig c) {
+        return new Scheduler.Settings(Duration.ofMillis(c.getLong(StreamVaultConfig.SCHEDULER_REFRESH_MS)),
+                c.getInt(StreamVaultConfig.SCHEDULER_ATTEMPTS), Duration.ofMillis(c.getLong(StreamVaultConfig.SCHEDULER_BACKOFF_MS)),
+                Duration.ofMillis(c.getLong(StreamVaultConfig.SCHEDULER_SETTLE_MS)));
     }
 }

@@ -27,6 +27,41 @@ import java.util.function.Supplier;
 public record BackupJob(byte[] root, List<String> tags, String host, String user, String parent, boolean forceRead,
         long startMs, long retainSeconds) {
 
+    /** The job record of this backup as job {@code job}, submitted by {@code instance}. */
+    public JobStarted started(String job, String instance, Optional<SnapshotRef> parentSnap) {
+        // The parent's top tree: the scanner that takes the root task finds the contents in it
+        // with its own, warm, tree index, so the submitter never loads the vault's index.
+        return JobStarted.newBuilder()
+                .setJob(job)
+                .setRoot(ByteBuffer.wrap(root))
+                .setHost(host != null ? host : Hosts.hostname())
+                .setUser(user != null ? user : Hosts.user())
+                .setTimeNs(System.currentTimeMillis() * 1_000_000L)
+                .setTags(tags)
+                .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
+                .setParentTree(parentTree(parentSnap))
+                .setForceRead(forceRead)
+                .setClient(instance)
+                .setRetainS(retainSeconds)
+                .build();
+    }
+
+    /** The root directory task of job {@code job}. */
+    public DirTask rootTask(String job, Optional<SnapshotRef> parentSnap) {
+        return DirTask.newBuilder()
+                .setJob(job)
+                .setRoot(ByteBuffer.wrap(root))
+                .setRel(ByteBuffer.wrap(new byte[0]))
+                .setParentTree(parentTree(parentSnap))
+                .setForceRead(forceRead)
+                .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
+                .build();
+    }
+
+    private static ByteBuffer parentTree(Optional<SnapshotRef> parentSnap) {
+        return parentSnap.map(s -> ByteBuffer.wrap(s.snapshot().tree().bytes())).orElse(null);
+    }
+
     /**
      * Submits the job through {@code client} (its id goes to {@code submitted}) and waits for its
      * end; returns the SEALED status or throws {@link JobClient#failed}. {@code failure} is asked
@@ -35,31 +70,7 @@ public record BackupJob(byte[] root, List<String> tags, String host, String user
     public JobStatus run(JobClient client, String instance, Optional<SnapshotRef> parentSnap, Consumer<String> submitted,
             Consumer<JobProgress> progress, Supplier<RuntimeException> failure) {
         String job = UUID.randomUUID().toString();
-        // The parent's top tree: the scanner that takes the root task finds the contents in it
-        // with its own, warm, tree index, so the submitter never loads the vault's index.
-        ByteBuffer parentTree = parentSnap.map(s -> ByteBuffer.wrap(s.snapshot().tree().bytes())).orElse(null);
-        JobStarted started = JobStarted.newBuilder()
-                .setJob(job)
-                .setRoot(ByteBuffer.wrap(root))
-                .setHost(host != null ? host : Hosts.hostname())
-                .setUser(user != null ? user : Hosts.user())
-                .setTimeNs(System.currentTimeMillis() * 1_000_000L)
-                .setTags(tags)
-                .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
-                .setParentTree(parentTree)
-                .setForceRead(forceRead)
-                .setClient(instance)
-                .setRetainS(retainSeconds)
-                .build();
-        DirTask task = DirTask.newBuilder()
-                .setJob(job)
-                .setRoot(ByteBuffer.wrap(root))
-                .setRel(ByteBuffer.wrap(new byte[0]))
-                .setParentTree(parentTree)
-                .setForceRead(forceRead)
-                .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
-                .build();
-        client.submit(started, task);
+        client.submit(started(job, instance, parentSnap), rootTask(job, parentSnap));
         Timing.mark("job submitted");
         submitted.accept(job);
         JobStatus end = client.await(job, s -> progress.accept(s.getProgress()), failure);

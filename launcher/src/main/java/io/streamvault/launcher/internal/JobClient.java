@@ -54,14 +54,18 @@ public final class JobClient implements AutoCloseable {
     }
 
     public void submit(JobStarted job, DirTask root) {
-        Topics t = pipeline.topics();
         producer.beginTransaction();
-        producer.send(new ProducerRecord<>(t.jobs.name(), job.getJob().getBytes(StandardCharsets.UTF_8),
-                t.jobs.valueSerde().serializer().serialize(t.jobs.name(), job)));
-        byte[] rootKey = Topics.spreadKey(job.getJob(), new byte[0]);
-        producer.send(new ProducerRecord<>(t.dirTasks.name(), rootKey,
-                t.dirTasks.valueSerde().serializer().serialize(t.dirTasks.name(), root)));
+        records(pipeline.topics(), job, root).forEach(producer::send);
         producer.commitTransaction();
+    }
+
+    /** The records that start a job: the job and its root task, to be sent in one transaction. */
+    public static List<ProducerRecord<byte[], byte[]>> records(Topics t, JobStarted job, DirTask root) {
+        byte[] rootKey = Topics.spreadKey(job.getJob(), new byte[0]);
+        return List.of(new ProducerRecord<>(t.jobs.name(), job.getJob().getBytes(StandardCharsets.UTF_8),
+                        t.jobs.valueSerde().serializer().serialize(t.jobs.name(), job)),
+                new ProducerRecord<>(t.dirTasks.name(), rootKey,
+                        t.dirTasks.valueSerde().serializer().serialize(t.dirTasks.name(), root)));
     }
 
     /**

@@ -1,0 +1,72 @@
+package io.streamvault.launcher.internal;
+
+import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.common.fs.RawPaths;
+import io.streamvault.maintenance.Forget;
+import io.streamvault.maintenance.GarbageCollector;
+import io.streamvault.plans.Plan;
+import io.streamvault.scheduler.PlanActions;
+import io.streamvault.vault.SnapshotRef;
+import io.streamvault.vault.Vault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What an agent's scheduler does for a plan's run: a backup job like the backup command's, forget, gc. */
+public final class PlanRunner implements PlanActions {
+    private static final Logger LOG = LoggerFactory.getLogger(PlanRunner.class);
+    private final Pipeline pipeline;
+    private final Vault vault;
+    private final String instance;
+
+    public PlanRunner(Pipeline pipeline, Vault vault, String instance) {
+        this.pipeline = pipeline;
+        this.vault = vault;
+        this.instance = instance;
+    }
+
+    @Override
+    public List<ProducerRecord<byte[], byte[]>> startBackup(Plan plan, String job) {
+        byte[] root = RawPaths.bytes(Path.of(plan.path()));
+        List<String> tags = new ArrayList<>(plan.tags());
+        tags.add(plan.tag());
+        BackupJob b = new BackupJob(root, tags, plan.host(), null, null, false, System.currentTimeMillis(),
+                plan.retainSeconds());
+        vault.locks().checkRetention(Duration.ofSeconds(plan.retainSeconds()));
+        Optional<SnapshotRef> parent = Parents.choose(vault, root, null);
+        return JobClient.records(pipeline.topics(), b.started(job, instance, parent), b.rootTask(job, parent));
+    }
+
+    @Override
+    public String forget(Plan plan) {
+        List<SnapshotRef> mine = vault.listSnapshots(e -> LOG.warn("skipping an unreadable snapshot: {}", e.getMessage()))
+                .stream().filter(s -> s.snapshot().tags().contains(plan.tag())).toList();
+        Forget.Plan f = Forget.byPolicy(vault, mine, plan.policy(), false);
+        if (!f.groupsRemovedWhole().isEmpty()) {
+            return "retention not applied: it would remove every snapshot of " + String.join("; ", f.groupsRemovedWhole());
+        }
+        Forget.remove(vault, f.removedIds(), false);
+        return "retention: " + f.removedIds().size() + " snapshot(s) forgotten, " + f.kept() + " kept";
+    }
+
+    @Override
+    public String gc() {
+        StreamVaultConfig config = pipeline.config();
+        try (GcSession session = GcSession.open(config, vault)) {
+            GarbageCollector.Result r = new GarbageCollector(vault, session.coordinator(),
+                    GarbageCollector.Options.defaults()).run(GarbageCollector.Progress.none());
+            return "gc: " + r.packsDeleted() + " packs deleted, " + r.packsRepacked() + " repacked, " + r.bytesFreed()
+                    + " bytes freed";
+        }
+    }
+
+    @Override
+    public AutoCloseable watch(Plan plan, Runnable onChange) {
+        return () -> { };
+    }
+}
