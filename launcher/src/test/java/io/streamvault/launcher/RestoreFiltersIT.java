@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamvault.common.fs.RawPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The restore command's filters, overwrite policies and in-place restore, after a real backup. */
+/** The backup's and the restore command's filters, overwrite policies and in-place restore, with real backups. */
 class RestoreFiltersIT {
     @TempDir
     Path tmp;
@@ -70,5 +73,35 @@ class RestoreFiltersIT {
         assertEquals("a from the backup", Files.readString(src.resolve("sub/a.txt")));
         assertEquals("keep", Files.readString(src.resolve("keep.txt")));
         assertEquals(List.of("keep.txt", "other", "other/c.txt", "sub", "sub/a.txt", "sub/b.log"), files(src));
+    }
+
+    @Test
+    void backupExcludesLeaveEntriesOutOfTheSnapshot() throws Exception {
+        Path src = tmp.resolve("src");
+        for (String f : List.of("keep.txt", "a.tmp", "sub/b.tmp", "sub/c.txt", "sub/cache", "cache/x", "cache/deep/y",
+                "top/skip/f", "top/keep.txt", "other/top/skip/g")) {
+            Files.createDirectories(src.resolve(f).getParent());
+            Files.writeString(src.resolve(f), "contents of " + f);
+        }
+        byte[] rawTmp = {(byte) 0xff, '.', 't', 'm', 'p'};
+        byte[] rawKeep = {'k', (byte) 0xfe};
+        Files.writeString(RawPaths.resolve(src, rawTmp), "not UTF-8, left out");
+        Files.writeString(RawPaths.resolve(src, rawKeep), "not UTF-8, kept");
+        Path vault = tmp.resolve("vault");
+        Path pw = Files.writeString(tmp.resolve("password"), "pw for the backup excludes\n");
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
+
+        Cli.Result backup = Cli.run("backup", src, "--vault", vault, "--state-dir", tmp.resolve("state"),
+                "--password-file", pw, "--json", "--exclude", "*.tmp", "--exclude", "cache", "--exclude", "/top/skip");
+        assertEquals(0, backup.code(), backup.toString()); // sealed: the counts agree without the excluded entries
+        JsonNode s = backup.json();
+        assertFalse(s.get("incomplete").asBoolean(), backup.toString());
+        assertEquals(5, s.get("files_new").asLong(), "keep.txt, sub/c.txt, top/keep.txt, other/top/skip/g, k\\xfe");
+
+        Path out = tmp.resolve("out");
+        Cli.Result restore = Cli.run("restore", "latest", "--target", out, "--vault", vault, "--password-file", pw);
+        assertEquals(0, restore.code(), restore.toString());
+        TreeAssert.assertSameTree(src, out, Set.of("a.tmp", "sub/b.tmp", "sub/cache", "cache", "top/skip",
+                RawPaths.display(rawTmp)));
     }
 }

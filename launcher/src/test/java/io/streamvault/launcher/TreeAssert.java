@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -32,7 +33,20 @@ public final class TreeAssert {
     }
 
     public static void assertSameTree(Path expected, Path actual) throws IOException {
+        assertSameTree(expected, actual, Set.of());
+    }
+
+    /**
+     * As {@link #assertSameTree(Path, Path)}, for a restore of a backup that left out the entries of
+     * {@code expected} named in {@code leftOut} (relative paths in display form) and everything
+     * under them: those must be missing.
+     */
+    public static void assertSameTree(Path expected, Path actual, Set<String> leftOut) throws IOException {
         Map<String, Path> exp = entries(expected);
+        for (String l : leftOut) {
+            assertTrue(exp.containsKey(l), "the source has " + l + " to leave out");
+        }
+        exp.keySet().removeIf(rel -> leftOut.stream().anyMatch(l -> rel.equals(l) || rel.startsWith(l + "/")));
         Map<String, Path> act = entries(actual);
         assertEquals(exp.keySet(), act.keySet(), "restored entries differ from the source");
         Map<Long, List<String>> expLinks = new HashMap<>();

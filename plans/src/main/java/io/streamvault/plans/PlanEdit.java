@@ -1,5 +1,7 @@
 package io.streamvault.plans;
 
+import io.streamvault.common.FatalException;
+import io.streamvault.common.fs.Glob;
 import io.streamvault.vault.Retentions;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -67,6 +69,13 @@ public record PlanEdit(String path, String schedule, boolean clearSchedule, Stri
         for (String t : out.tags()) {
             if (t.isBlank() || t.startsWith("plan:")) {
                 throw Plan.invalid("--tag '" + t + "': tags are not blank and do not start with plan: (the plan adds its own)");
+            }
+        }
+        for (String g : out.excludes()) {
+            try {
+                Glob.compile(g);
+            } catch (FatalException e) {
+                throw Plan.invalid("--exclude: " + e.getMessage());
             }
         }
         return out.validated();

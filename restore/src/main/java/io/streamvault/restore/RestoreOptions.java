@@ -2,7 +2,7 @@ package io.streamvault.restore;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
-import io.streamvault.restore.internal.Glob;
+import io.streamvault.common.fs.Glob;
 import java.util.List;
 
 /**

@@ -2,6 +2,7 @@ package io.streamvault.launcher.cli;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.launcher.internal.BackupJob;
 import io.streamvault.vault.Retentions;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -67,6 +68,10 @@ final class BackupArgs {
             "Print the summary as one JSON object on the last line.");
     static final Option TAG = new Option(List.of("--tag"), Kind.TEXT, "TAG", REPEATABLE,
             "Tag the snapshot (repeatable).");
+    static final Option EXCLUDE = new Option(List.of("--exclude"), Kind.TEXT, "GLOB", REPEATABLE,
+            "Leave out what matches and all under it (repeatable): a glob without a slash matches a name at any"
+                    + " depth (*.tmp, cache), one with a slash the path from PATH (build/*.o, /var/tmp); ** spans"
+                    + " directories.");
     static final Option HOST = new Option(List.of("--host"), Kind.TEXT, "NAME", ONCE,
             "Host name recorded in the snapshot.");
     static final Option PARENT = new Option(List.of("--parent"), Kind.TEXT, "SNAPSHOT", ONCE,
@@ -87,7 +92,7 @@ final class BackupArgs {
 
     /** Every option of the backup command. */
     static final List<Option> OPTIONS = List.of(VAULT, PASSWORD_FILE, STATE_DIR, BOOTSTRAP_SERVERS, CONFIG, SETTING,
-            JSON, TAG, HOST, PARENT, FORCE_READ, RETAIN, NO_AGENT, HELP, VERSION);
+            JSON, TAG, EXCLUDE, HOST, PARENT, FORCE_READ, RETAIN, NO_AGENT, HELP, VERSION);
 
     /** The one positional parameter. */
     static final String PATH_LABEL = "PATH";
@@ -306,6 +311,11 @@ final class BackupArgs {
 
     List<String> tags() {
         return List.copyOf(values(TAG));
+    }
+
+    /** The {@code --exclude} globs; INVALID_ARGUMENT when one is malformed. */
+    List<String> excludes() {
+        return BackupJob.checkExcludes(values(EXCLUDE));
     }
 
     String host() {

@@ -212,8 +212,8 @@ public final class BackupCommand implements Callable<Integer> {
     }
 
     BackupJob job(Path source, long start) {
-        return new BackupJob(RawPaths.bytes(source), args.tags(), args.host(), null, args.parent(), args.forceRead(),
-                start, args.retainSeconds());
+        return new BackupJob(RawPaths.bytes(source), args.tags(), args.excludes(), args.host(), null, args.parent(),
+                args.forceRead(), start, args.retainSeconds());
     }
 
     /** Hands the job to a running agent of the state directory; null when none takes it. */

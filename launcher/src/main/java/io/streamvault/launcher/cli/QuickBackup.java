@@ -62,8 +62,8 @@ public final class QuickBackup {
             return null; // the job runs here: asked to, or with settings of its own, which an agent declines
         }
         Path source = a.path().toAbsolutePath().normalize();
-        BackupJob job = new BackupJob(RawPaths.bytes(source), a.tags(), a.host(), null, a.parent(), a.forceRead(),
-                start, a.retainSeconds());
+        BackupJob job = new BackupJob(RawPaths.bytes(source), a.tags(), a.excludes(), a.host(), null, a.parent(),
+                a.forceRead(), start, a.retainSeconds());
         String uri = a.vault() == null || a.vault().isEmpty() ? Home.defaultVault().toString() : a.vault();
         Path state = a.stateDir() != null ? a.stateDir().toAbsolutePath() : Home.defaultStateDir();
         String bootstrap = a.bootstrapServers() != null ? a.bootstrapServers() : "";
@@ -86,8 +86,9 @@ public final class QuickBackup {
         }
         try {
             a.retainSeconds();
+            a.excludes();
         } catch (FatalException e) {
-            return null; // the command reports a malformed --retain
+            return null; // the command reports a malformed --retain or --exclude
         }
         return Files.isDirectory(a.path().toAbsolutePath().normalize(), LinkOption.NOFOLLOW_LINKS) ? a : null;
     }

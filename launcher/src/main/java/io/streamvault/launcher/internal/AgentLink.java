@@ -112,6 +112,9 @@ public final class AgentLink {
         for (String t : job.tags()) {
             req.put("tag", t);
         }
+        for (String g : job.excludes()) {
+            req.put("exclude", g);
+        }
         return req;
     }
 

@@ -117,13 +117,7 @@ public final class AgentServer implements AutoCloseable {
 
     private void run(Map<String, List<byte[]>> req, OutputStream out) throws IOException {
         boolean json = "1".equals(one(req, "json"));
-        List<String> tags = new ArrayList<>();
-        for (byte[] t : req.getOrDefault("tag", List.of())) {
-            tags.add(new String(t, StandardCharsets.UTF_8));
-        }
-        BackupJob job = new BackupJob(req.get("root").get(0), tags, one(req, "host"), one(req, "user"),
-                one(req, "parent"), "1".equals(one(req, "force")), Long.parseLong(one(req, "start")),
-                one(req, "retain") == null ? 0 : Long.parseLong(one(req, "retain")));
+        BackupJob job = job(req);
         vault.locks().checkRetention(Duration.ofSeconds(job.retainSeconds()));
         Timing.mark("agent: backup asked");
         Optional<SnapshotRef> parent = Parents.choose(vault, job.root(), job.parent());
@@ -175,7 +169,14 @@ public final class AgentServer implements AutoCloseable {
         return null;
     }
 
-    private static Map<String, List<byte[]>> read(BufferedReader in) throws IOException {
+    /** The job a backup request asks for (the request as {@link AgentLink#backupRequest} writes it). */
+    static BackupJob job(Map<String, List<byte[]>> req) {
+        return new BackupJob(req.get("root").get(0), all(req, "tag"), all(req, "exclude"), one(req, "host"),
+                one(req, "user"), one(req, "parent"), "1".equals(one(req, "force")), Long.parseLong(one(req, "start")),
+                one(req, "retain") == null ? 0 : Long.parseLong(one(req, "retain")));
+    }
+
+    static Map<String, List<byte[]>> read(BufferedReader in) throws IOException {
         Map<String, List<byte[]>> req = new HashMap<>();
         for (String line; (line = in.readLine()) != null && !line.equals("end"); ) {
             int sp = line.indexOf(' ');
@@ -194,6 +195,15 @@ public final class AgentServer implements AutoCloseable {
     private static String one(Map<String, List<byte[]>> req, String key) {
         List<byte[]> v = req.get(key);
         return v == null || v.isEmpty() ? null : new String(v.get(0), StandardCharsets.UTF_8);
+    }
+
+    /** Every value of a repeated key, as text. */
+    private static List<String> all(Map<String, List<byte[]>> req, String key) {
+        List<String> out = new ArrayList<>();
+        for (byte[] v : req.getOrDefault(key, List.of())) {
+            out.add(new String(v, StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     private static String b64(String s) {

@@ -1,5 +1,8 @@
 package io.streamvault.launcher.internal;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.fs.Glob;
 import io.streamvault.schemas.records.DirTask;
 import io.streamvault.schemas.records.JobProgress;
 import io.streamvault.schemas.records.JobStarted;
@@ -18,14 +21,35 @@ import java.util.function.Supplier;
  * an agent it hands the job to: the job and its root task are submitted, then followed to the end.
  *
  * @param root the absolute path of the directory to back up, as bytes
+ * @param excludes globs of entries to leave out, relative to the root ({@code --exclude}; the syntax
+ *     of {@link Glob}); every scanner of the job reads them from its records
  * @param host the host name to record (null: this host's)
  * @param user the user name to record (null: this process's)
  * @param parent the parent snapshot asked for (null: the latest of the same path)
  * @param startMs when the command started (the summary's duration counts from it)
  * @param retainSeconds how long to keep the snapshot after it is sealed (0: what the vault lock asks)
  */
-public record BackupJob(byte[] root, List<String> tags, String host, String user, String parent, boolean forceRead,
-        long startMs, long retainSeconds) {
+public record BackupJob(byte[] root, List<String> tags, List<String> excludes, String host, String user, String parent,
+        boolean forceRead, long startMs, long retainSeconds) {
+
+    public BackupJob {
+        excludes = checkExcludes(excludes);
+    }
+
+    /**
+     * The exclude globs, checked: a malformed one is a FatalException (INVALID_ARGUMENT) naming it,
+     * before any job starts, rather than a directory a scanner cannot list.
+     */
+    public static List<String> checkExcludes(List<String> globs) {
+        for (String g : globs) {
+            try {
+                Glob.compile(g);
+            } catch (FatalException e) {
+                throw new FatalException(ErrorCode.INVALID_ARGUMENT, "--exclude: " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(globs);
+    }
 
     /** The job record of this backup as job {@code job}, submitted by {@code instance}. */
     public JobStarted started(String job, String instance, Optional<SnapshotRef> parentSnap) {
@@ -43,6 +67,7 @@ public record BackupJob(byte[] root, List<String> tags, String host, String user
                 .setForceRead(forceRead)
                 .setClient(instance)
                 .setRetainS(retainSeconds)
+                .setExcludes(excludes)
                 .build();
     }
 
@@ -55,6 +80,7 @@ public record BackupJob(byte[] root, List<String> tags, String host, String user
                 .setParentTree(parentTree(parentSnap))
                 .setForceRead(forceRead)
                 .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
+                .setExcludes(excludes)
                 .build();
     }
 

@@ -35,7 +35,7 @@ public final class PlanRunner implements PlanActions {
         byte[] root = RawPaths.bytes(Path.of(plan.path()));
         List<String> tags = new ArrayList<>(plan.tags());
         tags.add(plan.tag());
-        BackupJob b = new BackupJob(root, tags, plan.host(), null, null, false, System.currentTimeMillis(),
+        BackupJob b = new BackupJob(root, tags, plan.excludes(), plan.host(), null, null, false, System.currentTimeMillis(),
                 plan.retainSeconds());
         vault.locks().checkRetention(Duration.ofSeconds(plan.retainSeconds()));
         Optional<SnapshotRef> parent = Parents.choose(vault, root, null);

@@ -27,8 +27,8 @@ class BackupArgsTest {
     void readsEveryOptionIntoItsValue() {
         BackupArgs a = BackupArgs.parse(List.of("--vault", "v", "--password-file=pw", "--state-dir", "s",
                 "--bootstrap-servers=k:9092", "--config", "c.properties", "-o", "a=1", "-ob=2", "--option=a=3=x",
-                "--json", "--tag", "t1", "--tag=t2", "--host", "h", "--parent=p", "--force-read", "--no-agent", "--",
-                "-dir"));
+                "--json", "--tag", "t1", "--tag=t2", "--host", "h", "--parent=p", "--force-read", "--no-agent",
+                "--exclude", "*.tmp", "--exclude=/top/skip", "--", "-dir"));
         assertEquals(Path.of("-dir"), a.path());
         assertEquals("v", a.vault());
         assertEquals(Path.of("pw"), a.passwordFile());
@@ -39,6 +39,7 @@ class BackupArgsTest {
         assertTrue(a.hasSettings());
         assertTrue(a.json());
         assertEquals(List.of("t1", "t2"), a.tags());
+        assertEquals(List.of("*.tmp", "/top/skip"), a.excludes());
         assertEquals("h", a.host());
         assertEquals("p", a.parent());
         assertTrue(a.forceRead());
@@ -57,6 +58,7 @@ class BackupArgsTest {
         assertFalse(plain.hasSettings());
         assertFalse(plain.json());
         assertEquals(List.of(), plain.tags());
+        assertEquals(List.of(), plain.excludes());
         assertNull(plain.host());
         assertNull(plain.parent());
         assertFalse(plain.forceRead());
@@ -106,6 +108,18 @@ class BackupArgsTest {
         }
         assertFalse(Files.exists(vault), "no command ran");
         assertFalse(Files.exists(state), "no command ran");
+    }
+
+    @Test
+    void aMalformedExcludeIsRefusedBeforeTheJobStarts() throws Exception {
+        String src = Files.createDirectories(tmp.resolve("src")).toString();
+        Path vault = tmp.resolve("vault");
+        Cli.Result r = Cli.run("backup", src, "--vault", vault, "--state-dir", tmp.resolve("state"), "--exclude", "ok",
+                "--exclude", "a[b");
+        assertEquals(1, r.code(), r.toString());
+        assertEquals("streamvault: --exclude: glob \"a[b\" has an unclosed '[' [invalid_argument]", r.err().strip());
+        assertEquals("", r.out());
+        assertFalse(Files.exists(vault), "no vault was opened or created");
     }
 
     @Test

@@ -28,7 +28,8 @@ class QuickBackupTest {
             {"backup", src, "--json"},
             {"backup", "--json", src, "--vault", tmp.resolve("v").toString(), "--state-dir",
                 tmp.resolve("s").toString(), "--tag", "a", "--tag=b", "--host", "h1", "--parent", "abc123",
-                "--force-read", "--password-file", "/nonexistent", "--retain", "90d"},
+                "--force-read", "--password-file", "/nonexistent", "--retain", "90d", "--exclude", "*.tmp",
+                "--exclude=/top/skip"},
             {"backup", src, "--vault=" + tmp.resolve("v").toUri(), "--bootstrap-servers", "kafka:9092",
                 "--state-dir=relative/state"},
             {"backup", src + "/../src/.", "--vault", "relative-vault"},
@@ -69,6 +70,7 @@ class QuickBackupTest {
             {"backup", src, "--json=maybe"},
             {"backup", src, "-o", "no-value"},
             {"backup", src, "--retain", "ninety days"},
+            {"backup", src, "--exclude", "a[b"},
         };
     }
 

@@ -1,6 +1,7 @@
 package io.streamvault.restore.internal;
 
 import io.streamvault.common.fs.FileKind;
+import io.streamvault.common.fs.Glob;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.restore.RestoreOptions;
 import io.streamvault.vault.Node;

@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * large), each other entry a manifest straight to the catalog, each subdirectory either a new
  * directory task or, while a small budget lasts, a directory listed right here; last, each
  * directory's own record with its counts, so the catalog can tell when the walk is complete. All
- * of it commits in one transaction with the task's offset.
+ * of it commits in one transaction with the task's offset. Entries that the job's exclude globs
+ * match are skipped before anything else is done with them: they are not counted, not sent, and
+ * an excluded directory is not listed.
  */
 public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     /** Entries one task may scan inline (its own and those of subdirectories it takes on). */
@@ -61,6 +63,8 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     private final TreeIndex trees;
     private final String worker;
     private final long segmentBytes;
+    /** The exclude globs of the job last scanned (a worker takes many tasks of one job in a row). */
+    private Excludes lastExcludes = Excludes.NONE;
 
     public ScanHandler(Topics topics, TreeIndex trees, String worker, long segmentBytes) {
         this.topics = topics;
@@ -105,6 +109,16 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         } catch (IOException e) {
             dirNode = Metadata.failed(name, NodeType.DIR, Posix.reason(e));
         }
+        Excludes skip = Excludes.NONE;
+        if (dirNode.getError() == null) {
+            try {
+                skip = excludes(task);
+            } catch (FatalException e) {
+                // The command checks the globs before the job starts; should one get here anyway, the
+                // job ends incomplete with this reason instead of backing up what it was to leave out.
+                dirNode.setError("--exclude: " + e.getMessage());
+            }
+        }
         Counts c = new Counts();
         if (dirNode.getError() == null) {
             // Names sorted, then matched against the parent's entries (also in name order) in one
@@ -120,8 +134,15 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             names.sort(Arrays::compareUnsigned);
             ParentCursor parent = new ParentCursor(task);
             Held held = new Held(parent.id != null && !parent.split && !task.getForceRead());
+            // An excluded name is passed over: the parent's entry of that name, if any, then counts
+            // as removed, so the directory does not reuse a parent listing that holds it.
+            List<byte[]> path = skip.none() ? null : RawPaths.splitRelative(rel);
             for (byte[] n : names) {
-                entry(job, root, rel, RawPaths.resolve(dir, n), n, task.getForceRead(), parent.seek(n), out, c, held);
+                if (path != null && excluded(skip, path, n)) {
+                    continue;
+                }
+                entry(job, root, rel, RawPaths.resolve(dir, n), n, task.getForceRead(), task.getExcludes(),
+                        parent.seek(n), out, c, held);
             }
             // The catalog rebuilds this directory's tree unsplit: the reuse is only for one that stays so.
             if (held.possible && dirNode.getError() == null && c.entries <= Trees.SPLIT_ABOVE && parent.finish()
@@ -148,6 +169,25 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                 .setReusedBytes(reused == null ? 0 : reused.bytes)
                 .build());
         return c;
+    }
+
+    /** The task's exclude globs, compiled once for a run of tasks with the same ones. */
+    private Excludes excludes(DirTask task) {
+        List<String> given = task.getExcludes();
+        if (!lastExcludes.patterns().equals(given)) {
+            lastExcludes = Excludes.of(given);
+        }
+        return lastExcludes;
+    }
+
+    /** True when the entry {@code name} of the directory at {@code dir} (its names from the root) is excluded. */
+    private static boolean excluded(Excludes skip, List<byte[]> dir, byte[] name) {
+        dir.add(name);
+        try {
+            return skip.excludes(dir);
+        } finally {
+            dir.remove(dir.size() - 1);
+        }
     }
 
     /**
@@ -284,7 +324,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     }
 
     private void entry(String job, byte[] root, byte[] rel, Path p, byte[] name, boolean force,
-            Node prev, Emitter out, Counts c, Held held) {
+            List<String> excludes, Node prev, Emitter out, Counts c, Held held) {
         FileMeta m = null;
         NodeRecord n = null;
         try {
@@ -305,6 +345,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                     .setRel(ByteBuffer.wrap(childRel))
                     .setParentTree(hasParent ? ByteBuffer.wrap(prev.subtree().bytes()) : null)
                     .setForceRead(force)
+                    .setExcludes(excludes)
                     .build();
             if (c.children.size() < MAX_HELD_CHILDREN) {
                 c.children.add(child); // may be listed inline

@@ -40,7 +40,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -160,12 +162,17 @@ class ScanHandlerTest {
     }
 
     private void scan(String rel, BlobId parentTree, boolean forceRead) {
+        scan(rel, parentTree, forceRead, List.of());
+    }
+
+    private void scan(String rel, BlobId parentTree, boolean forceRead, List<String> excludes) {
         DirTask task = DirTask.newBuilder()
                 .setJob(JOB)
                 .setRoot(ByteBuffer.wrap(RawPaths.bytes(root)))
                 .setRel(ByteBuffer.wrap(b(rel)))
                 .setParentTree(parentTree == null ? null : ByteBuffer.wrap(parentTree.bytes()))
                 .setForceRead(forceRead)
+                .setExcludes(excludes)
                 .build();
         new ScanHandler(topics, new TreeIndex(vault), "test", 64 << 20)
                 .handle(new ConsumerRecord<>(topics.dirTasks.name(), 0, 0L, new byte[0], new byte[0]), task, out);
@@ -380,5 +387,100 @@ class ScanHandlerTest {
         Map<String, FileManifest> m = manifests("wide");
         assertEquals(Trees.SPLIT_ABOVE, m.size());
         assertTrue(m.values().stream().allMatch(f -> f.getOrigin() == FileOrigin.UNMODIFIED));
+    }
+
+    /** Every entry the scanner sent for the job (directories, manifests, file events), as root-relative paths. */
+    private Set<String> sentPaths() {
+        Set<String> paths = new TreeSet<>();
+        for (Object o : sent) {
+            if (o instanceof DirScanned d && d.getRel().remaining() > 0) {
+                paths.add(latin1(Buffers.of(d.getRel())));
+            } else if (o instanceof FileManifest f && f.getPart() == 0) {
+                paths.add(latin1(RawPaths.join(Buffers.of(f.getDir()), Buffers.of(f.getNode().getName()))));
+            } else if (o instanceof FileEvent f && f.getPart() == 0) {
+                paths.add(latin1(RawPaths.join(Buffers.of(f.getDir()), Buffers.of(f.getNode().getName()))));
+            }
+        }
+        return paths;
+    }
+
+    /** One char per byte: any name, UTF-8 or not, as a distinct string. */
+    private static String latin1(byte[] raw) {
+        return new String(raw, StandardCharsets.ISO_8859_1);
+    }
+
+    private void file(String rel) throws IOException {
+        Path p = root.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.write(p, b(rel));
+    }
+
+    @Test
+    void excludedEntriesAreNeitherSentNorCountedAndTheCountsStayExact() throws IOException {
+        file("keep.txt");
+        file("x.tmp");
+        file("cache/inner");
+        file("cache/deeper/f");
+        file("d/cache");
+        file("d/sub/y.tmp");
+        file("d/sub/z");
+        file("top/skip/f");
+        file("top/keep");
+        file("other/top/skip/f");
+        byte[] badTmp = {(byte) 0xff, '.', 't', 'm', 'p'};
+        byte[] badKeep = {(byte) 0xff, 'k', 'e', 'e', 'p'};
+        Files.write(RawPaths.resolve(root, badTmp), new byte[10]);
+        Files.write(RawPaths.resolve(root, badKeep), new byte[10]);
+
+        scan("", null, false, List.of("*.tmp", "cache", "/top/skip"));
+
+        assertEquals(new TreeSet<>(List.of("d", "d/a", "d/b", "d/empty", "d/link", "d/sub", "d/sub/z", "keep.txt",
+                "other", "other/top", "other/top/skip", "other/top/skip/f", "top", "top/keep", latin1(badKeep))),
+                sentPaths(), "nothing excluded is sent, and nothing under an excluded directory (at any depth)");
+        // The catalog's counts (docs/pipeline.md, "When is a job complete?") come out equal: the job seals.
+        long dirsExpected = 1;
+        long entriesExpected = 0;
+        long dirs = 0;
+        for (Object o : sent) {
+            if (o instanceof DirScanned d) {
+                dirsExpected += d.getSubdirs();
+                entriesExpected += d.getEntries();
+                dirs++;
+            }
+        }
+        assertEquals(dirsExpected, dirs, "every announced subdirectory is scanned, no excluded one");
+        assertEquals(entriesExpected, sentPaths().size(), "every announced entry is sent, no excluded one");
+        assertEquals(5, scanned("").getEntries(), "d, keep.txt, other, top and the kept raw name");
+        assertEquals(3, scanned("").getSubdirs());
+        assertEquals(1, scanned("top").getEntries(), "top/skip is left out; other/top/skip is not anchored there");
+    }
+
+    @Test
+    void anEntryTheParentHoldsButIsNowExcludedStopsTheReuse() throws IOException {
+        file("d/old.tmp");
+        scan("d", parent("d", UnaryOperator.identity()), false, List.of("*.tmp"));
+        assertSentOneByOneUnchanged("d"); // the parent's listing holds old.tmp: it cannot stand for this one
+    }
+
+    @Test
+    void anEntryExcludedThenAndNowKeepsTheReuse() throws IOException {
+        file("d/old.tmp");
+        BlobId tree = parent("d", n -> Arrays.equals(n.name(), b("old.tmp")) ? null : n);
+        scan("d", tree, false, List.of("*.tmp"));
+        DirScanned d = scanned("d");
+        assertArrayEquals(tree.bytes(), Buffers.of(d.getReusedTree()));
+        assertEquals(0, d.getEntries());
+        assertEquals(List.of(d), sent);
+    }
+
+    @Test
+    void aMalformedGlobInATaskFailsItsDirectoryNotTheWorker() {
+        // The command refuses it before the job starts; a task that carries one anyway ends the job
+        // incomplete, naming the glob, and backs up nothing it might have been meant to leave out.
+        scan("", null, false, List.of("a[b"));
+        DirScanned r = scanned("");
+        assertTrue(r.getNode().getError().contains("a[b"), r.getNode().getError());
+        assertEquals(0, r.getEntries());
+        assertEquals(List.of(r), sent);
     }
 }

@@ -1,4 +1,4 @@
-package io.streamvault.restore.internal;
+package io.streamvault.common.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.streamvault.restore.internal;
+package io.streamvault.common.fs;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
@@ -8,8 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A restore glob, matched against an entry's path relative to the snapshot's root, component by
- * component:
+ * A glob over raw paths, matched against an entry's path relative to the backed-up directory,
+ * component by component: the syntax of {@code restore --include/--exclude} and of
+ * {@code backup --exclude}.
  *
  * <ul>
  *   <li>{@code *} matches any run of characters within one name, {@code ?} one character,
@@ -17,8 +18,10 @@ import java.util.List;
  *       {@code \c} the character c itself;
  *   <li>{@code **} as a whole component matches zero or more names;
  *   <li>a glob without '/' matches the last name of a path at any depth ({@code *.log}); a glob with
- *       '/' matches the whole relative path ({@code data/2024/*}); a leading '/' is allowed and
- *       changes nothing; a trailing '/' is ignored.
+ *       '/' matches the whole relative path ({@code data/2024/*}); a leading '/' anchors a glob at
+ *       the root ({@code /cache} matches only the top-level cache, where {@code cache} matches
+ *       one at any depth) and changes nothing in a glob that has a '/' already; a trailing '/' is
+ *       ignored.
  * </ul>
  *
  * Names are bytes: a valid UTF-8 sequence is one character; a byte that is not part of one is one

@@ -1,0 +1,57 @@
+package io.streamvault.launcher.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What a backup command hands a local agent is the job the agent runs, option for option. */
+class AgentServerTest {
+    private static BackupJob handedOver(BackupJob job) throws Exception {
+        String sent = AgentLink.backupRequest("/v", "", false, job, true).encoded();
+        return AgentServer.job(AgentServer.read(new BufferedReader(new StringReader(sent))));
+    }
+
+    @Test
+    void theRequestCarriesEveryOptionOfTheJob() throws Exception {
+        byte[] root = {'/', 's', 'r', 'c', (byte) 0xff};
+        BackupJob job = new BackupJob(root, List.of("t1", "t 2"), List.of("*.tmp", "/top/skip", "caché/**"), "h1",
+                null, "abc123", true, 1234L, 86400L);
+        BackupJob got = handedOver(job);
+        assertArrayEquals(root, got.root());
+        assertEquals(job.tags(), got.tags());
+        assertEquals(job.excludes(), got.excludes());
+        assertEquals("h1", got.host());
+        assertEquals(Hosts.user(), got.user(), "the command's user");
+        assertEquals("abc123", got.parent());
+        assertTrue(got.forceRead());
+        assertEquals(1234L, got.startMs());
+        assertEquals(86400L, got.retainSeconds());
+
+        BackupJob plain = handedOver(new BackupJob(root, List.of(), List.of(), null, null, null, false, 1L, 0L));
+        assertEquals(List.of(), plain.excludes());
+        assertEquals(List.of(), plain.tags());
+    }
+
+    @Test
+    void aMalformedExcludeIsRefusedBeforeAnyJobStarts() {
+        FatalException e = assertThrows(FatalException.class,
+                () -> new BackupJob(new byte[] {'/'}, List.of(), List.of("a[b"), null, null, null, false, 1L, 0L));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertEquals("--exclude: glob \"a[b\" has an unclosed '['", e.getMessage());
+        // An agent meets it in the request as the command would have (the command refuses it first).
+        Map<String, List<byte[]>> req = Map.of("root", List.of(new byte[] {'/'}),
+                "start", List.of("1".getBytes(StandardCharsets.UTF_8)),
+                "exclude", List.of("a[b".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(FatalException.class, () -> AgentServer.job(req)).code());
+    }
+}
