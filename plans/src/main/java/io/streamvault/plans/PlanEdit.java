@@ -58,7 +58,8 @@ public record PlanEdit(String path, String schedule, boolean clearSchedule, Stri
         if (path != null && !p.isEmpty()) {
             p = Path.of(p).toAbsolutePath().normalize().toString();
         }
-        Plan out = new Plan(base.name(), p, clearSchedule ? null : schedule != null ? schedule.strip() : base.schedule(), z, k,
+        String sched = clearSchedule ? null : schedule != null ? Schedule.parse(schedule, z).spec() : base.schedule();
+        Plan out = new Plan(base.name(), p, sched, z, k,
                 retain != null ? Retentions.parse(retain, "--retain").toSeconds() : base.retainSeconds(),
                 tags != null ? tags : base.tags(), excludes != null ? excludes : base.excludes(),
                 host != null ? (host.isBlank() ? null : host.strip()) : base.host(),

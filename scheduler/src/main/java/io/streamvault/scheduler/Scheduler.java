@@ -79,6 +79,8 @@ public final class Scheduler implements AutoCloseable {
     private final PlanBook book;
     private final Map<Integer, KafkaProducer<byte[], byte[]>> producers = new HashMap<>();
     private final Map<Integer, Long> catchUpTo = new HashMap<>();
+    private final Set<Integer> caughtUp = new HashSet<>();
+    /** The end of each job of a running run seen on job-status (only those: the map stays small). */
     private final Map<String, JobStatus> ended = new HashMap<>();
     private final Set<String> busy = new HashSet<>();
     private final Map<String, AutoCloseable> watches = new HashMap<>();
@@ -86,6 +88,7 @@ public final class Scheduler implements AutoCloseable {
     private Map<String, Plan> plans = Map.of();
     private long loadedAt = Long.MIN_VALUE;
     private boolean reload;
+    private boolean rereadStatus;
 
     public Scheduler(KafkaProps props, Topics topics, PlanStore store, PlanActions actions, String instance,
             Settings settings, Clock clock) {
@@ -143,10 +146,22 @@ public final class Scheduler implements AutoCloseable {
                         LOG.warn("plan-runs record at {}:{} unreadable, skipped: {}", r.partition(), r.offset(), e.getMessage());
                     }
                 }
+                if (rereadStatus) {
+                    // A new partition's running runs may have ended while nobody watched: read job-status again.
+                    status.seekToBeginning(statusParts);
+                    rereadStatus = false;
+                }
+                Set<String> jobs = new HashSet<>();
+                book.running().forEach(r -> {
+                    if (r.job() != null) {
+                        jobs.add(r.job());
+                    }
+                });
+                ended.keySet().retainAll(jobs);
                 for (ConsumerRecord<byte[], byte[]> r : status.poll(Duration.ZERO)) {
                     try {
                         JobStatus s = statusReader.deserialize(r.topic(), r.value());
-                        if (s != null && s.getState() != JobState.RUNNING) {
+                        if (s != null && s.getState() != JobState.RUNNING && jobs.contains(s.getJob())) {
                             ended.put(s.getJob(), s);
                         }
                     } catch (SerializationException e) {
@@ -179,6 +194,7 @@ public final class Scheduler implements AutoCloseable {
         producers.put(tp.partition(), p);
         consumer.seekToBeginning(List.of(tp));
         catchUpTo.put(tp.partition(), consumer.endOffsets(List.of(tp)).get(tp));
+        caughtUp.remove(tp.partition());
         reload = true;
         LOG.info("scheduler {} owns plan partition {}", instance, tp.partition());
     }
@@ -186,6 +202,7 @@ public final class Scheduler implements AutoCloseable {
     private void release(int partition) {
         KafkaProducer<byte[], byte[]> p = producers.remove(partition);
         catchUpTo.remove(partition);
+        caughtUp.remove(partition);
         if (p != null) {
             p.close(Duration.ofSeconds(5));
         }
@@ -228,6 +245,10 @@ public final class Scheduler implements AutoCloseable {
             Long upTo = catchUpTo.get(part);
             if (upTo == null || consumer.position(new TopicPartition(topics.planRuns.name(), part)) < upTo) {
                 continue; // not ours, or not yet read to where the previous holder left it
+            }
+            if (caughtUp.add(part)) {
+                rereadStatus = true; // its running runs are known now: find the ends of their jobs
+                continue;
             }
             watch(plan);
             Long changedAt = changes.remove(plan.name());

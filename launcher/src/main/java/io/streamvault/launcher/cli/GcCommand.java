@@ -1,5 +1,7 @@
 package io.streamvault.launcher.cli;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.util.Sizes;
 import io.streamvault.launcher.internal.GcSession;
@@ -7,9 +9,13 @@ import io.streamvault.launcher.internal.ProgressLine;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.maintenance.GcCoordinator;
 import io.streamvault.maintenance.Reports;
+import io.streamvault.plans.Plan;
+import io.streamvault.plans.PlanEdit;
+import io.streamvault.plans.PlanStore;
 import io.streamvault.vault.Vault;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,18 +35,50 @@ public final class GcCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Say what would be deleted and freed; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--schedule", paramLabel = "SPEC", description = "Do not collect now: have the agents collect on"
+            + " this schedule (creates or changes the vault's maintenance plan \"gc\"; see plan).")
+    String schedule;
+
+    @Option(names = "--tz", paramLabel = "ZONE", description = "The time zone of --schedule (default UTC).")
+    String zone;
+
     @Option(names = "--json", description = "Print the summary as one JSON object on the last line.")
     boolean json;
 
     @Override
     public Integer call() {
         StreamVaultConfig config = common.config();
+        if (schedule != null) {
+            return schedule(config);
+        }
         try (Vault vault = common.openVault(config, false)) {
             GarbageCollector.Result r = run(config, vault, gc.options(dryRun));
             print(r, json, System.out);
         }
         return 0;
     }
+
+    /** {@code gc --schedule}: the maintenance plan named {@link #PLAN}, created or changed. */
+    private int schedule(StreamVaultConfig config) {
+        try (Vault vault = common.openVault(config, false)) {
+            PlanStore store = new PlanStore(vault);
+            PlanEdit edit = new PlanEdit(null, schedule, false, zone, null, null, null, null, null, null, null, null, null,
+                    true);
+            Optional<Plan> old = store.get(PLAN);
+            if (old.isPresent() && !old.get().gc()) {
+                throw new FatalException(ErrorCode.PLAN_EXISTS, "plan " + PLAN + " exists and is a backup plan; give the"
+                        + " maintenance plan another name: plan create NAME --gc --schedule SPEC");
+            }
+            long now = PlanCommand.nowNs();
+            Plan p = store.save(old.isPresent() ? edit.applyTo(old.get()) : edit.create(PLAN, now), now);
+            PlanCommand.saved(common, config, vault, p, "(garbage collection) runs " + p.schedule() + " " + p.zone()
+                    + (old.isPresent() ? " from now on" : ""));
+        }
+        return 0;
+    }
+
+    /** The name of the maintenance plan that {@code gc --schedule} sets. */
+    static final String PLAN = "gc";
 
     /** Runs a collection with the roles and coordinator it needs (none for a dry run: it changes nothing). */
     static GarbageCollector.Result run(StreamVaultConfig config, Vault vault, GarbageCollector.Options options) {

@@ -27,6 +27,9 @@ public final class PlanLink {
      * agents then read the change from the vault within {@code scheduler.refresh.ms}).
      */
     public static String notifyChanged(StreamVaultConfig config, Vault vault, String plan) {
+        if (config.embeddedBroker() && AgentLink.sockets(config.stateDir()).isEmpty()) {
+            return "no agent runs on this state directory"; // starting its broker only to say so would be waste
+        }
         try {
             with(config, vault, c -> {
                 c.changed(plan);
