@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Backup plans run by the agents' schedulers: with three agents each slot runs once; the agent that
  * owns the plan killed mid-run hands it over (the run ends, the next slots run elsewhere); the plans
  * and their history survive a restart of every agent and of the broker; and a new cluster pointed at
- * the vault gets the plans back from the vault.
+ * the vault gets the plans back from the vault; a continuous plan puts a new file in a sealed
+ * snapshot within its RPO.
  */
 class PlansIT {
     private static final String PASSWORD = "plans run themselves";
@@ -50,21 +51,30 @@ class PlansIT {
     }
 
     private JsonNode runs(String bootstrap) {
-        Cli.Result r = Cli.run(BackupRestoreIT.concat(new Object[] {"plan", "runs", "every5", "--json", "--limit", "1000"},
+        return runs(bootstrap, "every5");
+    }
+
+    private JsonNode runs(String bootstrap, String plan) {
+        Cli.Result r = Cli.run(BackupRestoreIT.concat(new Object[] {"plan", "runs", plan, "--json", "--limit", "1000"},
                 common(bootstrap)));
         assertEquals(0, r.code(), r.toString());
         return r.json();
     }
 
     private JsonNode awaitRuns(String bootstrap, Predicate<JsonNode> until, long timeoutMs, String what) throws Exception {
+        return awaitRuns(bootstrap, "every5", until, timeoutMs, what);
+    }
+
+    private JsonNode awaitRuns(String bootstrap, String plan, Predicate<JsonNode> until, long timeoutMs, String what)
+            throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
-        JsonNode runs = runs(bootstrap);
+        JsonNode runs = runs(bootstrap, plan);
         while (!until.test(runs)) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out waiting for " + what + "; runs: " + runs.toPrettyString());
             }
             Thread.sleep(500);
-            runs = runs(bootstrap);
+            runs = runs(bootstrap, plan);
         }
         return runs;
     }
@@ -169,15 +179,43 @@ class PlansIT {
             assertEquals("every5", list.json().get(0).get("name").asText());
             awaitRuns(bs, r -> count(r, x -> x.get("state").asText().equals("succeeded")) >= 1, 120_000,
                     "a run on the new cluster");
+
+            // Continuous mode: a file written into the watched tree is in a sealed snapshot within the RPO.
+            Path live = Files.createDirectories(tmp.resolve("live/a/b"));
+            Files.writeString(live.resolve("old.txt"), "before the plan");
+            Cli.Result cont = Cli.run(BackupRestoreIT.concat(new Object[] {"plan", "create", "live", "--path",
+                tmp.resolve("live"), "--continuous", "--rpo", "30s"}, common(bs)));
+            assertEquals(0, cont.code(), cont.toString());
+            awaitRuns(bs, "live", r -> count(r, x -> x.get("state").asText().equals("succeeded")) >= 1, 60_000,
+                    "the first continuous run (what changed while nobody watched)");
+            Thread.sleep(3000);
+            long wrote = System.currentTimeMillis();
+            Files.writeString(live.resolve("new.txt"), "written at " + wrote);
+            JsonNode liveRuns = awaitRuns(bs, "live", r -> {
+                for (JsonNode x : r) {
+                    if (x.get("trigger").asText().equals("change") && x.get("state").asText().equals("succeeded")
+                            && Instant.parse(x.get("start").asText()).toEpochMilli() > wrote) {
+                        return true;
+                    }
+                }
+                return false;
+            }, 30_000, "a snapshot with the new file within the RPO (30 s)");
+            String snap = liveRuns.get(0).get("snapshot").asText();
+            Path out = tmp.resolve("restored-live");
+            Cli.Result restored = Cli.run("restore", snap, "--target", out, "--vault", vault, "--password-file", pw);
+            assertEquals(0, restored.code(), restored.toString());
+            assertEquals("written at " + wrote, Files.readString(out.resolve("a/b/new.txt")));
+            assertEquals(0, Cli.run(BackupRestoreIT.concat(new Object[] {"plan", "delete", "live"}, common(bs))).code());
         }
 
         // The retention kept the newest 3 of the plan's snapshots, and every snapshot restores.
         try (Vault v = Vault.open(Storages.open(vault.toString()), PASSWORD.toCharArray())) {
             List<SnapshotRef> mine = new ArrayList<>();
             for (SnapshotRef s : v.listSnapshots()) {
-                assertTrue(s.snapshot().tags().contains("plan:every5") && s.snapshot().tags().contains("it"),
-                        s.snapshot().tags().toString());
-                mine.add(s);
+                if (s.snapshot().tags().contains("plan:every5")) {
+                    assertTrue(s.snapshot().tags().contains("it"), s.snapshot().tags().toString());
+                    mine.add(s);
+                }
             }
             assertTrue(mine.size() <= 4 && mine.size() >= 1, "--keep-last 3 after each run (one more may be sealing): "
                     + mine.size());

@@ -5,6 +5,9 @@ import io.streamvault.common.fs.RawPaths;
 import io.streamvault.maintenance.Forget;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.plans.Plan;
+import io.streamvault.scanner.ChangeFeed;
+import io.streamvault.scanner.ChangeFeeds;
+import io.streamvault.scanner.Changes;
 import io.streamvault.scheduler.PlanActions;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Vault;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +69,40 @@ public final class PlanRunner implements PlanActions {
         }
     }
 
+    /**
+     * Follows the plan's change feed on a thread of its own, draining it continuously (a
+     * file-system-wide fanotify queue must not fill while nobody reads it); every batch of changes,
+     * and every loss of events, is one call of {@code onChange}.
+     */
     @Override
     public AutoCloseable watch(Plan plan, Runnable onChange) {
-        return () -> { };
+        ChangeFeed feed = ChangeFeeds.open(Path.of(plan.path()));
+        LOG.info("plan {}: watching {} with {}", plan.name(), plan.path(), feed.kind());
+        AtomicBoolean closed = new AtomicBoolean();
+        Thread t = new Thread(() -> {
+            while (!closed.get()) {
+                try {
+                    Changes c = feed.poll(Duration.ofSeconds(1));
+                    if (!c.isEmpty()) {
+                        onChange.run();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    if (!closed.get()) {
+                        LOG.warn("plan {}: the change feed stopped ({}); the full walks still run", plan.name(),
+                                e.getMessage());
+                        onChange.run();
+                    }
+                    return;
+                }
+            }
+        }, "change-feed-" + plan.name());
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            closed.set(true);
+            feed.close();
+        };
     }
 }
