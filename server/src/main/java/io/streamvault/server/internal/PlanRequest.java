@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * The body of {@code POST /plans} and {@code PATCH /plans/{name}} (the PlanRequest schema of
  * openapi.json) as a {@link PlanEdit}, which checks the values as {@code plan create} and
- * {@code plan edit} do. Here only the JSON types are read: a field that is absent (or null) stays
- * as it was, except {@code "schedule": null}, which removes the schedule.
+ * {@code plan edit} do. Here only the JSON types are read, and {@code path} must be absolute (a
+ * server has no working directory of the caller's). A field that is absent or null takes its default
+ * (creation) or stays as it was (change), except {@code "schedule": null}, which removes the schedule.
  */
 final class PlanRequest {
     /** The fields of a change; a creation also takes {@code name}. */
