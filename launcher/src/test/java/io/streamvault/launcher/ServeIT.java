@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code streamvault serve} as a real process: it listens, checks tokens, runs a garbage collection
- * over the vault's pipeline (the embedded broker of its state directory), and stops on SIGTERM.
+ * over the vault's pipeline (the embedded broker of its state directory), reaches the schedulers
+ * over it for the plan routes, and stops on SIGTERM.
  */
 class ServeIT {
     @TempDir
@@ -85,6 +86,22 @@ class ServeIT {
             }
             assertTrue(job.contains("\"state\":\"done\""), "a collection over the embedded broker: " + job);
             assertTrue(job.contains("\"dry_run\":false"), job);
+
+            // plans: written to the vault, a run asked for over the pipeline (connected on first use)
+            HttpResponse<String> plan = http.send(HttpRequest.newBuilder(URI.create(base + "/plans"))
+                    .header("Authorization", "Bearer admin-token-0123456789").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"served\",\"path\":\"/srv/data\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, plan.statusCode(), plan.body());
+            HttpResponse<String> run = http.send(HttpRequest.newBuilder(URI.create(base + "/plans/served/run"))
+                    .header("Authorization", "Bearer admin-token-0123456789").POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, run.statusCode(), run.body());
+            assertTrue(run.body().contains("\"request\":\"served/request/"), run.body());
+            HttpResponse<String> runs = http.send(HttpRequest.newBuilder(URI.create(base + "/plans/served/runs"))
+                    .header("Authorization", "Bearer admin-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, runs.statusCode(), runs.body());
+            assertEquals("[]", runs.body(), "no scheduler runs here: the request is not a run");
         } finally {
             p.destroy(); // SIGTERM: the shutdown hook closes the server
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");

@@ -10,6 +10,7 @@ import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.Vault;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +35,12 @@ public final class PlanStore {
 
     public PlanStore(Vault vault) {
         this.vault = vault;
+    }
+
+    /** This machine's clock in ns since the epoch: what the writers of plans (commands, API) stamp versions with. */
+    public static long nowNs() {
+        Instant t = Instant.now();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     /** The plans in force, by name. A version that cannot be read is handed to {@code onError}. */

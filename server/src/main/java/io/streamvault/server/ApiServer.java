@@ -3,6 +3,7 @@ package io.streamvault.server;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.maintenance.GcCoordinator;
+import io.streamvault.plans.PlanControl;
 import io.streamvault.server.internal.Api;
 import io.streamvault.server.internal.Browser;
 import io.streamvault.server.internal.GcJobs;
@@ -20,9 +21,9 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP API ({@code streamvault serve}): browse snapshots, download files (with Range), run
- * restore jobs, forget snapshots, run garbage collections, read statistics. Every request needs a
- * bearer token from the tokens file; TLS when given a certificate and key. The routes are
- * documented in the OpenAPI document served at {@code /api/v1/openapi.json}.
+ * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics.
+ * Every request needs a bearer token from the tokens file; TLS when given a certificate and key. The
+ * routes are documented in the OpenAPI document served at {@code /api/v1/openapi.json}.
  */
 public final class ApiServer implements AutoCloseable {
     /**
@@ -37,9 +38,12 @@ public final class ApiServer implements AutoCloseable {
      * @param gcCoordinators opens the coordinator of a garbage collection that is not a dry run (over
      *     the vault's pipeline), closed after the run; null when the server has none: then only dry
      *     runs are served
+     * @param planControl the way to the agents' schedulers (runs of plans, manual runs, word of changes),
+     *     which stays the caller's; null when the server has none: then plans are served with statuses
+     *     from no runs, and their runs and run requests are refused
      */
     public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
-            int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators) {
+            int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl) {
         public Options {
             restoreRoots = List.copyOf(restoreRoots);
             if ((tlsCert == null) != (tlsKey == null)) {
@@ -47,15 +51,20 @@ public final class ApiServer implements AutoCloseable {
             }
         }
 
-        /** Options without garbage collection coordinators (dry runs only). */
+        /** Options without garbage collection coordinators (dry runs only) and without a plan control. */
         public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
                 int concurrentRestores, int vaultThreads) {
-            this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads, null);
+            this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads, null, null);
         }
 
         public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    factory);
+                    factory, planControl);
+        }
+
+        public Options withPlanControl(PlanControl control) {
+            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    gcCoordinators, control);
         }
 
         public static Options of(String host, int port, Path tokensFile) {
@@ -91,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
         GcJobs gcJobs = new GcJobs(browser, o.gcCoordinators());
         try {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("sv-api-vault", o.vaultThreads());
-            Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots());
+            Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots(), o.planControl());
             HttpServerOptions http = new HttpServerOptions().setHost(o.host()).setPort(o.port());
             boolean tls = o.tlsCert() != null;
             if (tls) {

@@ -30,11 +30,6 @@ import picocli.CommandLine.Parameters;
             PlanCommand.Runs.class})
 public final class PlanCommand extends GroupCommand {
 
-    static long nowNs() {
-        Instant t = Instant.now();
-        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-    }
-
     /** Writes the plan and tells its scheduler; prints what was done. */
     static void saved(CommonOptions common, StreamVaultConfig config, Vault vault, Plan p, String what) {
         System.out.println("plan " + p.name() + " " + what);
@@ -62,7 +57,7 @@ public final class PlanCommand extends GroupCommand {
                 if (store.get(name).isPresent()) {
                     throw new FatalException(ErrorCode.PLAN_EXISTS, "plan " + name + " exists; change it with plan edit");
                 }
-                long now = nowNs();
+                long now = PlanStore.nowNs();
                 Plan p = store.save(options.edit().create(name, now), now);
                 saved(common, config, vault, p, "created");
             }
@@ -85,7 +80,7 @@ public final class PlanCommand extends GroupCommand {
             try (Vault vault = common.openVault(config, false)) {
                 PlanStore store = new PlanStore(vault);
                 Plan old = store.get(name).orElseThrow(() -> PlanStore.notFound(name));
-                Plan p = store.save(options.edit().applyTo(old), nowNs());
+                Plan p = store.save(options.edit().applyTo(old), PlanStore.nowNs());
                 saved(common, config, vault, p, "changed");
             }
             return 0;
@@ -107,7 +102,7 @@ public final class PlanCommand extends GroupCommand {
             try (Vault vault = common.openVault(config, false)) {
                 PlanStore store = new PlanStore(vault);
                 Plan old = store.get(name).orElseThrow(() -> PlanStore.notFound(name));
-                long now = nowNs();
+                long now = PlanStore.nowNs();
                 Plan p = store.save(old.withPaused(pause(), now), now);
                 saved(common, config, vault, p, pause() ? "paused" : "resumed (slots from now on; none caught up)");
             }
@@ -151,7 +146,7 @@ public final class PlanCommand extends GroupCommand {
                     System.out.println("would delete plan " + p.name() + " (its snapshots stay)");
                     return 0;
                 }
-                store.delete(name, nowNs());
+                store.delete(name, PlanStore.nowNs());
                 saved(common, config, vault, p, "deleted (its snapshots stay)");
             }
             return 0;

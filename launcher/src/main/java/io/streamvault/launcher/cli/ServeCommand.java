@@ -4,6 +4,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.launcher.internal.GcSession;
+import io.streamvault.launcher.internal.LazyPlanControl;
 import io.streamvault.server.ApiServer;
 import io.streamvault.vault.Vault;
 import java.nio.file.Path;
@@ -18,10 +19,12 @@ import picocli.CommandLine.Option;
 /**
  * {@code streamvault serve}: the HTTP API over one vault, until stopped (SIGINT/SIGTERM). A garbage
  * collection started over the API connects to the vault's pipeline for its run, as
- * {@code streamvault gc} does ({@link GcSession}).
+ * {@code streamvault gc} does ({@link GcSession}); the plan routes reach the schedulers over the
+ * pipeline too, connected when first needed ({@link LazyPlanControl}), so the server starts without
+ * a broker.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve the HTTP API (browse, download, restore jobs, forget, gc, stats) for a vault.")
+        description = "Serve the HTTP API (browse, download, restore jobs, forget, gc, plans, stats) for a vault.")
 public final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -69,8 +72,10 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         try (Vault vault = common.openVault(config, false);
+                LazyPlanControl plans = new LazyPlanControl(config, vault);
                 ApiServer server = ApiServer.start(vault, new ApiServer.Options(host, port, tokensFile, tlsCert, tlsKey,
-                        roots, concurrentRestores, 8).withGcCoordinators(() -> GcSession.openCoordinator(config, vault)))) {
+                        roots, concurrentRestores, 8).withGcCoordinators(() -> GcSession.openCoordinator(config, vault))
+                        .withPlanControl(plans))) {
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {

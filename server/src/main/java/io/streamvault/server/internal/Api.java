@@ -1,5 +1,6 @@
 package io.streamvault.server.internal;
 
+import io.streamvault.plans.PlanControl;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
@@ -21,8 +22,9 @@ public final class Api {
     private final Access access;
     private final List<Route> routes;
 
+    /** @param plans the way to the agents' schedulers (see {@link PlanRoutes}); null when the server has none */
     public Api(Browser browser, RestoreJobs jobs, GcJobs gcJobs, Tokens tokens, WorkerExecutor executor,
-            List<Path> restoreRoots) {
+            List<Path> restoreRoots, PlanControl plans) {
         Worker worker = new Worker(executor);
         RouteTable table = new RouteTable();
         new OpenApiRoutes().register(table);
@@ -31,6 +33,7 @@ public final class Api {
         new RestoreRoutes(browser, jobs, worker, new RestoreRoots(restoreRoots)).register(table);
         new ForgetRoutes(browser, worker).register(table);
         new GcRoutes(gcJobs).register(table);
+        new PlanRoutes(browser, worker, plans).register(table);
         new StatsRoutes(browser, worker).register(table);
         this.access = new Access(tokens);
         this.routes = table.routes();
@@ -51,7 +54,7 @@ public final class Api {
         r.route().handler(access::authenticate);
         for (Route s : routes) {
             var route = r.route(s.method(), s.vertxPath());
-            if (s.method() == HttpMethod.POST) {
+            if (s.method() == HttpMethod.POST || s.method() == HttpMethod.PATCH) {
                 route.handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
             }
             route.handler(Access.require(s.role())).handler(s.handler());

@@ -1,5 +1,6 @@
 package io.streamvault.server.internal;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.RawPaths;
@@ -16,8 +17,8 @@ import java.util.Locale;
 
 /**
  * The JSON forms of snapshots and tree entries (documented in openapi.json). Those of forget,
- * garbage collection and statistics come from {@link io.streamvault.maintenance.Reports}, which the
- * command line prints too.
+ * garbage collection and statistics come from {@link io.streamvault.maintenance.Reports}, those of
+ * plans and their runs from {@link io.streamvault.plans.PlanReports}, which the command line prints too.
  */
 final class JsonForms {
     private JsonForms() {
@@ -38,6 +39,11 @@ final class JsonForms {
     /** A form built with Jackson (see {@link io.streamvault.maintenance.Reports}) as a Vert.x object. */
     static JsonObject of(ObjectNode node) {
         return new JsonObject(node.toString());
+    }
+
+    /** An array built with Jackson as a Vert.x array. */
+    static JsonArray of(ArrayNode node) {
+        return new JsonArray(node.toString());
     }
 
     static String b64(byte[] b) {

@@ -17,7 +17,7 @@ public enum Role {
     RESTORE("restore", READ),
     /**
      * Everything {@code restore} may, and what changes the vault: forget snapshots (by id or by a
-     * retention policy) and run garbage collections.
+     * retention policy), run garbage collections, and manage backup plans (reading them included).
      */
     ADMIN("admin", RESTORE),
     /**

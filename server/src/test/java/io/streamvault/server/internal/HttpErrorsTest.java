@@ -85,7 +85,7 @@ class HttpErrorsTest {
     void theOpenApiErrorResponsesNameCodesOfTheirStatus() throws IOException {
         JsonObject responses = openApi().getJsonObject("components").getJsonObject("responses");
         Map<String, Integer> statuses = Map.of("BadRequest", 400, "Unauthenticated", 401, "Forbidden", 403,
-                "NotFound", 404, "Conflict", 409, "Unsupported", 501);
+                "NotFound", 404, "Conflict", 409, "Unsupported", 501, "Unavailable", 503);
         assertEquals(statuses.keySet(), responses.fieldNames());
         for (var e : statuses.entrySet()) {
             Matcher m = Pattern.compile("`([a-z_]+)`").matcher(responses.getJsonObject(e.getKey()).getString("description"));
