@@ -69,7 +69,7 @@ public final class GcCommand implements Callable<Integer> {
                 throw new FatalException(ErrorCode.PLAN_EXISTS, "plan " + PLAN + " exists and is a backup plan; give the"
                         + " maintenance plan another name: plan create NAME --gc --schedule SPEC");
             }
-            long now = PlanCommand.nowNs();
+            long now = PlanStore.nowNs();
             Plan p = store.save(old.isPresent() ? edit.applyTo(old.get()) : edit.create(PLAN, now), now);
             PlanCommand.saved(common, config, vault, p, "(garbage collection) runs " + p.schedule() + " " + p.zone()
                     + (old.isPresent() ? " from now on" : ""));
