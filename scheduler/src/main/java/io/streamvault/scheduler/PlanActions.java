@@ -1,7 +1,10 @@
 package io.streamvault.scheduler;
 
 import io.streamvault.plans.Plan;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** What a plan's run does, as the launcher wires it; the scheduler decides when. */
@@ -9,8 +12,10 @@ public interface PlanActions {
     /**
      * The records that start the backup job {@code job} of {@code plan} (the job and its root task):
      * sent in the transaction that claims the slot, so the slot and its job exist together or not at all.
+     * {@code changedDirs}: the absolute directories in which something changed (a run on changes may
+     * walk only those); null: walk everything.
      */
-    List<ProducerRecord<byte[], byte[]>> startBackup(Plan plan, String job);
+    List<ProducerRecord<byte[], byte[]>> startBackup(Plan plan, String job, Set<Path> changedDirs);
 
     /** Applies the plan's retention after a successful run; returns what it did, in a few words. */
     String forget(Plan plan);
@@ -20,7 +25,8 @@ public interface PlanActions {
 
     /**
      * Starts watching {@code plan}'s path for changes (continuous mode), calling {@code onChange}
-     * from any thread when something changed or events were lost; closing stops the watch.
+     * from any thread with the directories in which something changed, or null when events were lost
+     * (everything must be walked); closing stops the watch.
      */
-    AutoCloseable watch(Plan plan, Runnable onChange);
+    AutoCloseable watch(Plan plan, Consumer<Set<Path>> onChange);
 }

@@ -14,6 +14,7 @@ import io.streamvault.schemas.records.JobState;
 import io.streamvault.schemas.records.JobStatus;
 import io.streamvault.schemas.records.PlanRunState;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,7 +84,12 @@ public final class Scheduler implements AutoCloseable {
     private final Map<String, JobStatus> ended = new HashMap<>();
     private final Set<String> busy = new HashSet<>();
     private final Map<String, AutoCloseable> watches = new HashMap<>();
-    private final Map<String, Long> changes = new ConcurrentHashMap<>();
+    /** Changes the watches reported, drained by the scheduler thread. */
+    private final ConcurrentLinkedQueue<Change> changes = new ConcurrentLinkedQueue<>();
+
+    /** What a watch reported: {@code dirs} null means anywhere under the plan's path. */
+    private record Change(String plan, long atMs, Set<Path> dirs) {
+    }
     private Map<String, Plan> plans = Map.of();
     private long loadedAt = Long.MIN_VALUE;
     private boolean reload;
@@ -240,6 +245,9 @@ public final class Scheduler implements AutoCloseable {
             loadedAt = now;
             reload = false;
         }
+        for (Change c; (c = changes.poll()) != null; ) {
+            book.changed(c.plan(), c.atMs(), c.dirs());
+        }
         for (Plan plan : plans.values()) {
             int part = topics.planPartition(plan.name());
             Long upTo = catchUpTo.get(part);
@@ -251,10 +259,6 @@ public final class Scheduler implements AutoCloseable {
                 continue;
             }
             watch(plan);
-            Long changedAt = changes.remove(plan.name());
-            if (changedAt != null) {
-                book.changed(plan.name(), changedAt);
-            }
             finish(plan, part, now);
             for (PlanBook.Action a : book.decide(plan, clock.instant(), instance)) {
                 carryOut(plan, part, a, now);
@@ -273,8 +277,8 @@ public final class Scheduler implements AutoCloseable {
     private void watch(Plan plan) {
         if (plan.continuous() && !plan.paused() && !watches.containsKey(plan.name())) {
             try {
-                watches.put(plan.name(), actions.watch(plan, () -> changes.putIfAbsent(plan.name(), clock.millis())));
-                changes.putIfAbsent(plan.name(), clock.millis()); // what changed while nobody watched
+                watches.put(plan.name(), actions.watch(plan, dirs -> changes.add(new Change(plan.name(), clock.millis(), dirs))));
+                changes.add(new Change(plan.name(), clock.millis(), null)); // what changed while nobody watched
             } catch (RuntimeException e) {
                 LOG.warn("plan {}: cannot watch {}: {}; its full walks still run", plan.name(), plan.path(), e.getMessage());
                 watches.put(plan.name(), () -> { });
@@ -364,7 +368,7 @@ public final class Scheduler implements AutoCloseable {
         PlanRun withJob = new PlanRun(run.plan(), run.id(), run.slotMs(), run.attempt(), run.state(), run.trigger(),
                 run.startMs(), 0, job, null, instance, 0, 0, 0, run.missed(), null, run.note());
         try {
-            extra.addAll(actions.startBackup(plan, job));
+            extra.addAll(actions.startBackup(plan, job, ((PlanBook.Start) a).changedDirs()));
         } catch (RuntimeException e) {
             write(part, extra, ended(withJob, State.FAILED, now, null, e.getMessage(), null));
             return;

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +37,7 @@ public final class PlanRunner implements PlanActions {
     }
 
     @Override
-    public List<ProducerRecord<byte[], byte[]>> startBackup(Plan plan, String job) {
+    public List<ProducerRecord<byte[], byte[]>> startBackup(Plan plan, String job, Set<Path> changedDirs) {
         byte[] root = RawPaths.bytes(Path.of(plan.path()));
         List<String> tags = new ArrayList<>(plan.tags());
         tags.add(plan.tag());
@@ -75,7 +77,7 @@ public final class PlanRunner implements PlanActions {
      * and every loss of events, is one call of {@code onChange}.
      */
     @Override
-    public AutoCloseable watch(Plan plan, Runnable onChange) {
+    public AutoCloseable watch(Plan plan, Consumer<Set<Path>> onChange) {
         ChangeFeed feed = ChangeFeeds.open(Path.of(plan.path()));
         LOG.info("plan {}: watching {} with {}", plan.name(), plan.path(), feed.kind());
         AtomicBoolean closed = new AtomicBoolean();
@@ -84,7 +86,7 @@ public final class PlanRunner implements PlanActions {
                 try {
                     Changes c = feed.poll(Duration.ofSeconds(1));
                     if (!c.isEmpty()) {
-                        onChange.run();
+                        onChange.accept(c.overflowed() ? null : c.dirs());
                     }
                 } catch (InterruptedException e) {
                     return;
@@ -92,7 +94,7 @@ public final class PlanRunner implements PlanActions {
                     if (!closed.get()) {
                         LOG.warn("plan {}: the change feed stopped ({}); the full walks still run", plan.name(),
                                 e.getMessage());
-                        onChange.run();
+                        onChange.accept(null);
                     }
                     return;
                 }

@@ -4,13 +4,16 @@ import io.streamvault.plans.Plan;
 import io.streamvault.plans.PlanRun;
 import io.streamvault.plans.PlanRun.State;
 import io.streamvault.plans.Schedule;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -25,8 +28,15 @@ public final class PlanBook {
         String plan();
     }
 
-    /** Start the run (a new slot, or a scheduled retry, queued slot or request). */
-    public record Start(String plan, PlanRun run, String request) implements Action {
+    /**
+     * Start the run (a new slot, or a scheduled retry, queued slot or request). {@code changedDirs}:
+     * for a run on changes, the directories in which something changed (its walk may be narrowed
+     * to them); null for a run that walks everything.
+     */
+    public record Start(String plan, PlanRun run, String request, Set<Path> changedDirs) implements Action {
+        public Start(String plan, PlanRun run, String request) {
+            this(plan, run, request, null);
+        }
     }
 
     /** Write the run as it is (skipped, or scheduled for later). */
@@ -46,6 +56,8 @@ public final class PlanBook {
         final Map<String, Long> requests = new TreeMap<>();
         long lastSlotMs = Long.MIN_VALUE;
         long changedAtMs = Long.MIN_VALUE;
+        /** The directories changed since then; null: everything (events lost, or nobody watched). */
+        Set<Path> changedDirs = new HashSet<>();
     }
 
     private Book book(String plan) {
@@ -82,11 +94,20 @@ public final class PlanBook {
         book(plan).requests.remove(request);
     }
 
-    /** The file system under a continuous plan changed at {@code atMs}. */
-    public void changed(String plan, long atMs) {
+    /**
+     * The file system under a continuous plan changed at {@code atMs}, in {@code dirs} (null:
+     * anywhere, as when events were lost or nobody watched).
+     */
+    public void changed(String plan, long atMs, Set<Path> dirs) {
         Book b = book(plan);
         if (b.changedAtMs == Long.MIN_VALUE) {
             b.changedAtMs = atMs;
+            b.changedDirs = new HashSet<>();
+        }
+        if (dirs == null || b.changedDirs == null) {
+            b.changedDirs = null;
+        } else {
+            b.changedDirs.addAll(dirs);
         }
     }
 
@@ -165,8 +186,10 @@ public final class PlanBook {
                     due.missed(), nowMs, due.missed() > 0 ? due.missed() + " earlier slot(s) passed over" : null), null));
         } else if (p.continuous() && !p.paused() && b.changedAtMs != Long.MIN_VALUE
                 && nowMs - b.changedAtMs >= settle.toMillis()) {
+            Set<Path> dirs = b.changedDirs == null ? null : Set.copyOf(b.changedDirs);
             out.add(new Start(p.name(), run(p, nowMs, 1, State.RUNNING, "change", agent, 0, nowMs,
-                    "changes since " + Instant.ofEpochMilli(b.changedAtMs)), null));
+                    "changes since " + Instant.ofEpochMilli(b.changedAtMs) + (dirs == null ? ", walking everything"
+                            : " in " + dirs.size() + " director" + (dirs.size() == 1 ? "y" : "ies"))), null, dirs));
         }
         if (!out.isEmpty() && p.continuous()) {
             b.changedAtMs = Long.MIN_VALUE; // this run walks everything the changes touched

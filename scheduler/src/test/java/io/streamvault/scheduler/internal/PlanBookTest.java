@@ -9,10 +9,12 @@ import io.streamvault.plans.Plan;
 import io.streamvault.plans.PlanEdit;
 import io.streamvault.plans.PlanRun;
 import io.streamvault.plans.PlanRun.State;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The scheduler's decisions under a test clock: each slot once, catch-up, overlap, requests, retries, changes. */
@@ -152,20 +154,27 @@ class PlanBookTest {
         Plan p = plan(null, null, true);
         assertNull(p.schedule());
         assertEquals(List.of(), book.decide(p, T0.plusSeconds(10), "a"));
-        book.changed("p", T0.plusSeconds(10).toEpochMilli());
+        book.changed("p", T0.plusSeconds(10).toEpochMilli(), Set.of(Path.of("/data/a")));
         assertEquals(List.of(), book.decide(p, T0.plusSeconds(11), "a"), "a burst settles first");
-        PlanRun r = start(book.decide(p, T0.plusSeconds(12), "a")).run();
+        book.changed("p", T0.plusSeconds(11).toEpochMilli(), Set.of(Path.of("/data/b")));
+        PlanBook.Start st = start(book.decide(p, T0.plusSeconds(12), "a"));
+        PlanRun r = st.run();
         assertEquals("change", r.trigger());
+        assertEquals(Set.of(Path.of("/data/a"), Path.of("/data/b")), st.changedDirs(), "the burst's directories, together");
         book.apply(r);
-        book.changed("p", T0.plusSeconds(13).toEpochMilli());
+        book.changed("p", T0.plusSeconds(13).toEpochMilli(), Set.of(Path.of("/data/c")));
+        book.changed("p", T0.plusSeconds(13).toEpochMilli(), null); // events were lost
         book.apply(ended(r, State.SUCCEEDED, T0.plusSeconds(14)));
         assertEquals(List.of(), book.decide(p, T0.plusSeconds(14), "a"), "still settling");
-        PlanRun again = start(book.decide(p, T0.plusSeconds(15), "a")).run();
+        PlanBook.Start again0 = start(book.decide(p, T0.plusSeconds(15), "a"));
+        assertNull(again0.changedDirs(), "after lost events the run walks everything");
+        PlanRun again = again0.run();
         assertEquals("change", again.trigger(), "a change during a run may have come after its walk passed: run again");
         book.apply(again);
         book.apply(ended(again, State.SUCCEEDED, T0.plusSeconds(16)));
         assertEquals(List.of(), book.decide(p, T0.plusSeconds(60), "a"));
         PlanRun walk = start(book.decide(p, T0.plus(Duration.ofHours(24)).plusSeconds(1), "a")).run();
         assertEquals("schedule", walk.trigger(), "the daily full walk");
+        assertNull(start(List.of(new PlanBook.Start("p", walk, null))).changedDirs());
     }
 }
