@@ -114,7 +114,35 @@ public final class Scheduler implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs the scheduler until closed. A failure (the cluster away longer than the clients wait, a
+     * bug) ends one round: its partitions are given up, as if the agent had left the group, and after
+     * a pause the scheduler joins again and reads them anew, so an agent never keeps running without
+     * the scheduler it was started with.
+     */
     private void loop() {
+        while (!stopping) {
+            try {
+                round();
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    return;
+                }
+                LOG.error("the scheduler failed ({}); it starts again in {} s", e.toString(), RESTART.toSeconds(), e);
+                try {
+                    Thread.sleep(RESTART.toMillis());
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+        work.shutdownNow();
+    }
+
+    /** The pause before a failed scheduler joins its group again. */
+    static final Duration RESTART = Duration.ofSeconds(5);
+
+    private void round() {
         String group = topics.groupId(ROLE);
         Deserializer<io.streamvault.schemas.records.PlanRun> runReader = topics.planRuns.valueSerde().deserializer();
         Deserializer<JobStatus> statusReader = topics.jobStatus.valueSerde().deserializer();
@@ -179,16 +207,12 @@ public final class Scheduler implements AutoCloseable {
                 }
                 tick(consumer);
             }
-        } catch (RuntimeException e) {
-            if (!stopping) {
-                LOG.error("the scheduler stopped: {}", e.toString(), e);
-            }
         } finally {
             for (Integer p : new ArrayList<>(producers.keySet())) {
                 release(p);
             }
             watches.values().forEach(Scheduler::quietly);
-            work.shutdownNow();
+            watches.clear();
         }
     }
 
