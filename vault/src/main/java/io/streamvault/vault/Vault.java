@@ -182,6 +182,12 @@ public interface Vault extends AutoCloseable {
     String resolveSnapshot(String idPrefixOrLatest);
 
     /**
+     * From now on, tells {@code events} of every object this vault writes or deletes (null or
+     * {@link VaultEvents#NONE}: no one). See docs/copies.md.
+     */
+    void announceTo(VaultEvents events);
+
+    /**
      * Writes a small document of {@code kind} (today {@link ObjectKind#PLAN}): the bytes sealed under
      * the master key, named by the SHA-256 of what is stored, create-only. Returns its id.
      */

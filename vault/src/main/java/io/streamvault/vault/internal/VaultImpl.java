@@ -21,6 +21,7 @@ import io.streamvault.vault.Storage;
 import io.streamvault.vault.Tree;
 import io.streamvault.vault.Vault;
 import io.streamvault.vault.VaultConfig;
+import io.streamvault.vault.VaultEvents;
 import io.streamvault.vault.VaultListing;
 import io.streamvault.vault.VaultObject;
 import io.streamvault.vault.VaultOptions;
@@ -48,8 +49,11 @@ public final class VaultImpl implements Vault {
     private final PackPool packs = new PackPool();
     private final LocksImpl locks;
     private final Documents documents;
+    private final AnnouncingStorage announcing;
 
-    private VaultImpl(Storage storage, VaultConfig config, MasterKey key, int kdfN, String keyId) {
+    private VaultImpl(Storage backend, VaultConfig config, MasterKey key, int kdfN, String keyId) {
+        AnnouncingStorage storage = new AnnouncingStorage(backend);
+        this.announcing = storage;
         this.storage = storage;
         this.config = config;
         this.key = key;
@@ -409,6 +413,11 @@ public final class VaultImpl implements Vault {
     @Override
     public String resolveSnapshot(String idPrefixOrLatest) {
         return snapshots.resolve(idPrefixOrLatest);
+    }
+
+    @Override
+    public void announceTo(VaultEvents events) {
+        announcing.announceTo(events);
     }
 
     @Override
