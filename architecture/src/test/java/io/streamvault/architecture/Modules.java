@@ -25,9 +25,10 @@ final class Modules {
             Map.entry("maintenance", Set.of("common", "vault")),
             Map.entry("plans", Set.of("common", "vault", "maintenance")),
             Map.entry("scheduler", Set.of("common", "schemas", "vault", "maintenance", "plans")),
+            Map.entry("copier", Set.of("common", "schemas", "vault")),
             Map.entry("server", Set.of("common", "vault", "restore", "maintenance", "plans")),
             Map.entry("launcher", Set.of("common", "schemas", "vault", "broker", "scanner", "chunker", "dedup",
-                    "uploader", "catalog", "restore", "maintenance", "plans", "scheduler", "server")),
+                    "uploader", "catalog", "restore", "maintenance", "plans", "scheduler", "copier", "server")),
             Map.entry("bench", Set.of("common", "schemas", "vault", "broker", "dedup")));
 
     /** Modules that need only the vault: no Kafka, no Vert.x. */

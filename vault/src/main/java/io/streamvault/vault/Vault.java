@@ -182,6 +182,27 @@ public interface Vault extends AutoCloseable {
     String resolveSnapshot(String idPrefixOrLatest);
 
     /**
+     * The stored bytes of an object, as they are (encrypted): what a copy writes elsewhere. Checked
+     * against the object's name (its SHA-256): CORRUPT_OBJECT when they differ, OBJECT_NOT_FOUND when
+     * it is gone. Not for {@link ObjectKind#CONFIG}.
+     */
+    byte[] readObject(ObjectKind kind, String id);
+
+    /**
+     * Writes an object's stored bytes as another vault holds them (a copy), create-only, after checking
+     * them against the id (their SHA-256). Returns true when this call created it. Not for
+     * {@link ObjectKind#CONFIG}: {@link #openCopy} writes that.
+     */
+    boolean writeObject(ObjectKind kind, String id, byte[] stored);
+
+    /**
+     * This vault's copy on {@code target}: makes the target the same vault (copies the key objects, then
+     * the config, create-only; VAULT_EXISTS when the target holds another vault) and opens it with this
+     * vault's master key. The copy then opens with every password this one does.
+     */
+    Vault openCopy(Storage target);
+
+    /**
      * From now on, tells {@code events} of every object this vault writes or deletes (null or
      * {@link VaultEvents#NONE}: no one). See docs/copies.md.
      */

@@ -416,6 +416,52 @@ public final class VaultImpl implements Vault {
     }
 
     @Override
+    public byte[] readObject(ObjectKind kind, String id) {
+        requireCopyable(kind, id);
+        byte[] b = storage.get(kind.objectName(id));
+        if (!Ids.sha256Hex(b).equals(id)) {
+            throw Errors.corrupt(kind.objectName(id) + " in " + storage.location() + ": content does not match its name"
+                    + " (SHA-256)");
+        }
+        return b;
+    }
+
+    @Override
+    public boolean writeObject(ObjectKind kind, String id, byte[] stored) {
+        requireCopyable(kind, id);
+        if (!Ids.sha256Hex(stored).equals(id)) {
+            throw Errors.corrupt("the bytes given for " + kind.objectName(id) + " do not match its name (SHA-256)");
+        }
+        return storage.putIfAbsent(kind.objectName(id), stored);
+    }
+
+    private static void requireCopyable(ObjectKind kind, String id) {
+        if (kind == ObjectKind.CONFIG) {
+            throw Errors.invalid("the config is copied by openCopy, not as an object");
+        }
+        if (!ObjectKind.isId(id)) {
+            throw Errors.invalid(kind.name().toLowerCase(Locale.ROOT) + " id is not 64 lower-case hex digits: " + id);
+        }
+    }
+
+    @Override
+    public Vault openCopy(Storage target) {
+        byte[] cfg = storage.get(ConfigFile.NAME);
+        if (target.stat(ConfigFile.NAME).isPresent() && !Arrays.equals(target.get(ConfigFile.NAME), cfg)) {
+            throw new FatalException(ErrorCode.VAULT_EXISTS, target.location() + " holds another vault, not a copy of "
+                    + storage.location());
+        }
+        // Keys first: a target with a config is a vault, and a vault needs a key that opens it.
+        for (ObjectInfo k : storage.list(KeyFile.PREFIX)) {
+            if (target.stat(k.name()).isEmpty()) {
+                target.putIfAbsent(k.name(), storage.get(k.name()));
+            }
+        }
+        target.putIfAbsent(ConfigFile.NAME, cfg);
+        return new VaultImpl(target, config, key, kdfN, keyId());
+    }
+
+    @Override
     public void announceTo(VaultEvents events) {
         announcing.announceTo(events);
     }
