@@ -5,6 +5,7 @@ import io.streamvault.launcher.cli.AgentCommand;
 import io.streamvault.launcher.cli.BackupCommand;
 import io.streamvault.launcher.cli.BrokerCommand;
 import io.streamvault.launcher.cli.CheckCommand;
+import io.streamvault.launcher.cli.CopyCommand;
 import io.streamvault.launcher.cli.ForgetCommand;
 import io.streamvault.launcher.cli.GcCommand;
 import io.streamvault.launcher.cli.HoldCommand;
@@ -35,7 +36,7 @@ public final class Main {
     /** The subcommands, in help order. */
     private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
             RestoreCommand.class, ForgetCommand.class, GcCommand.class, StatsCommand.class, CheckCommand.class,
-            PlanCommand.class, LockCommand.class, RetainCommand.class, HoldCommand.class, KeyCommand.class, BrokerCommand.class,
+            PlanCommand.class, CopyCommand.class, LockCommand.class, RetainCommand.class, HoldCommand.class, KeyCommand.class, BrokerCommand.class,
             AgentCommand.class, RebuildIndexCommand.class, ServeCommand.class);
 
     /** Commands whose first step is opening a vault (backup decides later: an agent may take its job). */

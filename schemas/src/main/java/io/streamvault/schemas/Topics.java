@@ -16,6 +16,7 @@ import io.streamvault.schemas.records.JobStarted;
 import io.streamvault.schemas.records.JobStatus;
 import io.streamvault.schemas.records.PlanRun;
 import io.streamvault.schemas.records.UploadRequest;
+import io.streamvault.schemas.records.VaultEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,8 @@ public final class Topics {
      * plans; the scheduler group owns plans by these partitions. Compacted, kept for good.
      */
     public final TopicSpec<String, PlanRun> planRuns;
+    /** Key: object name. Every object of the vault written or deleted, for copies (docs/copies.md). */
+    public final TopicSpec<String, VaultEvent> vaultEvents;
 
     public Topics(String prefix, String vaultId, int partitions, short replication, SchemaRegistry registry) {
         this.namespace = prefix + "." + vaultId.substring(0, Math.min(12, vaultId.length())) + ".";
@@ -92,12 +95,13 @@ public final class Topics {
         gcReplies = spec("gc-replies", 1, replication, work, Serdes.String(), registry, GcReply.class);
         Map<String, String> kept = Map.of("cleanup.policy", "compact", "retention.ms", "-1");
         planRuns = spec("plan-runs", partitions, replication, kept, Serdes.String(), registry, PlanRun.class);
+        vaultEvents = spec("vault-events", partitions, replication, work, Serdes.String(), registry, VaultEvent.class);
     }
 
     /** Every topic, in pipeline order. */
     public List<TopicSpec<?, ?>> all() {
         return List.of(jobs, dirTasks, dirScans, fileEvents, fileManifests, chunks, uploadRequests, chunkStored,
-                chunkAcks, jobStatus, deadLetters, gcRequests, gcControl, gcReplies, planRuns);
+                chunkAcks, jobStatus, deadLetters, gcRequests, gcControl, gcReplies, planRuns, vaultEvents);
     }
 
     /** Application id / group id for a role: {@code PREFIX.VAULT.ROLE}. */

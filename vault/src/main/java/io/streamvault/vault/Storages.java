@@ -1,6 +1,7 @@
 package io.streamvault.vault;
 
 import io.streamvault.vault.internal.StorageFactory;
+import java.util.function.Function;
 
 /** Opens the storage a vault URI names. */
 public final class Storages {
@@ -15,5 +16,14 @@ public final class Storages {
      */
     public static Storage open(String uri) {
         return StorageFactory.open(uri);
+    }
+
+    /**
+     * As {@link #open(String)}, with the Azure variables ({@code AZURE_STORAGE_CONNECTION_STRING}, ...)
+     * read through {@code env} instead of the process's environment: the credentials of a copy's
+     * target, independent of the source's.
+     */
+    public static Storage open(String uri, Function<String, String> env) {
+        return StorageFactory.open(uri, env);
     }
 }

@@ -208,6 +208,9 @@ public interface Vault extends AutoCloseable {
      */
     void announceTo(VaultEvents events);
 
+    /** Who is told of this vault's writes ({@link VaultEvents#NONE}: no one). */
+    VaultEvents announcingTo();
+
     /**
      * Writes a small document of {@code kind} (today {@link ObjectKind#PLAN}): the bytes sealed under
      * the master key, named by the SHA-256 of what is stored, create-only. Returns its id.

@@ -4,8 +4,11 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.WorkerListener;
+import io.streamvault.copier.Copier;
+import io.streamvault.copier.CopyFollower;
 import io.streamvault.launcher.internal.AgentLink;
 import io.streamvault.launcher.internal.AgentServer;
+import io.streamvault.launcher.internal.CopyTarget;
 import io.streamvault.launcher.internal.InstanceSlot;
 import io.streamvault.launcher.internal.JobClient;
 import io.streamvault.launcher.internal.Pipeline;
@@ -14,6 +17,7 @@ import io.streamvault.launcher.internal.Roles;
 import io.streamvault.plans.PlanStore;
 import io.streamvault.scheduler.Scheduler;
 import io.streamvault.vault.Vault;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -46,13 +50,29 @@ public final class AgentCommand implements Callable<Integer> {
                     + " or all (default).")
     String roles;
 
+    @Option(names = "--copy-to", paramLabel = "URI", description = "Also run the copier role: keep a copy of the vault"
+            + " at URI up to date (credentials: STREAMVAULT_COPY_AZURE_* or --copy-to-credentials; docs/copies.md).")
+    String copyTo;
+
+    @Option(names = "--copy-to-credentials", paramLabel = "FILE", description = "The copy target's Azure variables,"
+            + " NAME=VALUE lines.")
+    Path copyCredentials;
+
+    @Option(names = "--mirror-deletes", description = "The copier deletes on the target the snapshots deleted on the"
+            + " source (never one the target's lock protects).")
+    boolean mirrorDeletes;
+
     @Override
     public Integer call() throws InterruptedException {
         StreamVaultConfig config = common.config();
         boolean scheduling = roles.isBlank() || roles.equals("all") || List.of(roles.split(",")).stream()
                 .anyMatch(r -> r.strip().equals(Scheduler.ROLE));
+        boolean copying = copyTo != null || List.of(roles.split(",")).stream().anyMatch(r -> r.strip().equals(COPIER));
+        if (copying && copyTo == null) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "the copier role needs --copy-to URI");
+        }
         String workers = String.join(",", List.of(roles.split(",")).stream().map(String::strip)
-                .filter(r -> !r.equals(Scheduler.ROLE)).toList());
+                .filter(r -> !r.equals(Scheduler.ROLE) && !r.equals(COPIER)).toList());
         var chosen = workers.isEmpty() ? Set.<String>of() : Roles.parse(workers);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
@@ -72,6 +92,7 @@ public final class AgentCommand implements Callable<Integer> {
         JobClient client = null;
         AgentServer server = null;
         Scheduler scheduler = null;
+        Thread copier = null;
         try {
             pipeline = Pipeline.connect(config, vault);
             slot = InstanceSlot.acquire(config.stateDir());
@@ -94,6 +115,10 @@ public final class AgentCommand implements Callable<Integer> {
                         new PlanRunner(pipeline, vault, instance), instance, schedulerSettings(config), Clock.systemUTC())
                         .start();
             }
+            if (copying) {
+                copier = copierThread(config, pipeline, vault, instance, stop);
+                copier.start();
+            }
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {
@@ -104,11 +129,16 @@ public final class AgentCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.println("agent " + instance + " ready: roles " + String.join(",", chosen)
-                    + (scheduling ? (chosen.isEmpty() ? "" : ",") + Scheduler.ROLE : "") + " on "
+                    + (scheduling ? (chosen.isEmpty() ? "" : ",") + Scheduler.ROLE : "")
+                    + (copying ? "," + COPIER + " to " + copyTo : "") + " on "
                     + pipeline.bootstrap());
             System.out.flush();
             stop.await();
         } finally {
+            if (copier != null) {
+                copier.interrupt();
+                copier.join(15_000);
+            }
             if (scheduler != null) {
                 scheduler.close();
             }
@@ -135,6 +165,41 @@ public final class AgentCommand implements Callable<Integer> {
             throw f instanceof FatalException fe ? fe : new FatalException(ErrorCode.INTERNAL, "a worker stopped: " + f, f);
         }
         return 0;
+    }
+
+    /** The copier role's name in {@code --roles}. */
+    static final String COPIER = "copier";
+
+    /**
+     * The copier role: catches the target up, then follows the vault's events; after a failure (the
+     * target away longer than its retries) it starts again a little later.
+     */
+    private Thread copierThread(StreamVaultConfig config, Pipeline pipeline, Vault vault, String instance,
+            CountDownLatch stop) {
+        Thread t = new Thread(() -> {
+            while (stop.getCount() > 0 && !Thread.currentThread().isInterrupted()) {
+                try (Vault target = vault.openCopy(CopyTarget.open(copyTo, copyCredentials))) {
+                    Copier c = new Copier(vault, target, new Copier.Options(mirrorDeletes));
+                    c.catchUp();
+                    new CopyFollower(pipeline.props(), pipeline.topics(), pipeline.topics().vaultEvents.name(), c,
+                            CopyFollower.group(pipeline.topics(), target.location()), instance)
+                            .follow(false, Duration.ofMillis(config.getLong(StreamVaultConfig.COPY_CATCHUP_INTERVAL_MS)),
+                                    () -> stop.getCount() == 0 || Thread.currentThread().isInterrupted(), () -> { });
+                } catch (RuntimeException e) {
+                    if (stop.getCount() == 0) {
+                        return;
+                    }
+                    LOG.error("copier to {} failed ({}); it starts again in 10 s", copyTo, e.getMessage());
+                    try {
+                        Thread.sleep(10_000);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }, "copier");
+        t.setDaemon(true);
+        return t;
     }
 
     static Scheduler.Settings schedulerSettings(StreamVaultConfig c) {

@@ -6,11 +6,13 @@ import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.kafka.TopicAdmin;
+import io.streamvault.copier.KafkaVaultEvents;
 import io.streamvault.dedup.StoreSeeder;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.vault.Vault;
+import io.streamvault.vault.VaultEvents;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +36,8 @@ public final class Pipeline implements AutoCloseable {
     private final Admin admin;
     private final SchemaRegistry registry;
     private final Topics topics;
+    private KafkaVaultEvents announcer;
+    private Vault announced;
 
     private Pipeline(StreamVaultConfig config, LocalBroker broker, KafkaProps props, Admin admin,
             SchemaRegistry registry, Topics topics) {
@@ -75,7 +79,14 @@ public final class Pipeline implements AutoCloseable {
                 long n = StoreSeeder.seed(props, topics, vault, c -> { });
                 LOG.info("new pipeline state: {} stored chunks of the vault announced to dedup", n);
             }
-            return new Pipeline(config, broker, props, admin, registry, topics);
+            Pipeline p = new Pipeline(config, broker, props, admin, registry, topics);
+            if (vault.announcingTo() == VaultEvents.NONE) {
+                // Every object this process writes is announced for copies (docs/copies.md).
+                p.announcer = new KafkaVaultEvents(props, topics, "streamvault-" + Hosts.hostname());
+                p.announced = vault;
+                vault.announceTo(p.announcer);
+            }
+            return p;
         } catch (RuntimeException e) {
             if (registry != null) {
                 registry.close();
@@ -128,6 +139,10 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        if (announcer != null) {
+            announced.announceTo(VaultEvents.NONE);
+            announcer.close();
+        }
         registry.close();
         admin.close(Duration.ofSeconds(5));
         if (broker != null) {

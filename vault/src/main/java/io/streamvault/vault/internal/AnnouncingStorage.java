@@ -22,6 +22,10 @@ final class AnnouncingStorage implements Storage {
         this.backend = backend;
     }
 
+    VaultEvents events() {
+        return events;
+    }
+
     void announceTo(VaultEvents e) {
         this.events = e == null ? VaultEvents.NONE : e;
     }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** Opens the storage a vault location names. */
@@ -18,6 +19,11 @@ public final class StorageFactory {
     }
 
     public static Storage open(String uri) {
+        return open(uri, System::getenv);
+    }
+
+    /** As {@link #open(String)}, with the Azure credentials read through {@code env} (for a copy's target). */
+    public static Storage open(String uri, Function<String, String> env) {
         if (uri == null || uri.isBlank()) {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, "vault location is empty; " + SUPPORTED);
         }
@@ -27,7 +33,7 @@ public final class StorageFactory {
         var m = SCHEME.matcher(uri);
         if (m.matches()) {
             if (m.group(1).equalsIgnoreCase("azure")) {
-                return AzureStorageFactory.open(uri, System::getenv, RetryingStorage.Policy.defaults());
+                return AzureStorageFactory.open(uri, env, RetryingStorage.Policy.defaults());
             }
             throw new FatalException(ErrorCode.INVALID_ARGUMENT,
                     "unsupported vault location scheme \"" + m.group(1) + "\" in " + uri + "; " + SUPPORTED);

@@ -467,6 +467,11 @@ public final class VaultImpl implements Vault {
     }
 
     @Override
+    public VaultEvents announcingTo() {
+        return announcing.events();
+    }
+
+    @Override
     public String writeDocument(ObjectKind kind, byte[] plaintext) {
         return documents.write(kind, plaintext);
     }
