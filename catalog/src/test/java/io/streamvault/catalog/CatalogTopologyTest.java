@@ -379,6 +379,17 @@ class CatalogTopologyTest {
     }
 
     @Test
+    void theJobsStateKeepsNotItsChangedDirectories() {
+        jobs.pipeInput(JOB, JobStarted.newBuilder().setJob(JOB).setRoot(b("/data/root")).setHost("h").setTimeNs(1_000)
+                .setTags(List.of("t")).setChangedDirs(List.of(b("a"), b("a/b"))).build());
+        KeyValueStore<String, CatalogJob> store = driver.getKeyValueStore(CatalogTopology.JOBS_STORE);
+        assertEquals(b("/data/root"), store.get(JOB).getStarted().getRoot());
+        assertNull(store.get(JOB).getStarted().getChangedDirs(), "the scanners' business, not the seal's");
+        dir("", 0, 0);
+        assertEquals(JobState.SEALED, sealed().get(0).getState());
+    }
+
+    @Test
     void sealedJobsAreForgottenAfterTheRetentionRunningOnesAreKept() {
         start();
         dir("", 0, 0);

@@ -103,6 +103,46 @@ class IncrementalIT {
         }
     }
 
+    /**
+     * A backup told which directories changed ({@code --changed-dir}, what continuous plans pass)
+     * lists only those: a change elsewhere is not in its snapshot, and the next full walk takes it.
+     */
+    @Test
+    void aNarrowedBackupTakesOnlyTheNamedDirectoriesChanges() throws Exception {
+        Path src = tmp.resolve("src");
+        Files.createDirectories(src.resolve("named/deep"));
+        Files.createDirectories(src.resolve("unnamed"));
+        Files.writeString(src.resolve("top.txt"), "top");
+        Files.writeString(src.resolve("named/deep/f"), "f before");
+        Files.writeString(src.resolve("unnamed/g"), "g before");
+        Path vault = tmp.resolve("vault");
+        Path pw = Files.writeString(tmp.resolve("pw"), "narrowed\n");
+        Object[] opts = {"--vault", vault, "--state-dir", tmp.resolve("state"), "--password-file", pw, "--json"};
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
+        backup(src, opts);
+
+        Files.writeString(src.resolve("named/deep/f"), "f after, longer");
+        Files.writeString(src.resolve("unnamed/g"), "g after, longer");
+        JsonNode narrowed = backup(src, concat(opts, "--changed-dir=" + src.resolve("named/deep")));
+        assertEquals(1, narrowed.get("files_changed").asLong(), "only named/deep is listed: " + narrowed);
+        assertEquals("f after, longer".length(), narrowed.get("bytes_read").asLong(), narrowed.toString());
+        assertEquals(2, narrowed.get("files_unmodified").asLong(), "top.txt, and unnamed/g as it was: " + narrowed);
+        Path out = tmp.resolve("restore-narrowed");
+        Cli.Result r = Cli.run("restore", narrowed.get("snapshot").asText(), "--target", out, "--vault", vault,
+                "--password-file", pw);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("f after, longer", Files.readString(out.resolve("named/deep/f")));
+        assertEquals("g before", Files.readString(out.resolve("unnamed/g")), "not named: taken from the parent");
+        assertEquals("top", Files.readString(out.resolve("top.txt")));
+
+        JsonNode full = backup(src, opts);
+        assertEquals(1, full.get("files_changed").asLong(), "the full walk finds unnamed/g: " + full);
+        Path all = tmp.resolve("restore-full");
+        r = Cli.run("restore", full.get("snapshot").asText(), "--target", all, "--vault", vault, "--password-file", pw);
+        assertEquals(0, r.code(), r.toString());
+        TreeAssert.assertSameTree(src, all);
+    }
+
     private JsonNode backup(Path src, Object... opts) {
         Cli.Result r = Cli.run(BackupRestoreIT.concat(new Object[] {"backup", src}, opts));
         assertEquals(0, r.code(), r.toString());

@@ -144,7 +144,11 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         }
         try {
             if (topic.equals(topics.jobs.name())) {
-                state.setStarted(jobReader.deserialize(topic, record.value()));
+                JobStarted started = jobReader.deserialize(topic, record.value());
+                // The scanners' list (up to ChangedDirs.MAX_BYTES) plays no part in sealing: the job's
+                // state, written again at every commit, does not keep it.
+                started.setChangedDirs(null);
+                state.setStarted(started);
             } else if (topic.equals(topics.dirScans.name())) {
                 onDir(job, state, dirReader.deserialize(topic, record.value()));
             } else if (topic.equals(topics.fileManifests.name())) {

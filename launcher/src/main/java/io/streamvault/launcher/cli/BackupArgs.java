@@ -3,6 +3,7 @@ package io.streamvault.launcher.cli;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.launcher.internal.BackupJob;
+import io.streamvault.scanner.ChangedDirs;
 import io.streamvault.vault.Retentions;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -34,9 +35,14 @@ final class BackupArgs {
 
     /**
      * One option: its names (the last, the long one, names it in messages), what it takes, its
-     * value's label (null for a flag), whether it may be given more than once, and its help.
+     * value's label (null for a flag), whether it may be given more than once, its help, and whether
+     * the help leaves it out (plumbing for other parts of StreamVault, not for people).
      */
-    record Option(List<String> names, Kind kind, String label, boolean repeatable, String help) {
+    record Option(List<String> names, Kind kind, String label, boolean repeatable, String help, boolean hidden) {
+        Option(List<String> names, Kind kind, String label, boolean repeatable, String help) {
+            this(names, kind, label, repeatable, help, false);
+        }
+
         String name() {
             return names.get(names.size() - 1);
         }
@@ -84,6 +90,9 @@ final class BackupArgs {
     static final Option NO_AGENT = new Option(List.of("--no-agent"), Kind.FLAG, null, ONCE,
             "Run the job from this process even when an agent of the state directory is listening (by default "
                     + "the job is handed to it).");
+    static final Option CHANGED_DIR = new Option(List.of("--changed-dir"), Kind.PATH, "DIR", REPEATABLE,
+            "Walk only this directory (repeatable) and its ancestors; take the rest from the parent snapshot as"
+                    + " unchanged (the plumbing of continuous plans; docs/continuous.md, Narrowed walks).", true);
     // picocli's standard help options.
     static final Option HELP = new Option(List.of("-h", "--help"), Kind.FLAG, null, ONCE,
             "Show this help message and exit.");
@@ -92,7 +101,7 @@ final class BackupArgs {
 
     /** Every option of the backup command. */
     static final List<Option> OPTIONS = List.of(VAULT, PASSWORD_FILE, STATE_DIR, BOOTSTRAP_SERVERS, CONFIG, SETTING,
-            JSON, TAG, EXCLUDE, HOST, PARENT, FORCE_READ, RETAIN, NO_AGENT, HELP, VERSION);
+            JSON, TAG, EXCLUDE, HOST, PARENT, FORCE_READ, RETAIN, NO_AGENT, CHANGED_DIR, HELP, VERSION);
 
     /** The one positional parameter. */
     static final String PATH_LABEL = "PATH";
@@ -334,6 +343,23 @@ final class BackupArgs {
 
     boolean forceRead() {
         return flag(FORCE_READ);
+    }
+
+    /**
+     * The {@code --changed-dir} directories relative to {@code source} (the absolute, normalized
+     * PATH), sorted: null without any (a full walk), and null too when one is not under
+     * {@code source} or there are more than {@link ChangedDirs} takes.
+     */
+    List<byte[]> changedDirs(Path source) {
+        List<String> given = values(CHANGED_DIR);
+        if (given.isEmpty()) {
+            return null;
+        }
+        List<Path> dirs = new ArrayList<>(given.size());
+        for (String d : given) {
+            dirs.add(Path.of(d).toAbsolutePath().normalize());
+        }
+        return ChangedDirs.relative(source, dirs);
     }
 
     boolean noAgent() {

@@ -71,7 +71,8 @@ public final class BackupCommand implements Callable<Integer> {
                 if (o.repeatable()) {
                     b.type(List.class).auxiliaryTypes(String.class); // shown as [--tag=TAG]...
                 }
-                spec.addOption(b.usageHelp(o == BackupArgs.HELP)
+                spec.addOption(b.hidden(o.hidden())
+                        .usageHelp(o == BackupArgs.HELP)
                         .versionHelp(o == BackupArgs.VERSION)
                         .build());
             }
@@ -213,7 +214,7 @@ public final class BackupCommand implements Callable<Integer> {
 
     BackupJob job(Path source, long start) {
         return new BackupJob(RawPaths.bytes(source), args.tags(), args.excludes(), args.host(), null, args.parent(),
-                args.forceRead(), start, args.retainSeconds());
+                args.forceRead(), start, args.retainSeconds(), args.changedDirs(source));
     }
 
     /** Hands the job to a running agent of the state directory; null when none takes it. */

@@ -63,7 +63,7 @@ public final class QuickBackup {
         }
         Path source = a.path().toAbsolutePath().normalize();
         BackupJob job = new BackupJob(RawPaths.bytes(source), a.tags(), a.excludes(), a.host(), null, a.parent(),
-                a.forceRead(), start, a.retainSeconds());
+                a.forceRead(), start, a.retainSeconds(), a.changedDirs(source));
         String uri = a.vault() == null || a.vault().isEmpty() ? Home.defaultVault().toString() : a.vault();
         Path state = a.stateDir() != null ? a.stateDir().toAbsolutePath() : Home.defaultStateDir();
         String bootstrap = a.bootstrapServers() != null ? a.bootstrapServers() : "";

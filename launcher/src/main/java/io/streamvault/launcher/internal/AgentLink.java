@@ -115,6 +115,12 @@ public final class AgentLink {
         for (String g : job.excludes()) {
             req.put("exclude", g);
         }
+        if (job.changedDirs() != null) {
+            req.put("narrowed", "1"); // so that an empty list is not a full walk
+            for (byte[] d : job.changedDirs()) {
+                req.put("changed", d);
+            }
+        }
         return req;
     }
 

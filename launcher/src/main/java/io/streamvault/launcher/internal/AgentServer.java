@@ -173,7 +173,8 @@ public final class AgentServer implements AutoCloseable {
     static BackupJob job(Map<String, List<byte[]>> req) {
         return new BackupJob(req.get("root").get(0), all(req, "tag"), all(req, "exclude"), one(req, "host"),
                 one(req, "user"), one(req, "parent"), "1".equals(one(req, "force")), Long.parseLong(one(req, "start")),
-                one(req, "retain") == null ? 0 : Long.parseLong(one(req, "retain")));
+                one(req, "retain") == null ? 0 : Long.parseLong(one(req, "retain")),
+                "1".equals(one(req, "narrowed")) ? req.getOrDefault("changed", List.of()) : null);
     }
 
     static Map<String, List<byte[]>> read(BufferedReader in) throws IOException {

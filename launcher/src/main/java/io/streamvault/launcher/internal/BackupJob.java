@@ -3,6 +3,8 @@ package io.streamvault.launcher.internal;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.fs.Glob;
+import io.streamvault.scanner.ChangedDirs;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.records.DirTask;
 import io.streamvault.schemas.records.JobProgress;
 import io.streamvault.schemas.records.JobStarted;
@@ -28,12 +30,23 @@ import java.util.function.Supplier;
  * @param parent the parent snapshot asked for (null: the latest of the same path)
  * @param startMs when the command started (the summary's duration counts from it)
  * @param retainSeconds how long to keep the snapshot after it is sealed (0: what the vault lock asks)
+ * @param changedDirs null for a full walk; else the directories, relative to the root, in which a
+ *     change feed saw something change: the walk lists only those and their ancestors and takes
+ *     the rest from the parent snapshot (docs/continuous.md, Narrowed walks). Kept sorted and
+ *     distinct ({@link ChangedDirs#checked}); a list over {@link ChangedDirs}'s cap becomes null
  */
 public record BackupJob(byte[] root, List<String> tags, List<String> excludes, String host, String user, String parent,
-        boolean forceRead, long startMs, long retainSeconds) {
+        boolean forceRead, long startMs, long retainSeconds, List<byte[]> changedDirs) {
 
     public BackupJob {
         excludes = checkExcludes(excludes);
+        changedDirs = ChangedDirs.checked(changedDirs);
+    }
+
+    /** A job that walks everything (no changed directories). */
+    public BackupJob(byte[] root, List<String> tags, List<String> excludes, String host, String user, String parent,
+            boolean forceRead, long startMs, long retainSeconds) {
+        this(root, tags, excludes, host, user, parent, forceRead, startMs, retainSeconds, null);
     }
 
     /**
@@ -68,6 +81,7 @@ public record BackupJob(byte[] root, List<String> tags, List<String> excludes, S
                 .setClient(instance)
                 .setRetainS(retainSeconds)
                 .setExcludes(excludes)
+                .setChangedDirs(changedBuffers())
                 .build();
     }
 
@@ -81,7 +95,13 @@ public record BackupJob(byte[] root, List<String> tags, List<String> excludes, S
                 .setForceRead(forceRead)
                 .setParentSnapshot(parentSnap.map(SnapshotRef::id).orElse(null))
                 .setExcludes(excludes)
+                .setChangedDirs(changedBuffers())
                 .build();
+    }
+
+    /** The changed directories as the records carry them (null: a full walk). */
+    private List<ByteBuffer> changedBuffers() {
+        return changedDirs == null ? null : Buffers.wrapAll(changedDirs);
     }
 
     private static ByteBuffer parentTree(Optional<SnapshotRef> parentSnap) {

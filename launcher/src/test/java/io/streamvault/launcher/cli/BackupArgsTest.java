@@ -28,7 +28,8 @@ class BackupArgsTest {
         BackupArgs a = BackupArgs.parse(List.of("--vault", "v", "--password-file=pw", "--state-dir", "s",
                 "--bootstrap-servers=k:9092", "--config", "c.properties", "-o", "a=1", "-ob=2", "--option=a=3=x",
                 "--json", "--tag", "t1", "--tag=t2", "--host", "h", "--parent=p", "--force-read", "--no-agent",
-                "--exclude", "*.tmp", "--exclude=/top/skip", "--", "-dir"));
+                "--exclude", "*.tmp", "--exclude=/top/skip", "--changed-dir", "/src/b", "--changed-dir=/src/a/c", "--",
+                "-dir"));
         assertEquals(Path.of("-dir"), a.path());
         assertEquals("v", a.vault());
         assertEquals(Path.of("pw"), a.passwordFile());
@@ -44,6 +45,9 @@ class BackupArgsTest {
         assertEquals("p", a.parent());
         assertTrue(a.forceRead());
         assertTrue(a.noAgent());
+        assertEquals(List.of("a/c", "b"), a.changedDirs(Path.of("/src")).stream().map(String::new).toList(),
+                "relative to PATH, sorted");
+        assertNull(a.changedDirs(Path.of("/elsewhere")), "not under PATH: a full walk");
         assertFalse(a.help());
         assertFalse(a.version());
 
@@ -63,6 +67,7 @@ class BackupArgsTest {
         assertNull(plain.parent());
         assertFalse(plain.forceRead());
         assertFalse(plain.noAgent());
+        assertNull(plain.changedDirs(Path.of("/src")), "none given: a full walk");
 
         BackupArgs flags = BackupArgs.parse(List.of("--json=false", "src", "--force-read=TRUE", "--tag", "-x"));
         assertFalse(flags.json());
@@ -131,6 +136,10 @@ class BackupArgsTest {
         assertTrue(text.contains(" PATH " + BackupArgs.PATH_HELP), text);
         for (BackupArgs.Option o : BackupArgs.OPTIONS) {
             String listed = String.join(", ", o.names()) + (o.label() == null ? "" : "=" + o.label());
+            if (o.hidden()) {
+                assertFalse(text.contains(o.name()), listed + " is plumbing, left out of the help: " + text);
+                continue;
+            }
             assertTrue(text.contains(" " + listed + " " + o.help()), listed + " is listed with its help: " + text);
         }
     }

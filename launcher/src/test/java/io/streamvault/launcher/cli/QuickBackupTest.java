@@ -29,10 +29,11 @@ class QuickBackupTest {
             {"backup", "--json", src, "--vault", tmp.resolve("v").toString(), "--state-dir",
                 tmp.resolve("s").toString(), "--tag", "a", "--tag=b", "--host", "h1", "--parent", "abc123",
                 "--force-read", "--password-file", "/nonexistent", "--retain", "90d", "--exclude", "*.tmp",
-                "--exclude=/top/skip"},
+                "--exclude=/top/skip", "--changed-dir", src + "/a/b", "--changed-dir=" + src},
             {"backup", src, "--vault=" + tmp.resolve("v").toUri(), "--bootstrap-servers", "kafka:9092",
                 "--state-dir=relative/state"},
             {"backup", src + "/../src/.", "--vault", "relative-vault"},
+            {"backup", src, "--changed-dir", tmp.toString()}, // not under PATH: a full walk
             {"backup", src, "--vault", ""},
             // picocli's forms: since both read the line with BackupArgs, the quick start takes these too
             {"backup", src, "--json=true"},

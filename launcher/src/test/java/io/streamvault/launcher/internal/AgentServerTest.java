@@ -2,6 +2,7 @@ package io.streamvault.launcher.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,8 +25,9 @@ class AgentServerTest {
     @Test
     void theRequestCarriesEveryOptionOfTheJob() throws Exception {
         byte[] root = {'/', 's', 'r', 'c', (byte) 0xff};
+        byte[] rawDir = {'a', '/', (byte) 0xfe};
         BackupJob job = new BackupJob(root, List.of("t1", "t 2"), List.of("*.tmp", "/top/skip", "caché/**"), "h1",
-                null, "abc123", true, 1234L, 86400L);
+                null, "abc123", true, 1234L, 86400L, List.of(rawDir, new byte[0], "a".getBytes(StandardCharsets.UTF_8)));
         BackupJob got = handedOver(job);
         assertArrayEquals(root, got.root());
         assertEquals(job.tags(), got.tags());
@@ -36,10 +38,17 @@ class AgentServerTest {
         assertTrue(got.forceRead());
         assertEquals(1234L, got.startMs());
         assertEquals(86400L, got.retainSeconds());
+        assertEquals(3, got.changedDirs().size());
+        assertArrayEquals(new byte[0], got.changedDirs().get(0), "the root, as the job sorted them");
+        assertArrayEquals(new byte[] {'a'}, got.changedDirs().get(1));
+        assertArrayEquals(rawDir, got.changedDirs().get(2));
+        assertEquals(List.of(), handedOver(new BackupJob(root, List.of(), List.of(), null, null, null, false, 1L, 0L,
+                List.of())).changedDirs(), "nothing changed is not a full walk");
 
         BackupJob plain = handedOver(new BackupJob(root, List.of(), List.of(), null, null, null, false, 1L, 0L));
         assertEquals(List.of(), plain.excludes());
         assertEquals(List.of(), plain.tags());
+        assertNull(plain.changedDirs(), "a full walk");
     }
 
     @Test

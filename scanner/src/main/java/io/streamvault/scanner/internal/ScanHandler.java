@@ -49,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * of it commits in one transaction with the task's offset. Entries that the job's exclude globs
  * match are skipped before anything else is done with them: they are not counted, not sent, and
  * an excluded directory is not listed.
+ *
+ * <p>A task with changed directories ({@code changed_dirs}, from a change feed) narrows the walk: a
+ * directory that is neither changed nor an ancestor of a change, and has an unsplit tree in the
+ * parent snapshot, is not listed; its entries are that tree's, taken as unchanged, and it sends
+ * what a listing would have sent had nothing in it changed (see {@link #narrowed}).
  */
 public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     /** Entries one task may scan inline (its own and those of subdirectories it takes on). */
@@ -88,12 +93,16 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                 continue;
             }
             Counts c = scan(t, out);
-            budget -= c.entries + 1;
+            // A directory taken from the parent's tree costs only its own records, not a listing.
+            budget -= (c.narrowed ? c.subdirs : c.entries) + 1;
             here.addAll(c.children);
         }
     }
 
-    /** Lists one directory and emits what it holds; returns its counts and its subdirectories. */
+    /**
+     * Lists one directory (or, in a narrowed walk, takes its listing from the parent snapshot) and
+     * emits what it holds; returns its counts and its subdirectories.
+     */
     private Counts scan(DirTask task, Emitter out) {
         String job = task.getJob();
         byte[] root = Buffers.of(task.getRoot());
@@ -121,54 +130,137 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         }
         Counts c = new Counts();
         if (dirNode.getError() == null) {
-            // Names sorted, then matched against the parent's entries (also in name order) in one
-            // pass: memory holds the names, never the parent's listing of a huge directory.
-            List<byte[]> names = new ArrayList<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                for (Path p : entries) {
-                    names.add(RawPaths.fileName(p));
-                }
-            } catch (IOException | DirectoryIteratorException e) {
-                dirNode.setError(Posix.reason(e instanceof DirectoryIteratorException d ? d.getCause() : e));
-            }
-            names.sort(Arrays::compareUnsigned);
-            ParentCursor parent = new ParentCursor(task);
-            Held held = new Held(parent.id != null && !parent.split && !task.getForceRead());
-            // An excluded name is passed over: the parent's entry of that name, if any, then counts
-            // as removed, so the directory does not reuse a parent listing that holds it.
-            List<byte[]> path = skip.none() ? null : RawPaths.splitRelative(rel);
-            for (byte[] n : names) {
-                if (path != null && excluded(skip, path, n)) {
-                    continue;
-                }
-                entry(job, root, rel, RawPaths.resolve(dir, n), n, task.getForceRead(), task.getExcludes(),
-                        parent.seek(n), out, c, held);
-            }
-            // The catalog rebuilds this directory's tree unsplit: the reuse is only for one that stays so.
-            if (held.possible && dirNode.getError() == null && c.entries <= Trees.SPLIT_ABOVE && parent.finish()
-                    && parent.nonDirs == held.count()) {
-                c.reusedTree = parent.id;
-                c.reused = held;
-            } else {
-                held.release(job, rel, out);
-            }
+            ParentListing previous = parentListing(task);
+            List<ByteBuffer> changed = changed(task, rel);
+            // Neither changed nor above a change: the parent's listing stands for it, if it can.
+            Counts n = changed != null && previous != null && ChangedSet.within(changed, rel).isEmpty()
+                    ? narrowed(task, root, rel, previous, skip, changed, out) : null;
+            c = n != null ? n : list(task, root, rel, dir, dirNode, skip, previous, changed, out);
         }
-        Held reused = c.reused;
         out.send(topics.dirScans, job, DirScanned.newBuilder()
                 .setJob(job)
                 .setRel(ByteBuffer.wrap(rel))
                 .setNode(dirNode)
-                .setEntries(c.entries - (reused == null ? 0 : reused.count()))
+                .setEntries(c.entries - c.reusedCount)
                 .setSubdirs(c.subdirs)
                 .setFiles(c.files)
                 .setBytes(c.bytes)
                 .setBytesToRead(c.bytesToRead)
                 .setWorker(worker)
-                .setReusedTree(reused == null ? null : ByteBuffer.wrap(c.reusedTree.bytes()))
-                .setReusedFiles(reused == null ? 0 : reused.files)
-                .setReusedBytes(reused == null ? 0 : reused.bytes)
+                .setReusedTree(c.reusedTree == null ? null : ByteBuffer.wrap(c.reusedTree.bytes()))
+                .setReusedFiles(c.reusedFiles)
+                .setReusedBytes(c.reusedBytes)
                 .build());
         return c;
+    }
+
+    /**
+     * Lists the directory at {@code dir} ({@code rel} from the root), each entry compared with the
+     * parent's listing {@code previous} (null: none); a listing error goes into {@code dirNode}.
+     */
+    private Counts list(DirTask task, byte[] root, byte[] rel, Path dir, NodeRecord dirNode, Excludes skip,
+            ParentListing previous, List<ByteBuffer> changed, Emitter out) {
+        String job = task.getJob();
+        Counts c = new Counts();
+        // Names sorted, then matched against the parent's entries (also in name order) in one
+        // pass: memory holds the names, never the parent's listing of a huge directory.
+        List<byte[]> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                names.add(RawPaths.fileName(p));
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            dirNode.setError(Posix.reason(e instanceof DirectoryIteratorException d ? d.getCause() : e));
+        }
+        names.sort(Arrays::compareUnsigned);
+        ParentCursor parent = new ParentCursor(previous);
+        Held held = new Held(parent.id != null && !parent.split && !task.getForceRead());
+        // An excluded name is passed over: the parent's entry of that name, if any, then counts
+        // as removed, so the directory does not reuse a parent listing that holds it.
+        List<byte[]> path = skip.none() ? null : RawPaths.splitRelative(rel);
+        for (byte[] n : names) {
+            if (path != null && excluded(skip, path, n)) {
+                continue;
+            }
+            entry(task, root, rel, RawPaths.resolve(dir, n), n, changed, parent.seek(n), out, c, held);
+        }
+        // The catalog rebuilds this directory's tree unsplit: the reuse is only for one that stays so.
+        if (held.possible && dirNode.getError() == null && c.entries <= Trees.SPLIT_ABOVE && parent.finish()
+                && parent.nonDirs == held.count()) {
+            c.reuse(parent.id, held.count(), held.files, held.bytes);
+        } else {
+            held.release(job, rel, out);
+        }
+        return c;
+    }
+
+    /**
+     * The task's changed directories, or null for a full walk (none given, or --force-read). A list
+     * out of order (only a faulty submitter sends one) cannot be searched: its subtree is walked in
+     * full, never narrowed wrongly.
+     */
+    private static List<ByteBuffer> changed(DirTask task, byte[] rel) {
+        List<ByteBuffer> dirs = task.getChangedDirs();
+        if (dirs == null || task.getForceRead()) {
+            return null;
+        }
+        if (!ChangedSet.sorted(dirs)) {
+            LOG.warn("job {}: the changed directories of the task of \"{}\" are not sorted and distinct; walking all"
+                    + " under it", task.getJob(), RawPaths.display(rel));
+            return null;
+        }
+        return dirs;
+    }
+
+    /**
+     * The directory {@code rel} taken from its tree in the parent snapshot without listing it: a
+     * directory in which nothing changed, per the change feed. It sends what {@link #list} sends for
+     * a directory whose every entry is unchanged: no record per entry, its {@code DirScanned} naming
+     * the parent's tree, and one task per subdirectory (each with its part of the changed list).
+     * Its own metadata was read as for any directory. Returns null when the parent's tree cannot
+     * stand for it that way, and the directory is listed instead: a split tree, or one holding an
+     * entry that a listing would not take as unchanged (an error, changed during the backup) or that
+     * the job now excludes.
+     */
+    private Counts narrowed(DirTask task, byte[] root, byte[] rel, ParentListing previous, Excludes skip,
+            List<ByteBuffer> changed, Emitter out) {
+        Tree tree = previous.tree();
+        if (!tree.parts().isEmpty() || tree.nodes().size() > Trees.SPLIT_ABOVE) {
+            return null;
+        }
+        List<byte[]> path = skip.none() ? null : RawPaths.splitRelative(rel);
+        for (Node n : tree.nodes()) {
+            if (path != null && excluded(skip, path, n.name())) {
+                return null;
+            }
+            if (n.type() != FileKind.DIR && !reusable(n)) {
+                return null;
+            }
+        }
+        Counts c = new Counts();
+        c.narrowed = true;
+        long files = 0;
+        long bytes = 0;
+        for (Node n : tree.nodes()) {
+            c.entries++;
+            if (n.type() == FileKind.DIR) {
+                c.subdirs++;
+                child(task, root, RawPaths.join(rel, n.name()), n, changed, out, c);
+            } else if (n.type() == FileKind.FILE) {
+                files++;
+                bytes += n.size();
+            }
+        }
+        c.files = files;
+        c.bytes = bytes;
+        c.reuse(previous.id(), c.entries - c.subdirs, files, bytes);
+        return c;
+    }
+
+    /** True when a listing that found this entry's stat as recorded would take it as unchanged ({@link #unchanged}). */
+    private static boolean reusable(Node prev) {
+        return prev.error() == null && !prev.changedDuringBackup()
+                && (prev.type() != FileKind.SYMLINK || prev.linkTarget() != null);
     }
 
     /** The task's exclude globs, compiled once for a run of tasks with the same ones. */
@@ -242,6 +334,49 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         }
     }
 
+    /** A directory's tree in the parent snapshot, and its id. */
+    private record ParentListing(BlobId id, Tree tree) {
+    }
+
+    /**
+     * The task's directory in the parent snapshot: null when the task names none, when the parent
+     * snapshot was forgotten since the job chose it, or when the tree cannot be read (the directory
+     * is then read in full: slower, never wrong).
+     */
+    private ParentListing parentListing(DirTask task) {
+        if (task.getParentTree() == null) {
+            return null;
+        }
+        if (task.getParentSnapshot() != null && trees.vault().stat(ObjectKind.SNAPSHOT, task.getParentSnapshot()).isEmpty()) {
+            // Forgotten since the job chose it: a garbage collection may be deleting what only it
+            // reaches, so nothing of it is reused (docs/gc.md). The job is read in full instead.
+            LOG.warn("job {}: parent snapshot {} no longer exists; nothing of it is reused", task.getJob(),
+                    task.getParentSnapshot());
+            return null;
+        }
+        BlobId id = BlobId.of(Buffers.of(task.getParentTree()));
+        try {
+            Tree tree = trees.read(id);
+            if (task.getRel().remaining() == 0) {
+                // The root task names the parent snapshot's top tree: one node, the backed-up directory.
+                if (tree.nodes().size() != 1 || tree.nodes().get(0).subtree() == null) {
+                    throw new FatalException(ErrorCode.CORRUPT_OBJECT, "top tree " + id.shortHex() + " is malformed");
+                }
+                id = tree.nodes().get(0).subtree();
+                tree = trees.read(id);
+            }
+            return new ParentListing(id, tree);
+        } catch (StreamVaultException e) {
+            unreadable(id, e);
+            return null;
+        }
+    }
+
+    private static void unreadable(BlobId id, StreamVaultException e) {
+        // Without the parent's listing the rest of this directory is read again: slower, never wrong.
+        LOG.warn("parent tree {} unreadable, reading the directory in full: {}", id.shortHex(), e.getMessage());
+    }
+
     /** Walks this directory's entries in the parent snapshot in name order, alongside the sorted listing. */
     private final class ParentCursor {
         private Iterator<Node> it;
@@ -253,30 +388,14 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         /** Non-directory entries of that tree passed so far (all of them after {@link #finish}). */
         private long nonDirs;
 
-        ParentCursor(DirTask task) {
-            if (task.getParentTree() == null) {
+        ParentCursor(ParentListing listing) {
+            if (listing == null) {
                 return;
             }
-            if (task.getParentSnapshot() != null && trees.vault().stat(ObjectKind.SNAPSHOT, task.getParentSnapshot()).isEmpty()) {
-                // Forgotten since the job chose it: a garbage collection may be deleting what only it
-                // reaches, so nothing of it is reused (docs/gc.md). The job is read in full instead.
-                LOG.warn("job {}: parent snapshot {} no longer exists; nothing of it is reused", task.getJob(),
-                        task.getParentSnapshot());
-                return;
-            }
-            id = BlobId.of(Buffers.of(task.getParentTree()));
+            id = listing.id();
+            split = !listing.tree().parts().isEmpty();
             try {
-                Tree tree = trees.read(id);
-                if (task.getRel().remaining() == 0) {
-                    // The root task names the parent snapshot's top tree: one node, the backed-up directory.
-                    if (tree.nodes().size() != 1 || tree.nodes().get(0).subtree() == null) {
-                        throw new FatalException(ErrorCode.CORRUPT_OBJECT, "top tree " + id.shortHex() + " is malformed");
-                    }
-                    id = tree.nodes().get(0).subtree();
-                    tree = trees.read(id);
-                }
-                split = !tree.parts().isEmpty();
-                it = Trees.nodes(tree, trees::read).iterator();
+                it = Trees.nodes(listing.tree(), trees::read).iterator();
                 advance();
             } catch (StreamVaultException e) {
                 give(e);
@@ -315,16 +434,17 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         }
 
         private void give(StreamVaultException e) {
-            // Without the parent's listing the rest of this directory is read again: slower, never wrong.
-            LOG.warn("parent tree {} unreadable, reading the directory in full: {}", id.shortHex(), e.getMessage());
+            unreadable(id, e);
             it = null;
             current = null;
             id = null;
         }
     }
 
-    private void entry(String job, byte[] root, byte[] rel, Path p, byte[] name, boolean force,
-            List<String> excludes, Node prev, Emitter out, Counts c, Held held) {
+    private void entry(DirTask task, byte[] root, byte[] rel, Path p, byte[] name, List<ByteBuffer> changed, Node prev,
+            Emitter out, Counts c, Held held) {
+        String job = task.getJob();
+        boolean force = task.getForceRead();
         FileMeta m = null;
         NodeRecord n = null;
         try {
@@ -334,24 +454,10 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         } catch (IOException e) {
             n = Metadata.failed(name, NodeType.FILE, Posix.reason(e));
         }
-        byte[] childRel = RawPaths.join(rel, name);
         if (m != null && m.kind() == FileKind.DIR) {
             c.entries++;
             c.subdirs++;
-            boolean hasParent = prev != null && prev.type() == FileKind.DIR && prev.subtree() != null;
-            DirTask child = DirTask.newBuilder()
-                    .setJob(job)
-                    .setRoot(ByteBuffer.wrap(root))
-                    .setRel(ByteBuffer.wrap(childRel))
-                    .setParentTree(hasParent ? ByteBuffer.wrap(prev.subtree().bytes()) : null)
-                    .setForceRead(force)
-                    .setExcludes(excludes)
-                    .build();
-            if (c.children.size() < MAX_HELD_CHILDREN) {
-                c.children.add(child); // may be listed inline
-            } else {
-                out.send(topics.dirTasks, Topics.spreadKey(job, childRel), child);
-            }
+            child(task, root, RawPaths.join(rel, name), prev, changed, out, c);
             return;
         }
         if (m != null && !force && unchanged(prev, m)) {
@@ -395,6 +501,37 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             }
         }
         out.send(topics.fileManifests, job, manifest(job, rel, n, origin, 0, 1));
+    }
+
+    /**
+     * The task of subdirectory {@code childRel}, whose entry in the parent's listing is {@code prev}
+     * (null: none): held for listing inline, or sent for any scanner. It carries the part of the
+     * changed list at or under it; when the parent snapshot recorded it with an error (it could not
+     * be listed then), it names itself as changed, so that it is listed again rather than taken from
+     * that tree.
+     */
+    private void child(DirTask task, byte[] root, byte[] childRel, Node prev, List<ByteBuffer> changed, Emitter out,
+            Counts c) {
+        boolean hasParent = prev != null && prev.type() == FileKind.DIR && prev.subtree() != null;
+        List<ByteBuffer> carried = null;
+        if (changed != null) {
+            carried = hasParent && (prev.error() != null || prev.changedDuringBackup())
+                    ? List.of(ByteBuffer.wrap(childRel)) : ChangedSet.within(changed, childRel);
+        }
+        DirTask child = DirTask.newBuilder()
+                .setJob(task.getJob())
+                .setRoot(ByteBuffer.wrap(root))
+                .setRel(ByteBuffer.wrap(childRel))
+                .setParentTree(hasParent ? ByteBuffer.wrap(prev.subtree().bytes()) : null)
+                .setForceRead(task.getForceRead())
+                .setExcludes(task.getExcludes())
+                .setChangedDirs(carried)
+                .build();
+        if (c.children.size() < MAX_HELD_CHILDREN) {
+            c.children.add(child); // may be listed inline
+        } else {
+            out.send(topics.dirTasks, Topics.spreadKey(task.getJob(), childRel), child);
+        }
     }
 
     /**
@@ -480,12 +617,24 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     private static final class Counts {
         final List<DirTask> children = new ArrayList<>();
         /** Set when the directory reuses its parent's non-directory entries (see {@link Held}). */
-        Held reused;
         BlobId reusedTree;
+        /** Those entries (counted in {@link #entries} but not sent), and the files and bytes among them. */
+        long reusedCount;
+        long reusedFiles;
+        long reusedBytes;
+        /** True when the directory was taken from the parent's tree without a listing ({@link #narrowed}). */
+        boolean narrowed;
         long entries;
         long subdirs;
         long files;
         long bytes;
         long bytesToRead;
+
+        void reuse(BlobId tree, long count, long files, long bytes) {
+            reusedTree = tree;
+            reusedCount = count;
+            reusedFiles = files;
+            reusedBytes = bytes;
+        }
     }
 }

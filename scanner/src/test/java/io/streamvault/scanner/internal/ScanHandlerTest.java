@@ -2,6 +2,8 @@ package io.streamvault.scanner.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -43,6 +45,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -482,5 +485,268 @@ class ScanHandlerTest {
         assertTrue(r.getNode().getError().contains("a[b"), r.getNode().getError());
         assertEquals(0, r.getEntries());
         assertEquals(List.of(r), sent);
+    }
+
+    // Narrowed walks: a task with changed directories (docs/continuous.md, Narrowed walks).
+
+    /** {@code r} with its subtree given. */
+    private static Node withSubtree(Node r, BlobId subtree) {
+        return new Node(r.name(), r.type(), r.mode(), r.uid(), r.gid(), r.size(), r.mtimeNs(), r.atimeNs(), r.ctimeNs(),
+                r.inode(), r.dev(), r.nlink(), r.rdev(), r.linkTarget(), r.xattrs(), r.content(), subtree, r.error(),
+                r.changedDuringBackup());
+    }
+
+    /**
+     * The parent snapshot of the whole source tree as it is now, as the catalog would have sealed it
+     * (each directory's tree names its subdirectories' trees), every node passed through
+     * {@code edit} with its path; returns the top tree, which the root task names.
+     */
+    private BlobId snapshot(BiFunction<String, Node, Node> edit) throws IOException {
+        return write(new Tree(List.of(withSubtree(record(root), contents("", edit)))));
+    }
+
+    private BlobId contents(String rel, BiFunction<String, Node, Node> edit) throws IOException {
+        List<Node> nodes = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(rel.isEmpty() ? root : root.resolve(rel))) {
+            for (Path p : s) {
+                String childRel = rel.isEmpty() ? p.getFileName().toString() : rel + "/" + p.getFileName();
+                Node n = record(p);
+                nodes.add(edit.apply(childRel, n.type() == FileKind.DIR ? withSubtree(n, contents(childRel, edit)) : n));
+            }
+        }
+        nodes.sort((x, y) -> Arrays.compareUnsigned(x.name(), y.name()));
+        return write(new Tree(nodes));
+    }
+
+    private BlobId snapshot() throws IOException {
+        return snapshot((rel, n) -> n);
+    }
+
+    /**
+     * The whole job from its root task, as the scanner group runs it: every task a handler sends out
+     * (past its inline budget) is handled too. {@code changed} null: a full walk.
+     */
+    private void walk(BlobId top, List<String> changed, boolean forceRead, List<String> excludes) {
+        DirTask task = DirTask.newBuilder()
+                .setJob(JOB)
+                .setRoot(ByteBuffer.wrap(RawPaths.bytes(root)))
+                .setRel(ByteBuffer.allocate(0))
+                .setParentTree(ByteBuffer.wrap(top.bytes()))
+                .setForceRead(forceRead)
+                .setExcludes(excludes)
+                .setChangedDirs(changed == null ? null : changed.stream().map(c -> ByteBuffer.wrap(b(c))).toList())
+                .build();
+        ScanHandler h = new ScanHandler(topics, new TreeIndex(vault), "test", 64 << 20);
+        ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>(topics.dirTasks.name(), 0, 0L, new byte[0], new byte[0]);
+        h.handle(raw, task, out);
+        for (int i = 0; i < sent.size(); i++) {
+            if (sent.get(i) instanceof DirTask t) {
+                h.handle(raw, t, out);
+            }
+        }
+    }
+
+    private void walk(BlobId top, List<String> changed) {
+        walk(top, changed, false, List.of());
+    }
+
+    /** The tree the narrowed walks start from, besides the fixture's {@code d}. */
+    private void tree() throws IOException {
+        file("top.txt");
+        file("a/g");
+        file("a/b/f");
+        file("c/h");
+        file("c/sub/i");
+    }
+
+    /**
+     * What was sent for directory {@code rel}: its record, its entries' manifests and file events.
+     * The directory's atime is left out: it is whatever the last listing of the directory left, and
+     * the file system (relatime, strictatime, noatime) decides that, not the scanner.
+     */
+    private List<Object> sentFor(String rel) {
+        List<Object> found = new ArrayList<>();
+        for (Object o : sent) {
+            if (o instanceof DirScanned d && Arrays.equals(Buffers.of(d.getRel()), b(rel))) {
+                DirScanned copy = DirScanned.newBuilder(d).build();
+                copy.getNode().setAtimeNs(0);
+                found.add(copy);
+            } else if (o instanceof FileManifest f && Arrays.equals(Buffers.of(f.getDir()), b(rel))) {
+                found.add(f);
+            } else if (o instanceof FileEvent f && Arrays.equals(Buffers.of(f.getDir()), b(rel))) {
+                found.add(f);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The catalog's counts (docs/pipeline.md, "When is a job complete?") come out equal, so the job
+     * seals: every announced subdirectory is scanned once, every announced entry is sent once.
+     */
+    private void assertCountsAgree() {
+        long dirsExpected = 1;
+        long entriesExpected = 0;
+        long dirs = 0;
+        for (Object o : sent) {
+            if (o instanceof DirScanned d) {
+                dirsExpected += d.getSubdirs();
+                entriesExpected += d.getEntries();
+                dirs++;
+            }
+        }
+        assertEquals(dirsExpected, dirs, "every announced subdirectory is scanned");
+        assertEquals(entriesExpected, sentPaths().size(), "every announced entry is sent");
+    }
+
+    @Test
+    void aNarrowedWalkTakesADirectoryNeitherChangedNorAboveAChangeFromTheParent() throws IOException {
+        tree();
+        BlobId top = snapshot();
+        walk(top, null); // a first listing sets the directories' atimes as every later one will find them
+        sent.clear();
+        walk(top, null);
+        Map<String, List<Object>> unchanged = new TreeMap<>();
+        for (String dir : List.of("c", "c/sub", "d")) {
+            unchanged.put(dir, sentFor(dir));
+            assertNotNull(scanned(dir).getReusedTree(), dir + ": nothing changed, the parent's tree stands for it");
+        }
+
+        // Changed on disk, but the change feed (the list) names only a/b: c is not listed.
+        Files.write(root.resolve("c/h"), b("changed, and not named"));
+        Files.write(root.resolve("c/sub/i"), b("changed too, not named either"));
+        file("a/b/new");
+        sent.clear();
+        walk(top, List.of("a/b"));
+
+        for (String dir : List.of("c", "c/sub", "d")) {
+            assertEquals(unchanged.get(dir), sentFor(dir), dir + ": exactly what a walk sends when nothing in it changed");
+        }
+        assertTrue(events("c").isEmpty() && manifests("c").isEmpty(), "c was not listed: its change is not seen");
+        assertEquals(Map.of("new", FileOrigin.NEW), origins(events("a/b")), "the named directory is listed");
+        assertEquals(Map.of("f", FileOrigin.UNMODIFIED), origins(manifests("a/b")));
+        assertEquals(1, scanned("c").getSubdirs());
+        assertEquals(1, scanned("c").getFiles());
+        assertEquals(b("c/h").length, scanned("c").getBytes(), "the parent's size of c/h");
+        assertEquals(0, scanned("c").getBytesToRead());
+        assertCountsAgree();
+    }
+
+    @Test
+    void theAncestorsOfAChangedDirectoryAreListed() throws IOException {
+        tree();
+        BlobId top = snapshot();
+        file("a/new-sibling");
+        file("new-at-the-top");
+        walk(top, List.of("a/b"));
+        assertEquals(Map.of("new-sibling", FileOrigin.NEW), origins(events("a")), "a is above a/b: listed");
+        assertEquals(Map.of("new-at-the-top", FileOrigin.NEW), origins(events("")), "so is the root");
+        assertNull(scanned("a").getReusedTree());
+        assertNotNull(scanned("c").getReusedTree());
+        assertCountsAgree();
+    }
+
+    @Test
+    void withoutAChangedListEverythingIsListed() throws IOException {
+        tree();
+        BlobId top = snapshot();
+        Files.write(root.resolve("c/h"), b("changed, and not named"));
+        walk(top, null);
+        assertEquals(Map.of("h", FileOrigin.CHANGED), origins(events("c")));
+        assertCountsAgree();
+    }
+
+    @Test
+    void anEmptyChangedListTakesEvenTheRootFromTheParent() throws IOException {
+        tree();
+        BlobId top = snapshot();
+        file("new-at-the-top");
+        walk(top, List.of());
+        assertTrue(events("").isEmpty(), "nothing changed, per the list: the root is not listed");
+        assertNotNull(scanned("").getReusedTree());
+        assertEquals(3, scanned("").getEntries(), "a, c and d: the subdirectories, sent on their own");
+        assertCountsAgree();
+    }
+
+    @Test
+    void forceReadIgnoresTheChangedList() throws IOException {
+        tree();
+        BlobId top = snapshot();
+        walk(top, List.of("a/b"), true, List.of());
+        assertEquals(Map.of("h", FileOrigin.CHANGED), origins(events("c")), "c is listed and read");
+        assertEquals(Map.of("a", FileOrigin.CHANGED, "b", FileOrigin.CHANGED), origins(events("d")));
+        assertNull(scanned("c").getReusedTree());
+        assertCountsAgree();
+    }
+
+    @Test
+    void aDirectoryWithoutAParentTreeIsListed() throws IOException {
+        tree();
+        BlobId top = snapshot();
+        file("n/x");
+        walk(top, List.of("a/b"));
+        assertEquals(Map.of("x", FileOrigin.NEW), origins(events("n")), "n is new since the parent snapshot");
+        assertCountsAgree();
+    }
+
+    @Test
+    void aSplitParentTreeIsListed() throws IOException {
+        tree();
+        BlobId top = snapshot((rel, n) -> rel.equals("c") ? withSubtree(n, write(new Tree(List.of(),
+                List.of(n.subtree())))) : n);
+        Files.write(root.resolve("c/h"), b("changed, and not named"));
+        walk(top, List.of("a/b"));
+        assertEquals(Map.of("h", FileOrigin.CHANGED), origins(events("c")), "the catalog could not reuse it unlisted");
+        assertCountsAgree();
+    }
+
+    @Test
+    void aParentTreeHoldingAnEntryNowExcludedIsListed() throws IOException {
+        tree();
+        file("c/skip.tmp");
+        BlobId top = snapshot();
+        walk(top, List.of("a/b"), false, List.of("*.tmp"));
+        DirScanned c = scanned("c");
+        assertNull(c.getReusedTree(), "the parent's listing of c holds skip.tmp: it cannot stand for c");
+        assertEquals(Map.of("h", FileOrigin.UNMODIFIED), origins(manifests("c")), "listed, and skip.tmp left out");
+        assertEquals(2, c.getEntries(), "h and sub");
+        assertFalse(sentPaths().contains("c/skip.tmp"));
+        assertCountsAgree();
+    }
+
+    @Test
+    void aDirectoryTheParentCouldNotListIsListedAgain() throws IOException {
+        tree();
+        BlobId top = snapshot((rel, n) -> rel.equals("c") ? new Node(n.name(), n.type(), n.mode(), n.uid(), n.gid(),
+                n.size(), n.mtimeNs(), n.atimeNs(), n.ctimeNs(), n.inode(), n.dev(), n.nlink(), n.rdev(), null,
+                n.xattrs(), List.of(), n.subtree(), "Permission denied", false) : n);
+        Files.write(root.resolve("c/h"), b("changed, and not named"));
+        Files.write(root.resolve("c/sub/i"), b("changed, and not named"));
+        walk(top, List.of("a/b"));
+        assertEquals(Map.of("h", FileOrigin.CHANGED), origins(events("c")), "c is listed, as a full walk would");
+        assertTrue(events("c/sub").isEmpty(), "below it the walk is narrowed again");
+        assertNotNull(scanned("c/sub").getReusedTree());
+        assertCountsAgree();
+    }
+
+    @Test
+    void aParentEntryChangedDuringItsBackupMakesItsDirectoryListed() throws IOException {
+        tree();
+        BlobId top = snapshot((rel, n) -> rel.equals("c/h") ? new Node(n.name(), n.type(), n.mode(), n.uid(), n.gid(),
+                n.size(), n.mtimeNs(), n.atimeNs(), n.ctimeNs(), n.inode(), n.dev(), n.nlink(), n.rdev(), null,
+                n.xattrs(), n.content(), null, null, true) : n);
+        walk(top, List.of("a/b"));
+        assertEquals(Map.of("h", FileOrigin.CHANGED), origins(events("c")), "a listing reads it again: so is c listed");
+        assertCountsAgree();
+    }
+
+    @Test
+    void aChangedListOutOfOrderMeansAFullWalk() throws IOException {
+        tree();
+        BlobId top = snapshot();
+        Files.write(root.resolve("c/h"), b("changed, and not named"));
+        walk(top, List.of("c/sub", "a/b"));
+        assertEquals(Map.of("h", FileOrigin.CHANGED), origins(events("c")), "a list that cannot be searched narrows nothing");
+        assertCountsAgree();
     }
 }
