@@ -7,6 +7,7 @@ import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.plans.Plan;
 import io.streamvault.scanner.ChangeFeed;
 import io.streamvault.scanner.ChangeFeeds;
+import io.streamvault.scanner.ChangedDirs;
 import io.streamvault.scanner.Changes;
 import io.streamvault.scheduler.PlanActions;
 import io.streamvault.vault.SnapshotRef;
@@ -41,8 +42,11 @@ public final class PlanRunner implements PlanActions {
         byte[] root = RawPaths.bytes(Path.of(plan.path()));
         List<String> tags = new ArrayList<>(plan.tags());
         tags.add(plan.tag());
+        // A run on changes walks only the directories the change feed named (and those above them);
+        // null (too many, or a full walk asked for) walks everything.
+        List<byte[]> narrowed = changedDirs == null ? null : ChangedDirs.relative(Path.of(plan.path()), changedDirs);
         BackupJob b = new BackupJob(root, tags, plan.excludes(), plan.host(), null, null, false, System.currentTimeMillis(),
-                plan.retainSeconds());
+                plan.retainSeconds(), narrowed);
         vault.locks().checkRetention(Duration.ofSeconds(plan.retainSeconds()));
         Optional<SnapshotRef> parent = Parents.choose(vault, root, null);
         return JobClient.records(pipeline.topics(), b.started(job, instance, parent), b.rootTask(job, parent));

@@ -68,6 +68,14 @@ public final class PlanBook {
     public void apply(PlanRun run) {
         Book b = book(run.plan());
         PlanRun old = b.runs.get(run.id());
+        if (run.state() == State.FAILED && (old == null || old.state() != State.FAILED)) {
+            // The next snapshot's parent is older than this run: the changes this run was to pick up
+            // are no longer all in the set, so a continuous plan's next run walks everything.
+            if (b.changedAtMs == Long.MIN_VALUE) {
+                b.changedAtMs = run.endMs();
+            }
+            b.changedDirs = null;
+        }
         if (old == null || rank(run.state()) >= rank(old.state())) {
             b.runs.put(run.id(), run);
         }

@@ -173,6 +173,16 @@ class PlanBookTest {
         book.apply(again);
         book.apply(ended(again, State.SUCCEEDED, T0.plusSeconds(16)));
         assertEquals(List.of(), book.decide(p, T0.plusSeconds(60), "a"));
+        book.changed("p", T0.plusSeconds(61).toEpochMilli(), Set.of(Path.of("/data/d")));
+        PlanRun narrowed = start(book.decide(p, T0.plusSeconds(64), "a")).run();
+        book.apply(narrowed);
+        book.apply(ended(narrowed, State.FAILED, T0.plusSeconds(65)));
+        PlanBook.Start afterFailure = start(book.decide(p, T0.plusSeconds(67), "a"));
+        assertNull(afterFailure.changedDirs(), "after a failed run the parent is older: walk everything");
+        book.apply(afterFailure.run());
+        book.apply(ended(afterFailure.run(), State.SUCCEEDED, T0.plusSeconds(68)));
+        book.apply(ended(narrowed, State.FAILED, T0.plusSeconds(65))); // read back again: nothing more to do
+        assertEquals(List.of(), book.decide(p, T0.plusSeconds(90), "a"));
         PlanRun walk = start(book.decide(p, T0.plus(Duration.ofHours(24)).plusSeconds(1), "a")).run();
         assertEquals("schedule", walk.trigger(), "the daily full walk");
         assertNull(start(List.of(new PlanBook.Start("p", walk, null))).changedDirs());
