@@ -3,20 +3,21 @@ package io.streamvault.launcher.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.util.Sizes;
 import io.streamvault.copier.Copier;
 import io.streamvault.copier.CopyFollower;
 import io.streamvault.launcher.internal.CopyTarget;
+import io.streamvault.launcher.internal.EventsCluster;
 import io.streamvault.launcher.internal.Hosts;
 import io.streamvault.launcher.internal.Pipeline;
+import io.streamvault.schemas.Topics;
 import io.streamvault.vault.Vault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,23 +69,30 @@ public final class CopyCommand implements Callable<Integer> {
                 report(copier.lag(Instant.now()), copier.totals());
                 return 0;
             }
-            StreamVaultConfig events = eventsBootstrap == null ? config
-                    : config.with(Map.of(StreamVaultConfig.BOOTSTRAP_SERVERS, eventsBootstrap));
-            try (Pipeline pipeline = Pipeline.connect(events, source)) {
-                String topic = eventsTopic != null ? eventsTopic : pipeline.topics().vaultEvents.name();
-                CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                System.err.println("streamvault: copying " + source.location() + " to " + target.location()
-                        + ", following " + topic + " on " + pipeline.bootstrap());
-                new CopyFollower(pipeline.props(), pipeline.topics(), topic, copier,
-                        CopyFollower.group(pipeline.topics(), target.location()), "streamvault-" + Hosts.hostname())
-                        .follow(fromStart, Duration.ofMillis(config.getLong(StreamVaultConfig.COPY_CATCHUP_INTERVAL_MS)),
-                                () -> stop.getCount() == 0, () -> { });
-                stop.await(0, TimeUnit.SECONDS);
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            Duration relist = Duration.ofMillis(config.getLong(StreamVaultConfig.COPY_CATCHUP_INTERVAL_MS));
+            if (eventsBootstrap != null) {
+                // Another region's cluster with a mirror of the events: nothing of the source's cluster is used.
+                try (EventsCluster events = new EventsCluster(config, eventsBootstrap, source)) {
+                    follow(events.props(), events.topics(), eventsBootstrap, copier, target, relist, stop);
+                }
+            } else {
+                try (Pipeline pipeline = Pipeline.connect(config, source)) {
+                    follow(pipeline.props(), pipeline.topics(), pipeline.bootstrap(), copier, target, relist, stop);
+                }
             }
             report(copier.lag(Instant.now()), copier.totals());
         }
         return 0;
+    }
+
+    private void follow(KafkaProps props, Topics topics, String bootstrap, Copier copier, Vault target, Duration relist,
+            CountDownLatch stop) {
+        String topic = eventsTopic != null ? eventsTopic : topics.vaultEvents.name();
+        System.err.println("streamvault: copying to " + target.location() + ", following " + topic + " on " + bootstrap);
+        new CopyFollower(props, topics, topic, copier, CopyFollower.group(topics, target.location()),
+                "streamvault-" + Hosts.hostname()).follow(fromStart, relist, () -> stop.getCount() == 0, () -> { });
     }
 
     private void report(Copier.Lag lag, Copier.Totals t) {
