@@ -60,6 +60,7 @@ public final class CopyFollower {
      */
     public void follow(boolean fromStart, Duration catchUpEvery, BooleanSupplier stop, Runnable afterBatch) {
         long lastCatchUp = System.nanoTime();
+        afterBatch.run();
         Properties p = props.consumer(group, instance + ".copier", 200);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromStart ? "earliest" : "latest");
         Deserializer<VaultEvent> reader = topics.vaultEvents.valueSerde().deserializer();
@@ -82,13 +83,12 @@ public final class CopyFollower {
                 }
                 if (!batch.isEmpty()) {
                     consumer.commitSync();
-                    afterBatch.run();
                 }
+                afterBatch.run();
                 if (System.nanoTime() - lastCatchUp > catchUpEvery.toNanos()) {
                     // What was written without a cluster to announce it (lock records, forget): by listing.
                     copier.catchUp();
                     lastCatchUp = System.nanoTime();
-                    afterBatch.run();
                 }
             }
         }

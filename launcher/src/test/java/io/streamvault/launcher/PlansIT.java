@@ -22,6 +22,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlansIT {
     private static final String PASSWORD = "plans run themselves";
+    /** The scheduler's line when it starts a run: the run's id and its slot. */
+    private static final Pattern STARTED = Pattern.compile("plan every5: run (every5/(\\d+)/\\d+) started");
     @TempDir
     Path tmp;
     private Path vault;
@@ -126,17 +130,31 @@ class PlansIT {
             // Some slots run; then the owner dies while a run of it is going.
             JsonNode runs = awaitRuns(bs, r -> count(r, x -> x.get("state").asText().equals("succeeded")) >= 3, 120_000,
                     "three successful runs");
-            runs = awaitRuns(bs, r -> count(r, x -> x.get("state").asText().equals("running")) == 1, 60_000, "a running run");
-            JsonNode running = null;
-            for (JsonNode r : runs) {
-                if (r.get("state").asText().equals("running")) {
-                    running = r;
-                }
+            // The owner says in its log when it starts a run: it is killed right then, mid-run.
+            Map<Agents.Agent, Long> seen = new HashMap<>();
+            for (Agents.Agent a : byInstance.values()) {
+                seen.put(a, Files.size(a.log()));
             }
-            killed = running.get("agent").asText();
-            killedSlot = Instant.parse(running.get("slot").asText()).toEpochMilli();
-            String runningId = running.get("id").asText();
-            agents.kill(byInstance.get(killed));
+            Matcher started = null;
+            Agents.Agent owner = null;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (started == null) {
+                assertTrue(System.currentTimeMillis() < deadline, "no agent started a run within 60 s");
+                for (Agents.Agent a : byInstance.values()) {
+                    String fresh = Files.readString(a.log()).substring((int) (long) seen.get(a));
+                    Matcher m = STARTED.matcher(fresh);
+                    if (m.find()) {
+                        started = m;
+                        owner = a;
+                        break;
+                    }
+                }
+                Thread.sleep(10);
+            }
+            agents.kill(owner);
+            killed = owner.instance();
+            killedSlot = Long.parseLong(started.group(2));
+            String runningId = started.group(1);
 
             runs = awaitRuns(bs, r -> succeededAfter(r, killedSlot, killed), 120_000, "a later slot run by another agent");
             JsonNode theRun = null;
@@ -168,6 +186,33 @@ class PlansIT {
             agents.start(tmp.resolve("agent-0"), agentArgs(bs));
             JsonNode runs = awaitRuns(bs, r -> succeededAfter(r, restartedAt, null), 120_000, "a run after the restart");
             assertExactlyOncePerSlot(runs);
+
+            // A plan that names a copy target brings the copy up to date after each run.
+            Path copy = tmp.resolve("copy");
+            assertEquals(0, Cli.run(BackupRestoreIT.concat(new Object[] {"plan", "edit", "every5", "--copy-to", copy},
+                    common(bs))).code());
+            long editedAt = System.currentTimeMillis();
+            runs = awaitRuns(bs, r -> {
+                for (JsonNode x : r) {
+                    if (x.get("state").asText().equals("succeeded") && Instant.parse(x.get("start").asText()).toEpochMilli()
+                            > editedAt + 1000 && x.get("note").asText("").contains("copy to " + copy)) {
+                        return true;
+                    }
+                }
+                return false;
+            }, 60_000, "a run that copied");
+            String copied = null;
+            for (JsonNode x : runs) {
+                if (copied == null && x.get("note").asText("").contains("copy to " + copy)) {
+                    copied = x.get("snapshot").asText();
+                }
+            }
+            Cli.Result fromCopy = Cli.run("restore", copied, "--target", tmp.resolve("restored-copy"), "--vault", copy,
+                    "--password-file", pw);
+            assertEquals(0, fromCopy.code(), fromCopy.toString());
+            TreeAssert.assertSameTree(tmp.resolve("src"), tmp.resolve("restored-copy"));
+            assertEquals(0, Cli.run(BackupRestoreIT.concat(new Object[] {"plan", "edit", "every5", "--copy-to", ""},
+                    common(bs))).code());
         }
 
         // A new cluster pointed at the vault: the plan comes back from the vault.

@@ -87,6 +87,22 @@ public final class Reports {
      *
      * @param shown the snapshots to list, some or all of {@code r.snapshots()}
      */
+    /** The lag of each copy, as {@code stats --json} ("copies") and {@code GET /copies} give it. */
+    public static ArrayNode copies(List<CopyLag> lags) {
+        ArrayNode a = JSON.createArrayNode();
+        for (CopyLag l : lags) {
+            ObjectNode o = a.addObject();
+            o.put("target", l.target());
+            o.put("measured", Instant.ofEpochMilli(l.atMs()).toString());
+            o.put("objects_behind", l.objects());
+            o.put("bytes_behind", l.bytes());
+            o.put("snapshots_behind", l.snapshots());
+            o.put("seconds_behind", l.seconds());
+            o.put("newest_copied", l.newestCopied());
+        }
+        return a;
+    }
+
     public static ObjectNode stats(Stats.Result r, List<Stats.SnapshotStats> shown) {
         ObjectNode o = JSON.createObjectNode();
         Stats.VaultStats v = r.vault();

@@ -30,12 +30,13 @@ import java.util.regex.Pattern;
  * @param rpo the recovery point objective of continuous mode
  * @param fullWalkEvery continuous mode's safety net: a scheduled full walk at least this often
  * @param gc a maintenance plan: garbage collection on the schedule
+ * @param copyTo after each successful run, the vault is copied (caught up) to this target (docs/copies.md); null: none
  * @param activeSinceNs since when slots count (creation or the last resume): earlier ones are never caught up
  * @param updatedNs when this version was written
  */
 public record Plan(String name, String path, String schedule, ZoneId zone, Map<String, String> keep, long retainSeconds,
         List<String> tags, List<String> excludes, String host, Overlap overlap, boolean paused, boolean continuous,
-        Duration rpo, Duration fullWalkEvery, boolean gc, long activeSinceNs, long updatedNs) {
+        Duration rpo, Duration fullWalkEvery, boolean gc, String copyTo, long activeSinceNs, long updatedNs) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     /** The retention options a plan may carry (forget's, without dashes). */
     public static final List<String> KEEP_OPTIONS = List.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
@@ -58,6 +59,14 @@ public record Plan(String name, String path, String schedule, ZoneId zone, Map<S
         }
     }
 
+    /** A plan that names no copy target. */
+    public Plan(String name, String path, String schedule, ZoneId zone, Map<String, String> keep, long retainSeconds,
+            List<String> tags, List<String> excludes, String host, Overlap overlap, boolean paused, boolean continuous,
+            Duration rpo, Duration fullWalkEvery, boolean gc, long activeSinceNs, long updatedNs) {
+        this(name, path, schedule, zone, keep, retainSeconds, tags, excludes, host, overlap, paused, continuous, rpo,
+                fullWalkEvery, gc, null, activeSinceNs, updatedNs);
+    }
+
     public Plan {
         keep = Map.copyOf(keep);
         tags = List.copyOf(tags);
@@ -71,8 +80,8 @@ public record Plan(String name, String path, String schedule, ZoneId zone, Map<S
             if (schedule == null) {
                 throw invalid("a maintenance plan (--gc) needs a --schedule");
             }
-            if (continuous || !path.isEmpty()) {
-                throw invalid("a maintenance plan (--gc) has no --path and is not --continuous");
+            if (continuous || !path.isEmpty() || copyTo != null) {
+                throw invalid("a maintenance plan (--gc) has no --path or --copy-to and is not --continuous");
             }
         } else if (path.isEmpty() || !path.startsWith("/")) {
             throw invalid("plan " + name + " needs --path with an absolute directory, not '" + path + "'");
@@ -148,12 +157,12 @@ public record Plan(String name, String path, String schedule, ZoneId zone, Map<S
 
     public Plan withPaused(boolean p, long nowNs) {
         return new Plan(name, path, schedule, zone, keep, retainSeconds, tags, excludes, host, overlap, p, continuous, rpo,
-                fullWalkEvery, gc, p || !paused ? activeSinceNs : nowNs, updatedNs);
+                fullWalkEvery, gc, copyTo, p || !paused ? activeSinceNs : nowNs, updatedNs);
     }
 
     public Plan withUpdatedNs(long ns) {
         return new Plan(name, path, schedule, zone, keep, retainSeconds, tags, excludes, host, overlap, paused, continuous,
-                rpo, fullWalkEvery, gc, activeSinceNs, ns);
+                rpo, fullWalkEvery, gc, copyTo, activeSinceNs, ns);
     }
 
     /** The keep options in {@link #KEEP_OPTIONS} order, for display. */

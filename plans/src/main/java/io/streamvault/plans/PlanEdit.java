@@ -19,10 +19,19 @@ import java.util.Map;
  *
  * @param keep retention options to set ({@link Plan#KEEP_OPTIONS} names); a value "" removes one
  * @param clearSchedule remove the schedule (a plan run only when asked or on changes)
+ * @param copyTo a copy target to catch up after each successful run; "" removes it
  */
 public record PlanEdit(String path, String schedule, boolean clearSchedule, String zone, Map<String, String> keep,
         String retain, List<String> tags, List<String> excludes, String host, String overlap, Boolean continuous,
-        String rpo, String fullWalkEvery, Boolean gc) {
+        String rpo, String fullWalkEvery, Boolean gc, String copyTo) {
+
+    /** An edit that leaves the copy target as it is. */
+    public PlanEdit(String path, String schedule, boolean clearSchedule, String zone, Map<String, String> keep,
+            String retain, List<String> tags, List<String> excludes, String host, String overlap, Boolean continuous,
+            String rpo, String fullWalkEvery, Boolean gc) {
+        this(path, schedule, clearSchedule, zone, keep, retain, tags, excludes, host, overlap, continuous, rpo,
+                fullWalkEvery, gc, null);
+    }
 
     /** A new plan named {@code name} from this edit; INVALID_ARGUMENT naming what is wrong. */
     public Plan create(String name, long nowNs) {
@@ -66,7 +75,8 @@ public record PlanEdit(String path, String schedule, boolean clearSchedule, Stri
                 overlap != null ? Plan.Overlap.of(overlap.strip()) : base.overlap(), base.paused(),
                 continuous != null ? continuous : base.continuous(), rpo != null ? duration(rpo, "--rpo") : base.rpo(),
                 fullWalkEvery != null ? duration(fullWalkEvery, "--full-walk-every") : base.fullWalkEvery(),
-                gc != null ? gc : base.gc(), base.activeSinceNs(), base.updatedNs());
+                gc != null ? gc : base.gc(), copyTo == null ? base.copyTo() : copyTo.isBlank() ? null : copyTo.strip(),
+                base.activeSinceNs(), base.updatedNs());
         for (String t : out.tags()) {
             if (t.isBlank() || t.startsWith("plan:")) {
                 throw Plan.invalid("--tag '" + t + "': tags are not blank and do not start with plan: (the plan adds its own)");

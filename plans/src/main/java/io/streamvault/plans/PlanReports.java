@@ -36,6 +36,7 @@ public final class PlanReports {
             o.put("rpo_s", p.rpo().toSeconds());
             o.put("full_walk_every_s", p.fullWalkEvery().toSeconds());
         }
+        o.put("copy_to", p.copyTo());
         o.put("updated", Instant.ofEpochSecond(0, p.updatedNs()).toString());
         if (s != null) {
             o.put("next", s.next() == null ? null : s.next().toString());

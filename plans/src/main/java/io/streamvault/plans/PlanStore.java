@@ -145,6 +145,9 @@ public final class PlanStore {
             o.put("rpo_s", p.rpo().toSeconds());
             o.put("full_walk_every_s", p.fullWalkEvery().toSeconds());
             o.put("gc", p.gc());
+            if (p.copyTo() != null) {
+                o.put("copy_to", p.copyTo());
+            }
             o.put("active_since_ns", p.activeSinceNs());
         }
         try {
@@ -180,7 +183,8 @@ public final class PlanStore {
                     Plan.Overlap.of(o.path("overlap").asText("skip")), o.path("paused").asBoolean(false),
                     o.path("continuous").asBoolean(false), Duration.ofSeconds(o.path("rpo_s").asLong(60)),
                     Duration.ofSeconds(o.path("full_walk_every_s").asLong(86_400)), o.path("gc").asBoolean(false),
-                    o.path("active_since_ns").asLong(updated), updated);
+                    o.hasNonNull("copy_to") ? o.get("copy_to").asText() : null, o.path("active_since_ns").asLong(updated),
+                    updated);
             return new Version(d.id(), name, updated, p.validated());
         } catch (RuntimeException e) {
             throw corrupt(what + " (plan " + name + ") does not hold a valid plan: " + e.getMessage());

@@ -20,6 +20,9 @@ public interface PlanActions {
     /** Applies the plan's retention after a successful run; returns what it did, in a few words. */
     String forget(Plan plan);
 
+    /** Brings the plan's copy target up to date (its {@code copyTo}); returns what it did, in a few words. */
+    String copy(Plan plan);
+
     /** Runs garbage collection of the vault (a maintenance plan); returns what it did, in a few words. */
     String gc();
 

@@ -333,19 +333,28 @@ public final class Scheduler implements AutoCloseable {
             }
             return;
         }
-        if (!plan.hasRetention()) {
+        if (!plan.hasRetention() && plan.copyTo() == null) {
             write(part, List.of(), ended(r, State.SUCCEEDED, now, s, null, null));
             return;
         }
         busy.add(r.id());
         work.execute(() -> {
-            String note;
-            try {
-                note = actions.forget(plan);
-            } catch (RuntimeException e) {
-                note = "retention not applied: " + e.getMessage();
+            List<String> notes = new ArrayList<>();
+            if (plan.hasRetention()) {
+                try {
+                    notes.add(actions.forget(plan));
+                } catch (RuntimeException e) {
+                    notes.add("retention not applied: " + e.getMessage());
+                }
             }
-            String n = note;
+            if (plan.copyTo() != null) {
+                try {
+                    notes.add(actions.copy(plan));
+                } catch (RuntimeException e) {
+                    notes.add("copy to " + plan.copyTo() + " failed: " + e.getMessage());
+                }
+            }
+            String n = String.join("; ", notes);
             done.add(() -> {
                 busy.remove(r.id());
                 if (producers.containsKey(part)) {

@@ -4,6 +4,7 @@ import io.streamvault.common.kafka.TopicSpec;
 import io.streamvault.schemas.records.ChunkAck;
 import io.streamvault.schemas.records.ChunkRecord;
 import io.streamvault.schemas.records.ChunkStored;
+import io.streamvault.schemas.records.CopyStatus;
 import io.streamvault.schemas.records.DeadLetter;
 import io.streamvault.schemas.records.DirScanned;
 import io.streamvault.schemas.records.DirTask;
@@ -69,6 +70,8 @@ public final class Topics {
     public final TopicSpec<String, PlanRun> planRuns;
     /** Key: object name. Every object of the vault written or deleted, for copies (docs/copies.md). */
     public final TopicSpec<String, VaultEvent> vaultEvents;
+    /** Key: a copy's target location. How far each copy is behind (docs/copies.md, Lag). */
+    public final TopicSpec<String, CopyStatus> copyStatus;
 
     public Topics(String prefix, String vaultId, int partitions, short replication, SchemaRegistry registry) {
         this.namespace = prefix + "." + vaultId.substring(0, Math.min(12, vaultId.length())) + ".";
@@ -96,12 +99,13 @@ public final class Topics {
         Map<String, String> kept = Map.of("cleanup.policy", "compact", "retention.ms", "-1");
         planRuns = spec("plan-runs", partitions, replication, kept, Serdes.String(), registry, PlanRun.class);
         vaultEvents = spec("vault-events", partitions, replication, work, Serdes.String(), registry, VaultEvent.class);
+        copyStatus = spec("copy-status", 1, replication, latest, Serdes.String(), registry, CopyStatus.class);
     }
 
     /** Every topic, in pipeline order. */
     public List<TopicSpec<?, ?>> all() {
         return List.of(jobs, dirTasks, dirScans, fileEvents, fileManifests, chunks, uploadRequests, chunkStored,
-                chunkAcks, jobStatus, deadLetters, gcRequests, gcControl, gcReplies, planRuns, vaultEvents);
+                chunkAcks, jobStatus, deadLetters, gcRequests, gcControl, gcReplies, planRuns, vaultEvents, copyStatus);
     }
 
     /** Application id / group id for a role: {@code PREFIX.VAULT.ROLE}. */

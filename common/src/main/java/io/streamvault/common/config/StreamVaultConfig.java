@@ -40,6 +40,7 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String HANDOFF_BYTES = "handoff.bytes";
     public static final String SCHEDULER_REFRESH_MS = "scheduler.refresh.ms";
     public static final String COPY_CATCHUP_INTERVAL_MS = "copy.catchup.interval.ms";
+    public static final String COPY_STATUS_INTERVAL_MS = "copy.status.interval.ms";
     public static final String SCHEDULER_ATTEMPTS = "scheduler.attempts";
     public static final String SCHEDULER_BACKOFF_MS = "scheduler.retry.backoff.ms";
     public static final String SCHEDULER_SETTLE_MS = "scheduler.settle.ms";
@@ -123,6 +124,9 @@ public final class StreamVaultConfig extends AbstractConfig {
             .define(COPY_CATCHUP_INTERVAL_MS, Type.LONG, 600_000L, Range.atLeast(1000), Importance.LOW,
                     "A copier lists both vaults this often to copy what no event announced (objects written by commands "
                             + "that ran without a cluster: lock records, keys, forgotten snapshots with --mirror-deletes).")
+            .define(COPY_STATUS_INTERVAL_MS, Type.LONG, 30_000L, Range.atLeast(1000), Importance.LOW,
+                    "A running copier measures how far its target is behind (listing both vaults) and publishes it on "
+                            + "copy-status this often (stats and GET /copies show it).")
             .define(LOCK_MIN_CHANGEABLE_FOR_S, Type.LONG, 72L * 3600, Range.atLeast(0), Importance.LOW,
                     "The shortest cooling-off `lock set --changeable-for` accepts, in seconds (72 hours, as AWS Backup Vault "
                             + "Lock). Tests shorten it; a shorter cooling-off only makes a lock final sooner (docs/lock.md).");

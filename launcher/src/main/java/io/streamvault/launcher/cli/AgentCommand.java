@@ -6,6 +6,7 @@ import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.copier.Copier;
 import io.streamvault.copier.CopyFollower;
+import io.streamvault.copier.CopyStatuses;
 import io.streamvault.launcher.internal.AgentLink;
 import io.streamvault.launcher.internal.AgentServer;
 import io.streamvault.launcher.internal.CopyTarget;
@@ -181,10 +182,14 @@ public final class AgentCommand implements Callable<Integer> {
                 try (Vault target = vault.openCopy(CopyTarget.open(copyTo, copyCredentials))) {
                     Copier c = new Copier(vault, target, new Copier.Options(mirrorDeletes));
                     c.catchUp();
-                    new CopyFollower(pipeline.props(), pipeline.topics(), pipeline.topics().vaultEvents.name(), c,
-                            CopyFollower.group(pipeline.topics(), target.location()), instance)
-                            .follow(false, Duration.ofMillis(config.getLong(StreamVaultConfig.COPY_CATCHUP_INTERVAL_MS)),
-                                    () -> stop.getCount() == 0 || Thread.currentThread().isInterrupted(), () -> { });
+                    try (CopyStatuses statuses = new CopyStatuses(pipeline.props(), pipeline.topics(), instance)) {
+                        new CopyFollower(pipeline.props(), pipeline.topics(), pipeline.topics().vaultEvents.name(), c,
+                                CopyFollower.group(pipeline.topics(), target.location()), instance)
+                                .follow(false, Duration.ofMillis(config.getLong(StreamVaultConfig.COPY_CATCHUP_INTERVAL_MS)),
+                                        () -> stop.getCount() == 0 || Thread.currentThread().isInterrupted(),
+                                        statuses.publisher(c, target.location(),
+                                                Duration.ofMillis(config.getLong(StreamVaultConfig.COPY_STATUS_INTERVAL_MS))));
+                    }
                 } catch (RuntimeException e) {
                     if (stop.getCount() == 0) {
                         return;

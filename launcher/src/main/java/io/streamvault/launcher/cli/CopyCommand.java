@@ -7,6 +7,7 @@ import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.util.Sizes;
 import io.streamvault.copier.Copier;
 import io.streamvault.copier.CopyFollower;
+import io.streamvault.copier.CopyStatuses;
 import io.streamvault.launcher.internal.CopyTarget;
 import io.streamvault.launcher.internal.EventsCluster;
 import io.streamvault.launcher.internal.Hosts;
@@ -91,8 +92,12 @@ public final class CopyCommand implements Callable<Integer> {
             CountDownLatch stop) {
         String topic = eventsTopic != null ? eventsTopic : topics.vaultEvents.name();
         System.err.println("streamvault: copying to " + target.location() + ", following " + topic + " on " + bootstrap);
-        new CopyFollower(props, topics, topic, copier, CopyFollower.group(topics, target.location()),
-                "streamvault-" + Hosts.hostname()).follow(fromStart, relist, () -> stop.getCount() == 0, () -> { });
+        String me = "streamvault-" + Hosts.hostname();
+        try (CopyStatuses statuses = new CopyStatuses(props, topics, me)) {
+            new CopyFollower(props, topics, topic, copier, CopyFollower.group(topics, target.location()), me)
+                    .follow(fromStart, relist, () -> stop.getCount() == 0, statuses.publisher(copier, target.location(),
+                            Duration.ofMillis(common.config().getLong(StreamVaultConfig.COPY_STATUS_INTERVAL_MS))));
+        }
     }
 
     private void report(Copier.Lag lag, Copier.Totals t) {

@@ -51,6 +51,9 @@ public final class PlanOptions {
     String fullWalkEvery;
     @Option(names = "--gc", description = "A maintenance plan: garbage collection on the schedule (no --path).")
     Boolean gc;
+    @Option(names = "--copy-to", paramLabel = "URI", description = "After each successful run, bring a copy of the vault"
+            + " at URI up to date (credentials: STREAMVAULT_COPY_AZURE_* of the agents; \"\" removes it).")
+    String copyTo;
 
     PlanEdit edit() {
         Map<String, String> keep = new LinkedHashMap<>();
@@ -62,6 +65,6 @@ public final class PlanOptions {
             }
         }
         return new PlanEdit(path, schedule, noSchedule, zone, keep, retain, tags, excludes, host, overlap, continuous, rpo,
-                fullWalkEvery, gc);
+                fullWalkEvery, gc, copyTo);
     }
 }

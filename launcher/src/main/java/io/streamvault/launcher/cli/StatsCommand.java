@@ -1,11 +1,15 @@
 package io.streamvault.launcher.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.util.Sizes;
+import io.streamvault.launcher.internal.CopyLink;
+import io.streamvault.maintenance.CopyLag;
 import io.streamvault.maintenance.Reports;
 import io.streamvault.maintenance.Stats;
 import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.Vault;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,10 +45,18 @@ public final class StatsCommand implements Callable<Integer> {
             Stats.Result r = Stats.load(vault, 8, () -> { }).compute();
             List<Stats.SnapshotStats> shown = r.snapshots().stream()
                     .filter(s -> only.isEmpty() || only.contains(s.id())).toList();
+            List<CopyLag> copies = CopyLink.lags(config, vault);
             if (json) {
-                System.out.println(Reports.stats(r, shown));
+                ObjectNode o = Reports.stats(r, shown);
+                o.set("copies", Reports.copies(copies));
+                System.out.println(o);
             } else {
                 print(r, shown);
+                for (CopyLag c : copies) {
+                    System.out.printf(Locale.ROOT, "copy %s: %d snapshots and %s behind%s (measured %s)%n", c.target(),
+                            c.snapshots(), Sizes.bytes(c.bytes()), c.snapshots() == 0 ? "" : ", the oldest sealed "
+                                    + c.seconds() + " s ago", Instant.ofEpochMilli(c.atMs()));
+                }
             }
         }
         return 0;

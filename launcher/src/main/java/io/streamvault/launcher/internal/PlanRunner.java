@@ -2,6 +2,8 @@ package io.streamvault.launcher.internal;
 
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.common.util.Sizes;
+import io.streamvault.copier.Copier;
 import io.streamvault.maintenance.Forget;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.plans.Plan;
@@ -62,6 +64,16 @@ public final class PlanRunner implements PlanActions {
         }
         Forget.remove(vault, f.removedIds(), false);
         return "retention: " + f.removedIds().size() + " snapshot(s) forgotten, " + f.kept() + " kept";
+    }
+
+    @Override
+    public String copy(Plan plan) {
+        try (Vault target = vault.openCopy(CopyTarget.open(plan.copyTo(), null))) {
+            Copier c = new Copier(vault, target, new Copier.Options(false));
+            c.catchUp();
+            Copier.Totals t = c.totals();
+            return "copy to " + plan.copyTo() + ": " + t.objects() + " objects, " + Sizes.bytes(t.bytes());
+        }
     }
 
     @Override

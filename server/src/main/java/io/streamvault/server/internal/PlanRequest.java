@@ -21,7 +21,7 @@ import java.util.Set;
 final class PlanRequest {
     /** The fields of a change; a creation also takes {@code name}. */
     static final Set<String> FIELDS = Set.of("path", "schedule", "tz", "keep", "retain", "tags", "excludes", "host",
-            "overlap", "continuous", "rpo", "full_walk_every", "gc");
+            "overlap", "continuous", "rpo", "full_walk_every", "gc", "copy_to");
     static final Set<String> CREATE_FIELDS = with(FIELDS, "name");
 
     private PlanRequest() {
@@ -53,7 +53,7 @@ final class PlanRequest {
         return new PlanEdit(path, JsonBody.string(body, "schedule"), clearSchedule, JsonBody.string(body, "tz"), keep(body),
                 JsonBody.string(body, "retain"), list(body, "tags"), list(body, "excludes"), JsonBody.string(body, "host"),
                 JsonBody.string(body, "overlap"), bool(body, "continuous"), JsonBody.string(body, "rpo"),
-                JsonBody.string(body, "full_walk_every"), bool(body, "gc"));
+                JsonBody.string(body, "full_walk_every"), bool(body, "gc"), JsonBody.string(body, "copy_to"));
     }
 
     /** {@code keep}: an object of retention options ({@code "keep-daily": "7"}); a value "" or null removes one. */
