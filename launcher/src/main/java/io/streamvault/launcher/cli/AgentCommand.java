@@ -7,6 +7,7 @@ import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.copier.Copier;
 import io.streamvault.copier.CopyFollower;
 import io.streamvault.copier.CopyStatuses;
+import io.streamvault.launcher.internal.AgentGc;
 import io.streamvault.launcher.internal.AgentLink;
 import io.streamvault.launcher.internal.AgentServer;
 import io.streamvault.launcher.internal.CopyTarget;
@@ -93,6 +94,7 @@ public final class AgentCommand implements Callable<Integer> {
         JobClient client = null;
         AgentServer server = null;
         Scheduler scheduler = null;
+        AgentGc collector = null;
         Thread copier = null;
         try {
             pipeline = Pipeline.connect(config, vault);
@@ -105,15 +107,16 @@ public final class AgentCommand implements Callable<Integer> {
             }
             // Backup commands of this state directory hand their jobs to this agent (AgentLink).
             client = new JobClient(pipeline, instance);
+            collector = new AgentGc(pipeline, vault); // gc commands and maintenance plans, with warm clients
             server = new AgentServer(slot.dir(), AgentLink.canonicalVault(common.vaultUri(config)),
                     config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS), vault, client, instance, () -> {
                         Exception f = failure.get();
                         return f == null ? null : new FatalException(ErrorCode.JOB_FAILED, "a worker of the agent stopped: "
                                 + f.getMessage());
-                    });
+                    }, collector);
             if (scheduling) {
                 scheduler = new Scheduler(pipeline.props(), pipeline.topics(), new PlanStore(vault),
-                        new PlanRunner(pipeline, vault, instance), instance, schedulerSettings(config), Clock.systemUTC())
+                        new PlanRunner(pipeline, vault, instance, collector), instance, schedulerSettings(config), Clock.systemUTC())
                         .start();
             }
             if (copying) {
@@ -145,6 +148,9 @@ public final class AgentCommand implements Callable<Integer> {
             }
             if (server != null) {
                 server.close();
+            }
+            if (collector != null) {
+                collector.close();
             }
             if (client != null) {
                 client.close();

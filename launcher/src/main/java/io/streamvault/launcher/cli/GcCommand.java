@@ -3,18 +3,17 @@ package io.streamvault.launcher.cli;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
-import io.streamvault.common.util.Sizes;
+import io.streamvault.launcher.internal.AgentLink;
 import io.streamvault.launcher.internal.GcSession;
+import io.streamvault.launcher.internal.GcSummary;
 import io.streamvault.launcher.internal.ProgressLine;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.maintenance.GcCoordinator;
-import io.streamvault.maintenance.Reports;
 import io.streamvault.plans.Plan;
 import io.streamvault.plans.PlanEdit;
 import io.streamvault.plans.PlanStore;
 import io.streamvault.vault.Vault;
 import java.io.PrintStream;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,11 +44,23 @@ public final class GcCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as one JSON object on the last line.")
     boolean json;
 
+    @Option(names = "--no-agent", description = "Collect in this process even when an agent of the state directory"
+            + " runs (by default the agent collects, with its open vault and warm clients).")
+    boolean noAgent;
+
     @Override
     public Integer call() {
         StreamVaultConfig config = common.config();
         if (schedule != null) {
             return schedule(config);
+        }
+        if (!noAgent) {
+            Integer status = AgentLink.backup(config.stateDir(), AgentLink.gcRequest(common.vaultUri(config),
+                    config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS), common.hasSettings(), gc.maxUnused, gc.fenceAfter,
+                    dryRun, json), System.out, new ProgressLine(System.err, System.console() != null));
+            if (status != null) {
+                return status;
+            }
         }
         try (Vault vault = common.openVault(config, false)) {
             GarbageCollector.Result r = run(config, vault, gc.options(dryRun));
@@ -108,19 +119,6 @@ public final class GcCommand implements Callable<Integer> {
     }
 
     static void print(GarbageCollector.Result r, boolean json, PrintStream out) {
-        if (json) {
-            out.println(Reports.gc(r));
-            return;
-        }
-        String would = r.dryRun() ? "would be " : "";
-        out.printf(Locale.ROOT, "%s%d snapshots; %d unused chunks forgotten%s%n", r.dryRun() ? "dry run: " : "",
-                r.snapshots(), r.blobsForgotten(), r.blobsSpared() > 0 ? " (" + r.blobsSpared()
-                        + " spared: uploads in progress)" : "");
-        out.printf(Locale.ROOT, "packs: %d %sdeleted, %d %srepacked (into %d new), %d kept, %d unindexed %sdeleted%n",
-                r.packsDeleted(), would, r.packsRepacked(), would, r.packsWritten(), r.packsKept(), r.unindexedPacksDeleted(),
-                would);
-        out.printf(Locale.ROOT, "index: %d objects -> %d%n", r.indexObjectsBefore(), r.indexObjectsAfter());
-        out.printf(Locale.ROOT, "%s %s of %s in %s%n", r.dryRun() ? "would free" : "freed", Sizes.bytes(r.bytesFreed()),
-                Sizes.bytes(r.bytesBefore()), Sizes.duration(r.durationMs()));
+        GcSummary.print(r, json, out);
     }
 }

@@ -125,7 +125,24 @@ public final class AgentLink {
     }
 
     /**
-     * Hands a backup to the first agent of {@code stateDir} that takes it, printing what it sends.
+     * The request for a garbage collection (the options of {@code gc}), handed over like a backup:
+     * same vault, same cluster, no settings of its own.
+     */
+    public static Request gcRequest(String vaultUri, String bootstrap, boolean settings, String maxUnused,
+            String fenceAfter, boolean dryRun, boolean json) {
+        return new Request()
+                .put("command", "gc")
+                .put("vault", canonicalVault(vaultUri))
+                .put("bootstrap", bootstrap)
+                .put("settings", settings ? "1" : "0")
+                .put("max_unused", maxUnused)
+                .put("fence_after", fenceAfter)
+                .put("dry_run", dryRun ? "1" : "0")
+                .put("json", json ? "1" : "0");
+    }
+
+    /**
+     * Hands a backup (or any request) to the first agent of {@code stateDir} that takes it, printing what it sends.
      * Returns the exit status, or null when no agent listens or every agent declined.
      */
     public static Integer backup(Path stateDir, Request request, PrintStream out, ProgressLine progress) {
@@ -167,6 +184,10 @@ public final class AgentLink {
                 }
                 case "job" -> job = f[1];
                 case "progress" -> progress.show(text(f[1]));
+                case "note" -> {
+                    progress.clear();
+                    System.err.println("streamvault: " + text(f[1]));
+                }
                 case "out" -> {
                     progress.clear();
                     out.print(text(f[1]));

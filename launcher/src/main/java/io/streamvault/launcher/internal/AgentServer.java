@@ -3,6 +3,8 @@ package io.streamvault.launcher.internal;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
+import io.streamvault.maintenance.GarbageCollector;
+import io.streamvault.maintenance.GcSettings;
 import io.streamvault.schemas.records.JobStatus;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Vault;
@@ -48,6 +50,7 @@ public final class AgentServer implements AutoCloseable {
     private final JobClient client;
     private final String instance;
     private final Supplier<RuntimeException> failure;
+    private final AgentGc gc;
     private final Object oneJob = new Object();
 
     /**
@@ -55,7 +58,8 @@ public final class AgentServer implements AutoCloseable {
      * @param bootstrap the cluster the agent was told to use ("" for its state directory's broker)
      */
     public AgentServer(Path slotDir, String vaultUri, String bootstrap, Vault vault, JobClient client, String instance,
-            Supplier<RuntimeException> failure) {
+            Supplier<RuntimeException> failure, AgentGc gc) {
+        this.gc = gc;
         this.socket = slotDir.resolve(AgentLink.SOCKET);
         this.vaultUri = vaultUri;
         this.bootstrap = bootstrap;
@@ -101,8 +105,12 @@ public final class AgentServer implements AutoCloseable {
                 return;
             }
             try {
-                synchronized (oneJob) {
-                    run(req, out);
+                if ("gc".equals(one(req, "command"))) {
+                    collect(req, out);
+                } else {
+                    synchronized (oneJob) {
+                        run(req, out);
+                    }
                 }
             } catch (StreamVaultException e) {
                 send(out, "error " + e.code().id() + " " + b64(e.getMessage()));
@@ -153,9 +161,51 @@ public final class AgentServer implements AutoCloseable {
         send(out, "exit " + summary.exitStatus());
     }
 
+    /** A collection for a local {@code gc} command (the request {@link AgentLink#gcRequest} writes). */
+    private void collect(Map<String, List<byte[]>> req, OutputStream out) throws IOException {
+        GarbageCollector.Options o = GarbageCollector.Options.defaults().withDryRun("1".equals(one(req, "dry_run")));
+        if (one(req, "max_unused") != null) {
+            o = o.withMaxUnused(GcSettings.maxUnused("--max-unused", one(req, "max_unused")));
+        }
+        if (one(req, "fence_after") != null) {
+            o = o.withFenceAfter(GcSettings.fenceAfter("--fence-after", one(req, "fence_after")));
+        }
+        GarbageCollector.Result r = gc.run(o, new GarbageCollector.Progress() {
+            @Override
+            public void update(String phase, long done, long total) {
+                quietly(out, "progress " + b64(total > 0 ? phase + " " + done + "/" + total
+                        : done > 0 ? phase + " " + done : phase));
+            }
+
+            @Override
+            public void note(String text) {
+                quietly(out, "note " + b64(text));
+            }
+        });
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        try (PrintStream p = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+            GcSummary.print(r, "1".equals(one(req, "json")), p);
+        }
+        send(out, "out " + Base64.getEncoder().encodeToString(text.toByteArray()));
+        send(out, "exit 0");
+    }
+
+    private static void quietly(OutputStream out, String line) {
+        try {
+            send(out, line);
+        } catch (IOException e) {
+            // the command went away; the collection goes on
+        }
+    }
+
     private String decline(Map<String, List<byte[]>> req) {
-        if (!"backup".equals(one(req, "command")) || req.get("root") == null || one(req, "start") == null) {
-            return "not a backup request";
+        String command = one(req, "command");
+        if ("gc".equals(command)) {
+            if (gc == null) {
+                return "this agent runs no collections";
+            }
+        } else if (!"backup".equals(command) || req.get("root") == null || one(req, "start") == null) {
+            return "not a backup or gc request";
         }
         if (!vaultUri.equals(one(req, "vault"))) {
             return "this agent's vault is " + vaultUri;

@@ -88,12 +88,17 @@ public final class KafkaGcCoordinator implements GcCoordinator {
         return p;
     }
 
-    @Override
-    public void begin(String run) {
+    /** Makes the transactional producer ready (fencing any earlier collector), ahead of the first run. */
+    public synchronized void ready() {
         if (!initialized) {
             producer.initTransactions();
             initialized = true;
         }
+    }
+
+    @Override
+    public void begin(String run) {
+        ready();
         send(run, () -> {
             for (int p = 0; p < jobPartitions; p++) {
                 sendControl(p, run, new GcControl(run, GcControlAction.STRICT_ON, p, null, null));

@@ -1,6 +1,5 @@
 package io.streamvault.launcher.internal;
 
-import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.util.Sizes;
 import io.streamvault.copier.Copier;
@@ -32,11 +31,13 @@ public final class PlanRunner implements PlanActions {
     private final Pipeline pipeline;
     private final Vault vault;
     private final String instance;
+    private final AgentGc collector;
 
-    public PlanRunner(Pipeline pipeline, Vault vault, String instance) {
+    public PlanRunner(Pipeline pipeline, Vault vault, String instance, AgentGc collector) {
         this.pipeline = pipeline;
         this.vault = vault;
         this.instance = instance;
+        this.collector = collector;
     }
 
     @Override
@@ -78,13 +79,9 @@ public final class PlanRunner implements PlanActions {
 
     @Override
     public String gc() {
-        StreamVaultConfig config = pipeline.config();
-        try (GcSession session = GcSession.open(config, vault)) {
-            GarbageCollector.Result r = new GarbageCollector(vault, session.coordinator(),
-                    GarbageCollector.Options.defaults()).run(GarbageCollector.Progress.none());
-            return "gc: " + r.packsDeleted() + " packs deleted, " + r.packsRepacked() + " repacked, " + r.bytesFreed()
-                    + " bytes freed";
-        }
+        GarbageCollector.Result r = collector.run(GarbageCollector.Options.defaults(), GarbageCollector.Progress.none());
+        return "gc: " + r.packsDeleted() + " packs deleted, " + r.packsRepacked() + " repacked, " + Sizes.bytes(
+                r.bytesFreed()) + " freed";
     }
 
     /**
