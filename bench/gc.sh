@@ -68,7 +68,9 @@ run_sv_agent() { # round
   start_agent "$v" "$st" "$pw"
   before=$(du -sb "$v" | cut -f1)
   sync
+  agent_pid=$agent_java # the agent collects (gc is handed to it): its CPU and memory are counted
   r=$(timed "$sv" gc --vault "$v" --state-dir "$st" --password-file "$pw" --json)
+  agent_pid=""
   stop_agent
   echo "$r $(( before - $(du -sb "$v" | cut -f1) ))"
   rm -rf "$v" "$st"
