@@ -2,6 +2,7 @@ package io.streamvault.server;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.maintenance.CopyLag;
 import io.streamvault.maintenance.GcCoordinator;
 import io.streamvault.plans.PlanControl;
 import io.streamvault.server.internal.Api;
@@ -21,9 +22,10 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP API ({@code streamvault serve}): browse snapshots, download files (with Range), run
- * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics.
- * Every request needs a bearer token from the tokens file; TLS when given a certificate and key. The
- * routes are documented in the OpenAPI document served at {@code /api/v1/openapi.json}.
+ * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics and
+ * the lag of the vault's copies. Every request needs a bearer token from the tokens file; TLS when
+ * given a certificate and key. The routes are documented in the OpenAPI document served at
+ * {@code /api/v1/openapi.json}.
  */
 public final class ApiServer implements AutoCloseable {
     /**
@@ -41,9 +43,13 @@ public final class ApiServer implements AutoCloseable {
      * @param planControl the way to the agents' schedulers (runs of plans, manual runs, word of changes),
      *     which stays the caller's; null when the server has none: then plans are served with statuses
      *     from no runs, and their runs and run requests are refused
+     * @param copyLags the lag of each copy of the vault as its copier last measured it, called on a
+     *     worker thread for each request (it may block); null when the server has none: then no copy
+     *     is shown
      */
     public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
-            int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl) {
+            int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
+            Supplier<List<CopyLag>> copyLags) {
         public Options {
             restoreRoots = List.copyOf(restoreRoots);
             if ((tlsCert == null) != (tlsKey == null)) {
@@ -51,7 +57,15 @@ public final class ApiServer implements AutoCloseable {
             }
         }
 
-        /** Options without garbage collection coordinators (dry runs only) and without a plan control. */
+        /** Options without the lag of copies. */
+        public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
+                int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators,
+                PlanControl planControl) {
+            this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    gcCoordinators, planControl, null);
+        }
+
+        /** Options without garbage collection coordinators (dry runs only), a plan control or the lag of copies. */
         public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
                 int concurrentRestores, int vaultThreads) {
             this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads, null, null);
@@ -59,12 +73,17 @@ public final class ApiServer implements AutoCloseable {
 
         public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    factory, planControl);
+                    factory, planControl, copyLags);
         }
 
         public Options withPlanControl(PlanControl control) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, control);
+                    gcCoordinators, control, copyLags);
+        }
+
+        public Options withCopyLags(Supplier<List<CopyLag>> lags) {
+            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    gcCoordinators, planControl, lags);
         }
 
         public static Options of(String host, int port, Path tokensFile) {
@@ -100,7 +119,8 @@ public final class ApiServer implements AutoCloseable {
         GcJobs gcJobs = new GcJobs(browser, o.gcCoordinators());
         try {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("sv-api-vault", o.vaultThreads());
-            Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots(), o.planControl());
+            Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots(), o.planControl(),
+                    o.copyLags());
             HttpServerOptions http = new HttpServerOptions().setHost(o.host()).setPort(o.port());
             boolean tls = o.tlsCert() != null;
             if (tls) {

@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.maintenance.Checker;
+import io.streamvault.maintenance.CopyLag;
 import io.streamvault.maintenance.GcCoordinator;
+import io.streamvault.maintenance.Reports;
 import io.streamvault.maintenance.Stats;
 import io.streamvault.restore.Restorer;
 import io.streamvault.vault.BlobId;
@@ -23,6 +25,7 @@ import io.streamvault.vault.Storages;
 import io.streamvault.vault.TestVault;
 import io.streamvault.vault.Vault;
 import io.streamvault.vault.VaultObject;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -65,7 +68,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Forget, garbage collection and statistics over HTTP, on a real vault (no Kafka): three snapshots
+ * Forget, garbage collection, statistics and the lag of copies over HTTP, on a real vault (no Kafka): three snapshots
  * of one directory as it changes (host-a) and one of another (host-b), a fresh vault for each test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -702,6 +705,47 @@ class MaintenanceApiIT {
         assertEquals(s.rawBytes(), o.getLong("raw_bytes"));
         assertEquals(s.uniqueBytes(), o.getLong("unique_bytes"));
         assertEquals(s.addedBytes(), o.getLong("added_bytes"));
+    }
+
+    // -- the lag of copies ------------------------------------------------------------------------
+
+    @Test
+    void copiesAnswerTheLagsOfTheSupplierAsStatsJsonDoes() throws Exception {
+        List<CopyLag> lags = List.of(
+                new CopyLag("azure://copies/east", 1_767_225_600_123L, 12, 7_340_032L, 2, 95, s2),
+                new CopyLag("/mnt/offsite/vault", 1_767_225_601_000L, 0, 0, 0, 0, null));
+        List<Boolean> onWorker = new CopyOnWriteArrayList<>();
+        ApiServer withCopies = ApiServer.start(tv.vault, ApiServer.Options.of("127.0.0.1", 0, tokens)
+                .withCopyLags(() -> {
+                    onWorker.add(Context.isOnWorkerThread());
+                    return lags;
+                }));
+        extraServers.add(withCopies);
+        HttpResponse<Buffer> r = call(withCopies, HttpMethod.GET, "/api/v1/copies", READ, null);
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        JsonArray body = r.bodyAsJsonArray();
+        assertEquals(new JsonArray(Reports.copies(lags).toString()), body, "what stats --json shows under copies");
+        assertEquals(2, body.size());
+        assertEquals("2026-01-01T00:00:00.123Z", body.getJsonObject(0).getString("measured"));
+        assertNull(body.getJsonObject(1).getValue("newest_copied"));
+        assertEquals(List.of(true), onWorker, "asked once, on a worker thread (it may wait on Kafka)");
+        JsonObject doc = ok(call(HttpMethod.GET, "/api/v1/openapi.json", READ, null));
+        assertDocumented(doc, "GET /api/v1/copies", r);
+
+        HttpResponse<Buffer> none = call(HttpMethod.GET, "/api/v1/copies", READ, null);
+        assertEquals(200, none.statusCode(), none.bodyAsString());
+        assertEquals(new JsonArray(), none.bodyAsJsonArray(), "a server without a supplier has no copies to show");
+        assertDocumented(doc, "GET /api/v1/copies", none);
+
+        assertError(call(withCopies, HttpMethod.GET, "/api/v1/copies", "unknown-token-0123456789abcdef", null), 401,
+                "unauthenticated", "");
+        HttpResponse<Buffer> noToken = client.request(HttpMethod.GET, withCopies.port(), "127.0.0.1", "/api/v1/copies")
+                .send().await();
+        assertError(noToken, 401, "unauthenticated", "");
+        assertDocumented(doc, "GET /api/v1/copies", noToken);
+        assertEquals(1, onWorker.size(), "refused requests never reach the supplier");
+        assertTrue(withCopies.routes().stream().anyMatch(x -> String.join(" ", x).equals("GET /api/v1/copies read")),
+                "the lag of copies needs read only");
     }
 
     // -- the OpenAPI document --------------------------------------------------------------------

@@ -3,6 +3,7 @@ package io.streamvault.launcher.cli;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.launcher.internal.CopyLink;
 import io.streamvault.launcher.internal.GcSession;
 import io.streamvault.launcher.internal.LazyPlanControl;
 import io.streamvault.server.ApiServer;
@@ -21,10 +22,12 @@ import picocli.CommandLine.Option;
  * collection started over the API connects to the vault's pipeline for its run, as
  * {@code streamvault gc} does ({@link GcSession}); the plan routes reach the schedulers over the
  * pipeline too, connected when first needed ({@link LazyPlanControl}), so the server starts without
- * a broker.
+ * a broker; the lag of copies is read from the {@code copy-status} topic at each request, as
+ * {@code stats} reads it ({@link CopyLink}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve the HTTP API (browse, download, restore jobs, forget, gc, plans, stats) for a vault.")
+        description = "Serve the HTTP API (browse, download, restore jobs, forget, gc, plans, stats, copies) for a "
+                + "vault.")
 public final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -75,7 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
                 LazyPlanControl plans = new LazyPlanControl(config, vault);
                 ApiServer server = ApiServer.start(vault, new ApiServer.Options(host, port, tokensFile, tlsCert, tlsKey,
                         roots, concurrentRestores, 8).withGcCoordinators(() -> GcSession.openCoordinator(config, vault))
-                        .withPlanControl(plans))) {
+                        .withPlanControl(plans).withCopyLags(() -> CopyLink.lags(config, vault)))) {
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {

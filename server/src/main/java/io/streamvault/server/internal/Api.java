@@ -1,5 +1,6 @@
 package io.streamvault.server.internal;
 
+import io.streamvault.maintenance.CopyLag;
 import io.streamvault.plans.PlanControl;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -8,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * API v1: the routes classes, one per resource, register their routes in one {@link RouteTable},
@@ -22,9 +24,12 @@ public final class Api {
     private final Access access;
     private final List<Route> routes;
 
-    /** @param plans the way to the agents' schedulers (see {@link PlanRoutes}); null when the server has none */
+    /**
+     * @param plans the way to the agents' schedulers (see {@link PlanRoutes}); null when the server has none
+     * @param copyLags the lag of the vault's copies (see {@link CopyRoutes}); null when the server has none
+     */
     public Api(Browser browser, RestoreJobs jobs, GcJobs gcJobs, Tokens tokens, WorkerExecutor executor,
-            List<Path> restoreRoots, PlanControl plans) {
+            List<Path> restoreRoots, PlanControl plans, Supplier<List<CopyLag>> copyLags) {
         Worker worker = new Worker(executor);
         RouteTable table = new RouteTable();
         new OpenApiRoutes().register(table);
@@ -35,6 +40,7 @@ public final class Api {
         new GcRoutes(gcJobs).register(table);
         new PlanRoutes(browser, worker, plans).register(table);
         new StatsRoutes(browser, worker).register(table);
+        new CopyRoutes(worker, copyLags).register(table);
         this.access = new Access(tokens);
         this.routes = table.routes();
     }

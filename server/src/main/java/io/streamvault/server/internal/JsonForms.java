@@ -17,8 +17,9 @@ import java.util.Locale;
 
 /**
  * The JSON forms of snapshots and tree entries (documented in openapi.json). Those of forget,
- * garbage collection and statistics come from {@link io.streamvault.maintenance.Reports}, those of
- * plans and their runs from {@link io.streamvault.plans.PlanReports}, which the command line prints too.
+ * garbage collection, statistics and the lag of copies come from
+ * {@link io.streamvault.maintenance.Reports}, those of plans and their runs from
+ * {@link io.streamvault.plans.PlanReports}, which the command line prints too.
  */
 final class JsonForms {
     private JsonForms() {
