@@ -234,13 +234,14 @@ class CopyIT {
         pb.environment().keySet().removeIf(k -> k.startsWith("AZURE_") || k.startsWith("STREAMVAULT_COPY_"));
         pb.environment().put("STREAMVAULT_NO_BUILD", "1");
         pb.environment().putAll(env);
-        pb.redirectOutput(tmp.resolve("copier-" + n + ".out").toFile()).redirectError(tmp.resolve("copier-" + n + ".err").toFile());
+        pb.redirectOutput(tmp.resolve("copier-" + n + ".out").toFile())
+                .redirectError(tmp.resolve("copier-" + n + ".err").toFile());
         Process p = pb.start();
         copiers.add(p);
         return p;
     }
 
-    /** Waits until the copier has caught up by listing and follows the events. */
+    /** Waits until the copier has made the target and caught up by listing (it then joins its group and follows the events). */
     private void awaitFollowing(Process copier, int n) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!log(n, "err").contains("streamvault: copying ")) {
