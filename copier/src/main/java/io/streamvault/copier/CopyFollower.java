@@ -6,13 +6,20 @@ import io.streamvault.schemas.records.VaultEvent;
 import io.streamvault.schemas.records.VaultOp;
 import io.streamvault.vault.ObjectKind;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -56,7 +63,11 @@ public final class CopyFollower {
     /**
      * Follows the topic until {@code stop} says so, and catches up by listing every
      * {@code catchUpEvery}. {@code fromStart}: a group new to the topic reads it from its start
-     * instead of from now (the catch-up already copied what exists).
+     * instead of from now. From now, the partitions the group has no offset for are read from their
+     * end as it is when they are assigned, which can be long after the caller's catch-up (the
+     * assignment waits for the group, up to a session timeout for a killed copier still in it):
+     * so the copier catches up again once that end is fixed, and what was written in between
+     * (a snapshot, say) is not left for the next catch-up.
      */
     public void follow(boolean fromStart, Duration catchUpEvery, BooleanSupplier stop, Runnable afterBatch) {
         long lastCatchUp = System.nanoTime();
@@ -64,8 +75,28 @@ public final class CopyFollower {
         Properties p = props.consumer(group, instance + ".copier", 200);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromStart ? "earliest" : "latest");
         Deserializer<VaultEvent> reader = topics.vaultEvents.valueSerde().deserializer();
+        AtomicBoolean startedAtTheEnd = new AtomicBoolean();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(eventsTopic));
+            consumer.subscribe(List.of(eventsTopic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    if (fromStart || partitions.isEmpty()) {
+                        return;
+                    }
+                    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+                    Map<TopicPartition, Long> first = consumer.beginningOffsets(partitions);
+                    // No offset, or one older than the topic's retention: both are reset to the end.
+                    if (partitions.stream().anyMatch(tp -> committed.get(tp) == null
+                            || committed.get(tp).offset() < first.getOrDefault(tp, 0L))) {
+                        partitions.forEach(consumer::position); // reading starts at the end as it is now
+                        startedAtTheEnd.set(true);
+                    }
+                }
+            });
             while (!stop.getAsBoolean()) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
@@ -85,8 +116,9 @@ public final class CopyFollower {
                     consumer.commitSync();
                 }
                 afterBatch.run();
-                if (System.nanoTime() - lastCatchUp > catchUpEvery.toNanos()) {
-                    // What was written without a cluster to announce it (lock records, forget): by listing.
+                if (startedAtTheEnd.getAndSet(false) || System.nanoTime() - lastCatchUp > catchUpEvery.toNanos()) {
+                    // What was written without a cluster to announce it (lock records, forget), or
+                    // before the end of a partition read from now was fixed: by listing.
                     copier.catchUp();
                     lastCatchUp = System.nanoTime();
                 }

@@ -8,6 +8,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@code bin/install-azurite}, which {@code bin/test} runs; run here too when it is missing), on a free
  * loopback port with its data in a directory of the caller's. Without Node.js the tests that need it
  * fail with a message saying so; they never pass silently. Used by the vault and launcher tests (vault test jar).
+ * {@link #startWithAccounts} serves accounts of the test's own naming, each with its own key.
  */
 public final class Azurite implements AutoCloseable {
     /** Azurite's well-known development account and key (public, documented by Microsoft). */
@@ -27,17 +31,31 @@ public final class Azurite implements AutoCloseable {
     private final Path data;
     private final int port;
     private final Path log;
+    /** The accounts served; empty for the development account alone. */
+    private final List<String> accounts;
     private Process process;
 
-    private Azurite(Path data, int port) {
+    private Azurite(Path data, int port, List<String> accounts) {
         this.data = data;
         this.port = port;
         this.log = data.resolveSibling(data.getFileName() + ".log");
+        this.accounts = accounts;
     }
 
     /** Starts Azurite with its data in {@code data} (created if missing), on a free port. */
     public static Azurite start(Path data) throws IOException, InterruptedException {
-        Azurite a = new Azurite(data, freePort());
+        Azurite a = new Azurite(data, freePort(), List.of());
+        a.start();
+        return a;
+    }
+
+    /**
+     * As {@link #start(Path)}, serving these accounts, each with its own key ({@link #key(String)}),
+     * through Azurite's {@code AZURITE_ACCOUNTS}. Azurite then serves only the accounts named: the
+     * development account too only when it is one of them.
+     */
+    public static Azurite startWithAccounts(Path data, String... accounts) throws IOException, InterruptedException {
+        Azurite a = new Azurite(data, freePort(), List.of(accounts));
         a.start();
         return a;
     }
@@ -52,6 +70,14 @@ public final class Azurite implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(bin.toString(), "--blobHost", "127.0.0.1", "--blobPort",
                 String.valueOf(port), "--disableTelemetry", "--silent", "--blobKeepAliveTimeout", "60",
                 "--location", data.toString());
+        pb.environment().remove("AZURITE_ACCOUNTS");
+        if (!accounts.isEmpty()) {
+            StringBuilder env = new StringBuilder();
+            for (String a : accounts) {
+                env.append(a).append(':').append(key(a)).append(';');
+            }
+            pb.environment().put("AZURITE_ACCOUNTS", env.toString());
+        }
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -94,17 +120,46 @@ public final class Azurite implements AutoCloseable {
 
     /** Blob endpoint in path style, e.g. {@code http://127.0.0.1:10000/devstoreaccount1}. */
     public String endpoint() {
-        return "http://127.0.0.1:" + port + "/" + ACCOUNT;
+        return endpoint(ACCOUNT);
+    }
+
+    /** The blob endpoint of one account, in path style. */
+    public String endpoint(String account) {
+        return "http://127.0.0.1:" + port + "/" + account;
     }
 
     public String connectionString() {
-        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY + ";BlobEndpoint="
-                + endpoint() + ";";
+        return connectionString(ACCOUNT);
+    }
+
+    /** The connection string of one account (with its key). */
+    public String connectionString(String account) {
+        return "DefaultEndpointsProtocol=http;AccountName=" + account + ";AccountKey=" + key(account) + ";BlobEndpoint="
+                + endpoint(account) + ";";
     }
 
     /** The environment a {@code streamvault} process needs to reach this Azurite. */
     public Map<String, String> env() {
-        return Map.of("AZURE_STORAGE_CONNECTION_STRING", connectionString());
+        return env(ACCOUNT);
+    }
+
+    /** The environment a {@code streamvault} process needs to reach one account of this Azurite, and only it. */
+    public Map<String, String> env(String account) {
+        return Map.of("AZURE_STORAGE_CONNECTION_STRING", connectionString(account));
+    }
+
+    /** The key of an account: {@link #KEY} for the development account, else one of its own made from its name. */
+    public static String key(String account) {
+        if (account.equals(ACCOUNT)) {
+            return KEY;
+        }
+        try {
+            byte[] k = MessageDigest.getInstance("SHA-512").digest(("azurite test key of " + account)
+                    .getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(k);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An environment lookup for {@code AzureStorageFactory.open} in this JVM. */
@@ -112,6 +167,7 @@ public final class Azurite implements AutoCloseable {
         return env().get(name);
     }
 
+    /** Any HTTP answer will do (an account Azurite does not serve gets 404). */
     private boolean answers() {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "?comp=list").toURL().openConnection();
