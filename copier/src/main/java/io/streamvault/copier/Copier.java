@@ -75,7 +75,7 @@ public final class Copier {
             case CONFIG, PLAN -> {
                 // the config came with openCopy; plans stay with the source's cluster
             }
-            case INDEX -> copyIndex(id, new HashSet<>());
+            case INDEX -> copyIndex(id);
             case SNAPSHOT -> copySnapshot(id);
             default -> copy(kind, id);
         }
@@ -178,12 +178,16 @@ public final class Copier {
         for (int round = 1; ; round++) {
             Set<String> there = ids(target, ObjectKind.INDEX);
             boolean whole = true;
-            Set<String> packsThere = new HashSet<>();
+            boolean packsListed = false;
             for (VaultObject o : source.list(ObjectKind.INDEX).objects()) {
                 if (there.contains(o.id()) || onTarget.contains(key(ObjectKind.INDEX, o.id()))) {
                     continue;
                 }
-                whole &= copyIndex(o.id(), packsThere);
+                if (!packsListed) { // one listing of the target's packs instead of a request per pack
+                    ids(target, ObjectKind.PACK).forEach(p -> onTarget.add(key(ObjectKind.PACK, p)));
+                    packsListed = true;
+                }
+                whole &= copyIndex(o.id());
             }
             if (whole) {
                 return;
@@ -197,7 +201,7 @@ public final class Copier {
     }
 
     /** Copies one index object after its packs; false when it (or a pack it records) is gone from the source. */
-    private boolean copyIndex(String id, Set<String> packsThere) {
+    private boolean copyIndex(String id) {
         if (onTarget.contains(key(ObjectKind.INDEX, id))) {
             return true;
         }
@@ -210,15 +214,9 @@ public final class Copier {
             }
             throw e;
         }
-        if (packsThere.isEmpty()) {
-            packsThere.addAll(ids(target, ObjectKind.PACK));
-        }
         for (String p : packs) {
-            if (!packsThere.contains(p) && !onTarget.contains(key(ObjectKind.PACK, p))) {
-                if (!copy(ObjectKind.PACK, p)) {
-                    return false;
-                }
-                packsThere.add(p);
+            if (!copy(ObjectKind.PACK, p)) { // known, there (one request), or copied now
+                return false;
             }
         }
         return copy(ObjectKind.INDEX, id);
