@@ -45,7 +45,8 @@ public final class Copier {
     }
 
     /** What has been copied (objects and bytes written to the target by this copier), and what was refused. */
-    public record Totals(long objects, long bytes, long snapshots, long deletesMirrored, long deletesRefused) {
+    public record Totals(long objects, long bytes, long snapshots, long deletesMirrored, long deletesRefused,
+            long corruptSkipped) {
     }
 
     private final Vault source;
@@ -58,6 +59,7 @@ public final class Copier {
     private final AtomicLong snapshots = new AtomicLong();
     private final AtomicLong mirrored = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong corrupt = new AtomicLong();
 
     public Copier(Vault source, Vault target, Options options) {
         this.source = source;
@@ -66,7 +68,7 @@ public final class Copier {
     }
 
     public Totals totals() {
-        return new Totals(objects.get(), bytes.get(), snapshots.get(), mirrored.get(), refused.get());
+        return new Totals(objects.get(), bytes.get(), snapshots.get(), mirrored.get(), refused.get(), corrupt.get());
     }
 
     /** An object the source announced (see {@link io.streamvault.vault.VaultEvents}). */
@@ -75,7 +77,7 @@ public final class Copier {
             case CONFIG, PLAN -> {
                 // the config came with openCopy; plans stay with the source's cluster
             }
-            case INDEX -> copyIndex(id);
+            case INDEX -> copyIndex(id, false);
             case SNAPSHOT -> copySnapshot(id);
             default -> copy(kind, id);
         }
@@ -105,23 +107,34 @@ public final class Copier {
      * snapshots gone from the source go from the target too (where its lock allows).
      */
     public void catchUp() {
+        onTarget.clear(); // the listings below are the truth (the target may have been collected meanwhile)
+        Set<String> thereBefore = ids(target, ObjectKind.SNAPSHOT);
+        // The snapshots first: every index object they need exists by then, so one pass over the index
+        // below covers them all (each snapshot written afterwards needs no pass of its own).
+        List<StreamVaultException> unreadable = new ArrayList<>();
+        List<SnapshotRef> snaps = new ArrayList<>(source.listSnapshots(e -> {
+            unreadable.add(e);
+            LOG.warn("source: {}", e.getMessage());
+        }));
+        snaps.sort(Comparator.comparingLong((SnapshotRef s) -> s.snapshot().endTimeNs()).thenComparing(SnapshotRef::id));
         for (ObjectKind k : List.of(ObjectKind.KEY, ObjectKind.DICTIONARY, ObjectKind.LOCK, ObjectKind.PACK)) {
             copyMissing(k);
         }
         syncIndex();
-        List<SnapshotRef> snaps = new ArrayList<>(source.listSnapshots(e -> LOG.warn("source: {}", e.getMessage())));
-        snaps.sort(Comparator.comparingLong((SnapshotRef s) -> s.snapshot().endTimeNs()).thenComparing(SnapshotRef::id));
-        Set<String> there = ids(target, ObjectKind.SNAPSHOT);
         for (SnapshotRef s : snaps) {
-            if (!there.contains(s.id())) {
-                copySnapshot(s.id());
+            if (!thereBefore.contains(s.id())) {
+                writeSnapshot(s.id());
             }
         }
         if (options.mirrorDeletes()) {
-            Set<String> kept = new HashSet<>();
-            snaps.forEach(s -> kept.add(s.id()));
-            for (String id : there) {
-                if (!kept.contains(id)) {
+            if (!unreadable.isEmpty()) {
+                LOG.warn("deletions not mirrored: {} snapshot(s) of the source could not be read", unreadable.size());
+                return;
+            }
+            // The target was listed before the source: a snapshot copied meanwhile is not in that listing.
+            Set<String> onSource = ids(source, ObjectKind.SNAPSHOT);
+            for (String id : thereBefore) {
+                if (!onSource.contains(id)) {
                     deleted(ObjectKind.SNAPSHOT, id);
                 }
             }
@@ -148,6 +161,15 @@ public final class Copier {
         if (onTarget.contains(key(ObjectKind.SNAPSHOT, id))) {
             return;
         }
+        copyMissing(ObjectKind.KEY);
+        copyMissing(ObjectKind.DICTIONARY);
+        copyMissing(ObjectKind.LOCK);
+        syncIndex();
+        writeSnapshot(id);
+    }
+
+    /** Writes the snapshot itself, once what it reaches is on the target. */
+    private void writeSnapshot(String id) {
         byte[] stored;
         try {
             stored = source.readObject(ObjectKind.SNAPSHOT, id);
@@ -155,12 +177,13 @@ public final class Copier {
             if (e.code() == ErrorCode.OBJECT_NOT_FOUND) {
                 return; // forgotten on the source before it was copied
             }
+            if (e.code() == ErrorCode.CORRUPT_OBJECT) {
+                corrupt.incrementAndGet();
+                LOG.warn("not copied: {}", e.getMessage());
+                return;
+            }
             throw e;
         }
-        copyMissing(ObjectKind.KEY);
-        copyMissing(ObjectKind.DICTIONARY);
-        copyMissing(ObjectKind.LOCK);
-        syncIndex();
         if (target.writeObject(ObjectKind.SNAPSHOT, id, stored)) {
             objects.incrementAndGet();
             bytes.addAndGet(stored.length);
@@ -175,10 +198,12 @@ public final class Copier {
      * collection: the listing is taken again until one is copied whole.
      */
     private void syncIndex() {
+        onTarget.clear(); // trust the listings, not what this copier remembers writing
         for (int round = 1; ; round++) {
             Set<String> there = ids(target, ObjectKind.INDEX);
             boolean whole = true;
             boolean packsListed = false;
+            boolean last = round == INDEX_ROUNDS;
             for (VaultObject o : source.list(ObjectKind.INDEX).objects()) {
                 if (there.contains(o.id()) || onTarget.contains(key(ObjectKind.INDEX, o.id()))) {
                     continue;
@@ -187,21 +212,24 @@ public final class Copier {
                     ids(target, ObjectKind.PACK).forEach(p -> onTarget.add(key(ObjectKind.PACK, p)));
                     packsListed = true;
                 }
-                whole &= copyIndex(o.id());
+                whole &= copyIndex(o.id(), last);
             }
             if (whole) {
                 return;
             }
-            if (round == INDEX_ROUNDS) {
-                LOG.warn("the source's index kept changing under the copy ({} rounds); its next snapshot completes it",
-                        INDEX_ROUNDS);
+            if (last) {
                 return;
             }
         }
     }
 
-    /** Copies one index object after its packs; false when it (or a pack it records) is gone from the source. */
-    private boolean copyIndex(String id) {
+    /**
+     * Copies one index object after its packs; false when it (or a pack it records) is gone from the
+     * source. With {@code anyway} (the last round), an index object that is still there is copied
+     * even when a pack it records is not: the source is damaged there, and the copy then has exactly
+     * the source's damage, not more (without it, every blob the index object records would be missing).
+     */
+    private boolean copyIndex(String id, boolean anyway) {
         if (onTarget.contains(key(ObjectKind.INDEX, id))) {
             return true;
         }
@@ -214,10 +242,15 @@ public final class Copier {
             }
             throw e;
         }
+        boolean whole = true;
         for (String p : packs) {
-            if (!copy(ObjectKind.PACK, p)) { // known, there (one request), or copied now
-                return false;
-            }
+            whole &= copy(ObjectKind.PACK, p); // known, there (one request), or copied now
+        }
+        if (!whole && !anyway) {
+            return false;
+        }
+        if (!whole) {
+            LOG.warn("index object {} of the source records packs the source does not have; copied as it is", id);
         }
         return copy(ObjectKind.INDEX, id);
     }
@@ -236,6 +269,11 @@ public final class Copier {
         try {
             b = source.readObject(kind, id);
         } catch (StreamVaultException e) {
+            if (e.code() == ErrorCode.CORRUPT_OBJECT) {
+                corrupt.incrementAndGet();
+                LOG.warn("not copied: {}", e.getMessage());
+                return false;
+            }
             if (e.code() == ErrorCode.OBJECT_NOT_FOUND) {
                 return false;
             }

@@ -1,7 +1,5 @@
 package io.streamvault.copier;
 
-import io.streamvault.common.ErrorCode;
-import io.streamvault.common.FatalException;
 import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.VaultEvent;
@@ -11,21 +9,29 @@ import io.streamvault.vault.VaultEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Announces the vault's writes and deletions on {@code vault-events}. Each announcement is
  * acknowledged before the write it follows counts as done, so an object is on the topic before
  * anything that depends on it is written (a pack before its index object, an index object before
- * the snapshot). Plans are announced too; copies do not copy them.
+ * the snapshot). One that cannot be made is logged, not failed: copies are correct without it (they
+ * find the object by listing), and the write it announces has happened. Plans are announced too;
+ * copies do not copy them.
  */
 public final class KafkaVaultEvents implements VaultEvents, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaVaultEvents.class);
     private final Topics topics;
     private final String writer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Serializer<VaultEvent> serializer;
+    private final AtomicLong lost = new AtomicLong();
 
     public KafkaVaultEvents(KafkaProps props, Topics topics, String writer) {
         this.topics = topics;
@@ -59,10 +65,14 @@ public final class KafkaVaultEvents implements VaultEvents, AutoCloseable {
                     serializer.serialize(name, e))).get();
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            throw new FatalException(ErrorCode.CANCELLED, "interrupted while announcing " + kind.objectName(id), ie);
-        } catch (ExecutionException ee) {
-            throw new FatalException(ErrorCode.BROKER_UNREACHABLE, "cannot announce " + kind.objectName(id)
-                    + " on " + name + ": " + ee.getCause().getMessage(), ee.getCause());
+        } catch (ExecutionException | KafkaException ee) {
+            // The write itself is done: failing it now would fail a backup whose snapshot is already
+            // listed. A copy does not rest on the events (a snapshot is written only after every index
+            // object the source has then; docs/copies.md); the copier's next catch-up finds this object.
+            if (lost.getAndIncrement() % 1000 == 0) {
+                LOG.warn("could not announce {} on {} ({}); copies find it by listing", kind.objectName(id), name,
+                        ee.getMessage());
+            }
         }
     }
 

@@ -42,10 +42,12 @@ public final class KafkaPlanControl implements PlanControl {
 
     @Override
     public List<PlanRun> runs(String plan, int limit) {
-        TopicPartition tp = new TopicPartition(topics.planRuns.name(), topics.planPartition(plan));
+        TopicPartition tp;
         Deserializer<io.streamvault.schemas.records.PlanRun> reader = topics.planRuns.valueSerde().deserializer();
         Map<String, PlanRun> latest = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props.consumer(null, client + ".plan-runs", 5000))) {
+            tp = new TopicPartition(topics.planRuns.name(), Topics.planPartition(plan,
+                    c.partitionsFor(topics.planRuns.name()).size()));
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
             long end = c.endOffsets(List.of(tp)).get(tp);
@@ -92,7 +94,8 @@ public final class KafkaPlanControl implements PlanControl {
         }
         var v = Runs.request(plan, key, trigger, System.currentTimeMillis());
         try {
-            producer.send(new ProducerRecord<>(topics.planRuns.name(), topics.planPartition(plan),
+            int partitions = producer.partitionsFor(topics.planRuns.name()).size();
+            producer.send(new ProducerRecord<>(topics.planRuns.name(), Topics.planPartition(plan, partitions),
                     key.getBytes(StandardCharsets.UTF_8), topics.planRuns.valueSerde().serializer()
                     .serialize(topics.planRuns.name(), v))).get();
         } catch (InterruptedException e) {

@@ -12,10 +12,11 @@ public interface PlanActions {
     /**
      * The records that start the backup job {@code job} of {@code plan} (the job and its root task):
      * sent in the transaction that claims the slot, so the slot and its job exist together or not at all.
-     * {@code changedDirs}: the absolute directories in which something changed (a run on changes may
-     * walk only those); null: walk everything.
+     * {@code changedDirs}: the absolute directories in which something changed since the run that made
+     * {@code lastSnapshot} started (a run on changes may walk only those, when that snapshot is its
+     * parent); null: walk everything.
      */
-    List<ProducerRecord<byte[], byte[]>> startBackup(Plan plan, String job, Set<Path> changedDirs);
+    List<ProducerRecord<byte[], byte[]>> startBackup(Plan plan, String job, Set<Path> changedDirs, String lastSnapshot);
 
     /** Applies the plan's retention after a successful run; returns what it did, in a few words. */
     String forget(Plan plan);

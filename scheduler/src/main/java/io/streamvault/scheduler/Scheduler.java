@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,7 +73,13 @@ public final class Scheduler implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService copies = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "scheduler-copy");
+        t.setDaemon(true);
+        return t;
+    });
     private final ConcurrentLinkedQueue<Runnable> done = new ConcurrentLinkedQueue<>();
+    private final Set<String> copying = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     // Owned by the scheduler thread.
@@ -94,6 +101,7 @@ public final class Scheduler implements AutoCloseable {
     private long loadedAt = Long.MIN_VALUE;
     private boolean reload;
     private boolean rereadStatus;
+    private int partitions = 1;
 
     public Scheduler(KafkaProps props, Topics topics, PlanStore store, PlanActions actions, String instance,
             Settings settings, Clock clock) {
@@ -137,6 +145,7 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         work.shutdownNow();
+        copies.shutdownNow();
     }
 
     /** The pause before a failed scheduler joins its group again. */
@@ -155,6 +164,7 @@ public final class Scheduler implements AutoCloseable {
             }
             status.assign(statusParts);
             status.seekToBeginning(statusParts);
+            partitions = consumer.partitionsFor(topics.planRuns.name()).size();
             consumer.subscribe(List.of(topics.planRuns.name()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> parts) {
@@ -216,6 +226,11 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** The partition of a plan, for the topic's real partition count (read when a round starts). */
+    private int partitionOf(String plan) {
+        return Topics.planPartition(plan, partitions);
+    }
+
     private void acquire(KafkaConsumer<byte[], byte[]> consumer, TopicPartition tp) {
         KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props.transactionalProducer(topics.namespace + ROLE + "-"
                 + tp.partition()));
@@ -236,7 +251,7 @@ public final class Scheduler implements AutoCloseable {
             p.close(Duration.ofSeconds(5));
         }
         for (Plan plan : plans.values()) {
-            if (topics.planPartition(plan.name()) == partition) {
+            if (partitionOf(plan.name()) == partition) {
                 book.drop(plan.name());
                 quietly(watches.remove(plan.name()));
             }
@@ -270,10 +285,12 @@ public final class Scheduler implements AutoCloseable {
             reload = false;
         }
         for (Change c; (c = changes.poll()) != null; ) {
-            book.changed(c.plan(), c.atMs(), c.dirs());
+            if (watches.containsKey(c.plan())) { // reported by a watch that has been closed since: stale
+                book.changed(c.plan(), c.atMs(), c.dirs());
+            }
         }
         for (Plan plan : plans.values()) {
-            int part = topics.planPartition(plan.name());
+            int part = partitionOf(plan.name());
             Long upTo = catchUpTo.get(part);
             if (upTo == null || consumer.position(new TopicPartition(topics.planRuns.name(), part)) < upTo) {
                 continue; // not ours, or not yet read to where the previous holder left it
@@ -290,7 +307,7 @@ public final class Scheduler implements AutoCloseable {
         }
         watches.keySet().removeIf(name -> {
             Plan p = plans.get(name);
-            boolean keep = p != null && p.continuous() && !p.paused() && catchUpTo.containsKey(topics.planPartition(name));
+            boolean keep = p != null && p.continuous() && !p.paused() && catchUpTo.containsKey(partitionOf(name));
             if (!keep) {
                 quietly(watches.get(name));
             }
@@ -302,7 +319,9 @@ public final class Scheduler implements AutoCloseable {
         if (plan.continuous() && !plan.paused() && !watches.containsKey(plan.name())) {
             try {
                 watches.put(plan.name(), actions.watch(plan, dirs -> changes.add(new Change(plan.name(), clock.millis(), dirs))));
-                changes.add(new Change(plan.name(), clock.millis(), null)); // what changed while nobody watched
+                // What changed while nobody watched: the next run walks everything (set now, not
+                // queued, so that no decision in between narrows a walk to a stale set).
+                book.changed(plan.name(), clock.millis(), null);
             } catch (RuntimeException e) {
                 LOG.warn("plan {}: cannot watch {}: {}; its full walks still run", plan.name(), plan.path(), e.getMessage());
                 watches.put(plan.name(), () -> { });
@@ -325,12 +344,7 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         if (s.getState() != JobState.SEALED) {
-            PlanRun failed = ended(r, State.FAILED, now, s, s.getError(), null);
-            write(part, List.of(), failed);
-            if (r.attempt() < settings.attempts()) {
-                Duration wait = settings.backoff().multipliedBy(1L << Math.min(20, r.attempt() - 1));
-                write(part, List.of(), PlanBook.retry(failed, wait, now));
-            }
+            failed(part, ended(r, State.FAILED, now, s, s.getError(), null), List.of(), now);
             return;
         }
         if (!plan.hasRetention() && plan.copyTo() == null) {
@@ -339,29 +353,65 @@ public final class Scheduler implements AutoCloseable {
         }
         busy.add(r.id());
         work.execute(() -> {
-            List<String> notes = new ArrayList<>();
+            String forgot = null;
             if (plan.hasRetention()) {
                 try {
-                    notes.add(actions.forget(plan));
+                    forgot = actions.forget(plan);
                 } catch (RuntimeException e) {
-                    notes.add("retention not applied: " + e.getMessage());
+                    forgot = "retention not applied: " + e.getMessage();
                 }
             }
-            if (plan.copyTo() != null) {
-                try {
-                    notes.add(actions.copy(plan));
-                } catch (RuntimeException e) {
-                    notes.add("copy to " + plan.copyTo() + " failed: " + e.getMessage());
-                }
-            }
-            String n = String.join("; ", notes);
+            String n = forgot;
             done.add(() -> {
                 busy.remove(r.id());
-                if (producers.containsKey(part)) {
-                    write(part, List.of(), ended(r, State.SUCCEEDED, clock.millis(), s, null, n));
+                PlanRun ok = ended(r, State.SUCCEEDED, clock.millis(), s, null, n);
+                if (producers.containsKey(part) && write(part, List.of(), ok) && plan.copyTo() != null) {
+                    copyAfter(plan, part, ok);
                 }
             });
         });
+    }
+
+    /**
+     * Brings the plan's copy up to date after its run succeeded. The run is already recorded, so the
+     * plan's next slots do not wait for a copy (a first one may take days); the copy's outcome is
+     * added to the run's note when it ends. Copies go one at a time, beside the collections.
+     */
+    private void copyAfter(Plan plan, int part, PlanRun ok) {
+        if (!copying.add(plan.name())) {
+            return; // a copy of this plan is still going or waiting: it takes this run's snapshot along
+        }
+        copies.execute(() -> {
+            copying.remove(plan.name());
+            String note;
+            try {
+                note = actions.copy(plan);
+            } catch (RuntimeException e) {
+                note = "copy to " + plan.copyTo() + " failed: " + e.getMessage();
+            }
+            String n = ok.note() == null ? note : ok.note() + "; " + note;
+            done.add(() -> {
+                if (producers.containsKey(part)) {
+                    write(part, List.of(), new PlanRun(ok.plan(), ok.id(), ok.slotMs(), ok.attempt(), ok.state(),
+                            ok.trigger(), ok.startMs(), ok.endMs(), ok.job(), ok.snapshot(), ok.agent(), ok.files(),
+                            ok.bytesRead(), ok.bytesAdded(), ok.missed(), ok.error(), n));
+                }
+            });
+        });
+    }
+
+    /** Records a failed run, and in the same transaction the next attempt when one is left. */
+    private void failed(int part, PlanRun failed, List<ProducerRecord<byte[], byte[]>> extra, long now) {
+        List<ProducerRecord<byte[], byte[]>> with = new ArrayList<>(extra);
+        PlanRun retry = null;
+        if (failed.attempt() < settings.attempts()) {
+            Duration wait = settings.backoff().multipliedBy(1L << Math.min(20, failed.attempt() - 1));
+            retry = PlanBook.retry(failed, wait, now);
+            with.add(record(part, retry.id(), Runs.avro(retry, now)));
+        }
+        if (write(part, with, failed) && retry != null) {
+            book.apply(retry);
+        }
     }
 
     private void carryOut(Plan plan, int part, PlanBook.Action a, long now) {
@@ -401,9 +451,9 @@ public final class Scheduler implements AutoCloseable {
         PlanRun withJob = new PlanRun(run.plan(), run.id(), run.slotMs(), run.attempt(), run.state(), run.trigger(),
                 run.startMs(), 0, job, null, instance, 0, 0, 0, run.missed(), null, run.note());
         try {
-            extra.addAll(actions.startBackup(plan, job, ((PlanBook.Start) a).changedDirs()));
+            extra.addAll(actions.startBackup(plan, job, ((PlanBook.Start) a).changedDirs(), book.lastSnapshot(plan.name())));
         } catch (RuntimeException e) {
-            write(part, extra, ended(withJob, State.FAILED, now, null, e.getMessage(), null));
+            failed(part, ended(withJob, State.FAILED, now, null, e.getMessage(), null), extra, now);
             return;
         }
         if (write(part, extra, withJob)) {
@@ -443,9 +493,10 @@ public final class Scheduler implements AutoCloseable {
             release(part);
             return false;
         } catch (KafkaException e) {
-            LOG.warn("plan {}: writing run {} failed ({}); the partition is read again", run.plan(), run.id(), e.toString());
-            release(part);
-            return false;
+            // The partition is still assigned to this consumer: start the round again, which gives up
+            // every partition and reads them anew once the group assigns them.
+            throw new KafkaException("plan " + run.plan() + ": writing run " + run.id() + " failed; the scheduler starts"
+                    + " again", e);
         }
         book.apply(run);
         return true;

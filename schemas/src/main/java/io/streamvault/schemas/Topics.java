@@ -121,9 +121,13 @@ public final class Topics {
         return namespace + "maintenance";
     }
 
-    /** The partition of {@link #planRuns} that carries a plan's runs: one owner per plan. */
-    public int planPartition(String plan) {
-        return Utils.toPositive(Utils.murmur2(plan.getBytes(StandardCharsets.UTF_8))) % planRuns.partitions();
+    /**
+     * The partition of {@link #planRuns} that carries a plan's runs (one owner per plan), for the
+     * topic's real number of partitions (ask the cluster: not the configured one, which may differ
+     * from the topic's if it was created with another setting).
+     */
+    public static int planPartition(String plan, int partitions) {
+        return Utils.toPositive(Utils.murmur2(plan.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     /** Key of a record that should spread over partitions: job, NUL, path. */

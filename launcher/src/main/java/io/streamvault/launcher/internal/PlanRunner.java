@@ -41,17 +41,21 @@ public final class PlanRunner implements PlanActions {
     }
 
     @Override
-    public List<ProducerRecord<byte[], byte[]>> startBackup(Plan plan, String job, Set<Path> changedDirs) {
+    public List<ProducerRecord<byte[], byte[]>> startBackup(Plan plan, String job, Set<Path> changedDirs,
+            String lastSnapshot) {
         byte[] root = RawPaths.bytes(Path.of(plan.path()));
         List<String> tags = new ArrayList<>(plan.tags());
         tags.add(plan.tag());
-        // A run on changes walks only the directories the change feed named (and those above them);
-        // null (too many, or a full walk asked for) walks everything.
-        List<byte[]> narrowed = changedDirs == null ? null : ChangedDirs.relative(Path.of(plan.path()), changedDirs);
-        BackupJob b = new BackupJob(root, tags, plan.excludes(), plan.host(), null, null, false, System.currentTimeMillis(),
-                plan.retainSeconds(), narrowed);
         vault.locks().checkRetention(Duration.ofSeconds(plan.retainSeconds()));
         Optional<SnapshotRef> parent = Parents.choose(vault, root, null);
+        // A run on changes walks only the directories the change feed named (and those above them),
+        // trusting its parent for the rest: only when that parent is the plan's own last snapshot, made
+        // after the plan was last changed (its excludes, say). Otherwise, or above the cap, everything.
+        boolean narrow = changedDirs != null && parent.isPresent() && parent.get().id().equals(lastSnapshot)
+                && parent.get().snapshot().timeNs() > plan.updatedNs();
+        List<byte[]> narrowed = narrow ? ChangedDirs.relative(Path.of(plan.path()), changedDirs) : null;
+        BackupJob b = new BackupJob(root, tags, plan.excludes(), plan.host(), null, null, false, System.currentTimeMillis(),
+                plan.retainSeconds(), narrowed);
         return JobClient.records(pipeline.topics(), b.started(job, instance, parent), b.rootTask(job, parent));
     }
 

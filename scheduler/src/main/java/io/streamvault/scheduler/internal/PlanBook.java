@@ -43,6 +43,10 @@ public final class PlanBook {
     public record Record(String plan, PlanRun run, String request) implements Action {
     }
 
+    /** Ended runs kept per plan (older ones are on plan-runs; what is decided needs only the latest). */
+    static final int KEPT_RUNS = 100;
+    /** Above this many changed directories a continuous run walks everything (the set is not held). */
+    public static final int MAX_CHANGED_DIRS = 20_000;
     private final Map<String, Book> books = new HashMap<>();
     private final Duration settle;
 
@@ -56,6 +60,7 @@ public final class PlanBook {
         final Map<String, Long> requests = new TreeMap<>();
         long lastSlotMs = Long.MIN_VALUE;
         long changedAtMs = Long.MIN_VALUE;
+        PlanRun lastSuccess;
         /** The directories changed since then; null: everything (events lost, or nobody watched). */
         Set<Path> changedDirs = new HashSet<>();
     }
@@ -78,6 +83,19 @@ public final class PlanBook {
         }
         if (old == null || rank(run.state()) >= rank(old.state())) {
             b.runs.put(run.id(), run);
+        }
+        if (run.state() == State.SUCCEEDED && run.snapshot() != null
+                && (b.lastSuccess == null || run.slotMs() >= b.lastSuccess.slotMs())) {
+            b.lastSuccess = run;
+        }
+        if (b.runs.size() > 2 * KEPT_RUNS) {
+            // Run ids sort by slot (13-digit ms): the oldest ended runs go first.
+            var it = b.runs.values().iterator();
+            while (b.runs.size() > KEPT_RUNS && it.hasNext()) {
+                if (it.next().state().ended()) {
+                    it.remove();
+                }
+            }
         }
         if (!run.trigger().equals("manual") && !run.trigger().equals("change") && !run.trigger().equals("retry")) {
             b.lastSlotMs = Math.max(b.lastSlotMs, run.slotMs());
@@ -116,6 +134,9 @@ public final class PlanBook {
             b.changedDirs = null;
         } else {
             b.changedDirs.addAll(dirs);
+            if (b.changedDirs.size() > MAX_CHANGED_DIRS) {
+                b.changedDirs = null;
+            }
         }
     }
 
@@ -127,6 +148,12 @@ public final class PlanBook {
             }
         }
         return null;
+    }
+
+    /** The snapshot of the plan's latest successful run, or null: the parent a narrowed walk must have. */
+    public String lastSnapshot(String plan) {
+        PlanRun r = book(plan).lastSuccess;
+        return r == null ? null : r.snapshot();
     }
 
     /** Every run now running, of every plan. */
@@ -178,7 +205,8 @@ public final class PlanBook {
         }
         PlanRun waiting = null;
         for (PlanRun r : b.runs.values()) {
-            if (r.state() == State.SCHEDULED && r.startMs() <= nowMs && (waiting == null || r.slotMs() < waiting.slotMs())) {
+            if (!p.paused() && r.state() == State.SCHEDULED && r.startMs() <= nowMs
+                    && (waiting == null || r.slotMs() < waiting.slotMs())) {
                 waiting = r;
             }
         }

@@ -132,6 +132,33 @@ class PlanBookTest {
     }
 
     @Test
+    void aPausedPlanStartsNoRetryAndABookKeepsItsLatestRunsOnly() {
+        PlanBook book = new PlanBook(SETTLE);
+        Plan p = plan("every 15m", null, false);
+        PlanRun r = start(book.decide(p, T0.plusSeconds(15 * 60), "a")).run();
+        book.apply(r);
+        PlanRun failed = ended(r, State.FAILED, T0.plusSeconds(15 * 60 + 5));
+        book.apply(failed);
+        book.apply(PlanBook.retry(failed, Duration.ofSeconds(1), failed.endMs()));
+        Plan paused = p.withPaused(true, T0.plusSeconds(16 * 60).toEpochMilli() * 1_000_000L);
+        assertEquals(List.of(), book.decide(paused, T0.plusSeconds(17 * 60), "a"), "paused: the retry waits");
+        assertEquals(2, start(book.decide(p, T0.plusSeconds(17 * 60), "a")).run().attempt(), "resumed: it runs");
+
+        PlanBook many = new PlanBook(SETTLE);
+        for (int i = 1; i <= 3 * PlanBook.KEPT_RUNS; i++) {
+            Instant at = T0.plusSeconds(15L * 60 * i);
+            PlanRun run = start(many.decide(p, at, "a")).run();
+            many.apply(run);
+            many.apply(new PlanRun(run.plan(), run.id(), run.slotMs(), 1, State.SUCCEEDED, run.trigger(), run.startMs(),
+                    at.toEpochMilli() + 1000, "job", "snap-" + i, "a", 0, 0, 0, 0, null, null));
+        }
+        assertTrue(many.runs("p").size() <= 2 * PlanBook.KEPT_RUNS, "bounded: " + many.runs("p").size());
+        assertEquals("snap-" + 3 * PlanBook.KEPT_RUNS, many.lastSnapshot("p"), "the latest success is remembered");
+        assertEquals(List.of(), many.decide(p, T0.plusSeconds(15L * 60 * 3 * PlanBook.KEPT_RUNS + 60), "a"),
+                "the last slot is still known after the old runs went");
+    }
+
+    @Test
     void aFailedRunIsTriedAgainAfterItsBackoff() {
         PlanBook book = new PlanBook(SETTLE);
         Plan p = plan("daily at 02:00", null, false);
