@@ -8,7 +8,6 @@ import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.VaultEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -18,12 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Announces the vault's writes and deletions on {@code vault-events}. Each announcement is
- * acknowledged before the write it follows counts as done, so an object is on the topic before
- * anything that depends on it is written (a pack before its index object, an index object before
- * the snapshot). One that cannot be made is logged, not failed: copies are correct without it (they
- * find the object by listing), and the write it announces has happened. Plans are announced too;
- * copies do not copy them.
+ * Announces the vault's writes and deletions on {@code vault-events}, in the order this process
+ * makes them (one producer: its records keep their order per partition). Sent without waiting for
+ * the broker: announcing must not slow a write (a collection deletes hundreds of packs), and copies
+ * are correct without any announcement (they find every object by listing; the events only make
+ * them come sooner). One that cannot be made is logged. Plans are announced too; copies do not copy
+ * them.
  */
 public final class KafkaVaultEvents implements VaultEvents, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaVaultEvents.class);
@@ -62,17 +61,25 @@ public final class KafkaVaultEvents implements VaultEvents, AutoCloseable {
         String name = topics.vaultEvents.name();
         try {
             producer.send(new ProducerRecord<>(name, kind.objectName(id).getBytes(StandardCharsets.UTF_8),
-                    serializer.serialize(name, e))).get();
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | KafkaException ee) {
-            // The write itself is done: failing it now would fail a backup whose snapshot is already
-            // listed. A copy does not rest on the events (a snapshot is written only after every index
-            // object the source has then; docs/copies.md); the copier's next catch-up finds this object.
-            if (lost.getAndIncrement() % 1000 == 0) {
-                LOG.warn("could not announce {} on {} ({}); copies find it by listing", kind.objectName(id), name,
-                        ee.getMessage());
-            }
+                    serializer.serialize(name, e)), (meta, failure) -> {
+                        if (failure != null) {
+                            lostOne(kind.objectName(id), name, failure);
+                        }
+                    });
+        } catch (KafkaException ke) {
+            lostOne(kind.objectName(id), name, ke);
+        }
+    }
+
+    /**
+     * An announcement that could not be made is logged, not failed: the write itself is done (failing
+     * it now would fail a backup whose snapshot is already listed), and a copy does not rest on the
+     * events (a snapshot is written only after every index object the source has then; the copier's
+     * next catch-up finds the object).
+     */
+    private void lostOne(String object, String topic, Exception failure) {
+        if (lost.getAndIncrement() % 1000 == 0) {
+            LOG.warn("could not announce {} on {} ({}); copies find it by listing", object, topic, failure.getMessage());
         }
     }
 
