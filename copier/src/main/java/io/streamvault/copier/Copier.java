@@ -170,19 +170,9 @@ public final class Copier {
 
     /** Writes the snapshot itself, once what it reaches is on the target. */
     private void writeSnapshot(String id) {
-        byte[] stored;
-        try {
-            stored = source.readObject(ObjectKind.SNAPSHOT, id);
-        } catch (StreamVaultException e) {
-            if (e.code() == ErrorCode.OBJECT_NOT_FOUND) {
-                return; // forgotten on the source before it was copied
-            }
-            if (e.code() == ErrorCode.CORRUPT_OBJECT) {
-                corrupt.incrementAndGet();
-                LOG.warn("not copied: {}", e.getMessage());
-                return;
-            }
-            throw e;
+        byte[] stored = read(ObjectKind.SNAPSHOT, id);
+        if (stored == null) {
+            return; // forgotten on the source before it was copied, or damaged there
         }
         if (target.writeObject(ObjectKind.SNAPSHOT, id, stored)) {
             objects.incrementAndGet();
@@ -265,19 +255,9 @@ public final class Copier {
             onTarget.add(k);
             return true;
         }
-        byte[] b;
-        try {
-            b = source.readObject(kind, id);
-        } catch (StreamVaultException e) {
-            if (e.code() == ErrorCode.CORRUPT_OBJECT) {
-                corrupt.incrementAndGet();
-                LOG.warn("not copied: {}", e.getMessage());
-                return false;
-            }
-            if (e.code() == ErrorCode.OBJECT_NOT_FOUND) {
-                return false;
-            }
-            throw e;
+        byte[] b = read(kind, id);
+        if (b == null) {
+            return false;
         }
         if (target.writeObject(kind, id, b)) {
             objects.incrementAndGet();
@@ -285,6 +265,26 @@ public final class Copier {
         }
         onTarget.add(k);
         return true;
+    }
+
+    /**
+     * The object's stored bytes on the source, or null when it is gone there, or fails its checks
+     * (counted and logged: a damaged object is not copied).
+     */
+    private byte[] read(ObjectKind kind, String id) {
+        try {
+            return source.readObject(kind, id);
+        } catch (StreamVaultException e) {
+            if (e.code() == ErrorCode.CORRUPT_OBJECT) {
+                corrupt.incrementAndGet();
+                LOG.warn("not copied: {}", e.getMessage());
+                return null;
+            }
+            if (e.code() == ErrorCode.OBJECT_NOT_FOUND) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /** How far the target is behind the source, by listing both. */

@@ -29,6 +29,12 @@ public record PlanRun(String plan, String id, long slotMs, int attempt, State st
         }
     }
 
+    /** This run with another note. */
+    public PlanRun withNote(String n) {
+        return new PlanRun(plan, id, slotMs, attempt, state, trigger, startMs, endMs, job, snapshot, agent, files, bytesRead,
+                bytesAdded, missed, error, n);
+    }
+
     /** The id of the run of {@code plan} for {@code slotMs}, attempt {@code attempt}. */
     public static String id(String plan, long slotMs, int attempt) {
         return plan + "/" + slotMs + "/" + attempt;

@@ -13,6 +13,8 @@ import java.util.List;
  *     within twice its period (counted from when it became active, so a new plan is not overdue)
  */
 public record PlanStatus(PlanRun last, PlanRun lastSuccess, Instant next, Duration period, boolean overdue) {
+    /** How many of a plan's latest runs a status is computed from (and the most a history shows at once). */
+    public static final int RUNS = 1000;
 
     /** The status of {@code plan} from its runs (any order) at {@code now}. */
     public static PlanStatus of(Plan plan, List<PlanRun> runs, Instant now) {

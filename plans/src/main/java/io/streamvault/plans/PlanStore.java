@@ -79,6 +79,11 @@ public final class PlanStore {
         return Optional.ofNullable(load().get(Plan.requireName(name)));
     }
 
+    /** The plan in force named {@code name}; PLAN_NOT_FOUND when there is none. */
+    public Plan require(String name) {
+        return get(name).orElseThrow(() -> notFound(name));
+    }
+
     /** Writes a new version of the plan, stamped after every earlier version of it; returns it. */
     public Plan save(Plan plan, long nowNs) {
         plan.validated();
@@ -89,7 +94,7 @@ public final class PlanStore {
 
     /** Writes the version that deletes the plan; PLAN_NOT_FOUND when there is none. */
     public Plan delete(String name, long nowNs) {
-        Plan p = get(name).orElseThrow(() -> notFound(name));
+        Plan p = require(name);
         vault.writeDocument(ObjectKind.PLAN, write(p.withUpdatedNs(after(name, nowNs)), true));
         return p;
     }

@@ -392,9 +392,7 @@ public final class Scheduler implements AutoCloseable {
             String n = ok.note() == null ? note : ok.note() + "; " + note;
             done.add(() -> {
                 if (producers.containsKey(part)) {
-                    write(part, List.of(), new PlanRun(ok.plan(), ok.id(), ok.slotMs(), ok.attempt(), ok.state(),
-                            ok.trigger(), ok.startMs(), ok.endMs(), ok.job(), ok.snapshot(), ok.agent(), ok.files(),
-                            ok.bytesRead(), ok.bytesAdded(), ok.missed(), ok.error(), n));
+                    write(part, List.of(), ok.withNote(n));
                 }
             });
         });

@@ -5,11 +5,10 @@ import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.copier.Copier;
-import io.streamvault.copier.CopyFollower;
-import io.streamvault.copier.CopyStatuses;
 import io.streamvault.launcher.internal.AgentGc;
 import io.streamvault.launcher.internal.AgentLink;
 import io.streamvault.launcher.internal.AgentServer;
+import io.streamvault.launcher.internal.CopyRole;
 import io.streamvault.launcher.internal.CopyTarget;
 import io.streamvault.launcher.internal.InstanceSlot;
 import io.streamvault.launcher.internal.JobClient;
@@ -188,14 +187,8 @@ public final class AgentCommand implements Callable<Integer> {
                 try (Vault target = vault.openCopy(CopyTarget.open(copyTo, copyCredentials))) {
                     Copier c = new Copier(vault, target, new Copier.Options(mirrorDeletes));
                     c.catchUp();
-                    try (CopyStatuses statuses = new CopyStatuses(pipeline.props(), pipeline.topics(), instance)) {
-                        new CopyFollower(pipeline.props(), pipeline.topics(), pipeline.topics().vaultEvents.name(), c,
-                                CopyFollower.group(pipeline.topics(), target.location()), instance)
-                                .follow(false, Duration.ofMillis(config.getLong(StreamVaultConfig.COPY_CATCHUP_INTERVAL_MS)),
-                                        () -> stop.getCount() == 0 || Thread.currentThread().isInterrupted(),
-                                        statuses.publisher(c, target.location(),
-                                                Duration.ofMillis(config.getLong(StreamVaultConfig.COPY_STATUS_INTERVAL_MS))));
-                    }
+                    CopyRole.follow(config, pipeline.props(), pipeline.topics(), pipeline.topics().vaultEvents.name(), c,
+                            target, instance, false, () -> stop.getCount() == 0 || Thread.currentThread().isInterrupted());
                 } catch (RuntimeException e) {
                     if (stop.getCount() == 0) {
                         return;

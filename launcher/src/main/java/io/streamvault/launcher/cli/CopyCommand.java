@@ -6,8 +6,7 @@ import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.util.Sizes;
 import io.streamvault.copier.Copier;
-import io.streamvault.copier.CopyFollower;
-import io.streamvault.copier.CopyStatuses;
+import io.streamvault.launcher.internal.CopyRole;
 import io.streamvault.launcher.internal.CopyTarget;
 import io.streamvault.launcher.internal.EventsCluster;
 import io.streamvault.launcher.internal.Hosts;
@@ -15,7 +14,6 @@ import io.streamvault.launcher.internal.Pipeline;
 import io.streamvault.schemas.Topics;
 import io.streamvault.vault.Vault;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -72,15 +70,14 @@ public final class CopyCommand implements Callable<Integer> {
             }
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            Duration relist = Duration.ofMillis(config.getLong(StreamVaultConfig.COPY_CATCHUP_INTERVAL_MS));
             if (eventsBootstrap != null) {
                 // Another region's cluster with a mirror of the events: nothing of the source's cluster is used.
                 try (EventsCluster events = new EventsCluster(config, eventsBootstrap, source)) {
-                    follow(events.props(), events.topics(), eventsBootstrap, copier, target, relist, stop);
+                    follow(events.props(), events.topics(), eventsBootstrap, copier, target, stop);
                 }
             } else {
                 try (Pipeline pipeline = Pipeline.connect(config, source)) {
-                    follow(pipeline.props(), pipeline.topics(), pipeline.bootstrap(), copier, target, relist, stop);
+                    follow(pipeline.props(), pipeline.topics(), pipeline.bootstrap(), copier, target, stop);
                 }
             }
             report(copier.lag(Instant.now()), copier.totals());
@@ -88,16 +85,12 @@ public final class CopyCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void follow(KafkaProps props, Topics topics, String bootstrap, Copier copier, Vault target, Duration relist,
+    private void follow(KafkaProps props, Topics topics, String bootstrap, Copier copier, Vault target,
             CountDownLatch stop) {
         String topic = eventsTopic != null ? eventsTopic : topics.vaultEvents.name();
         System.err.println("streamvault: copying to " + target.location() + ", following " + topic + " on " + bootstrap);
-        String me = "streamvault-" + Hosts.hostname();
-        try (CopyStatuses statuses = new CopyStatuses(props, topics, me)) {
-            new CopyFollower(props, topics, topic, copier, CopyFollower.group(topics, target.location()), me)
-                    .follow(fromStart, relist, () -> stop.getCount() == 0, statuses.publisher(copier, target.location(),
-                            Duration.ofMillis(common.config().getLong(StreamVaultConfig.COPY_STATUS_INTERVAL_MS))));
-        }
+        CopyRole.follow(common.config(), props, topics, topic, copier, target, "streamvault-" + Hosts.hostname(), fromStart,
+                () -> stop.getCount() == 0);
     }
 
     private void report(Copier.Lag lag, Copier.Totals t) {

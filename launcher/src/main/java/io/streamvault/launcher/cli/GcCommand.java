@@ -82,7 +82,7 @@ public final class GcCommand implements Callable<Integer> {
             }
             long now = PlanStore.nowNs();
             Plan p = store.save(old.isPresent() ? edit.applyTo(old.get()) : edit.create(PLAN, now), now);
-            PlanCommand.saved(common, config, vault, p, "(garbage collection) runs " + p.schedule() + " " + p.zone()
+            PlanCommand.saved(config, vault, p, "(garbage collection) runs " + p.schedule() + " " + p.zone()
                     + (old.isPresent() ? " from now on" : ""));
         }
         return 0;

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
 public final class PlanCommand extends GroupCommand {
 
     /** Writes the plan and tells its scheduler; prints what was done. */
-    static void saved(CommonOptions common, StreamVaultConfig config, Vault vault, Plan p, String what) {
+    static void saved(StreamVaultConfig config, Vault vault, Plan p, String what) {
         System.out.println("plan " + p.name() + " " + what);
         String why = PlanLink.notifyChanged(config, vault, p.name());
         if (why != null) {
@@ -59,7 +59,7 @@ public final class PlanCommand extends GroupCommand {
                 }
                 long now = PlanStore.nowNs();
                 Plan p = store.save(options.edit().create(name, now), now);
-                saved(common, config, vault, p, "created");
+                saved(config, vault, p, "created");
             }
             return 0;
         }
@@ -79,9 +79,9 @@ public final class PlanCommand extends GroupCommand {
             StreamVaultConfig config = common.config();
             try (Vault vault = common.openVault(config, false)) {
                 PlanStore store = new PlanStore(vault);
-                Plan old = store.get(name).orElseThrow(() -> PlanStore.notFound(name));
+                Plan old = store.require(name);
                 Plan p = store.save(options.edit().applyTo(old), PlanStore.nowNs());
-                saved(common, config, vault, p, "changed");
+                saved(config, vault, p, "changed");
             }
             return 0;
         }
@@ -101,10 +101,10 @@ public final class PlanCommand extends GroupCommand {
             StreamVaultConfig config = common.config();
             try (Vault vault = common.openVault(config, false)) {
                 PlanStore store = new PlanStore(vault);
-                Plan old = store.get(name).orElseThrow(() -> PlanStore.notFound(name));
+                Plan old = store.require(name);
                 long now = PlanStore.nowNs();
                 Plan p = store.save(old.withPaused(pause(), now), now);
-                saved(common, config, vault, p, pause() ? "paused" : "resumed (slots from now on; none caught up)");
+                saved(config, vault, p, pause() ? "paused" : "resumed (slots from now on; none caught up)");
             }
             return 0;
         }
@@ -141,13 +141,13 @@ public final class PlanCommand extends GroupCommand {
             StreamVaultConfig config = common.config();
             try (Vault vault = common.openVault(config, false)) {
                 PlanStore store = new PlanStore(vault);
-                Plan p = store.get(name).orElseThrow(() -> PlanStore.notFound(name));
+                Plan p = store.require(name);
                 if (dryRun) {
                     System.out.println("would delete plan " + p.name() + " (its snapshots stay)");
                     return 0;
                 }
                 store.delete(name, PlanStore.nowNs());
-                saved(common, config, vault, p, "deleted (its snapshots stay)");
+                saved(config, vault, p, "deleted (its snapshots stay)");
             }
             return 0;
         }
@@ -168,7 +168,7 @@ public final class PlanCommand extends GroupCommand {
                 List<ObjectNode> out = new ArrayList<>();
                 PlanLink.with(config, vault, c -> {
                     for (Plan p : plans.values()) {
-                        out.add(PlanReports.plan(p, PlanStatus.of(p, c.runs(p.name(), 1000), Instant.now())));
+                        out.add(PlanReports.plan(p, PlanStatus.of(p, c.runs(p.name(), PlanStatus.RUNS), Instant.now())));
                     }
                     return null;
                 });
@@ -202,8 +202,8 @@ public final class PlanCommand extends GroupCommand {
         public Integer call() {
             StreamVaultConfig config = common.config();
             try (Vault vault = common.openVault(config, false)) {
-                Plan p = new PlanStore(vault).get(name).orElseThrow(() -> PlanStore.notFound(name));
-                List<PlanRun> runs = PlanLink.with(config, vault, c -> c.runs(p.name(), 1000));
+                Plan p = new PlanStore(vault).require(name);
+                List<PlanRun> runs = PlanLink.with(config, vault, c -> c.runs(p.name(), PlanStatus.RUNS));
                 System.out.println(PlanReports.plan(p, PlanStatus.of(p, runs, Instant.now())).toPrettyString());
             }
             return 0;
@@ -221,7 +221,7 @@ public final class PlanCommand extends GroupCommand {
         public Integer call() {
             StreamVaultConfig config = common.config();
             try (Vault vault = common.openVault(config, false)) {
-                new PlanStore(vault).get(name).orElseThrow(() -> PlanStore.notFound(name));
+                new PlanStore(vault).require(name);
                 String req = PlanLink.with(config, vault, (PlanControl c) -> c.requestRun(name));
                 System.out.println("plan " + name + ": run requested (" + req + "); see plan runs " + name);
             }

@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
  * ({@code scheduler.refresh.ms}).
  */
 final class PlanRoutes {
-    /** The runs read for a plan's status, as {@code plan list} reads them. */
-    static final int STATUS_RUNS = 1000;
     static final int DEFAULT_RUNS = 50;
     private static final Logger LOG = LoggerFactory.getLogger(PlanRoutes.class);
     private static final Set<String> DELETE_PARAMS = Set.of("dry_run");
@@ -73,7 +71,7 @@ final class PlanRoutes {
 
     private void get(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        worker.run(ctx, () -> withStatus(existing(store(), name), Instant.now()), body -> Replies.ok(ctx, body));
+        worker.run(ctx, () -> withStatus(store().require(name), Instant.now()), body -> Replies.ok(ctx, body));
     }
 
     private void create(RoutingContext ctx) {
@@ -105,7 +103,7 @@ final class PlanRoutes {
             PlanEdit edit = PlanRequest.edit(body, false);
             synchronized (writes) {
                 PlanStore store = store();
-                return store.save(edit.applyTo(existing(store, name)), PlanStore.nowNs());
+                return store.save(edit.applyTo(store.require(name)), PlanStore.nowNs());
             }
         }, p -> {
             Replies.ok(ctx, form(p));
@@ -120,7 +118,7 @@ final class PlanRoutes {
             synchronized (writes) {
                 PlanStore store = store();
                 long now = PlanStore.nowNs();
-                return store.save(existing(store, name).withPaused(pause, now), now);
+                return store.save(store.require(name).withPaused(pause, now), now);
             }
         }, p -> {
             Replies.ok(ctx, form(p));
@@ -136,7 +134,7 @@ final class PlanRoutes {
         worker.run(ctx, () -> {
             synchronized (writes) {
                 PlanStore store = store();
-                Plan p = existing(store, name);
+                Plan p = store.require(name);
                 if (!dryRun) {
                     store.delete(p.name(), PlanStore.nowNs());
                 }
@@ -154,7 +152,7 @@ final class PlanRoutes {
         String name = ctx.pathParam("name");
         String who = Access.who(ctx).name();
         worker.run(ctx, () -> {
-            existing(store(), name);
+            store().require(name);
             String request = control().requestRun(name);
             LOG.info("plan {}: run requested by {} ({})", name, who, request);
             return request;
@@ -164,7 +162,7 @@ final class PlanRoutes {
     private void runs(RoutingContext ctx) {
         String name = Plan.requireName(ctx.pathParam("name"));
         Params.onlyKnownParams(ctx, RUNS_PARAMS);
-        int limit = Params.intParam(ctx, "limit", DEFAULT_RUNS, 1, STATUS_RUNS);
+        int limit = Params.intParam(ctx, "limit", DEFAULT_RUNS, 1, PlanStatus.RUNS);
         worker.run(ctx, () -> JsonForms.of(PlanReports.runs(control().runs(name, limit))), body -> Replies.ok(ctx, body));
     }
 
@@ -172,12 +170,8 @@ final class PlanRoutes {
         return new PlanStore(browser.vault());
     }
 
-    private static Plan existing(PlanStore store, String name) {
-        return store.get(name).orElseThrow(() -> PlanStore.notFound(name));
-    }
-
     private JsonObject withStatus(Plan p, Instant now) {
-        List<PlanRun> runs = control == null ? List.of() : control.runs(p.name(), STATUS_RUNS);
+        List<PlanRun> runs = control == null ? List.of() : control.runs(p.name(), PlanStatus.RUNS);
         return JsonForms.of(PlanReports.plan(p, PlanStatus.of(p, runs, now)));
     }
 
