@@ -22,8 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP API ({@code streamvault serve}): browse snapshots, download files (with Range), run
- * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics and
- * the lag of the vault's copies. Every request needs a bearer token from the tokens file; TLS when
+ * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics, the
+ * lag of the vault's copies, the lock and the running backup jobs; and the web console at
+ * {@code /console/}, which uses only that API. Every request needs a bearer token from the tokens file; TLS when
  * given a certificate and key. The routes are documented in the OpenAPI document served at
  * {@code /api/v1/openapi.json}.
  */
@@ -46,10 +47,12 @@ public final class ApiServer implements AutoCloseable {
      * @param copyLags the lag of each copy of the vault as its copier last measured it, called on a
      *     worker thread for each request (it may block); null when the server has none: then no copy
      *     is shown
+     * @param jobs the running and recent backup jobs, called on a worker thread for each request (it
+     *     may block); null when the server has none: then no job is shown
      */
     public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
             int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
-            Supplier<List<CopyLag>> copyLags) {
+            Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> jobs) {
         public Options {
             restoreRoots = List.copyOf(restoreRoots);
             if ((tlsCert == null) != (tlsKey == null)) {
@@ -57,12 +60,12 @@ public final class ApiServer implements AutoCloseable {
             }
         }
 
-        /** Options without the lag of copies. */
+        /** Options without the lag of copies or the backup jobs. */
         public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
                 int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators,
                 PlanControl planControl) {
             this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, null);
+                    gcCoordinators, planControl, null, null);
         }
 
         /** Options without garbage collection coordinators (dry runs only), a plan control or the lag of copies. */
@@ -73,17 +76,22 @@ public final class ApiServer implements AutoCloseable {
 
         public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    factory, planControl, copyLags);
+                    factory, planControl, copyLags, jobs);
         }
 
         public Options withPlanControl(PlanControl control) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, control, copyLags);
+                    gcCoordinators, control, copyLags, jobs);
         }
 
         public Options withCopyLags(Supplier<List<CopyLag>> lags) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, lags);
+                    gcCoordinators, planControl, lags, jobs);
+        }
+
+        public Options withJobs(Supplier<List<JobView>> views) {
+            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    gcCoordinators, planControl, copyLags, views);
         }
 
         public static Options of(String host, int port, Path tokensFile) {
@@ -120,7 +128,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("sv-api-vault", o.vaultThreads());
             Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots(), o.planControl(),
-                    o.copyLags());
+                    o.copyLags(), o.jobs());
             HttpServerOptions http = new HttpServerOptions().setHost(o.host()).setPort(o.port());
             boolean tls = o.tlsCert() != null;
             if (tls) {
