@@ -5,6 +5,7 @@ import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.launcher.internal.CopyLink;
 import io.streamvault.launcher.internal.GcSession;
+import io.streamvault.launcher.internal.JobWatch;
 import io.streamvault.launcher.internal.LazyPlanControl;
 import io.streamvault.server.ApiServer;
 import io.streamvault.vault.Vault;
@@ -76,9 +77,11 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (Vault vault = common.openVault(config, false);
                 LazyPlanControl plans = new LazyPlanControl(config, vault);
+                JobWatch jobs = new JobWatch(config, vault);
                 ApiServer server = ApiServer.start(vault, new ApiServer.Options(host, port, tokensFile, tlsCert, tlsKey,
                         roots, concurrentRestores, 8).withGcCoordinators(() -> GcSession.openCoordinator(config, vault))
-                        .withPlanControl(plans).withCopyLags(() -> CopyLink.lags(config, vault)))) {
+                        .withPlanControl(plans).withCopyLags(() -> CopyLink.lags(config, vault))
+                        .withJobs(jobs))) {
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {
