@@ -150,17 +150,22 @@ class LocalAgentIT {
             assertNotNull(line, "serve printed nothing; stderr: " + Files.readString(tmp.resolve("serve.err")));
             Matcher m = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/api/v1").matcher(line);
             assertTrue(m.find(), line);
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + m.group(1) + "/api/v1/jobs")).header("Authorization", "Bearer read-token-0123456789").build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode(), r.body());
             JsonNode job = null;
-            for (JsonNode j : new ObjectMapper().readTree(r.body()).get("jobs")) {
-                if (snapshot.equals(j.path("snapshot").asText())) {
-                    job = j;
+            String body = "";
+            // the first request starts the server's watch of the job topics: poll until it has read them
+            for (long end = System.nanoTime() + 60_000_000_000L; job == null && System.nanoTime() < end; Thread.sleep(250)) {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + m.group(1) + "/api/v1/jobs")).header("Authorization",
+                        "Bearer read-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                body = r.body();
+                for (JsonNode j : new ObjectMapper().readTree(body).get("jobs")) {
+                    if (snapshot.equals(j.path("snapshot").asText())) {
+                        job = j;
+                    }
                 }
             }
-            assertNotNull(job, "the job of " + snapshot + " in " + r.body());
+            assertNotNull(job, "the job of " + snapshot + " in " + body);
             assertEquals("sealed", job.get("state").asText());
             assertTrue(job.get("totals_final").asBoolean());
             assertTrue(job.get("files_done").asLong() >= files, job.toString());

@@ -221,6 +221,8 @@ class ConsoleIT {
 
     private void signIn(String token) {
         browser.get(base + "/");
+        browser.executeScript("sessionStorage.clear()"); // whatever a test before left, this one starts signed out
+        browser.navigate().refresh();
         WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
         field.sendKeys(token);
         browser.findElement(By.id("signin")).click();

@@ -388,6 +388,12 @@ class MaintenanceApiIT {
                     continue;
                 }
                 assertEquals(List.of(), policy.getJsonArray("removed").getList(), state);
+                if (!state.equals("held")) { // GET /lock: the mode for anyone, the bypass keys for admin only
+                    JsonObject seen = ok(call(s, HttpMethod.GET, "/api/v1/lock", READ, null));
+                    assertEquals(state, seen.getString("mode"));
+                    assertFalse(seen.containsKey("bypass_keys"), seen.encode());
+                    assertTrue(ok(call(s, HttpMethod.GET, "/api/v1/lock", ADMIN, null)).containsKey("bypass_keys"));
+                }
                 String why = state.equals("held") ? "legal hold" : "locked until";
                 assertError(call(s, HttpMethod.DELETE, "/api/v1/snapshots/" + target, ADMIN, null), 409,
                         "snapshot_locked", why);

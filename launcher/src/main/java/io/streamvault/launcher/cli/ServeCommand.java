@@ -3,6 +3,7 @@ package io.streamvault.launcher.cli;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.launcher.internal.Cached;
 import io.streamvault.launcher.internal.CopyLink;
 import io.streamvault.launcher.internal.GcSession;
 import io.streamvault.launcher.internal.JobWatch;
@@ -10,6 +11,7 @@ import io.streamvault.launcher.internal.LazyPlanControl;
 import io.streamvault.server.ApiServer;
 import io.streamvault.vault.Vault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,6 +32,9 @@ import picocli.CommandLine.Option;
         description = "Serve the HTTP API (browse, download, restore jobs, forget, gc, plans, stats, copies) for a "
                 + "vault.")
 public final class ServeCommand implements Callable<Integer> {
+    /** How long the copies' lag is shown before it is read again (each read opens the pipeline). */
+    static final Duration COPY_LAGS_FOR = Duration.ofSeconds(10);
+
     @Mixin
     CommonOptions common;
 
@@ -80,7 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
                 JobWatch jobs = new JobWatch(config, vault);
                 ApiServer server = ApiServer.start(vault, new ApiServer.Options(host, port, tokensFile, tlsCert, tlsKey,
                         roots, concurrentRestores, 8).withGcCoordinators(() -> GcSession.openCoordinator(config, vault))
-                        .withPlanControl(plans).withCopyLags(() -> CopyLink.lags(config, vault))
+                        .withPlanControl(plans).withCopyLags(new Cached<>(() -> CopyLink.lags(config, vault), COPY_LAGS_FOR))
                         .withJobs(jobs))) {
             Thread hook = new Thread(() -> {
                 stop.countDown();

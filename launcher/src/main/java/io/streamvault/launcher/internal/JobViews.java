@@ -33,10 +33,11 @@ final class JobViews {
         Instant updated = Instant.ofEpochMilli(status.getTimeMs());
         boolean running = status.getState() == JobState.RUNNING;
         boolean scanned = p.getDirsScanned() >= p.getDirsExpected();
+        // the rate since the start: unknown without the job's record (older than the look-back)
         long elapsedMs = Math.max(1, updated.toEpochMilli() - started.toEpochMilli());
-        long rate = p.getBytesRead() * 1000 / elapsedMs;
+        long rate = job == null ? -1 : p.getBytesRead() * 1000 / elapsedMs;
         long left = Math.max(0, p.getBytesToRead() - p.getBytesRead());
-        long eta = !running ? 0 : scanned && rate > 0 ? left * 1000 / rate : scanned && left == 0 ? 0 : -1;
+        long eta = !running ? 0 : scanned && left == 0 ? 0 : scanned && rate > 0 ? left * 1000 / rate : -1;
         return new JobView(id, status.getState().name().toLowerCase(), host, path, tags, started, updated,
                 running ? null : updated, p.getEntriesReceived(), p.getEntriesExpected(), scanned || !running,
                 p.getBytesRead(), p.getBytesToRead(), p.getBytesTotal(), p.getBytesAdded(), rate, eta,

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -33,9 +32,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The backup jobs of the vault's pipeline as {@code serve} shows them ({@code GET /jobs}): a
  * consumer of the topics {@code jobs} and {@code job-status} that, from its first use on, follows
- * them in the background and keeps the latest status of the newest {@link #KEEP} jobs. Like the
- * lag of copies, a process of the embedded broker shows none while no agent runs: the broker is
- * not started just to look. A lost connection is retried every {@link #RETRY}.
+ * them in the background (from {@link #LOOKBACK} ago) and keeps the latest status of the
+ * {@link #KEEP} newest jobs. Like the lag of copies, a process of the embedded broker shows none
+ * while no agent runs there: the broker is never started just to look, and the watch stops when
+ * the agents do (the next request looks again). Every {@link #HEALTH} it asks the cluster for the
+ * topics' ends; when that fails (a broker gone, or moved to another port) it connects again after
+ * {@link #RETRY}.
  */
 public final class JobWatch implements Supplier<List<JobView>>, AutoCloseable {
     /** Jobs kept, the newest by start. */
@@ -45,14 +47,16 @@ public final class JobWatch implements Supplier<List<JobView>>, AutoCloseable {
     /** How long a request waits for the first read to reach the end of the topics. */
     static final Duration FIRST_READ = Duration.ofSeconds(5);
     static final Duration RETRY = Duration.ofSeconds(10);
+    /** How often the connection is checked while the topics are quiet. */
+    static final Duration HEALTH = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(JobWatch.class);
 
     private final StreamVaultConfig config;
     private final Vault vault;
-    private final Map<String, JobStarted> jobs = new LinkedHashMap<>();
+    private final Map<String, JobStarted> jobs = new HashMap<>();
     private final Map<String, JobStatus> statuses = new HashMap<>();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile CountDownLatch caughtUp = new CountDownLatch(1);
     private Thread thread;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean closed;
@@ -68,7 +72,7 @@ public final class JobWatch implements Supplier<List<JobView>>, AutoCloseable {
             return List.of();
         }
         try {
-            caughtUp.await(FIRST_READ.toMillis(), TimeUnit.MILLISECONDS);
+            caughtUp.await(FIRST_READ.toMillis(), TimeUnit.MILLISECONDS); // only the first request of a watch waits
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -90,22 +94,41 @@ public final class JobWatch implements Supplier<List<JobView>>, AutoCloseable {
         if (thread != null) {
             return true;
         }
-        if (closed || config.embeddedBroker() && AgentLink.sockets(config.stateDir()).isEmpty()) {
+        if (closed || noCluster()) {
             return false;
         }
+        caughtUp = new CountDownLatch(1);
         thread = new Thread(this::follow, "sv-job-watch");
         thread.setDaemon(true);
         thread.start();
         return true;
     }
 
+    /** The embedded broker of the state directory, and no agent running it. */
+    private boolean noCluster() {
+        return config.embeddedBroker() && AgentLink.sockets(config.stateDir()).isEmpty();
+    }
+
     private void follow() {
-        while (!closed) {
+        try {
+            followWhileThere();
+        } finally {
+            synchronized (this) {
+                thread = null;
+                caughtUp.countDown();
+            }
+        }
+    }
+
+    private void followWhileThere() {
+        while (!closed && !noCluster()) {
             try (Pipeline pipeline = Pipeline.connect(config, vault);
                     KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(pipeline.props().consumer(null,
                             "streamvault-serve-jobs-" + Hosts.hostname(), 2000))) {
                 consumer = c;
-                read(pipeline.topics(), c);
+                if (!read(pipeline.topics(), c)) {
+                    return;
+                }
             } catch (StreamVaultException | KafkaException e) {
                 if (closed) {
                     return;
@@ -123,17 +146,15 @@ public final class JobWatch implements Supplier<List<JobView>>, AutoCloseable {
         }
     }
 
-    private void read(Topics t, KafkaConsumer<byte[], byte[]> c) {
-        List<TopicPartition> jobParts = partitions(c, t.jobs.name());
-        List<TopicPartition> statusParts = partitions(c, t.jobStatus.name());
-        List<TopicPartition> all = new ArrayList<>(jobParts);
-        all.addAll(statusParts);
+    /** Follows the topics until closed (true) or the agents are gone (false); a lost cluster throws. */
+    private boolean read(Topics t, KafkaConsumer<byte[], byte[]> c) {
+        List<TopicPartition> all = new ArrayList<>(partitions(c, t.jobs.name()));
+        all.addAll(partitions(c, t.jobStatus.name()));
         c.assign(all);
-        c.seekToBeginning(statusParts);
         Map<TopicPartition, Long> since = new HashMap<>();
-        jobParts.forEach(tp -> since.put(tp, System.currentTimeMillis() - LOOKBACK.toMillis()));
+        all.forEach(tp -> since.put(tp, System.currentTimeMillis() - LOOKBACK.toMillis()));
         Map<TopicPartition, OffsetAndTimestamp> at = c.offsetsForTimes(since);
-        for (TopicPartition tp : jobParts) {
+        for (TopicPartition tp : all) {
             OffsetAndTimestamp o = at.get(tp);
             if (o == null) {
                 c.seekToEnd(List.of(tp));
@@ -144,6 +165,7 @@ public final class JobWatch implements Supplier<List<JobView>>, AutoCloseable {
         Map<TopicPartition, Long> ends = c.endOffsets(all);
         Deserializer<JobStarted> jobReader = t.jobs.valueSerde().deserializer();
         Deserializer<JobStatus> statusReader = t.jobStatus.valueSerde().deserializer();
+        long checked = System.nanoTime();
         try {
             while (!closed) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
@@ -152,10 +174,18 @@ public final class JobWatch implements Supplier<List<JobView>>, AutoCloseable {
                 if (caughtUp.getCount() > 0 && all.stream().allMatch(tp -> c.position(tp) >= ends.get(tp))) {
                     caughtUp.countDown();
                 }
+                if (System.nanoTime() - checked > HEALTH.toNanos()) {
+                    if (noCluster()) {
+                        return false;
+                    }
+                    c.endOffsets(all, HEALTH); // a consumer polls a lost broker without a word: this throws
+                    checked = System.nanoTime();
+                }
             }
         } catch (WakeupException | InterruptException e) {
             // closing
         }
+        return true;
     }
 
     private void take(ConsumerRecord<byte[], byte[]> r, Topics t, Deserializer<JobStarted> jobReader,
@@ -167,17 +197,20 @@ public final class JobWatch implements Supplier<List<JobView>>, AutoCloseable {
             synchronized (this) {
                 if (r.topic().equals(t.jobs.name())) {
                     JobStarted j = jobReader.deserialize(r.topic(), r.value());
-                    jobs.remove(j.getJob());
                     jobs.put(j.getJob(), j);
-                    while (jobs.size() > KEEP) {
-                        String oldest = jobs.keySet().iterator().next();
+                    if (jobs.size() > KEEP) { // the partitions arrive one after another: drop the oldest start
+                        String oldest = jobs.values().stream().min(Comparator.comparingLong(JobStarted::getTimeNs))
+                                .orElseThrow().getJob();
                         jobs.remove(oldest);
                         statuses.remove(oldest);
                     }
                 } else {
                     JobStatus s = statusReader.deserialize(r.topic(), r.value());
-                    if (jobs.containsKey(s.getJob()) || statuses.size() < KEEP) {
-                        statuses.put(s.getJob(), s);
+                    statuses.put(s.getJob(), s);
+                    if (statuses.size() > 2 * KEEP) { // statuses of jobs not kept: drop the least recent
+                        statuses.values().stream().filter(x -> !jobs.containsKey(x.getJob()))
+                                .min(Comparator.comparingLong(JobStatus::getTimeMs))
+                                .ifPresent(x -> statuses.remove(x.getJob()));
                     }
                 }
             }

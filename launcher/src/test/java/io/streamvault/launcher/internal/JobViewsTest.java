@@ -69,6 +69,7 @@ class JobViewsTest {
         assertEquals(-1, noStatus.etaMs());
         JobView noJob = JobViews.of("j1", null, status(JobState.FAILED, START_MS, 1, 0, 0));
         assertEquals("", noJob.host());
+        assertEquals(-1, noJob.rateBytesPerS(), "no start, no rate");
         assertEquals("failed", noJob.state());
     }
 }

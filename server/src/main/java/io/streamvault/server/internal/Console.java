@@ -1,5 +1,6 @@
 package io.streamvault.server.internal;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 
@@ -24,14 +25,15 @@ final class Console {
         r.get("/").handler(ctx -> ctx.response().setStatusCode(302).putHeader("Location", PATH).end());
         StaticHandler assets = StaticHandler.create(ASSETS).setCachingEnabled(false).setDirectoryListing(false)
                 .setIndexPage("index.html");
-        r.get(PATH + "*").handler(ctx -> {
+        r.route(PATH + "*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
             ctx.response().putHeader("Content-Security-Policy", POLICY)
                     .putHeader("X-Content-Type-Options", "nosniff")
                     .putHeader("Referrer-Policy", "no-referrer")
                     .putHeader("X-Frame-Options", "DENY")
                     .putHeader("Cache-Control", "no-cache");
             ctx.next();
-        }).handler(assets);
+        }).handler(assets).handler(ctx -> ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
+                .end("no such page of the console\n")); // a missing file: not the API's token check
         r.get("/console").handler(ctx -> ctx.response().setStatusCode(302).putHeader("Location", PATH).end());
     }
 }

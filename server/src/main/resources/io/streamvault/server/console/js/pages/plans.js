@@ -74,7 +74,7 @@ function planForm(plan, ctx) {
         else if (plan && keep[k] !== undefined) body.keep[k] = null;
       }
       if (field(form, 'rpo')) body.rpo = field(form, 'rpo');
-      if (field(form, 'copy_to')) body.copy_to = field(form, 'copy_to');
+      if (field(form, 'copy_to') || (plan && plan.copy_to)) body.copy_to = field(form, 'copy_to'); // "" removes it
       if (plan) {
         await api('PATCH', path(plan.name), body);
         flash(`plan ${plan.name} saved`);

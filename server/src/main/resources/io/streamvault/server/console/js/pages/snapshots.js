@@ -3,16 +3,17 @@
 import { api, download, get, query } from '../api.js';
 import { badge, bytes, duration, field, h, list, num, progress, table, time } from '../ui.js';
 
+const PAGE = 500;
+
 export default async function snapshots(main, args, ctx) {
   if (args.length && args[0]) return browse(main, args[0], args.slice(1).join('/'), ctx);
   main.append(h('h1', {}, 'Snapshots'));
-  const params = new URLSearchParams(location.hash.split('?')[1] || '');
   const form = h('form', { class: 'grid panel', id: 'snapshot-filter' },
-    h('label', {}, 'Host', h('input', { name: 'host', value: params.get('host') || '' })),
-    h('label', {}, 'Path', h('input', { name: 'path', value: params.get('path') || '', placeholder: '/data' })),
-    h('label', {}, 'Tag', h('input', { name: 'tag', value: params.get('tag') || '' })),
-    h('label', {}, 'From', h('input', { name: 'from', type: 'date', value: params.get('from') || '' })),
-    h('label', {}, 'To', h('input', { name: 'to', type: 'date', value: params.get('to') || '' })),
+    h('label', {}, 'Host', h('input', { name: 'host' })),
+    h('label', {}, 'Path', h('input', { name: 'path', placeholder: '/data' })),
+    h('label', {}, 'Tag', h('input', { name: 'tag' })),
+    h('label', {}, 'From (this day on)', h('input', { name: 'from', type: 'date' })),
+    h('label', {}, 'Before (this day)', h('input', { name: 'to', type: 'date' })),
     h('div', {}, h('button', { class: 'primary', type: 'submit' }, 'Filter')));
   const out = h('div', { id: 'snapshot-list' });
   main.append(form, out);
@@ -52,16 +53,19 @@ function pathB64(urlPath) {
 
 async function browse(main, id, urlPath, ctx) {
   const snap = await get('/snapshots/' + encodeURIComponent(id));
-  const page = await get(`/snapshots/${encodeURIComponent(id)}/tree${urlPath ? '/' + urlPath : ''}` + query({ limit: 500 }));
+  const page = await get(`/snapshots/${encodeURIComponent(id)}/tree${urlPath ? '/' + urlPath : ''}` + query({ limit: PAGE }));
   main.append(h('h1', {}, `Snapshot ${snap.short_id}`),
     h('p', { class: 'muted' }, `${snap.hostname}:${snap.path} — ${time(snap.time)}${snap.tags && snap.tags.length ? ' — tags ' + snap.tags.join(', ') : ''}`));
   const crumbs = h('div', { class: 'crumbs', 'data-testid': 'crumbs' }, h('a', { href: '#/snapshots/' + id }, snap.path));
+  // labels from the server's display path (its escaping of odd bytes and controls), links from the url path
+  const parts = urlPath ? urlPath.split('/') : [];
+  const labels = page.path ? page.path.split('/') : [];
   let acc = '';
-  for (const part of urlPath ? urlPath.split('/') : []) {
+  parts.forEach((part, i) => {
     acc = acc ? acc + '/' + part : part;
-    crumbs.append(' / ', h('a', { href: `#/snapshots/${id}/${acc}` }, decodeURIComponent(part)));
-  }
-  const rows = page.entries.map((e) => {
+    crumbs.append(' / ', h('a', { href: `#/snapshots/${id}/${acc}` }, labels.length === parts.length ? labels[i] : part));
+  });
+  const row = (e) => {
     const isDir = e.type === 'dir';
     return h('tr', { 'data-name': e.name },
       h('td', {}, isDir ? h('a', { href: `#/snapshots/${id}/${e.url_path}` }, e.name + '/') : e.name),
@@ -69,9 +73,20 @@ async function browse(main, id, urlPath, ctx) {
       h('td', {}, e.type === 'file' ? h('button', { class: 'download', 'data-path': e.url_path,
         onclick: () => ctx.act(() => download(`/snapshots/${encodeURIComponent(snap.id)}/files/${e.url_path}`, e.name)) }, 'Download')
         : e.link_target ? '→ ' + e.link_target : ''));
-  });
-  main.append(crumbs, table(['Name', 'Type', '#Size', 'Modified', 'Mode', ''], rows, 'tree'),
-    page.next_offset ? h('p', { class: 'muted' }, `showing ${page.entries.length} of ${page.total} entries`) : '');
+  };
+  const listing = table(['Name', 'Type', '#Size', 'Modified', 'Mode', ''], page.entries.map(row), 'tree');
+  const more = h('p', {});
+  const tbody = listing.querySelector('tbody');
+  const pageFrom = (p) => {
+    more.replaceChildren(p.next_offset === null || p.next_offset === undefined ? ''
+      : h('button', { id: 'tree-more', onclick: () => ctx.act(async () => {
+        const next = await get(`/snapshots/${encodeURIComponent(id)}/tree${urlPath ? '/' + urlPath : ''}` + query({ limit: PAGE, offset: p.next_offset }));
+        next.entries.forEach((e) => tbody.append(row(e)));
+        pageFrom(next);
+      }) }, `Show more (${p.next_offset} of ${p.total} shown)`));
+  };
+  pageFrom(page);
+  main.append(crumbs, listing, more);
   main.append(restorePanel(snap, urlPath, page.path, ctx));
 }
 
