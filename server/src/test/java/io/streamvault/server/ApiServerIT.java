@@ -164,15 +164,7 @@ class ApiServerIT {
     }
 
     JsonObject awaitJob(String id) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            JsonObject j = req(HttpMethod.GET, "/api/v1/restores/" + id, RESTORE).send().await().bodyAsJsonObject();
-            String s = j.getString("state");
-            if (!s.equals("queued") && !s.equals("running")) {
-                return j;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("restore job " + id + " did not finish");
+        return awaitJob(client, id);
     }
 
     JsonObject restore(JsonObject body) throws InterruptedException {
@@ -517,23 +509,65 @@ class ApiServerIT {
     @Test
     void restoreRootsConfineTargets() throws Exception {
         Path allowed = Files.createDirectories(tmp.resolve("allowed"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
         try (ApiServer confined = ApiServer.start(tv.vault, new ApiServer.Options("127.0.0.1", 0, tmp.resolve("tokens"),
                 null, null, List.of(allowed), 1, 2))) {
-            WebClient c = WebClient.create(vertx);
+            WebClient c = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+                    .setDefaultPort(confined.port()));
             try {
-                HttpResponse<Buffer> r = c.post(confined.port(), "127.0.0.1", "/api/v1/restores")
-                        .putHeader("Authorization", "Bearer " + RESTORE)
-                        .sendJsonObject(new JsonObject().put("snapshot", liveSnap).put("target", tmp.resolve("elsewhere").toString()))
-                        .await();
+                HttpResponse<Buffer> r = post(c, new JsonObject().put("snapshot", liveSnap)
+                        .put("target", tmp.resolve("elsewhere").toString()));
                 assertError(r, 403, "forbidden");
-                HttpResponse<Buffer> in = c.post(confined.port(), "127.0.0.1", "/api/v1/restores")
-                        .putHeader("Authorization", "Bearer " + RESTORE)
-                        .sendJsonObject(new JsonObject().put("snapshot", liveSnap).put("target", allowed.resolve("x").toString()))
-                        .await();
+                HttpResponse<Buffer> in = post(c, new JsonObject().put("snapshot", liveSnap)
+                        .put("target", allowed.resolve("x").toString()));
                 assertEquals(202, in.statusCode(), in.bodyAsString());
+                assertEquals("done", awaitJob(c, in.bodyAsJsonObject().getString("id")).getString("state"));
+
+                // one job runs (one at a time here), the next waits with its target checked; then the
+                // target's parent becomes a symlink to a directory outside every root
+                String busy = post(c, new JsonObject().put("snapshot", bigSnap).put("target", allowed.resolve("busy")
+                        .toString()).put("workers", 1)).bodyAsJsonObject().getString("id");
+                Path parent = Files.createDirectories(allowed.resolve("parent"));
+                HttpResponse<Buffer> queued = post(c, new JsonObject().put("snapshot", liveSnap)
+                        .put("target", parent.resolve("target").toString()));
+                assertEquals(202, queued.statusCode(), queued.bodyAsString());
+                String id = queued.bodyAsJsonObject().getString("id");
+                Files.move(parent, allowed.resolve("parent-before"));
+                Files.createSymbolicLink(parent, outside);
+                assertEquals("queued", job(c, id).getString("state"), "the job waits while the symlink is swapped in");
+                assertEquals(200, c.delete("/api/v1/restores/" + busy).putHeader("Authorization", "Bearer " + RESTORE)
+                        .send().await().statusCode());
+                JsonObject job = awaitJob(c, id);
+                assertEquals("failed", job.getString("state"), job.encodePrettily());
+                assertEquals("unsafe_path", job.getJsonObject("failure").getString("code"), job.encodePrettily());
+                assertTrue(job.getJsonObject("failure").getString("message").contains("symlink"), job.encodePrettily());
+                try (Stream<Path> s = Files.list(outside)) {
+                    assertEquals(List.of(), s.toList(), "nothing is written outside the root");
+                }
             } finally {
                 c.close();
             }
         }
+    }
+
+    static HttpResponse<Buffer> post(WebClient c, JsonObject body) {
+        return c.post("/api/v1/restores").putHeader("Authorization", "Bearer " + RESTORE).sendJsonObject(body).await();
+    }
+
+    static JsonObject job(WebClient c, String id) {
+        return c.get("/api/v1/restores/" + id).putHeader("Authorization", "Bearer " + RESTORE).send().await()
+                .bodyAsJsonObject();
+    }
+
+    static JsonObject awaitJob(WebClient c, String id) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            JsonObject j = job(c, id);
+            String s = j.getString("state");
+            if (!s.equals("queued") && !s.equals("running")) {
+                return j;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("restore job " + id + " did not finish");
     }
 }

@@ -42,6 +42,7 @@ public final class RestoreJobs implements AutoCloseable {
         final String id;
         final SnapshotRef snapshot;
         final Path target;
+        final RestoreRoots.Placement placement;
         final RestoreOptions options;
         final String owner;
         final long createdNs = System.currentTimeMillis() * 1_000_000L;
@@ -52,10 +53,11 @@ public final class RestoreJobs implements AutoCloseable {
         volatile String failure;
         volatile ErrorCode failureCode;
 
-        Job(String id, SnapshotRef snapshot, Path target, RestoreOptions options, String owner) {
+        Job(String id, SnapshotRef snapshot, RestoreRoots.Placement placement, RestoreOptions options, String owner) {
             this.id = id;
             this.snapshot = snapshot;
-            this.target = target;
+            this.target = placement.target();
+            this.placement = placement;
             this.options = options;
             this.owner = owner;
         }
@@ -110,17 +112,18 @@ public final class RestoreJobs implements AutoCloseable {
         });
     }
 
-    public Job submit(SnapshotRef snapshot, Path target, RestoreOptions options, String owner) {
+    /** Queues a restore into {@code placement}, confined again when it runs (see {@link RestoreRoots#place}). */
+    Job submit(SnapshotRef snapshot, RestoreRoots.Placement placement, RestoreOptions options, String owner) {
         byte[] r = new byte[12];
         RANDOM.nextBytes(r);
-        Job job = new Job(HexFormat.of().formatHex(r), snapshot, target, options, owner);
+        Job job = new Job(HexFormat.of().formatHex(r), snapshot, placement, options, owner);
         synchronized (jobs) {
             jobs.put(job.id, job);
             prune();
         }
         runners.execute(() -> run(job));
         LOG.info("restore job {} by {}: snapshot {} to {}", job.id, owner, snapshot.id().substring(0, 8),
-                RawPaths.display(target));
+                RawPaths.display(job.target));
         return job;
     }
 
@@ -134,7 +137,7 @@ public final class RestoreJobs implements AutoCloseable {
         job.state = State.RUNNING;
         try {
             Restorer.Result r = new Restorer(browser.vault(), browser.freshIndex())
-                    .restore(job.snapshot, job.target, job.options, job.progress);
+                    .restore(job.snapshot, job.placement.root(), job.placement.below(), job.options, job.progress);
             job.state = r.cancelled() ? State.CANCELLED : State.DONE;
         } catch (StreamVaultException e) {
             job.failureCode = e.code();

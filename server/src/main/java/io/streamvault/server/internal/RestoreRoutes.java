@@ -39,8 +39,7 @@ final class RestoreRoutes {
             if (!dest.isAbsolute()) {
                 throw Params.invalid("the target \"" + RawPaths.display(dest) + "\" is not an absolute path");
             }
-            roots.check(dest);
-            return jobs.submit(ref, dest, req.options(), owner);
+            return jobs.submit(ref, roots.place(dest), req.options(), owner);
         }, job -> Replies.accepted(ctx, Api.BASE + "/restores/" + job.id(), job.json()));
     }
 
