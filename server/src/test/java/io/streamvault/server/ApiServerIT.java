@@ -22,11 +22,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -424,6 +428,88 @@ class ApiServerIT {
         assertError(post("{\"snapshot\":\"latest\",\"target\":\"/tmp/x\",\"in_place\":true}", RESTORE), 400,
                 "invalid_argument");
         assertError(post("{\"snapshot\":\"fffffff\",\"target\":\"/tmp/x\"}", RESTORE), 404, "snapshot_not_found");
+    }
+
+    // -- hostile clients -------------------------------------------------------------------------
+
+    /** Sends {@code head} a byte at a time every {@code everyMs}: the ms until the server closed the connection, or -1 if it did not within {@code maxMs}. */
+    static long closedAfterMs(Socket s, byte[] head, long everyMs, long maxMs) throws IOException {
+        long start = System.nanoTime();
+        s.setSoTimeout((int) everyMs);
+        InputStream in = s.getInputStream();
+        for (int i = 0; (System.nanoTime() - start) / 1_000_000 < maxMs; i++) {
+            try {
+                if (i < head.length) {
+                    s.getOutputStream().write(head[i]);
+                    s.getOutputStream().flush();
+                }
+                if (in.read() < 0) {
+                    return (System.nanoTime() - start) / 1_000_000;
+                }
+            } catch (SocketTimeoutException e) {
+                // still open
+            } catch (IOException e) {
+                return (System.nanoTime() - start) / 1_000_000; // reset by the server
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void connectionsThatDoNotSendAWholeRequestHeadInTimeAreClosed() throws Exception {
+        byte[] partial = "GET /api/v1/snapsh".getBytes(StandardCharsets.US_ASCII);
+        byte[] trickled = ("GET /api/v1/snapshots HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(200))
+                .getBytes(StandardCharsets.US_ASCII);
+        Duration shortLimit = Duration.ofSeconds(1);
+        Duration longLimit = Duration.ofSeconds(60);
+        // the idle timeout: a partial request line, then nothing
+        try (ApiServer idle = ApiServer.start(tv.vault, ApiServer.Options.of("127.0.0.1", 0, tmp.resolve("tokens"))
+                .withLimits(new ApiServer.Limits(shortLimit, longLimit)));
+                Socket s = new Socket("127.0.0.1", idle.port())) {
+            s.getOutputStream().write(partial);
+            long ms = closedAfterMs(s, new byte[0], 100, 8000);
+            assertTrue(ms >= 0 && ms < 4000, "a half-open request is closed by the idle timeout: " + ms + " ms");
+        }
+        // the header deadline: the head trickled a byte every 200 ms, and the idle timeout far away
+        try (ApiServer heads = ApiServer.start(tv.vault, ApiServer.Options.of("127.0.0.1", 0, tmp.resolve("tokens"))
+                .withLimits(new ApiServer.Limits(longLimit, shortLimit)))) {
+            try (Socket s = new Socket("127.0.0.1", heads.port())) {
+                long ms = closedAfterMs(s, trickled, 200, 8000);
+                assertTrue(ms >= 0 && ms < 4000, "a trickled request head is closed by the header deadline: " + ms + " ms");
+            }
+            // a request sent whole is answered, and its connection kept for the next while it is in time
+            try (Socket s = new Socket("127.0.0.1", heads.port())) {
+                byte[] get = ("GET /api/v1/snapshots HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + READ + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+                s.getOutputStream().write(get);
+                assertTrue(head(s).startsWith("HTTP/1.1 200"));
+                Thread.sleep(300);
+                s.getOutputStream().write(get);
+                assertTrue(head(s).startsWith("HTTP/1.1 200"));
+                long ms = closedAfterMs(s, new byte[0], 100, 8000);
+                assertTrue(ms >= 0 && ms < 4000, "an idle keep-alive connection ends too: " + ms + " ms");
+            }
+        }
+    }
+
+    /** Reads one response (its head and a Content-Length body) from a raw connection; returns the head. */
+    static String head(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        InputStream in = s.getInputStream();
+        StringBuilder h = new StringBuilder();
+        while (!h.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after " + h);
+            }
+            h.append((char) b);
+        }
+        for (String line : h.toString().split("\r\n")) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                in.readNBytes(Integer.parseInt(line.substring(15).trim()));
+            }
+        }
+        return h.toString();
     }
 
     // -- the OpenAPI document --------------------------------------------------------------------
