@@ -37,6 +37,7 @@ public enum ErrorCode {
     VAULT_DAMAGED("vault_damaged", "the vault is damaged (a snapshot, tree or pack cannot be read): nothing is deleted"),
     NOT_FOUND("not_found", "no such API resource or restore job"),
     METHOD_NOT_ALLOWED("method_not_allowed", "the API resource does not answer this HTTP method"),
+    PAYLOAD_TOO_LARGE("payload_too_large", "the request body is larger than the server accepts"),
     RANGE_NOT_SATISFIABLE("range_not_satisfiable", "the requested byte range lies outside the file"),
     CANCELLED("cancelled", "the operation was cancelled"),
     TIMEOUT("timeout", "the operation did not finish in time"),

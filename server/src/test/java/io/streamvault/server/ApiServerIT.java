@@ -38,6 +38,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -510,6 +511,51 @@ class ApiServerIT {
             }
         }
         return h.toString();
+    }
+
+    /** Sends a raw request head and returns the head of the answer. */
+    String rawHead(String head) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            return head(s);
+        }
+    }
+
+    @Test
+    void bodiesOverTheLimitAre413AndReadOnlyAfterTheTokenAndItsRole() throws Exception {
+        String big = "{\"snapshot\":\"" + "f".repeat(2 << 20) + "\"}";
+        assertError(post(big, RESTORE), 413, "payload_too_large");
+        assertError(post(big, READ), 403, "forbidden");
+        assertError(post(big, null), 401, "unauthenticated");
+        // 50 MB declared and not sent: answered at once, the body never waited for
+        String declared = "POST /api/v1/restores HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 52428800\r\n";
+        String tooLarge = rawHead(declared + "Authorization: Bearer " + RESTORE + "\r\n\r\n");
+        assertTrue(tooLarge.startsWith("HTTP/1.1 413"), tooLarge);
+        assertTrue(tooLarge.toLowerCase(Locale.ROOT).contains("connection: close"), tooLarge);
+        assertTrue(rawHead(declared + "Authorization: Bearer " + READ + "\r\n\r\n").startsWith("HTTP/1.1 403"));
+        assertTrue(rawHead(declared + "\r\n").startsWith("HTTP/1.1 401"));
+        // a body without a declared length is cut off at the limit
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(("POST /api/v1/restores HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + RESTORE
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] chunk = new byte[64 << 10];
+            Arrays.fill(chunk, (byte) ' ');
+            String answer = null;
+            s.setSoTimeout(10_000);
+            try {
+                for (int i = 0; i < 32 && s.getInputStream().available() == 0; i++) {
+                    s.getOutputStream().write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().write(chunk);
+                    s.getOutputStream().write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+            } catch (IOException e) {
+                // the server closed the connection after answering
+            }
+            answer = head(s);
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        }
     }
 
     // -- the OpenAPI document --------------------------------------------------------------------

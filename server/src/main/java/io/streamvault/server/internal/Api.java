@@ -1,11 +1,13 @@
 package io.streamvault.server.internal;
 
+import io.streamvault.common.ErrorCode;
 import io.streamvault.maintenance.CopyLag;
 import io.streamvault.plans.PlanControl;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +22,8 @@ import java.util.function.Supplier;
 public final class Api {
     /** Where the API lives. */
     public static final String BASE = "/api/v1";
-    private static final int BODY_LIMIT = 1 << 20;
+    /** The largest request body read (the JSON of any request is far smaller). */
+    static final int BODY_LIMIT = 1 << 20;
     private final Access access;
     private final List<Route> routes;
 
@@ -54,18 +57,47 @@ public final class Api {
         return router(vertx, access, routes);
     }
 
-    /** The router of {@code routes}: every request's token checked first, each route's role before its handler. */
+    /**
+     * The router of {@code routes}: every request's token checked first, each route's role next, and
+     * only then a body read, when its declared length is within {@link #BODY_LIMIT} (413 otherwise,
+     * before a byte of it is read; a body without a declared length is cut off at the limit).
+     */
     static Router router(Vertx vertx, Access access, List<Route> routes) {
         Router r = Router.router(vertx);
         r.route().handler(access::authenticate);
         for (Route s : routes) {
+            // two routes: Vert.x wants a body handler first on its route, and the role goes before the body
+            boolean body = s.method() == HttpMethod.POST || s.method() == HttpMethod.PATCH;
+            var checks = r.route(s.method(), s.vertxPath()).handler(Access.require(s.role()));
             var route = r.route(s.method(), s.vertxPath());
-            if (s.method() == HttpMethod.POST || s.method() == HttpMethod.PATCH) {
+            if (body) {
+                checks.handler(Api::declaredBodyWithinLimit);
                 route.handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
             }
-            route.handler(Access.require(s.role())).handler(s.handler());
+            route.handler(s.handler());
         }
         HttpErrors.install(r);
         return r;
+    }
+
+    /** Refuses (413) a body whose Content-Length is over the limit, without reading it. */
+    private static void declaredBodyWithinLimit(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        long n;
+        try {
+            n = length == null ? 0 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            n = 0; // Vert.x refuses a malformed length itself
+        }
+        if (n > BODY_LIMIT) {
+            HttpErrors.send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body (" + n + " bytes) is over the limit: "
+                    + bodyTooLarge());
+            return;
+        }
+        ctx.next();
+    }
+
+    static String bodyTooLarge() {
+        return "a request body may hold at most " + BODY_LIMIT + " bytes";
     }
 }
