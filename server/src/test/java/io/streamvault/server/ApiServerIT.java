@@ -495,6 +495,11 @@ class ApiServerIT {
 
     /** Reads one response (its head and a Content-Length body) from a raw connection; returns the head. */
     static String head(Socket s) throws IOException {
+        return response(s)[0];
+    }
+
+    /** Reads one response from a raw connection: its head and its body (of a Content-Length). */
+    static String[] response(Socket s) throws IOException {
         s.setSoTimeout(10_000);
         InputStream in = s.getInputStream();
         StringBuilder h = new StringBuilder();
@@ -505,12 +510,13 @@ class ApiServerIT {
             }
             h.append((char) b);
         }
+        byte[] body = new byte[0];
         for (String line : h.toString().split("\r\n")) {
             if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-                in.readNBytes(Integer.parseInt(line.substring(15).trim()));
+                body = in.readNBytes(Integer.parseInt(line.substring(15).trim()));
             }
         }
-        return h.toString();
+        return new String[] {h.toString(), new String(body, StandardCharsets.UTF_8)};
     }
 
     /** Sends a raw request head and returns the head of the answer. */
@@ -555,6 +561,22 @@ class ApiServerIT {
             }
             answer = head(s);
             assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        }
+    }
+
+    @Test
+    void aRequestWithoutHostIsABadRequest() throws Exception {
+        for (String version : new String[] {"HTTP/1.1", "HTTP/1.0"}) {
+            for (String auth : new String[] {"", "Authorization: Bearer " + READ + "\r\n"}) {
+                try (Socket s = new Socket("127.0.0.1", server.port())) {
+                    s.getOutputStream().write(("GET /api/v1/snapshots " + version + "\r\n" + auth + "\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    String[] r = response(s);
+                    assertTrue(r[0].matches("HTTP/1\\.[01] 400 [^\\r]*\r\n(?s).*"), version + " " + auth + ": " + r[0] + r[1]);
+                    assertEquals("invalid_argument", new JsonObject(r[1]).getString("code"), r[1]);
+                    assertTrue(new JsonObject(r[1]).getString("message").contains("Host"), r[1]);
+                }
+            }
         }
     }
 

@@ -64,7 +64,7 @@ public final class Api {
      */
     static Router router(Vertx vertx, Access access, List<Route> routes) {
         Router r = Router.router(vertx);
-        r.route().handler(access::authenticate);
+        r.route().handler(Api::requireHost).handler(access::authenticate);
         for (Route s : routes) {
             // two routes: Vert.x wants a body handler first on its route, and the role goes before the body
             boolean body = s.method() == HttpMethod.POST || s.method() == HttpMethod.PATCH;
@@ -78,6 +78,15 @@ public final class Api {
         }
         HttpErrors.install(r);
         return r;
+    }
+
+    /** Refuses (400) a request without a Host header: HTTP/1.1 requires one, and this server of HTTP/1.0 too. */
+    private static void requireHost(RoutingContext ctx) {
+        if (ctx.request().authority() == null) {
+            HttpErrors.send(ctx, ErrorCode.INVALID_ARGUMENT, "the request has no Host header");
+            return;
+        }
+        ctx.next();
     }
 
     /** Refuses (413) a body whose Content-Length is over the limit, without reading it. */

@@ -109,7 +109,13 @@ public final class HttpErrors {
             return;
         }
         ErrorCode code = code(t);
-        if (code == ErrorCode.INTERNAL) {
+        if (code == ErrorCode.INTERNAL && status >= 400 && status < 500) {
+            // the router refused the request itself (no Host header, a malformed path): the client's fault
+            code = codeOfStatus(status);
+            if (code == ErrorCode.INTERNAL) {
+                code = ErrorCode.INVALID_ARGUMENT;
+            }
+        } else if (code == ErrorCode.INTERNAL) {
             LOG.error("internal error on {} {}", ctx.request().method(), ctx.request().path(), t);
         }
         String msg = t instanceof DecodeException ? "request body is not valid JSON: " + t.getMessage()
