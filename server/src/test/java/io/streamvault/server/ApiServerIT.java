@@ -314,6 +314,27 @@ class ApiServerIT {
         assertError(get("/api/v1/snapshots/" + snap + "/files/docs/..%2F..%2Fetc"), 400, "invalid_argument");
     }
 
+    @Test
+    void aRangeIsHonouredOnlyIfRangeNamesThisVersionOfTheFile() {
+        String url = "/api/v1/snapshots/" + snap + "/files/data/big.bin";
+        HttpResponse<Buffer> whole = get(url);
+        String etag = whole.getHeader("ETag");
+        String modified = whole.getHeader("Last-Modified");
+        for (String same : new String[] {etag, modified}) {
+            HttpResponse<Buffer> r = req(HttpMethod.GET, url, READ).putHeader("Range", "bytes=100-199")
+                    .putHeader("If-Range", same).send().await();
+            assertEquals(206, r.statusCode(), same);
+            assertArrayEquals(Arrays.copyOfRange(big, 100, 200), r.body().getBytes(), same);
+        }
+        for (String other : new String[] {"\"0123456789abcdef\"", "W/" + etag, "Sat, 01 Jan 2000 00:00:00 GMT",
+            "yesterday"}) {
+            HttpResponse<Buffer> r = req(HttpMethod.GET, url, READ).putHeader("Range", "bytes=100-199")
+                    .putHeader("If-Range", other).send().await();
+            assertEquals(200, r.statusCode(), other);
+            assertArrayEquals(big, r.body().getBytes(), other + ": the whole file");
+        }
+    }
+
     // -- restores --------------------------------------------------------------------------------
 
     @Test
