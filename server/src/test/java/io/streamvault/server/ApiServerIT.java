@@ -335,6 +335,20 @@ class ApiServerIT {
         }
     }
 
+    @Test
+    void answersAreNeitherSniffedNorStored() {
+        String file = "/api/v1/snapshots/" + snap + "/files/docs/readme.txt";
+        List<HttpResponse<Buffer>> answers = List.of(get(file),
+                req(HttpMethod.GET, file, READ).putHeader("Range", "bytes=0-1").send().await(),
+                get("/api/v1/snapshots"), get("/api/v1/snapshots/" + snap + "/tree/docs"), get("/api/v1/nothing"),
+                req(HttpMethod.GET, "/api/v1/snapshots", null).send().await(),
+                req(HttpMethod.GET, "/api/v1/restores", READ).send().await());
+        for (HttpResponse<Buffer> r : answers) {
+            assertEquals("nosniff", r.getHeader("X-Content-Type-Options"), r.statusCode() + " " + r.bodyAsString());
+            assertEquals("no-store", r.getHeader("Cache-Control"), r.statusCode() + " " + r.bodyAsString());
+        }
+    }
+
     // -- restores --------------------------------------------------------------------------------
 
     @Test

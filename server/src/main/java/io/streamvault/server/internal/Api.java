@@ -64,7 +64,7 @@ public final class Api {
      */
     static Router router(Vertx vertx, Access access, List<Route> routes) {
         Router r = Router.router(vertx);
-        r.route().handler(Api::requireHost).handler(access::authenticate);
+        r.route().handler(Api::neitherSniffedNorStored).handler(Api::requireHost).handler(access::authenticate);
         for (Route s : routes) {
             // two routes: Vert.x wants a body handler first on its route, and the role goes before the body
             boolean body = s.method() == HttpMethod.POST || s.method() == HttpMethod.PATCH;
@@ -78,6 +78,15 @@ public final class Api {
         }
         HttpErrors.install(r);
         return r;
+    }
+
+    /**
+     * Every answer is for one token's holder: no cache may keep it (a shared proxy, the browser's
+     * disk), and no browser may take a downloaded file for HTML or script.
+     */
+    private static void neitherSniffedNorStored(RoutingContext ctx) {
+        ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
+        ctx.next();
     }
 
     /** Refuses (400) a request without a Host header: HTTP/1.1 requires one, and this server of HTTP/1.0 too. */
