@@ -39,6 +39,7 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED("method_not_allowed", "the API resource does not answer this HTTP method"),
     PAYLOAD_TOO_LARGE("payload_too_large", "the request body is larger than the server accepts"),
     RANGE_NOT_SATISFIABLE("range_not_satisfiable", "the requested byte range lies outside the file"),
+    QUEUE_FULL("queue_full", "as many jobs wait as the server queues: try again later"),
     CANCELLED("cancelled", "the operation was cancelled"),
     TIMEOUT("timeout", "the operation did not finish in time"),
     JOB_FAILED("job_failed", "a backup job failed"),

@@ -50,7 +50,8 @@ public final class ApiServer implements AutoCloseable {
      * @param copyLags the lag of each copy of the vault as its copier last measured it, called on a
      *     worker thread for each request (it may block); null when the server has none: then no copy
      *     is shown
-     * @param limits timeouts against clients that hold connections (null: {@link Limits#DEFAULT})
+     * @param limits timeouts against clients that hold connections, and the restore queue's bound
+     *     (null: {@link Limits#DEFAULT})
      */
     public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
             int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
@@ -123,19 +124,25 @@ public final class ApiServer implements AutoCloseable {
      *     this long of opening or of its last response, or it is closed ({@link HeaderDeadline}):
      *     against clients that trickle their headers (slowloris); also ends idle keep-alive
      *     connections
+     * @param maxQueuedRestores restore jobs that may wait for a runner; one more is refused with 429
+     *     {@code queue_full} and a Retry-After (each job holds its request, up to the body limit)
      */
-    public record Limits(Duration idleTimeout, Duration headerTimeout) {
+    public record Limits(Duration idleTimeout, Duration headerTimeout, int maxQueuedRestores) {
         public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
         public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(20);
         /** The request line: room for a path of PATH_MAX (4096) bytes, each percent-encoded. */
         public static final int MAX_REQUEST_LINE_BYTES = 16 << 10;
         /** All header lines together (Vert.x answers 431 beyond). */
         public static final int MAX_HEADER_BYTES = 8 << 10;
-        public static final Limits DEFAULT = new Limits(IDLE_TIMEOUT, HEADER_TIMEOUT);
+        public static final int MAX_QUEUED_RESTORES = 16;
+        public static final Limits DEFAULT = new Limits(IDLE_TIMEOUT, HEADER_TIMEOUT, MAX_QUEUED_RESTORES);
 
         public Limits {
             if (idleTimeout.isNegative() || idleTimeout.isZero() || headerTimeout.isNegative() || headerTimeout.isZero()) {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "server timeouts must be positive");
+            }
+            if (maxQueuedRestores < 0) {
+                throw new FatalException(ErrorCode.INVALID_ARGUMENT, "the restore queue's bound cannot be negative");
             }
         }
     }
@@ -164,7 +171,7 @@ public final class ApiServer implements AutoCloseable {
         Tokens tokens = Tokens.load(o.tokensFile());
         Browser browser = new Browser(vault);
         Vertx vertx = Vertx.vertx();
-        RestoreJobs jobs = new RestoreJobs(browser, o.concurrentRestores());
+        RestoreJobs jobs = new RestoreJobs(browser, o.concurrentRestores(), o.limits().maxQueuedRestores());
         GcJobs gcJobs = new GcJobs(browser, o.gcCoordinators());
         try {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("sv-api-vault", o.vaultThreads());

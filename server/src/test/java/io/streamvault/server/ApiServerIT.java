@@ -500,7 +500,7 @@ class ApiServerIT {
         Duration longLimit = Duration.ofSeconds(60);
         // the idle timeout: a partial request line, then nothing
         try (ApiServer idle = ApiServer.start(tv.vault, ApiServer.Options.of("127.0.0.1", 0, tmp.resolve("tokens"))
-                .withLimits(new ApiServer.Limits(shortLimit, longLimit)));
+                .withLimits(new ApiServer.Limits(shortLimit, longLimit, 1)));
                 Socket s = new Socket("127.0.0.1", idle.port())) {
             s.getOutputStream().write(partial);
             long ms = closedAfterMs(s, new byte[0], 100, 8000);
@@ -508,7 +508,7 @@ class ApiServerIT {
         }
         // the header deadline: the head trickled a byte every 200 ms, and the idle timeout far away
         try (ApiServer heads = ApiServer.start(tv.vault, ApiServer.Options.of("127.0.0.1", 0, tmp.resolve("tokens"))
-                .withLimits(new ApiServer.Limits(longLimit, shortLimit)))) {
+                .withLimits(new ApiServer.Limits(longLimit, shortLimit, 1)))) {
             try (Socket s = new Socket("127.0.0.1", heads.port())) {
                 long ms = closedAfterMs(s, trickled, 200, 8000);
                 assertTrue(ms >= 0 && ms < 4000, "a trickled request head is closed by the header deadline: " + ms + " ms");
@@ -700,7 +700,8 @@ class ApiServerIT {
         Path allowed = Files.createDirectories(tmp.resolve("allowed"));
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         try (ApiServer confined = ApiServer.start(tv.vault, new ApiServer.Options("127.0.0.1", 0, tmp.resolve("tokens"),
-                null, null, List.of(allowed), 1, 2))) {
+                null, null, List.of(allowed), 1, 2).withLimits(new ApiServer.Limits(ApiServer.Limits.IDLE_TIMEOUT,
+                        ApiServer.Limits.HEADER_TIMEOUT, 2)))) {
             WebClient c = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
                     .setDefaultPort(confined.port()));
             try {
@@ -724,6 +725,18 @@ class ApiServerIT {
                 Files.move(parent, allowed.resolve("parent-before"));
                 Files.createSymbolicLink(parent, outside);
                 assertEquals("queued", job(c, id).getString("state"), "the job waits while the symlink is swapped in");
+
+                // two may wait: a third is refused until one leaves the queue
+                String second = post(c, new JsonObject().put("snapshot", liveSnap).put("target", allowed.resolve("second")
+                        .toString())).bodyAsJsonObject().getString("id");
+                HttpResponse<Buffer> full = post(c, new JsonObject().put("snapshot", liveSnap)
+                        .put("target", allowed.resolve("third").toString()));
+                assertError(full, 429, "queue_full");
+                assertEquals("30", full.getHeader("Retry-After"));
+                assertEquals("cancelled", c.delete("/api/v1/restores/" + second).putHeader("Authorization", "Bearer "
+                        + RESTORE).send().await().bodyAsJsonObject().getString("state"), "a cancelled job leaves the queue");
+                assertEquals(202, post(c, new JsonObject().put("snapshot", liveSnap).put("target", allowed.resolve("third")
+                        .toString())).statusCode());
                 assertEquals(200, c.delete("/api/v1/restores/" + busy).putHeader("Authorization", "Bearer " + RESTORE)
                         .send().await().statusCode());
                 JsonObject job = awaitJob(c, id);

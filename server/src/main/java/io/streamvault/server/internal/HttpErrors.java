@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@code {"code": "<ErrorCode id>", "message": "..."}} with the status {@link #status} gives.
  */
 public final class HttpErrors {
+    /** When a client refused for a full queue may ask again (Retry-After), in seconds. */
+    static final int RETRY_AFTER_SECONDS = 30;
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
 
     private HttpErrors() {
@@ -34,6 +36,7 @@ public final class HttpErrors {
             case PAYLOAD_TOO_LARGE -> 413;
             case CONFLICT, PLAN_EXISTS, CANCELLED, VAULT_LOCKED, SNAPSHOT_LOCKED, FENCED, VAULT_DAMAGED -> 409;
             case RANGE_NOT_SATISFIABLE -> 416;
+            case QUEUE_FULL -> 429;
             case UNSUPPORTED -> 501;
             case STORAGE_UNAVAILABLE, STORAGE_DENIED, BROKER_UNREACHABLE, REGISTRY_ERROR -> 503;
             case TIMEOUT -> 504;
@@ -84,6 +87,9 @@ public final class HttpErrors {
         int status = status(code);
         if (status == 401) {
             resp.putHeader("WWW-Authenticate", "Bearer realm=\"streamvault\"");
+        }
+        if (code == ErrorCode.QUEUE_FULL) {
+            resp.putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
         }
         if (code == ErrorCode.PAYLOAD_TOO_LARGE) {
             resp.putHeader("Connection", "close"); // the rest of the body is not read: the connection ends
