@@ -387,6 +387,20 @@ class ApiServerIT {
     }
 
     @Test
+    void aRestoreOfAPathTheSnapshotDoesNotHoldIsRefused() {
+        for (String path : new String[] {"/etc", "docs/nope", "docs/readme.txt/x"}) {
+            HttpResponse<Buffer> r = post(new JsonObject().put("snapshot", snap).put("target", tmp.resolve("restore-no-path")
+                    .toString()).put("path", path).encode(), RESTORE);
+            assertError(r, 404, "path_not_found");
+            assertTrue(r.bodyAsJsonObject().getString("message").contains("relative to the backed-up directory"),
+                    r.bodyAsString());
+        }
+        assertError(post(new JsonObject().put("snapshot", snap).put("target", tmp.resolve("restore-no-path").toString())
+                .put("path", "../docs").encode(), RESTORE), 400, "invalid_argument");
+        assertFalse(Files.exists(tmp.resolve("restore-no-path")));
+    }
+
+    @Test
     void restoresIntoTheSourceWithEachOverwritePolicy() throws Exception {
         String[] expectA = {"A changed, older", "A from the snapshot", "A from the snapshot"};
         String[] expectB = {"B changed, newer", "B changed, newer", "B from the snapshot"};
