@@ -441,6 +441,42 @@ class ApiServerIT {
                 .getJsonArray("restores").stream().anyMatch(o -> ((JsonObject) o).getString("id").equals(id)));
     }
 
+    @Test
+    void damagedIndexAndSnapshotObjectsAreSkippedAndNamed() throws Exception {
+        Path vaultDir = tmp.resolve("damaged-vault");
+        try (TestVault damaged = TestVault.create(vaultDir, 64 << 10)) {
+            String sound = damaged.backup(live, "host-d");
+            byte[] garbage = "planted garbage, not a vault object".getBytes(StandardCharsets.UTF_8);
+            String name = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(garbage));
+            damaged.storage.putIfAbsent("index/" + name, garbage);
+            damaged.storage.putIfAbsent("snapshots/" + name, garbage);
+            try (ApiServer s = ApiServer.start(damaged.vault, ApiServer.Options.of("127.0.0.1", 0, tmp.resolve("tokens")))) {
+                WebClient c = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+                        .setDefaultPort(s.port()));
+                try {
+                    JsonObject list = c.get("/api/v1/snapshots").putHeader("Authorization", "Bearer " + READ).send()
+                            .await().bodyAsJsonObject();
+                    assertEquals(1, list.getJsonArray("snapshots").size(), list.encodePrettily());
+                    assertTrue(list.getJsonArray("unreadable").getString(0).contains("snapshots/" + name), list.encode());
+                    HttpResponse<Buffer> latest = c.get("/api/v1/snapshots/latest").putHeader("Authorization",
+                            "Bearer " + READ).send().await();
+                    assertEquals(200, latest.statusCode(), latest.bodyAsString());
+                    assertEquals(sound, latest.bodyAsJsonObject().getString("id"));
+                    assertEquals("A from the snapshot", c.get("/api/v1/snapshots/latest/files/a.txt").putHeader(
+                            "Authorization", "Bearer " + READ).send().await().bodyAsString());
+                    Path out = tmp.resolve("restore-from-damaged");
+                    JsonObject job = awaitJob(c, post(c, new JsonObject().put("snapshot", "latest").put("target",
+                            out.toString())).bodyAsJsonObject().getString("id"));
+                    assertEquals("done", job.getString("state"), job.encodePrettily());
+                    assertEquals(0, job.getLong("errors_total"), job.encodePrettily());
+                    assertEquals(tree(live), tree(out));
+                } finally {
+                    c.close();
+                }
+            }
+        }
+    }
+
     // -- access and errors -----------------------------------------------------------------------
 
     @Test
