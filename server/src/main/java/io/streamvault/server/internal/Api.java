@@ -58,8 +58,8 @@ public final class Api {
     }
 
     /**
-     * The router of {@code routes}: every request's token checked first, each route's role next, and
-     * only then a body read, when its declared length is within {@link #BODY_LIMIT} (413 otherwise,
+     * The router of {@code routes}: every request's Host and token checked first, each route's role
+     * next, and only then a body read, when its declared length is within {@link #BODY_LIMIT} (413 otherwise,
      * before a byte of it is read; a body without a declared length is cut off at the limit).
      */
     static Router router(Vertx vertx, Access access, List<Route> routes) {
