@@ -44,7 +44,21 @@ public final class Restorer {
      * missing). Blocks until done or cancelled through {@code progress}.
      */
     public Result restore(SnapshotRef snapshot, Path target, RestoreOptions options, RestoreProgress progress) {
-        new RestoreWalk(vault, reader, options, progress).run(snapshot.snapshot().tree(), target);
+        return restore(snapshot, target, List.of(), options, progress);
+    }
+
+    /**
+     * Restores into the directory {@code below} names under {@code root} (created where missing):
+     * {@code root} is opened once, and each name of {@code below} is created or entered relative to
+     * the descriptor of the one before, never through a symlink. A target checked against a root
+     * when a job was queued stays under that root when the job runs, whatever was swapped in
+     * meanwhile: a symlink on the way fails the restore (UNSAFE_PATH) before anything is written.
+     *
+     * @param below names (each checked: no "..", no '/') from {@code root} to the target; empty: {@code root} itself
+     */
+    public Result restore(SnapshotRef snapshot, Path root, List<byte[]> below, RestoreOptions options,
+            RestoreProgress progress) {
+        new RestoreWalk(vault, reader, options, progress).run(snapshot.snapshot().tree(), root, below);
         RestoreProgress.Status s = progress.status();
         return new Result(s.filesDone(), s.dirs(), s.bytesDone(), s.skipped(), progress.errors(), s.errors(),
                 s.cancelled());

@@ -3,8 +3,11 @@ package io.streamvault.restore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import io.streamvault.common.fs.Posix;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.Node;
@@ -123,6 +126,34 @@ class RestoreSafetyTest {
                     assertArrayEquals(payload, Files.readAllBytes(target.resolve("file.txt")));
                 }
             }
+        }
+    }
+
+    @Test
+    void aTargetBelowARootIsReachedWithoutFollowingSymlinks() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Files.createDirectories(root.resolve("real"));
+        Files.createSymbolicLink(root.resolve("link"), outside);
+        Files.createSymbolicLink(root.resolve("real/target"), outside);
+        try (TestVault tv = TestVault.create(tmp.resolve("vault"), 64 << 10)) {
+            byte[] payload = b("from the snapshot\n");
+            BlobId tree = tv.tree(List.of(TestVault.file(b("f.txt"), tv.content(payload), payload.length, T)));
+            SnapshotRef ref = tv.vault.loadSnapshot(tv.snapshot(tv.tree(List.of(TestVault.dir(b("src"), tree, T))),
+                    b("/nonexistent/src"), "h"));
+            Restorer restorer = new Restorer(tv.vault, tv.vault.loadIndex());
+            for (List<byte[]> below : List.of(List.of(b("link"), b("x")), List.of(b("real"), b("target")))) {
+                FatalException e = assertThrows(FatalException.class, () -> restorer.restore(ref, root, below,
+                        RestoreOptions.all(), new RestoreProgress()));
+                assertEquals(ErrorCode.UNSAFE_PATH, e.code());
+                assertTrue(e.getMessage().contains("is a symlink"), e.getMessage());
+                assertEquals(List.of(), everything(outside), "nothing is written outside the root");
+            }
+            Restorer.Result r = restorer.restore(ref, root, List.of(b("new"), b("dir")), RestoreOptions.all(),
+                    new RestoreProgress());
+            assertTrue(r.ok(), r.errors().toString());
+            assertArrayEquals(payload, Files.readAllBytes(root.resolve("new/dir/f.txt")));
+            assertEquals(T, Posix.lstat(root.resolve("new/dir")).mtimeNs(), "a target made by the restore gets its metadata");
         }
     }
 

@@ -8,6 +8,7 @@ import io.streamvault.plans.PlanControl;
 import io.streamvault.server.internal.Api;
 import io.streamvault.server.internal.Browser;
 import io.streamvault.server.internal.GcJobs;
+import io.streamvault.server.internal.HeaderDeadline;
 import io.streamvault.server.internal.RestoreJobs;
 import io.streamvault.server.internal.Tokens;
 import io.streamvault.vault.Vault;
@@ -16,8 +17,11 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -49,15 +53,28 @@ public final class ApiServer implements AutoCloseable {
      *     is shown
      * @param jobs the running and recent backup jobs, called on a worker thread for each request (it
      *     may block); null when the server has none: then no job is shown
+     * @param limits timeouts against clients that hold connections, and the restore queue's bound
+     *     (null: {@link Limits#DEFAULT})
      */
     public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
             int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
-            Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> jobs) {
+            Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> jobs, Limits limits) {
         public Options {
             restoreRoots = List.copyOf(restoreRoots);
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "TLS needs both a certificate and a key");
             }
+            if (limits == null) {
+                limits = Limits.DEFAULT;
+            }
+        }
+
+        /** Options with the default {@link Limits}. */
+        public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
+                int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
+                Supplier<List<CopyLag>> copyLags) {
+            this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    gcCoordinators, planControl, copyLags, null, Limits.DEFAULT);
         }
 
         /** Options without the lag of copies or the backup jobs. */
@@ -65,7 +82,7 @@ public final class ApiServer implements AutoCloseable {
                 int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators,
                 PlanControl planControl) {
             this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, null, null);
+                    gcCoordinators, planControl, null);
         }
 
         /** Options without garbage collection coordinators (dry runs only), a plan control or the lag of copies. */
@@ -76,26 +93,65 @@ public final class ApiServer implements AutoCloseable {
 
         public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    factory, planControl, copyLags, jobs);
+                    factory, planControl, copyLags, jobs, limits);
         }
 
         public Options withPlanControl(PlanControl control) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, control, copyLags, jobs);
+                    gcCoordinators, control, copyLags, jobs, limits);
         }
 
         public Options withCopyLags(Supplier<List<CopyLag>> lags) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, lags, jobs);
+                    gcCoordinators, planControl, lags, jobs, limits);
         }
 
         public Options withJobs(Supplier<List<JobView>> views) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, views);
+                    gcCoordinators, planControl, copyLags, views, limits);
+        }
+
+        public Options withLimits(Limits l) {
+            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    gcCoordinators, planControl, copyLags, jobs, l);
         }
 
         public static Options of(String host, int port, Path tokensFile) {
             return new Options(host, port, tokensFile, null, null, List.of(), 2, 8);
+        }
+    }
+
+    /**
+     * The server's safety limits against clients that hold connections or fill its memory; the
+     * defaults are the constants here.
+     *
+     * @param idleTimeout a connection on which nothing is read or written for this long is closed
+     *     (a client that stopped reading a download, a stalled body); longer than any request takes
+     *     to answer
+     * @param headerTimeout a connection must send a whole request head (line and headers) within
+     *     this long of opening or of its last response, or it is closed ({@link HeaderDeadline}):
+     *     against clients that trickle their headers (slowloris); also ends idle keep-alive
+     *     connections
+     * @param maxQueuedRestores restore jobs that may wait for a runner; one more is refused with 429
+     *     {@code queue_full} and a Retry-After (each job holds its request, up to the body limit)
+     */
+    public record Limits(Duration idleTimeout, Duration headerTimeout, int maxQueuedRestores) {
+        public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
+        public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(20);
+        /** The request line: room for a path of PATH_MAX (4096) bytes, each percent-encoded. */
+        public static final int MAX_REQUEST_LINE_BYTES = 16 << 10;
+        /** All header lines together (Vert.x answers 431 beyond). */
+        public static final int MAX_HEADER_BYTES = 8 << 10;
+        public static final int MAX_QUEUED_RESTORES = 16;
+        public static final Limits DEFAULT = new Limits(IDLE_TIMEOUT, HEADER_TIMEOUT, MAX_QUEUED_RESTORES);
+
+        public Limits {
+            if (idleTimeout.isNegative() || idleTimeout.isZero() || headerTimeout.isNegative() || headerTimeout.isZero()) {
+                throw new FatalException(ErrorCode.INVALID_ARGUMENT, "server timeouts must be positive");
+            }
+            if (maxQueuedRestores < 0) {
+                throw new FatalException(ErrorCode.INVALID_ARGUMENT, "the restore queue's bound cannot be negative");
+            }
         }
     }
 
@@ -123,13 +179,21 @@ public final class ApiServer implements AutoCloseable {
         Tokens tokens = Tokens.load(o.tokensFile());
         Browser browser = new Browser(vault);
         Vertx vertx = Vertx.vertx();
-        RestoreJobs jobs = new RestoreJobs(browser, o.concurrentRestores());
+        RestoreJobs jobs = new RestoreJobs(browser, o.concurrentRestores(), o.limits().maxQueuedRestores());
         GcJobs gcJobs = new GcJobs(browser, o.gcCoordinators());
         try {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("sv-api-vault", o.vaultThreads());
             Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots(), o.planControl(),
                     o.copyLags(), o.jobs());
-            HttpServerOptions http = new HttpServerOptions().setHost(o.host()).setPort(o.port());
+            HttpServerOptions http = new HttpServerOptions().setHost(o.host()).setPort(o.port())
+                    .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, o.limits().idleTimeout().toMillis()))
+                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                    .setMaxInitialLineLength(Limits.MAX_REQUEST_LINE_BYTES)
+                    .setMaxHeaderSize(Limits.MAX_HEADER_BYTES)
+                    // HTTP/1.1 only: with the cleartext HTTP/2 upgrade on, Vert.x makes a connection
+                    // (and calls its handler, the header deadline's start) only once it has read
+                    // enough to tell the protocols apart, so a slow client was not timed
+                    .setHttp2ClearTextEnabled(false);
             boolean tls = o.tlsCert() != null;
             if (tls) {
                 http.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
@@ -137,7 +201,12 @@ public final class ApiServer implements AutoCloseable {
             }
             HttpServer server;
             try {
-                server = vertx.createHttpServer(http).requestHandler(api.router(vertx)).listen().await();
+                HeaderDeadline heads = new HeaderDeadline(vertx, o.limits().headerTimeout());
+                Router router = api.router(vertx);
+                server = vertx.createHttpServer(http).connectionHandler(heads::connected).requestHandler(req -> {
+                    heads.started(req);
+                    router.handle(req);
+                }).listen().await();
             } catch (RuntimeException e) {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "cannot listen on " + o.host() + ":" + o.port()
                         + (tls ? " with TLS" : "") + ": " + e.getMessage(), e);

@@ -22,11 +22,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +38,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -164,15 +169,7 @@ class ApiServerIT {
     }
 
     JsonObject awaitJob(String id) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            JsonObject j = req(HttpMethod.GET, "/api/v1/restores/" + id, RESTORE).send().await().bodyAsJsonObject();
-            String s = j.getString("state");
-            if (!s.equals("queued") && !s.equals("running")) {
-                return j;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("restore job " + id + " did not finish");
+        return awaitJob(client, id);
     }
 
     JsonObject restore(JsonObject body) throws InterruptedException {
@@ -317,6 +314,41 @@ class ApiServerIT {
         assertError(get("/api/v1/snapshots/" + snap + "/files/docs/..%2F..%2Fetc"), 400, "invalid_argument");
     }
 
+    @Test
+    void aRangeIsHonouredOnlyIfRangeNamesThisVersionOfTheFile() {
+        String url = "/api/v1/snapshots/" + snap + "/files/data/big.bin";
+        HttpResponse<Buffer> whole = get(url);
+        String etag = whole.getHeader("ETag");
+        String modified = whole.getHeader("Last-Modified");
+        for (String same : new String[] {etag, modified}) {
+            HttpResponse<Buffer> r = req(HttpMethod.GET, url, READ).putHeader("Range", "bytes=100-199")
+                    .putHeader("If-Range", same).send().await();
+            assertEquals(206, r.statusCode(), same);
+            assertArrayEquals(Arrays.copyOfRange(big, 100, 200), r.body().getBytes(), same);
+        }
+        for (String other : new String[] {"\"0123456789abcdef\"", "W/" + etag, "Sat, 01 Jan 2000 00:00:00 GMT",
+            "yesterday"}) {
+            HttpResponse<Buffer> r = req(HttpMethod.GET, url, READ).putHeader("Range", "bytes=100-199")
+                    .putHeader("If-Range", other).send().await();
+            assertEquals(200, r.statusCode(), other);
+            assertArrayEquals(big, r.body().getBytes(), other + ": the whole file");
+        }
+    }
+
+    @Test
+    void answersAreNeitherSniffedNorStored() {
+        String file = "/api/v1/snapshots/" + snap + "/files/docs/readme.txt";
+        List<HttpResponse<Buffer>> answers = List.of(get(file),
+                req(HttpMethod.GET, file, READ).putHeader("Range", "bytes=0-1").send().await(),
+                get("/api/v1/snapshots"), get("/api/v1/snapshots/" + snap + "/tree/docs"), get("/api/v1/nothing"),
+                req(HttpMethod.GET, "/api/v1/snapshots", null).send().await(),
+                req(HttpMethod.GET, "/api/v1/restores", READ).send().await());
+        for (HttpResponse<Buffer> r : answers) {
+            assertEquals("nosniff", r.getHeader("X-Content-Type-Options"), r.statusCode() + " " + r.bodyAsString());
+            assertEquals("no-store", r.getHeader("Cache-Control"), r.statusCode() + " " + r.bodyAsString());
+        }
+    }
+
     // -- restores --------------------------------------------------------------------------------
 
     @Test
@@ -352,6 +384,20 @@ class ApiServerIT {
         JsonObject all = restore(new JsonObject().put("snapshot", snap).put("target", whole.toString()));
         assertEquals(0, all.getLong("errors_total"), all.encodePrettily());
         assertEquals(tree(src), tree(whole));
+    }
+
+    @Test
+    void aRestoreOfAPathTheSnapshotDoesNotHoldIsRefused() {
+        for (String path : new String[] {"/etc", "docs/nope", "docs/readme.txt/x"}) {
+            HttpResponse<Buffer> r = post(new JsonObject().put("snapshot", snap).put("target", tmp.resolve("restore-no-path")
+                    .toString()).put("path", path).encode(), RESTORE);
+            assertError(r, 404, "path_not_found");
+            assertTrue(r.bodyAsJsonObject().getString("message").contains("relative to the backed-up directory"),
+                    r.bodyAsString());
+        }
+        assertError(post(new JsonObject().put("snapshot", snap).put("target", tmp.resolve("restore-no-path").toString())
+                .put("path", "../docs").encode(), RESTORE), 400, "invalid_argument");
+        assertFalse(Files.exists(tmp.resolve("restore-no-path")));
     }
 
     @Test
@@ -395,6 +441,42 @@ class ApiServerIT {
                 .getJsonArray("restores").stream().anyMatch(o -> ((JsonObject) o).getString("id").equals(id)));
     }
 
+    @Test
+    void damagedIndexAndSnapshotObjectsAreSkippedAndNamed() throws Exception {
+        Path vaultDir = tmp.resolve("damaged-vault");
+        try (TestVault damaged = TestVault.create(vaultDir, 64 << 10)) {
+            String sound = damaged.backup(live, "host-d");
+            byte[] garbage = "planted garbage, not a vault object".getBytes(StandardCharsets.UTF_8);
+            String name = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(garbage));
+            damaged.storage.putIfAbsent("index/" + name, garbage);
+            damaged.storage.putIfAbsent("snapshots/" + name, garbage);
+            try (ApiServer s = ApiServer.start(damaged.vault, ApiServer.Options.of("127.0.0.1", 0, tmp.resolve("tokens")))) {
+                WebClient c = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+                        .setDefaultPort(s.port()));
+                try {
+                    JsonObject list = c.get("/api/v1/snapshots").putHeader("Authorization", "Bearer " + READ).send()
+                            .await().bodyAsJsonObject();
+                    assertEquals(1, list.getJsonArray("snapshots").size(), list.encodePrettily());
+                    assertTrue(list.getJsonArray("unreadable").getString(0).contains("snapshots/" + name), list.encode());
+                    HttpResponse<Buffer> latest = c.get("/api/v1/snapshots/latest").putHeader("Authorization",
+                            "Bearer " + READ).send().await();
+                    assertEquals(200, latest.statusCode(), latest.bodyAsString());
+                    assertEquals(sound, latest.bodyAsJsonObject().getString("id"));
+                    assertEquals("A from the snapshot", c.get("/api/v1/snapshots/latest/files/a.txt").putHeader(
+                            "Authorization", "Bearer " + READ).send().await().bodyAsString());
+                    Path out = tmp.resolve("restore-from-damaged");
+                    JsonObject job = awaitJob(c, post(c, new JsonObject().put("snapshot", "latest").put("target",
+                            out.toString())).bodyAsJsonObject().getString("id"));
+                    assertEquals("done", job.getString("state"), job.encodePrettily());
+                    assertEquals(0, job.getLong("errors_total"), job.encodePrettily());
+                    assertEquals(tree(live), tree(out));
+                } finally {
+                    c.close();
+                }
+            }
+        }
+    }
+
     // -- access and errors -----------------------------------------------------------------------
 
     @Test
@@ -432,6 +514,155 @@ class ApiServerIT {
         assertError(post("{\"snapshot\":\"latest\",\"target\":\"/tmp/x\",\"in_place\":true}", RESTORE), 400,
                 "invalid_argument");
         assertError(post("{\"snapshot\":\"fffffff\",\"target\":\"/tmp/x\"}", RESTORE), 404, "snapshot_not_found");
+    }
+
+    // -- hostile clients -------------------------------------------------------------------------
+
+    /** Sends {@code head} a byte at a time every {@code everyMs}: the ms until the server closed the connection, or -1 if it did not within {@code maxMs}. */
+    static long closedAfterMs(Socket s, byte[] head, long everyMs, long maxMs) throws IOException {
+        long start = System.nanoTime();
+        s.setSoTimeout((int) everyMs);
+        InputStream in = s.getInputStream();
+        for (int i = 0; (System.nanoTime() - start) / 1_000_000 < maxMs; i++) {
+            try {
+                if (i < head.length) {
+                    s.getOutputStream().write(head[i]);
+                    s.getOutputStream().flush();
+                }
+                if (in.read() < 0) {
+                    return (System.nanoTime() - start) / 1_000_000;
+                }
+            } catch (SocketTimeoutException e) {
+                // still open
+            } catch (IOException e) {
+                return (System.nanoTime() - start) / 1_000_000; // reset by the server
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void connectionsThatDoNotSendAWholeRequestHeadInTimeAreClosed() throws Exception {
+        byte[] partial = "GET /api/v1/snapsh".getBytes(StandardCharsets.US_ASCII);
+        byte[] trickled = ("GET /api/v1/snapshots HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(200))
+                .getBytes(StandardCharsets.US_ASCII);
+        Duration shortLimit = Duration.ofSeconds(1);
+        Duration longLimit = Duration.ofSeconds(60);
+        // the idle timeout: a partial request line, then nothing
+        try (ApiServer idle = ApiServer.start(tv.vault, ApiServer.Options.of("127.0.0.1", 0, tmp.resolve("tokens"))
+                .withLimits(new ApiServer.Limits(shortLimit, longLimit, 1)));
+                Socket s = new Socket("127.0.0.1", idle.port())) {
+            s.getOutputStream().write(partial);
+            long ms = closedAfterMs(s, new byte[0], 100, 8000);
+            assertTrue(ms >= 0 && ms < 4000, "a half-open request is closed by the idle timeout: " + ms + " ms");
+        }
+        // the header deadline: the head trickled a byte every 200 ms, and the idle timeout far away
+        try (ApiServer heads = ApiServer.start(tv.vault, ApiServer.Options.of("127.0.0.1", 0, tmp.resolve("tokens"))
+                .withLimits(new ApiServer.Limits(longLimit, shortLimit, 1)))) {
+            try (Socket s = new Socket("127.0.0.1", heads.port())) {
+                long ms = closedAfterMs(s, trickled, 200, 8000);
+                assertTrue(ms >= 0 && ms < 4000, "a trickled request head is closed by the header deadline: " + ms + " ms");
+            }
+            // a request sent whole is answered, and its connection kept for the next while it is in time
+            try (Socket s = new Socket("127.0.0.1", heads.port())) {
+                byte[] get = ("GET /api/v1/snapshots HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + READ + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+                s.getOutputStream().write(get);
+                assertTrue(head(s).startsWith("HTTP/1.1 200"));
+                Thread.sleep(300);
+                s.getOutputStream().write(get);
+                assertTrue(head(s).startsWith("HTTP/1.1 200"));
+                long ms = closedAfterMs(s, new byte[0], 100, 8000);
+                assertTrue(ms >= 0 && ms < 4000, "an idle keep-alive connection ends too: " + ms + " ms");
+            }
+        }
+    }
+
+    /** Reads one response (its head and a Content-Length body) from a raw connection; returns the head. */
+    static String head(Socket s) throws IOException {
+        return response(s)[0];
+    }
+
+    /** Reads one response from a raw connection: its head and its body (of a Content-Length). */
+    static String[] response(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        InputStream in = s.getInputStream();
+        StringBuilder h = new StringBuilder();
+        while (!h.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after " + h);
+            }
+            h.append((char) b);
+        }
+        byte[] body = new byte[0];
+        for (String line : h.toString().split("\r\n")) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                body = in.readNBytes(Integer.parseInt(line.substring(15).trim()));
+            }
+        }
+        return new String[] {h.toString(), new String(body, StandardCharsets.UTF_8)};
+    }
+
+    /** Sends a raw request head and returns the head of the answer. */
+    String rawHead(String head) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            return head(s);
+        }
+    }
+
+    @Test
+    void bodiesOverTheLimitAre413AndReadOnlyAfterTheTokenAndItsRole() throws Exception {
+        String big = "{\"snapshot\":\"" + "f".repeat(2 << 20) + "\"}";
+        assertError(post(big, RESTORE), 413, "payload_too_large");
+        assertError(post(big, READ), 403, "forbidden");
+        assertError(post(big, null), 401, "unauthenticated");
+        // 50 MB declared and not sent: answered at once, the body never waited for
+        String declared = "POST /api/v1/restores HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 52428800\r\n";
+        String tooLarge = rawHead(declared + "Authorization: Bearer " + RESTORE + "\r\n\r\n");
+        assertTrue(tooLarge.startsWith("HTTP/1.1 413"), tooLarge);
+        assertTrue(tooLarge.toLowerCase(Locale.ROOT).contains("connection: close"), tooLarge);
+        assertTrue(rawHead(declared + "Authorization: Bearer " + READ + "\r\n\r\n").startsWith("HTTP/1.1 403"));
+        assertTrue(rawHead(declared + "\r\n").startsWith("HTTP/1.1 401"));
+        // a body without a declared length is cut off at the limit
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(("POST /api/v1/restores HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + RESTORE
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] chunk = new byte[64 << 10];
+            Arrays.fill(chunk, (byte) ' ');
+            String answer = null;
+            s.setSoTimeout(10_000);
+            try {
+                for (int i = 0; i < 32 && s.getInputStream().available() == 0; i++) {
+                    s.getOutputStream().write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().write(chunk);
+                    s.getOutputStream().write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+            } catch (IOException e) {
+                // the server closed the connection after answering
+            }
+            answer = head(s);
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        }
+    }
+
+    @Test
+    void aRequestWithoutHostIsABadRequest() throws Exception {
+        for (String version : new String[] {"HTTP/1.1", "HTTP/1.0"}) {
+            for (String auth : new String[] {"", "Authorization: Bearer " + READ + "\r\n"}) {
+                try (Socket s = new Socket("127.0.0.1", server.port())) {
+                    s.getOutputStream().write(("GET /api/v1/snapshots " + version + "\r\n" + auth + "\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    String[] r = response(s);
+                    assertTrue(r[0].matches("HTTP/1\\.[01] 400 [^\\r]*\r\n(?s).*"), version + " " + auth + ": " + r[0] + r[1]);
+                    assertEquals("invalid_argument", new JsonObject(r[1]).getString("code"), r[1]);
+                    assertTrue(new JsonObject(r[1]).getString("message").contains("Host"), r[1]);
+                }
+            }
+        }
     }
 
     // -- the OpenAPI document --------------------------------------------------------------------
@@ -517,23 +748,78 @@ class ApiServerIT {
     @Test
     void restoreRootsConfineTargets() throws Exception {
         Path allowed = Files.createDirectories(tmp.resolve("allowed"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
         try (ApiServer confined = ApiServer.start(tv.vault, new ApiServer.Options("127.0.0.1", 0, tmp.resolve("tokens"),
-                null, null, List.of(allowed), 1, 2))) {
-            WebClient c = WebClient.create(vertx);
+                null, null, List.of(allowed), 1, 2).withLimits(new ApiServer.Limits(ApiServer.Limits.IDLE_TIMEOUT,
+                        ApiServer.Limits.HEADER_TIMEOUT, 2)))) {
+            WebClient c = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+                    .setDefaultPort(confined.port()));
             try {
-                HttpResponse<Buffer> r = c.post(confined.port(), "127.0.0.1", "/api/v1/restores")
-                        .putHeader("Authorization", "Bearer " + RESTORE)
-                        .sendJsonObject(new JsonObject().put("snapshot", liveSnap).put("target", tmp.resolve("elsewhere").toString()))
-                        .await();
+                HttpResponse<Buffer> r = post(c, new JsonObject().put("snapshot", liveSnap)
+                        .put("target", tmp.resolve("elsewhere").toString()));
                 assertError(r, 403, "forbidden");
-                HttpResponse<Buffer> in = c.post(confined.port(), "127.0.0.1", "/api/v1/restores")
-                        .putHeader("Authorization", "Bearer " + RESTORE)
-                        .sendJsonObject(new JsonObject().put("snapshot", liveSnap).put("target", allowed.resolve("x").toString()))
-                        .await();
+                HttpResponse<Buffer> in = post(c, new JsonObject().put("snapshot", liveSnap)
+                        .put("target", allowed.resolve("x").toString()));
                 assertEquals(202, in.statusCode(), in.bodyAsString());
+                assertEquals("done", awaitJob(c, in.bodyAsJsonObject().getString("id")).getString("state"));
+
+                // one job runs (one at a time here), the next waits with its target checked; then the
+                // target's parent becomes a symlink to a directory outside every root
+                String busy = post(c, new JsonObject().put("snapshot", bigSnap).put("target", allowed.resolve("busy")
+                        .toString()).put("workers", 1)).bodyAsJsonObject().getString("id");
+                Path parent = Files.createDirectories(allowed.resolve("parent"));
+                HttpResponse<Buffer> queued = post(c, new JsonObject().put("snapshot", liveSnap)
+                        .put("target", parent.resolve("target").toString()));
+                assertEquals(202, queued.statusCode(), queued.bodyAsString());
+                String id = queued.bodyAsJsonObject().getString("id");
+                Files.move(parent, allowed.resolve("parent-before"));
+                Files.createSymbolicLink(parent, outside);
+                assertEquals("queued", job(c, id).getString("state"), "the job waits while the symlink is swapped in");
+
+                // two may wait: a third is refused until one leaves the queue
+                String second = post(c, new JsonObject().put("snapshot", liveSnap).put("target", allowed.resolve("second")
+                        .toString())).bodyAsJsonObject().getString("id");
+                HttpResponse<Buffer> full = post(c, new JsonObject().put("snapshot", liveSnap)
+                        .put("target", allowed.resolve("third").toString()));
+                assertError(full, 429, "queue_full");
+                assertEquals("30", full.getHeader("Retry-After"));
+                assertEquals("cancelled", c.delete("/api/v1/restores/" + second).putHeader("Authorization", "Bearer "
+                        + RESTORE).send().await().bodyAsJsonObject().getString("state"), "a cancelled job leaves the queue");
+                assertEquals(202, post(c, new JsonObject().put("snapshot", liveSnap).put("target", allowed.resolve("third")
+                        .toString())).statusCode());
+                assertEquals(200, c.delete("/api/v1/restores/" + busy).putHeader("Authorization", "Bearer " + RESTORE)
+                        .send().await().statusCode());
+                JsonObject job = awaitJob(c, id);
+                assertEquals("failed", job.getString("state"), job.encodePrettily());
+                assertEquals("unsafe_path", job.getJsonObject("failure").getString("code"), job.encodePrettily());
+                assertTrue(job.getJsonObject("failure").getString("message").contains("symlink"), job.encodePrettily());
+                try (Stream<Path> s = Files.list(outside)) {
+                    assertEquals(List.of(), s.toList(), "nothing is written outside the root");
+                }
             } finally {
                 c.close();
             }
         }
+    }
+
+    static HttpResponse<Buffer> post(WebClient c, JsonObject body) {
+        return c.post("/api/v1/restores").putHeader("Authorization", "Bearer " + RESTORE).sendJsonObject(body).await();
+    }
+
+    static JsonObject job(WebClient c, String id) {
+        return c.get("/api/v1/restores/" + id).putHeader("Authorization", "Bearer " + RESTORE).send().await()
+                .bodyAsJsonObject();
+    }
+
+    static JsonObject awaitJob(WebClient c, String id) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            JsonObject j = job(c, id);
+            String s = j.getString("state");
+            if (!s.equals("queued") && !s.equals("running")) {
+                return j;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("restore job " + id + " did not finish");
     }
 }

@@ -2,17 +2,23 @@ package io.streamvault.vault;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.common.StreamVaultException;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads blobs through an index that may go stale while it is used: garbage collection repacks live
  * blobs into new packs, writes a new index and deletes the old packs (docs/gc.md). A read whose pack
  * is gone reloads the index (when its index objects changed) and reads the blob from its new place,
- * so a restore, a download or a scan never fails because a collection ran meanwhile. Thread-safe.
+ * so a restore, a download or a scan never fails because a collection ran meanwhile. A reload skips a
+ * damaged index object with a warning naming it ({@link Vault#loadIndex(java.util.function.Consumer)}):
+ * only the blobs it alone lists are missing. Thread-safe.
  */
 public final class BlobReader {
+    private static final Logger LOG = LoggerFactory.getLogger(BlobReader.class);
     /** Reloads tried for one read: a collection deletes the old index before the old packs, so two suffice. */
     private static final int RELOADS = 3;
     private final Vault vault;
@@ -64,10 +70,15 @@ public final class BlobReader {
         }
     }
 
+    /** Logs a damaged index object that a load skipped; {@code streamvault check} names every damaged object. */
+    public static void warnDamaged(StreamVaultException e) {
+        LOG.warn("skipping a damaged index object (streamvault check tells more): {}", e.getMessage());
+    }
+
     /** The index, loaded again unless another thread did since {@code seen} or nothing changed. */
     private synchronized MasterIndex reloaded(MasterIndex seen) {
         if (index == seen && !new HashSet<>(vault.listIndex()).equals(new HashSet<>(index.indexObjects()))) {
-            index = vault.loadIndex();
+            index = vault.loadIndex(BlobReader::warnDamaged);
         }
         return index;
     }

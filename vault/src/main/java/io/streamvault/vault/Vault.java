@@ -118,8 +118,19 @@ public interface Vault extends AutoCloseable {
      */
     List<PackEntry> readPackHeader(String packId);
 
-    /** Reads and merges every index object. */
+    /** Reads and merges every index object; a damaged one fails the load (CORRUPT_OBJECT naming it). */
     MasterIndex loadIndex();
+
+    /**
+     * Reads and merges every index object that can be read, for readers that can do without the
+     * blobs a damaged one lists (a restore, the HTTP server): each index object that fails its name,
+     * authentication or format is handed to {@code onDamaged} (CORRUPT_OBJECT naming it), in name
+     * order, and skipped. A storage failure still fails the load. The index's
+     * {@link MasterIndex#indexObjects()} names the skipped objects too (they were seen, and are not
+     * worth reloading for). Never for deciding what is garbage: what a skipped object lists looks
+     * unindexed.
+     */
+    MasterIndex loadIndex(Consumer<StreamVaultException> onDamaged);
 
     /**
      * Reads one blob with a ranged read, decrypts, decompresses, and checks that its keyed id is
@@ -177,7 +188,8 @@ public interface Vault extends AutoCloseable {
 
     /**
      * An id, a unique id prefix, or {@code latest} to the full id; SNAPSHOT_NOT_FOUND or
-     * AMBIGUOUS_SNAPSHOT otherwise.
+     * AMBIGUOUS_SNAPSHOT otherwise. {@code latest} is the newest readable snapshot: an unreadable
+     * snapshot object is skipped with a warning naming it.
      */
     String resolveSnapshot(String idPrefixOrLatest);
 

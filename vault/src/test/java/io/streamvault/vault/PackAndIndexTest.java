@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamvault.common.ErrorCode;
+import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.util.Hex;
 import io.streamvault.vault.internal.VaultImpl;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -376,6 +378,34 @@ class PackAndIndexTest extends VaultTestSupport {
 
         storage.putIfAbsent("index/not-a-hash", bytes);
         assertFails(ErrorCode.CORRUPT_OBJECT, vault::loadIndex, "index/not-a-hash");
+    }
+
+    @Test
+    void aLenientLoadSkipsDamagedIndexObjectsNamingEach() throws Exception {
+        PackBuilder p1 = vault.newPack();
+        byte[] d1 = compressible(1000, 1);
+        p1.add(encode(d1));
+        vault.writeIndex(List.of(vault.writePack(p1)));
+        PackBuilder p2 = vault.newPack();
+        p2.add(encode(compressible(1000, 2)));
+        String second = vault.writeIndex(List.of(vault.writePack(p2)));
+        byte[] bytes = read(second);
+        overwrite(second, Arrays.copyOf(bytes, bytes.length - 3));
+        byte[] garbage = random(500, 7);
+        String planted = "index/" + Hex.of(MessageDigest.getInstance("SHA-256").digest(garbage));
+        storage.putIfAbsent(planted, garbage);
+
+        assertFails(ErrorCode.CORRUPT_OBJECT, vault::loadIndex);
+        List<StreamVaultException> damaged = new ArrayList<>();
+        MasterIndex index = vault.loadIndex(damaged::add);
+        assertEquals(1, index.size(), "the sound index object is loaded");
+        assertArrayEquals(d1, vault.readBlob(index.find(vault.newHasher().id(d1, 0, d1.length)).orElseThrow()));
+        assertEquals(2, damaged.size());
+        String named = damaged.get(0).getMessage() + " " + damaged.get(1).getMessage();
+        assertTrue(named.contains(second) && named.contains(planted), named);
+        damaged.forEach(e -> assertEquals(ErrorCode.CORRUPT_OBJECT, e.code()));
+        assertEquals(new HashSet<>(vault.listIndex()), new HashSet<>(index.indexObjects()),
+                "the skipped objects were seen: no reload for them");
     }
 
     @Test

@@ -181,6 +181,21 @@ class SnapshotTest extends VaultTestSupport {
     }
 
     @Test
+    void latestIsTheNewestReadableSnapshot() throws Exception {
+        String older = vault.writeSnapshot(snapshot(1, null));
+        String newer = vault.writeSnapshot(snapshot(2, null));
+        byte[] garbage = "planted under snapshots/, not a snapshot".getBytes(StandardCharsets.UTF_8);
+        storage.putIfAbsent("snapshots/" + Hex.of(MessageDigest.getInstance("SHA-256").digest(garbage)), garbage);
+        String truncated = vault.writeSnapshot(snapshot(3, null));
+        byte[] bytes = read("snapshots/" + truncated);
+        overwrite("snapshots/" + truncated, Arrays.copyOf(bytes, bytes.length - 10));
+        try (Vault fresh = Vault.open(storage, PASSWORD)) {
+            assertEquals(newer, fresh.resolveSnapshot("latest"));
+            assertEquals(older, fresh.resolveSnapshot(older.substring(0, 10)));
+        }
+    }
+
+    @Test
     void snapshotOfAnotherVaultDoesNotDecrypt() {
         Storage otherStorage = Storages.open(dir.resolve("other").toString());
         try (Vault other = Vault.init(otherStorage, PASSWORD, FAST)) {

@@ -2,6 +2,7 @@ package io.streamvault.common.config;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.common.util.UserHome;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -157,7 +158,7 @@ public final class StreamVaultConfig extends AbstractConfig {
 
     public Path stateDir() {
         String s = getString(STATE_DIR);
-        return s.isEmpty() ? Path.of(System.getProperty("user.home"), ".streamvault", "state") : Path.of(s);
+        return s.isEmpty() ? UserHome.dir().resolve(".streamvault").resolve("state") : Path.of(s);
     }
 
     public boolean embeddedBroker() {

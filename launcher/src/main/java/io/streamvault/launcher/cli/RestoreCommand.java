@@ -2,6 +2,7 @@ package io.streamvault.launcher.cli;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.util.Sizes;
@@ -31,7 +32,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code streamvault restore SNAPSHOT (--target DIR | --in-place)}: restores all of a snapshot, or
  * what the filters select, into a new place or where it was backed up from. Needs the vault and its
- * key only. Uses the same restore code as the HTTP API's restore jobs.
+ * key only. Uses the same restore code as the HTTP API's restore jobs. A damaged index object is
+ * skipped with a warning: what the rest of the vault holds is restored, and the command then fails
+ * naming the damage.
  */
 @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a snapshot, or part of it, into a directory or in place.")
 public final class RestoreCommand implements Callable<Integer> {
@@ -88,10 +91,14 @@ public final class RestoreCommand implements Callable<Integer> {
         try (Vault vault = common.openVault(config, false)) {
             SnapshotRef ref = vault.loadSnapshot(vault.resolveSnapshot(snapshot));
             Path dest = target != null ? target.toAbsolutePath() : RawPaths.of(ref.snapshot().path());
-            MasterIndex index = vault.loadIndex();
+            PrintStream err = System.err;
+            List<StreamVaultException> damaged = new ArrayList<>();
+            MasterIndex index = vault.loadIndex(e -> {
+                damaged.add(e);
+                err.println("warning: skipping a damaged index object: " + e.getMessage());
+            });
             RestoreProgress progress = new RestoreProgress();
             boolean tty = System.console() != null;
-            PrintStream err = System.err;
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "sv-restore-progress");
                 t.setDaemon(true);
@@ -104,6 +111,11 @@ public final class RestoreCommand implements Callable<Integer> {
             Restorer.Result r;
             try {
                 r = new Restorer(vault, index).restore(ref, dest, options, progress);
+            } catch (StreamVaultException e) {
+                if (damaged.isEmpty()) {
+                    throw e;
+                }
+                throw new FatalException(e.code(), e.getMessage() + "; the vault is damaged: " + damage(damaged), e);
             } finally {
                 ticker.shutdownNow();
             }
@@ -120,8 +132,18 @@ public final class RestoreCommand implements Callable<Integer> {
                     ref.id().substring(0, 8), RawPaths.display(dest), r.files(), r.dirs(), Sizes.bytes(r.bytes()),
                     r.skipped() > 0 ? ", " + r.skipped() + " existing entries left as they were" : "",
                     Sizes.duration(progress.status().elapsedMs()));
+            if (!damaged.isEmpty()) {
+                throw new FatalException(ErrorCode.CORRUPT_OBJECT, "the vault is damaged: " + damage(damaged)
+                        + "; restored what the rest of the vault holds" + (r.ok() ? "" : ", with the errors above"));
+            }
             return r.ok() ? 0 : 1;
         }
+    }
+
+    /** The damaged index objects a restore skipped, for its one error line. */
+    private static String damage(List<StreamVaultException> damaged) {
+        return damaged.get(0).getMessage() + (damaged.size() > 1 ? " (and " + (damaged.size() - 1)
+                + " more index objects, named above)" : "") + " (streamvault check tells more)";
     }
 
     static String line(RestoreProgress.Status s) {

@@ -3,6 +3,9 @@ package io.streamvault.launcher.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.util.Sizes;
@@ -15,13 +18,17 @@ import io.streamvault.vault.Vault;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code streamvault snapshots}: lists the snapshots of a vault (reads the vault only). */
+/**
+ * {@code streamvault snapshots}: lists the snapshots of a vault (reads the vault only). An unreadable
+ * snapshot object does not hide the others: they are listed, then the command fails naming it.
+ */
 @Command(name = "snapshots", mixinStandardHelpOptions = true, description = "List snapshots.")
 public final class SnapshotsCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -36,7 +43,8 @@ public final class SnapshotsCommand implements Callable<Integer> {
     public Integer call() {
         StreamVaultConfig config = common.config();
         try (Vault vault = common.openVault(config, false)) {
-            List<SnapshotRef> all = vault.listSnapshots();
+            List<StreamVaultException> unreadable = new ArrayList<>();
+            List<SnapshotRef> all = vault.listSnapshots(unreadable::add);
             LockState locks = vault.locks().state();
             if (json) {
                 ArrayNode arr = new ObjectMapper().createArrayNode();
@@ -79,6 +87,14 @@ public final class SnapshotsCommand implements Callable<Integer> {
                                     + ")");
                 }
                 System.out.println(all.size() + " snapshot" + (all.size() == 1 ? "" : "s"));
+            }
+            if (!unreadable.isEmpty()) {
+                for (StreamVaultException e : unreadable.subList(1, unreadable.size())) {
+                    System.err.println("warning: " + e.getMessage());
+                }
+                throw new FatalException(ErrorCode.CORRUPT_OBJECT, unreadable.get(0).getMessage()
+                        + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, named above)" : "")
+                        + "; the readable snapshots are listed (streamvault check tells more)");
             }
         }
         return 0;

@@ -1,9 +1,11 @@
 package io.streamvault.launcher.internal;
 
+import io.streamvault.common.util.UserHome;
 import java.nio.file.Path;
 
 /**
- * Where StreamVault keeps things by default: {@code $STREAMVAULT_HOME}, or {@code ~/.streamvault}.
+ * Where StreamVault keeps things by default: {@code $STREAMVAULT_HOME}, or {@code ~/.streamvault}
+ * ({@code ~} by {@link UserHome}: {@code $HOME} first, as bin/streamvault and other tools read it).
  * The default vault is {@code HOME/vault}, its generated password {@code HOME/password}, and the
  * working state {@code HOME/state}.
  */
@@ -16,7 +18,7 @@ public final class Home {
         if (env != null && !env.isBlank()) {
             return Path.of(env).toAbsolutePath();
         }
-        return Path.of(System.getProperty("user.home"), ".streamvault");
+        return UserHome.dir().resolve(".streamvault");
     }
 
     public static Path defaultVault() {

@@ -10,9 +10,11 @@ import io.streamvault.common.fs.RawPaths;
 import io.streamvault.restore.RestoreProgress;
 import io.streamvault.vault.Node;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,8 +31,78 @@ final class Directories {
         this.progress = progress;
     }
 
+    /**
+     * Creates (with its parents) or opens the target, the directory the snapshot's root goes to:
+     * {@code root} itself when {@code below} is empty, else {@code root} opened once and the names of
+     * {@code below} created or entered one by one relative to its descriptor, never through a
+     * symlink: a symlink on the way (swapped in after the target was checked) fails the restore with
+     * UNSAFE_PATH before anything is written.
+     */
+    TargetDir openTarget(Node rootNode, Path root, List<byte[]> below) {
+        if (below.isEmpty()) {
+            return openTarget(rootNode, root);
+        }
+        String shown = RawPaths.display(root) + "/" + String.join("/", below.stream().map(RawPaths::display).toList());
+        DirFd cur = null;
+        try {
+            if (!Files.isDirectory(root)) {
+                Files.createDirectories(root);
+            }
+            cur = DirFd.open(root);
+            Long beforeNs = null;
+            for (int i = 0; i < below.size(); i++) {
+                byte[] name = below.get(i);
+                boolean last = i == below.size() - 1;
+                FileMeta m = cur.lstat(name);
+                if (m == null) {
+                    try {
+                        cur.mkdir(name);
+                    } catch (FileAlreadyExistsException e) {
+                        // made meanwhile: entered below, without following it
+                    }
+                } else if (m.kind() == FileKind.SYMLINK) {
+                    throw symlinkOnTheWay(shown, below, i, root);
+                } else if (m.kind() != FileKind.DIR) {
+                    throw new FatalException(ErrorCode.IO_ERROR, "cannot create or open the restore target " + shown
+                            + ": " + RawPaths.display(name) + " is not a directory");
+                } else if (last) {
+                    beforeNs = m.mtimeNs();
+                }
+                DirFd next;
+                try {
+                    next = cur.openDir(name);
+                } catch (DirFd.SymlinkInTheWay e) {
+                    throw symlinkOnTheWay(shown, below, i, root);
+                } finally {
+                    cur.close();
+                    cur = null;
+                }
+                cur = next;
+            }
+            boolean applyMeta = beforeNs == null || existing.replaces(rootNode, beforeNs);
+            TargetDir t = TargetDir.root(rootNode, cur, beforeNs == null, applyMeta);
+            cur = null;
+            return t;
+        } catch (IOException e) {
+            throw new FatalException(ErrorCode.IO_ERROR, "cannot create or open the restore target " + shown + ": "
+                    + Reasons.of(e), e);
+        } finally {
+            if (cur != null) {
+                cur.close();
+            }
+        }
+    }
+
+    private static FatalException symlinkOnTheWay(String shown, List<byte[]> below, int i, Path root) {
+        String at = RawPaths.display(root) + "/" + String.join("/", below.subList(0, i + 1).stream()
+                .map(RawPaths::display).toList());
+        return new FatalException(ErrorCode.UNSAFE_PATH, "the restore target " + shown + " is refused: " + at
+                + " is a symlink, not a directory; nothing is restored through it (the target must lie under "
+                + RawPaths.display(root) + " without symlinks on its way)");
+    }
+
     /** Creates (with its parents) or opens the target, the directory the snapshot's root goes to. */
-    TargetDir openTarget(Node rootNode, Path target) {
+    private TargetDir openTarget(Node rootNode, Path target) {
         try {
             BasicFileAttributes before = null;
             if (Files.isDirectory(target)) {

@@ -63,19 +63,24 @@ public final class RestoreWalk {
         this.writer = new FileWriter(reader, metadata, progress);
     }
 
-    public void run(BlobId topTree, Path target) {
+    /**
+     * Restores the tree {@code topTree} into {@code root}, or into the directory {@code below} names
+     * under it, reached from {@code root}'s descriptor without following symlinks (see
+     * {@link Directories#openTarget(Node, Path, List)}).
+     */
+    public void run(BlobId topTree, Path root, List<byte[]> below) {
         Tree top = readTree(topTree);
         if (top.nodes().size() != 1 || top.nodes().get(0).type() != FileKind.DIR) {
             throw new FatalException(ErrorCode.CORRUPT_OBJECT,
                     "snapshot tree " + topTree.shortHex() + " does not hold exactly one directory");
         }
         Node rootNode = top.nodes().get(0);
-        TargetDir root = directories.openTarget(rootNode, target);
+        TargetDir target = directories.openTarget(rootNode, root, below);
         files = new FileScheduler(workers, writer, progress);
         try {
             try {
                 if (rootNode.subtree() != null) {
-                    walk(root, rootNode.subtree(), new ArrayList<>(), false);
+                    walk(target, rootNode.subtree(), new ArrayList<>(), false);
                 }
             } finally {
                 files.flush();
@@ -85,9 +90,9 @@ public final class RestoreWalk {
             if (!progress.cancelled()) {
                 links.make();
             }
-            metadata.applyToDirectories(root, root.fd);
+            metadata.applyToDirectories(target, target.fd);
         } finally {
-            root.fd.close();
+            target.fd.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.streamvault.server.internal;
 
+import io.streamvault.common.ErrorCode;
 import io.streamvault.maintenance.CopyLag;
 import io.streamvault.plans.PlanControl;
 import io.streamvault.server.JobView;
@@ -7,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +24,8 @@ import java.util.function.Supplier;
 public final class Api {
     /** Where the API lives. */
     public static final String BASE = "/api/v1";
-    private static final int BODY_LIMIT = 1 << 20;
+    /** The largest request body read (the JSON of any request is far smaller). */
+    static final int BODY_LIMIT = 1 << 20;
     private final Access access;
     private final List<Route> routes;
 
@@ -60,19 +63,66 @@ public final class Api {
         return router(vertx, access, routes);
     }
 
-    /** The router of {@code routes}: every request's token checked first, each route's role before its handler. */
+    /**
+     * The router of {@code routes}: every request's Host and token checked first, each route's role
+     * next, and only then a body read, when its declared length is within {@link #BODY_LIMIT} (413 otherwise,
+     * before a byte of it is read; a body without a declared length is cut off at the limit).
+     */
     static Router router(Vertx vertx, Access access, List<Route> routes) {
         Router r = Router.router(vertx);
-        Console.mount(r);
-        r.route().handler(access::authenticate);
+        Console.mount(r); // its own headers; static files, no token
+        r.route().handler(Api::neitherSniffedNorStored).handler(Api::requireHost).handler(access::authenticate);
         for (Route s : routes) {
+            // two routes: Vert.x wants a body handler first on its route, and the role goes before the body
+            boolean body = s.method() == HttpMethod.POST || s.method() == HttpMethod.PATCH;
+            var checks = r.route(s.method(), s.vertxPath()).handler(Access.require(s.role()));
             var route = r.route(s.method(), s.vertxPath());
-            if (s.method() == HttpMethod.POST || s.method() == HttpMethod.PATCH) {
+            if (body) {
+                checks.handler(Api::declaredBodyWithinLimit);
                 route.handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
             }
-            route.handler(Access.require(s.role())).handler(s.handler());
+            route.handler(s.handler());
         }
         HttpErrors.install(r);
         return r;
+    }
+
+    /**
+     * Every answer is for one token's holder: no cache may keep it (a shared proxy, the browser's
+     * disk), and no browser may take a downloaded file for HTML or script.
+     */
+    private static void neitherSniffedNorStored(RoutingContext ctx) {
+        ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
+        ctx.next();
+    }
+
+    /** Refuses (400) a request without a Host header: HTTP/1.1 requires one, and this server of HTTP/1.0 too. */
+    private static void requireHost(RoutingContext ctx) {
+        if (ctx.request().authority() == null) {
+            HttpErrors.send(ctx, ErrorCode.INVALID_ARGUMENT, "the request has no Host header");
+            return;
+        }
+        ctx.next();
+    }
+
+    /** Refuses (413) a body whose Content-Length is over the limit, without reading it. */
+    private static void declaredBodyWithinLimit(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        long n;
+        try {
+            n = length == null ? 0 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            n = 0; // Vert.x refuses a malformed length itself
+        }
+        if (n > BODY_LIMIT) {
+            HttpErrors.send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body (" + n + " bytes) is over the limit: "
+                    + bodyTooLarge());
+            return;
+        }
+        ctx.next();
+    }
+
+    static String bodyTooLarge() {
+        return "a request body may hold at most " + BODY_LIMIT + " bytes";
     }
 }

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
 /**
  * Read access to the vault for the API: snapshots, trees (cached, they are immutable), path lookup,
  * and the index, reloaded when index objects were added since it was loaded (a backup that ran while
- * the server runs) or a pack it names is gone (a garbage collection that ran meanwhile).
+ * the server runs) or a pack it names is gone (a garbage collection that ran meanwhile). A damaged
+ * index object is skipped with a warning naming it: the server serves what the rest of the vault
+ * holds.
  */
 public final class Browser {
     private static final int TREE_CACHE = 1024;
@@ -41,7 +43,7 @@ public final class Browser {
 
     public Browser(Vault vault) {
         this.vault = vault;
-        this.reader = new BlobReader(vault, vault.loadIndex());
+        this.reader = new BlobReader(vault, vault.loadIndex(BlobReader::warnDamaged));
     }
 
     public Vault vault() {

@@ -15,13 +15,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
  * File downloads: {@code GET /snapshots/{id}/files/{path}}, streamed chunk by chunk; one byte range
- * gives 206 and reads only the chunks it needs (the restore's {@link FilePlan} says which).
+ * gives 206 and reads only the chunks it needs (the restore's {@link FilePlan} says which), unless an
+ * If-Range names another version of the file (then 200, the whole file).
  */
 final class FileRoutes {
     private final Browser browser;
@@ -47,6 +49,7 @@ final class FileRoutes {
             throw Params.invalid("name a file: /snapshots/{id}/files/{path}");
         }
         String range = ctx.request().getHeader("Range");
+        String ifRange = ctx.request().getHeader("If-Range");
         worker.run(ctx, () -> {
             SnapshotRef r = browser.snapshot(id);
             Node n = browser.resolve(r, path);
@@ -61,7 +64,33 @@ final class FileRoutes {
             }
             String etag = "\"" + HexFormat.of().formatHex(md.digest(), 0, 16) + "\"";
             return new Download(n, plan, etag);
-        }, download -> send(ctx, download, range, path));
+        }, download -> send(ctx, download, unlessChanged(range, ifRange, download), path));
+    }
+
+    /**
+     * The Range header, or null (the whole file) when an If-Range names another version than this
+     * one: an entity tag that is not this file's (weak tags never match), or a date that is not its
+     * Last-Modified. A client resuming a download of a file that changed gets it whole, not two
+     * versions spliced.
+     */
+    private static String unlessChanged(String range, String ifRange, Download d) {
+        if (range == null || ifRange == null) {
+            return range;
+        }
+        String v = ifRange.trim();
+        if (v.startsWith("\"") || v.startsWith("W/")) {
+            return v.equals(d.etag()) ? range : null;
+        }
+        try {
+            long asked = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
+            return asked == lastModified(d.node()) ? range : null;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static long lastModified(Node n) {
+        return Math.floorDiv(n.mtimeNs(), 1_000_000_000L);
     }
 
     private void send(RoutingContext ctx, Download download, String range, List<byte[]> path) {
@@ -87,7 +116,7 @@ final class FileRoutes {
                 .putHeader("Accept-Ranges", "bytes")
                 .putHeader("ETag", download.etag())
                 .putHeader("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(
-                        Instant.ofEpochSecond(Math.floorDiv(download.node().mtimeNs(), 1_000_000_000L)), ZoneOffset.UTC)))
+                        Instant.ofEpochSecond(lastModified(download.node())), ZoneOffset.UTC)))
                 .putHeader("Content-Disposition", "attachment; filename*=UTF-8''" + PathCodec.encodeName(name))
                 .putHeader("Content-Length", Long.toString(bytes.length()));
         pump(ctx, download.plan().range(bytes.first(), bytes.length()), 0);

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@code {"code": "<ErrorCode id>", "message": "..."}} with the status {@link #status} gives.
  */
 public final class HttpErrors {
+    /** When a client refused for a full queue may ask again (Retry-After), in seconds. */
+    static final int RETRY_AFTER_SECONDS = 30;
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
 
     private HttpErrors() {
@@ -31,8 +33,10 @@ public final class HttpErrors {
             case FORBIDDEN, PERMISSION_DENIED -> 403;
             case SNAPSHOT_NOT_FOUND, PATH_NOT_FOUND, PLAN_NOT_FOUND, NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;
+            case PAYLOAD_TOO_LARGE -> 413;
             case CONFLICT, PLAN_EXISTS, CANCELLED, VAULT_LOCKED, SNAPSHOT_LOCKED, FENCED, VAULT_DAMAGED -> 409;
             case RANGE_NOT_SATISFIABLE -> 416;
+            case QUEUE_FULL -> 429;
             case UNSUPPORTED -> 501;
             case STORAGE_UNAVAILABLE, STORAGE_DENIED, BROKER_UNREACHABLE, REGISTRY_ERROR -> 503;
             case TIMEOUT -> 504;
@@ -55,11 +59,12 @@ public final class HttpErrors {
     /** The code of a status that the router produced without an exception (no route, no method, ...). */
     public static ErrorCode codeOfStatus(int status) {
         return switch (status) {
-            case 400, 413, 415 -> ErrorCode.INVALID_ARGUMENT;
+            case 400, 415 -> ErrorCode.INVALID_ARGUMENT;
             case 401 -> ErrorCode.UNAUTHENTICATED;
             case 403 -> ErrorCode.FORBIDDEN;
             case 404 -> ErrorCode.NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
             default -> ErrorCode.INTERNAL;
         };
     }
@@ -83,6 +88,12 @@ public final class HttpErrors {
         if (status == 401) {
             resp.putHeader("WWW-Authenticate", "Bearer realm=\"streamvault\"");
         }
+        if (code == ErrorCode.QUEUE_FULL) {
+            resp.putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        }
+        if (code == ErrorCode.PAYLOAD_TOO_LARGE) {
+            resp.putHeader("Connection", "close"); // the rest of the body is not read: the connection ends
+        }
         resp.setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("code", code.id()).put("message", message).encode());
     }
@@ -99,11 +110,18 @@ public final class HttpErrors {
             ErrorCode c = codeOfStatus(status);
             send(ctx, c, c == ErrorCode.NOT_FOUND ? "no such resource: " + ctx.request().path()
                     : c == ErrorCode.METHOD_NOT_ALLOWED ? ctx.request().method() + " is not allowed on " + ctx.request().path()
+                    : c == ErrorCode.PAYLOAD_TOO_LARGE ? Api.bodyTooLarge()
                     : c.description());
             return;
         }
         ErrorCode code = code(t);
-        if (code == ErrorCode.INTERNAL) {
+        if (code == ErrorCode.INTERNAL && status >= 400 && status < 500) {
+            // the router refused the request itself (no Host header, a malformed path): the client's fault
+            code = codeOfStatus(status);
+            if (code == ErrorCode.INTERNAL) {
+                code = ErrorCode.INVALID_ARGUMENT;
+            }
+        } else if (code == ErrorCode.INTERNAL) {
             LOG.error("internal error on {} {}", ctx.request().method(), ctx.request().path(), t);
         }
         String msg = t instanceof DecodeException ? "request body is not valid JSON: " + t.getMessage()

@@ -4,6 +4,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.restore.Overwrite;
 import io.streamvault.restore.RestoreOptions;
 import io.streamvault.restore.RestoreProgress;
 import io.streamvault.restore.Restorer;
@@ -18,16 +19,18 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Restore jobs: created by POST, run a few at a time on their own threads (each with its own pool
- * of file workers, see {@link Restorer}), inspected and cancelled by id. Jobs live in memory; the
- * last {@link #KEEP} finished ones are kept.
+ * of file workers, see {@link Restorer}), inspected and cancelled by id. Jobs live in memory: at
+ * most a bound of them wait (one more is refused with {@link ErrorCode#QUEUE_FULL}), a cancelled
+ * one leaves the queue at once, and the last {@link #KEEP} finished ones are kept without their
+ * requests.
  */
 public final class RestoreJobs implements AutoCloseable {
     static final int KEEP = 200;
@@ -42,7 +45,11 @@ public final class RestoreJobs implements AutoCloseable {
         final String id;
         final SnapshotRef snapshot;
         final Path target;
-        final RestoreOptions options;
+        final RestoreRoots.Placement placement;
+        final Overwrite overwrite;
+        /** The request's options (globs and all, up to the body limit), dropped once the job is over. */
+        volatile RestoreOptions options;
+        volatile Runnable task;
         final String owner;
         final long createdNs = System.currentTimeMillis() * 1_000_000L;
         final RestoreProgress progress = new RestoreProgress();
@@ -52,10 +59,12 @@ public final class RestoreJobs implements AutoCloseable {
         volatile String failure;
         volatile ErrorCode failureCode;
 
-        Job(String id, SnapshotRef snapshot, Path target, RestoreOptions options, String owner) {
+        Job(String id, SnapshotRef snapshot, RestoreRoots.Placement placement, RestoreOptions options, String owner) {
             this.id = id;
             this.snapshot = snapshot;
-            this.target = target;
+            this.target = placement.target();
+            this.placement = placement;
+            this.overwrite = options.overwrite();
             this.options = options;
             this.owner = owner;
         }
@@ -75,7 +84,7 @@ public final class RestoreJobs implements AutoCloseable {
                     .put("state", state.name().toLowerCase())
                     .put("snapshot", snapshot.id())
                     .put("target", RawPaths.display(target))
-                    .put("overwrite", options.overwrite().id())
+                    .put("overwrite", overwrite.id())
                     .put("created", Times.format(createdNs))
                     .put("started", startedNs == 0 ? null : Times.format(startedNs))
                     .put("finished", finishedNs == 0 ? null : Times.format(finishedNs))
@@ -98,43 +107,56 @@ public final class RestoreJobs implements AutoCloseable {
     }
 
     private final Browser browser;
-    private final ExecutorService runners;
+    private final ThreadPoolExecutor runners;
+    private final int maxQueued;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
 
-    public RestoreJobs(Browser browser, int concurrent) {
+    /**
+     * @param concurrent jobs that run at once
+     * @param maxQueued jobs that may wait beside them
+     */
+    public RestoreJobs(Browser browser, int concurrent, int maxQueued) {
         this.browser = browser;
-        this.runners = Executors.newFixedThreadPool(concurrent, r -> {
-            Thread t = new Thread(r, "sv-restore-job");
-            t.setDaemon(true);
-            return t;
-        });
+        this.maxQueued = maxQueued;
+        this.runners = new ThreadPoolExecutor(concurrent, concurrent, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "sv-restore-job");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
-    public Job submit(SnapshotRef snapshot, Path target, RestoreOptions options, String owner) {
+    /** Queues a restore into {@code placement}, confined again when it runs (see {@link RestoreRoots#place}). */
+    Job submit(SnapshotRef snapshot, RestoreRoots.Placement placement, RestoreOptions options, String owner) {
         byte[] r = new byte[12];
         RANDOM.nextBytes(r);
-        Job job = new Job(HexFormat.of().formatHex(r), snapshot, target, options, owner);
+        Job job = new Job(HexFormat.of().formatHex(r), snapshot, placement, options, owner);
+        job.task = () -> run(job);
         synchronized (jobs) {
+            long waiting = jobs.values().stream().filter(j -> j.state == State.QUEUED).count();
+            if (waiting >= maxQueued) {
+                throw new FatalException(ErrorCode.QUEUE_FULL, waiting + " restore jobs wait already, as many as this"
+                        + " server queues: try again once one has started, or cancel one");
+            }
             jobs.put(job.id, job);
             prune();
         }
-        runners.execute(() -> run(job));
+        runners.execute(job.task);
         LOG.info("restore job {} by {}: snapshot {} to {}", job.id, owner, snapshot.id().substring(0, 8),
-                RawPaths.display(target));
+                RawPaths.display(job.target));
         return job;
     }
 
     private void run(Job job) {
         if (job.progress.cancelled()) {
-            job.state = State.CANCELLED;
-            job.finishedNs = System.currentTimeMillis() * 1_000_000L;
+            cancelled(job);
             return;
         }
         job.startedNs = System.currentTimeMillis() * 1_000_000L;
         job.state = State.RUNNING;
         try {
             Restorer.Result r = new Restorer(browser.vault(), browser.freshIndex())
-                    .restore(job.snapshot, job.target, job.options, job.progress);
+                    .restore(job.snapshot, job.placement.root(), job.placement.below(), job.options, job.progress);
             job.state = r.cancelled() ? State.CANCELLED : State.DONE;
         } catch (StreamVaultException e) {
             job.failureCode = e.code();
@@ -147,7 +169,14 @@ public final class RestoreJobs implements AutoCloseable {
             job.state = State.FAILED;
         } finally {
             job.finishedNs = System.currentTimeMillis() * 1_000_000L;
+            job.options = null;
         }
+    }
+
+    private static void cancelled(Job job) {
+        job.options = null;
+        job.finishedNs = System.currentTimeMillis() * 1_000_000L;
+        job.state = State.CANCELLED;
     }
 
     public Job get(String id) {
@@ -166,10 +195,13 @@ public final class RestoreJobs implements AutoCloseable {
         }
     }
 
-    /** Asks the job to stop; a queued job never starts. */
+    /** Asks the job to stop; a queued job never starts, and leaves the queue now. */
     public Job cancel(String id) {
         Job j = get(id);
         j.progress.cancel();
+        if (runners.remove(j.task)) {
+            cancelled(j);
+        }
         return j;
     }
 

@@ -10,16 +10,30 @@ import java.util.List;
 
 /** The directories restore jobs may write under ({@code --restore-root}); none: anywhere. */
 final class RestoreRoots {
+    /**
+     * Where a job writes: {@code target} as asked (for messages), reached when the job runs from
+     * {@code root}, opened then, through the names of {@code below}, never through a symlink (see
+     * {@link io.streamvault.restore.Restorer}); without roots, {@code root} is the target and
+     * {@code below} is empty.
+     */
+    record Placement(Path target, Path root, List<byte[]> below) {
+    }
+
     private final List<Path> roots;
 
     RestoreRoots(List<Path> roots) {
         this.roots = List.copyOf(roots);
     }
 
-    /** Refuses ({@link ErrorCode#FORBIDDEN}) a target that lies, symlinks resolved, under none of the roots. */
-    void check(Path dest) throws IOException {
+    /**
+     * Refuses ({@link ErrorCode#FORBIDDEN}) a target that lies, symlinks resolved, under none of the
+     * roots; otherwise the root it lies under and the names that lead from there to it, so that the
+     * job confines itself again when it writes: a directory on the way replaced by a symlink while
+     * the job waited is refused then, not followed.
+     */
+    Placement place(Path dest) throws IOException {
         if (roots.isEmpty()) {
-            return;
+            return new Placement(dest, dest, List.of());
         }
         Path existing = dest.normalize();
         Path rest = existing.getFileSystem().getPath("");
@@ -31,7 +45,7 @@ final class RestoreRoots {
         for (Path root : roots) {
             Path r = Files.exists(root) ? root.toRealPath() : root.toAbsolutePath().normalize();
             if (real.startsWith(r)) {
-                return;
+                return new Placement(dest, r, RawPaths.splitRelative(RawPaths.bytes(r.relativize(real))));
             }
         }
         throw new FatalException(ErrorCode.FORBIDDEN, "the target " + RawPaths.display(dest)

@@ -1,5 +1,7 @@
 package io.streamvault.server.internal;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.vault.SnapshotRef;
 import io.vertx.core.http.HttpMethod;
@@ -35,13 +37,29 @@ final class RestoreRoutes {
         worker.run(ctx, () -> {
             RestoreRequest req = RestoreRequest.parse(json);
             SnapshotRef ref = browser.snapshot(req.snapshot());
+            requirePath(ref, req.options().path());
             Path dest = RawPaths.of(req.inPlace() ? ref.snapshot().path() : req.target());
             if (!dest.isAbsolute()) {
                 throw Params.invalid("the target \"" + RawPaths.display(dest) + "\" is not an absolute path");
             }
-            roots.check(dest);
-            return jobs.submit(ref, dest, req.options(), owner);
+            return jobs.submit(ref, roots.place(dest), req.options(), owner);
         }, job -> Replies.accepted(ctx, Api.BASE + "/restores/" + job.id(), job.json()));
+    }
+
+    /** A "path" that names nothing in the snapshot is an error now, not a job that restores nothing. */
+    private void requirePath(SnapshotRef ref, byte[] path) {
+        if (path.length == 0) {
+            return;
+        }
+        try {
+            browser.resolve(ref, RawPaths.splitRelative(path));
+        } catch (FatalException e) {
+            if (e.code() != ErrorCode.PATH_NOT_FOUND) {
+                throw e;
+            }
+            throw new FatalException(ErrorCode.PATH_NOT_FOUND, "\"path\": " + e.getMessage() + " (a path is relative to"
+                    + " the backed-up directory, " + RawPaths.display(ref.snapshot().path()) + ")", e);
+        }
     }
 
     private void list(RoutingContext ctx) {

@@ -82,21 +82,26 @@ public final class Tokens {
         if (out.isEmpty()) {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, "the tokens file " + file + " holds no token");
         }
-        if (plain) {
-            requirePrivate(file);
-        }
+        requirePrivate(file, plain);
         return new Tokens(out);
     }
 
-    /** Plain tokens are secrets: like ssh with a private key, refuse a file others may read. */
-    private static void requirePrivate(Path file) {
+    /**
+     * Like ssh with its keys and authorized_keys: refuse a file others may write (whoever can write
+     * it can grant themselves any role), and one others may read when it holds plain tokens (secrets).
+     */
+    private static void requirePrivate(Path file, boolean plain) {
         Set<PosixFilePermission> perms;
         try {
             perms = Files.getPosixFilePermissions(file);
         } catch (IOException | UnsupportedOperationException e) {
             return; // no POSIX permissions here to check
         }
-        if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
+        if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "the tokens file " + file + " is writable by others ("
+                    + PosixFilePermissions.toString(perms) + "), who could give themselves any role: chmod go-w it");
+        }
+        if (plain && (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ))) {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, "the tokens file " + file + " holds plain tokens and "
                     + "is readable by others (" + PosixFilePermissions.toString(perms) + "): chmod 600 it, or store "
                     + "each token as sha256:HEX");

@@ -6,7 +6,8 @@
  * each registering its routes with the role they need in a
  * {@link io.streamvault.server.internal.RouteTable}; the token and role check
  * ({@link io.streamvault.server.internal.Access}); the error mapping
- * ({@link io.streamvault.server.internal.HttpErrors}); restore and garbage collection jobs, request
+ * ({@link io.streamvault.server.internal.HttpErrors}); the deadline for request heads
+ * ({@link io.streamvault.server.internal.HeaderDeadline}); restore and garbage collection jobs, request
  * bodies and JSON forms.
  */
 package io.streamvault.server.internal;

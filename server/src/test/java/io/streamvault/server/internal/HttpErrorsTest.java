@@ -105,7 +105,7 @@ class HttpErrorsTest {
         for (int s : new int[] {400, 401, 403, 404, 405, 500}) {
             assertEquals(s, HttpErrors.status(HttpErrors.codeOfStatus(s)), Integer.toString(s));
         }
-        assertEquals(ErrorCode.INVALID_ARGUMENT, HttpErrors.codeOfStatus(413), "a body over the limit");
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, HttpErrors.codeOfStatus(413), "a body over the limit");
         assertEquals(ErrorCode.INVALID_ARGUMENT, HttpErrors.codeOfStatus(415));
         assertEquals(ErrorCode.INTERNAL, HttpErrors.codeOfStatus(502));
     }

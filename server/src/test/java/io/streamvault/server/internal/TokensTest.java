@@ -68,4 +68,18 @@ class TokensTest {
         assertEquals(Role.ADMIN, Tokens.load(readable).authenticate(ADMIN).orElseThrow().role(),
                 "hashed tokens may be in a readable file");
     }
+
+    @Test
+    void aFileOthersMayWriteIsRefusedEvenWithHashedTokens() throws IOException {
+        Path f = file("admin sha256:" + HexFormat.of().formatHex(Tokens.sha256(ADMIN)) + "\n");
+        for (String perms : new String[] {"rw-rw-r--", "rw-r--rw-", "rw--w----"}) {
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(perms));
+            FatalException e = assertThrows(FatalException.class, () -> Tokens.load(f), perms);
+            assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+            assertTrue(e.getMessage().contains("writable by others") && e.getMessage().contains("chmod go-w"),
+                    e.getMessage());
+        }
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(Role.ADMIN, Tokens.load(f).authenticate(ADMIN).orElseThrow().role());
+    }
 }

@@ -13,9 +13,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Snapshot objects: deterministic writes, checked reads, listing and id resolution. A snapshot
@@ -24,9 +27,11 @@ import javax.crypto.AEADBadTagException;
  * otherwise read them all again each time (one GET each on Azure).
  */
 final class SnapshotStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
     private final Storage storage;
     private final MasterKey key;
     private final Map<String, SnapshotRef> decoded = new ConcurrentHashMap<>();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     SnapshotStore(Storage storage, MasterKey key) {
         this.storage = storage;
@@ -123,13 +128,20 @@ final class SnapshotStore {
         return out;
     }
 
+    /** Names an unreadable snapshot object that {@code latest} skips, once per process. */
+    private void warnOnce(StreamVaultException e) {
+        if (warned.add(e.getMessage())) {
+            LOG.warn("skipping an unreadable snapshot object (streamvault check tells more): {}", e.getMessage());
+        }
+    }
+
     String resolve(String idPrefixOrLatest) {
         if (idPrefixOrLatest == null || idPrefixOrLatest.isEmpty()) {
             throw Errors.invalid("no snapshot id given");
         }
         String loc = storage.location();
         if (idPrefixOrLatest.equals("latest")) {
-            List<SnapshotRef> all = list();
+            List<SnapshotRef> all = list(this::warnOnce);
             if (all.isEmpty()) {
                 throw new FatalException(ErrorCode.SNAPSHOT_NOT_FOUND, "no snapshots in " + loc);
             }

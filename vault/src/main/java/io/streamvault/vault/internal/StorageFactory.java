@@ -2,6 +2,7 @@ package io.streamvault.vault.internal;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.common.util.UserHome;
 import io.streamvault.vault.Storage;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -61,7 +62,7 @@ public final class StorageFactory {
     private static Path plainPath(String s) {
         try {
             if (s.equals("~") || s.startsWith("~/")) {
-                s = System.getProperty("user.home") + s.substring(1);
+                s = UserHome.dir() + s.substring(1);
             }
             return Path.of(s).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {

@@ -239,7 +239,7 @@ public final class VaultImpl implements Vault {
         return name;
     }
 
-    private record IndexData(String name, byte[] plain, long count) {
+    private record IndexData(String name, byte[] plain, long count, StreamVaultException damage) {
     }
 
     /**
@@ -249,9 +249,14 @@ public final class VaultImpl implements Vault {
      */
     @Override
     public MasterIndex loadIndex() {
+        return loadIndex(null);
+    }
+
+    @Override
+    public MasterIndex loadIndex(Consumer<StreamVaultException> onDamaged) {
         for (int attempt = 1;; attempt++) {
             try {
-                return loadIndexOnce();
+                return loadIndexOnce(onDamaged);
             } catch (FatalException e) {
                 if (e.code() != ErrorCode.OBJECT_NOT_FOUND || attempt == 3) {
                     throw e;
@@ -260,16 +265,31 @@ public final class VaultImpl implements Vault {
         }
     }
 
-    private MasterIndex loadIndexOnce() {
+    /** One load; {@code onDamaged} null: a damaged object fails it. */
+    private MasterIndex loadIndexOnce(Consumer<StreamVaultException> onDamaged) {
         List<String> names = listIndex();
-        List<IndexData> parts = Parallel.map(names, this::readIndex);
+        List<IndexData> parts = Parallel.map(names, name -> {
+            try {
+                return readIndex(name);
+            } catch (StreamVaultException e) {
+                if (onDamaged == null || e.code() != ErrorCode.CORRUPT_OBJECT) {
+                    throw e;
+                }
+                return new IndexData(name, null, 0, e);
+            }
+        });
         long total = 0;
         for (IndexData d : parts) {
             total += d.count();
         }
         CompactIndex.Builder b = new CompactIndex.Builder(total);
         for (int i = 0; i < parts.size(); i++) {
-            IndexFormat.fill(parts.get(i).plain(), b);
+            IndexData d = parts.get(i);
+            if (d.damage() != null) {
+                onDamaged.accept(d.damage());
+            } else {
+                IndexFormat.fill(d.plain(), b);
+            }
             parts.set(i, null);
         }
         return b.build(names);
@@ -302,7 +322,7 @@ public final class VaultImpl implements Vault {
             throw Errors.corrupt(what + " fails authentication", e);
         }
         byte[] plain = blobs.decompress(compressed, 0, compressed.length, IndexFormat.MAX_PLAINTEXT, what);
-        return new IndexData(name, plain, IndexFormat.validate(plain, what));
+        return new IndexData(name, plain, IndexFormat.validate(plain, what), null);
     }
 
     @Override
