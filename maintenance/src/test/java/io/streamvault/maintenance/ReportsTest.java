@@ -77,7 +77,8 @@ class ReportsTest {
         Stats.Result r = new Stats.Result(new Stats.VaultStats(2, 21, byKind, 300, 180, 200, 10, 1.5, 1.25),
                 List.of(sa, sb));
         assertEquals("{\"vault\":{\"snapshots\":2,\"stored_bytes\":21,\"stored_bytes_by_kind\":{\"config\":1,\"key\":2,"
-                + "\"pack\":3,\"index\":4,\"dictionary\":5,\"snapshot\":6,\"lock\":7,\"plan\":8},\"logical_bytes\":300,"
+                + "\"pack\":3,\"index\":4,\"dictionary\":5,\"snapshot\":6,\"lock\":7,\"plan\":8,\"capacity\":9},"
+                + "\"logical_bytes\":300,"
                 + "\"referenced_stored_bytes\":180,\"referenced_raw_bytes\":200,\"unused_bytes\":10,\"dedup_ratio\":1.5,"
                 + "\"compression_ratio\":1.25},\"snapshots\":[{\"id\":\"" + B + "\",\"files\":3,\"logical_bytes\":200,"
                 + "\"stored_bytes\":150,\"raw_bytes\":160,\"unique_bytes\":70,\"added_bytes\":120}]}",
