@@ -2,6 +2,7 @@ package io.streamvault.server;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.maintenance.Capacity;
 import io.streamvault.maintenance.CopyLag;
 import io.streamvault.maintenance.GcCoordinator;
 import io.streamvault.plans.PlanControl;
@@ -22,8 +23,8 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP API ({@code streamvault serve}): browse snapshots, download files (with Range), run
- * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics and
- * the lag of the vault's copies. Every request needs a bearer token from the tokens file; TLS when
+ * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics, the
+ * stored capacity with its history and each plan's share, and the lag of the vault's copies. Every request needs a bearer token from the tokens file; TLS when
  * given a certificate and key. The routes are documented in the OpenAPI document served at
  * {@code /api/v1/openapi.json}.
  */
@@ -46,12 +47,16 @@ public final class ApiServer implements AutoCloseable {
      * @param copyLags the lag of each copy of the vault as its copier last measured it, called on a
      *     worker thread for each request (it may block); null when the server has none: then no copy
      *     is shown
+     * @param price the price per GB-month of the capacity estimates ({@code GET /capacity}); null: none
      */
     public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
             int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
-            Supplier<List<CopyLag>> copyLags) {
+            Supplier<List<CopyLag>> copyLags, Capacity.Price price) {
         public Options {
             restoreRoots = List.copyOf(restoreRoots);
+            if (price == null) {
+                price = new Capacity.Price(0, "USD");
+            }
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "TLS needs both a certificate and a key");
             }
@@ -62,7 +67,7 @@ public final class ApiServer implements AutoCloseable {
                 int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators,
                 PlanControl planControl) {
             this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, null);
+                    gcCoordinators, planControl, null, null);
         }
 
         /** Options without garbage collection coordinators (dry runs only), a plan control or the lag of copies. */
@@ -73,17 +78,22 @@ public final class ApiServer implements AutoCloseable {
 
         public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    factory, planControl, copyLags);
+                    factory, planControl, copyLags, price);
         }
 
         public Options withPlanControl(PlanControl control) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, control, copyLags);
+                    gcCoordinators, control, copyLags, price);
         }
 
         public Options withCopyLags(Supplier<List<CopyLag>> lags) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, lags);
+                    gcCoordinators, planControl, lags, price);
+        }
+
+        public Options withPrice(Capacity.Price p) {
+            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    gcCoordinators, planControl, copyLags, p);
         }
 
         public static Options of(String host, int port, Path tokensFile) {
@@ -120,7 +130,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("sv-api-vault", o.vaultThreads());
             Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots(), o.planControl(),
-                    o.copyLags());
+                    o.copyLags(), o.price());
             HttpServerOptions http = new HttpServerOptions().setHost(o.host()).setPort(o.port());
             boolean tls = o.tlsCert() != null;
             if (tls) {

@@ -6,6 +6,7 @@ import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.launcher.internal.CopyLink;
 import io.streamvault.launcher.internal.GcSession;
 import io.streamvault.launcher.internal.LazyPlanControl;
+import io.streamvault.maintenance.Capacity;
 import io.streamvault.server.ApiServer;
 import io.streamvault.vault.Vault;
 import java.nio.file.Path;
@@ -78,7 +79,8 @@ public final class ServeCommand implements Callable<Integer> {
                 LazyPlanControl plans = new LazyPlanControl(config, vault);
                 ApiServer server = ApiServer.start(vault, new ApiServer.Options(host, port, tokensFile, tlsCert, tlsKey,
                         roots, concurrentRestores, 8).withGcCoordinators(() -> GcSession.openCoordinator(config, vault))
-                        .withPlanControl(plans).withCopyLags(() -> CopyLink.lags(config, vault)))) {
+                        .withPlanControl(plans).withCopyLags(() -> CopyLink.lags(config, vault))
+                        .withPrice(Capacity.Price.of(config)))) {
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {

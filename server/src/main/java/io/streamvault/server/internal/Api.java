@@ -1,5 +1,6 @@
 package io.streamvault.server.internal;
 
+import io.streamvault.maintenance.Capacity;
 import io.streamvault.maintenance.CopyLag;
 import io.streamvault.plans.PlanControl;
 import io.vertx.core.Vertx;
@@ -27,9 +28,10 @@ public final class Api {
     /**
      * @param plans the way to the agents' schedulers (see {@link PlanRoutes}); null when the server has none
      * @param copyLags the lag of the vault's copies (see {@link CopyRoutes}); null when the server has none
+     * @param price the price of the capacity estimates (see {@link CapacityRoutes})
      */
     public Api(Browser browser, RestoreJobs jobs, GcJobs gcJobs, Tokens tokens, WorkerExecutor executor,
-            List<Path> restoreRoots, PlanControl plans, Supplier<List<CopyLag>> copyLags) {
+            List<Path> restoreRoots, PlanControl plans, Supplier<List<CopyLag>> copyLags, Capacity.Price price) {
         Worker worker = new Worker(executor);
         RouteTable table = new RouteTable();
         new OpenApiRoutes().register(table);
@@ -41,6 +43,7 @@ public final class Api {
         new PlanRoutes(browser, worker, plans).register(table);
         new StatsRoutes(browser, worker).register(table);
         new CopyRoutes(worker, copyLags).register(table);
+        new CapacityRoutes(browser, worker, price).register(table);
         this.access = new Access(tokens);
         this.routes = table.routes();
     }
