@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -82,7 +83,8 @@ public final class CapacityHistory {
     /** Measures the vault and writes the record; throws what measuring or writing throws. */
     public static Entry record(Vault vault, Trigger trigger, List<String> snapshots, String run) {
         Capacity c = Capacity.measure(vault, THREADS);
-        Entry e = new Entry(UUID.randomUUID().toString(), Instant.now(), trigger, snapshots, run, c);
+        Entry e = new Entry(UUID.randomUUID().toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS), trigger, snapshots,
+                run, c);
         vault.writeDocument(ObjectKind.CAPACITY, encode(List.of(e)));
         return e;
     }
