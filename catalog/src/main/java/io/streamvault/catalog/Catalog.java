@@ -7,6 +7,7 @@ import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.vault.Vault;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** The catalog role: the {@link CatalogTopology} as the Kafka Streams application {@code PREFIX.VAULT.catalog}. */
 public final class Catalog {
@@ -15,9 +16,10 @@ public final class Catalog {
     private Catalog() {
     }
 
+    /** @param sealed told the id of every snapshot this process's catalog seals (must not block) */
     public static StreamsApp app(KafkaProps props, Topics topics, SchemaRegistry registry, Vault vault,
-            CatalogSettings settings, Path stateDir, int threads, WorkerListener listener) {
-        return new StreamsApp(ROLE, CatalogTopology.build(topics, registry, vault, settings),
+            CatalogSettings settings, Path stateDir, int threads, WorkerListener listener, Consumer<String> sealed) {
+        return new StreamsApp(ROLE, CatalogTopology.build(topics, registry, vault, settings, sealed),
                 props.streams(topics.groupId(ROLE), stateDir, threads), listener);
     }
 }

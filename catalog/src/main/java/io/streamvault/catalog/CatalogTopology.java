@@ -9,6 +9,7 @@ import io.streamvault.schemas.records.CatalogJob;
 import io.streamvault.schemas.records.NodeRecord;
 import io.streamvault.vault.TreeIndex;
 import io.streamvault.vault.Vault;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -36,6 +37,12 @@ public final class CatalogTopology {
     }
 
     public static Topology build(Topics topics, SchemaRegistry registry, Vault vault, CatalogSettings settings) {
+        return build(topics, registry, vault, settings, id -> { });
+    }
+
+    /** @param sealed told the id of every snapshot the topology seals, right after it is written (must not block) */
+    public static Topology build(Topics topics, SchemaRegistry registry, Vault vault, CatalogSettings settings,
+            Consumer<String> sealed) {
         Topology t = new Topology();
         String[] sources = {"src-jobs", "src-dirs", "src-files", "src-acks", "src-gc"};
         String[] names = {topics.jobs.name(), topics.dirScans.name(), topics.fileManifests.name(),
@@ -44,7 +51,7 @@ public final class CatalogTopology {
             t.addSource(sources[i], Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), names[i]);
         }
         AvroSerde<NodeRecord> nodeSerde = AvroSerde.forValues(registry, NodeRecord.class);
-        Sealer sealer = new Sealer(vault, new TreeIndex(vault), settings.packBytes());
+        Sealer sealer = new Sealer(vault, new TreeIndex(vault), settings.packBytes(), sealed);
         t.addProcessor("assembler", () -> new AssemblerProcessor(topics, sealer, nodeSerde, settings),
                 sources);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(),

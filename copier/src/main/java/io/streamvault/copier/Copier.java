@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Deletions are not copied, except snapshots with {@code mirrorDeletes}, and then only through the
  * target vault's own deletion check (its lock and holds). Plans are not copied: the target's
- * cluster keeps its own. Safe to run in several processes at once (every write is create-only).
+ * cluster keeps its own. Capacity records are not copied either: each measures the storage it was
+ * taken on, and the copy is billed for its own (docs/capacity.md). Safe to run in several processes at once (every write is create-only).
  */
 public final class Copier {
     private static final Logger LOG = LoggerFactory.getLogger(Copier.class);
@@ -74,8 +75,9 @@ public final class Copier {
     /** An object the source announced (see {@link io.streamvault.vault.VaultEvents}). */
     public void written(ObjectKind kind, String id) {
         switch (kind) {
-            case CONFIG, PLAN -> {
-                // the config came with openCopy; plans stay with the source's cluster
+            case CONFIG, PLAN, CAPACITY -> {
+                // the config came with openCopy; plans stay with the source's cluster; capacity records
+                // measure the source's storage, not the copy's
             }
             case INDEX -> copyIndex(id, false);
             case SNAPSHOT -> copySnapshot(id);

@@ -97,6 +97,37 @@ class BadInputIT {
         assertNoSnapshots(vault, pw("a"));
     }
 
+    @Test
+    void statsHistoryOptionsAreCheckedAndANegativePriceRefused() throws Exception {
+        Path vault = tmp.resolve("vault");
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw("a")).code());
+        Object[] v = {"--vault", vault, "--password-file", pw("a")};
+        assertOneLineError(Cli.run(BackupRestoreIT.concat(new Object[] {"stats", "--csv"}, v)), "--csv needs --history");
+        assertOneLineError(Cli.run(BackupRestoreIT.concat(new Object[] {"stats", "--since", "7d"}, v)),
+                "--since needs --history");
+        assertOneLineError(Cli.run(BackupRestoreIT.concat(new Object[] {"stats", "--history", "--json", "--csv"}, v)),
+                "exclude each other");
+        assertOneLineError(Cli.run(BackupRestoreIT.concat(new Object[] {"stats", "--history", "latest"}, v)),
+                "takes no snapshot");
+        assertOneLineError(Cli.run(BackupRestoreIT.concat(new Object[] {"stats", "--history", "--since", "soon"}, v)),
+                "--since \"soon\"", "30d");
+        assertOneLineError(Cli.run(BackupRestoreIT.concat(new Object[] {"stats", "-o", "billing.price.per.gb.month=-1"},
+                v)), "billing.price.per.gb.month");
+        Cli.Result empty = Cli.run(BackupRestoreIT.concat(new Object[] {"stats", "--history"}, v));
+        assertEquals(0, empty.code(), empty.toString());
+        assertTrue(empty.out().contains("no capacity records"), empty.toString());
+        Cli.Result csv = Cli.run(BackupRestoreIT.concat(new Object[] {"stats", "--history", "--csv"}, v));
+        assertEquals(List.of("time,trigger,snapshots,run,snapshot_count,stored_bytes,logical_bytes,unused_bytes,"
+                + "dedup_ratio,compression_ratio,monthly_cost,(no plan),(unused),(metadata)"), csv.out().lines().toList());
+        Cli.Result priced = Cli.run(BackupRestoreIT.concat(new Object[] {"stats", "--json", "-o",
+            "billing.price.per.gb.month=0.5", "-o", "billing.currency=EUR"}, v));
+        assertEquals(0, priced.code(), priced.toString());
+        JsonNode c = priced.json().get("capacity");
+        assertEquals("EUR", c.get("currency").asText());
+        assertEquals(priced.json().get("vault").get("stored_bytes").asLong() / (double) (1L << 30) * 0.5,
+                c.get("vault").get("monthly_cost").asDouble(), 1e-15);
+    }
+
     /**
      * A file the backup may not read is skipped with a warning and counted; the backup completes,
      * says it is incomplete and exits 3. As root, the command runs without the capabilities that

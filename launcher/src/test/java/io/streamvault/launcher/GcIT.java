@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -177,7 +179,9 @@ class GcIT {
             Path src = tmp.resolve("src");
             for (int r = 0; r < 4; r++) {
                 round(src, rnd, 30);
-                Cli.Result b = Cli.run(concat(new Object[] {"backup", src, "--json"}, c));
+                // as if two plans backed up the same tree in turn: their snapshots share chunks
+                Cli.Result b = Cli.run(concat(new Object[] {"backup", src, "--json", "--tag",
+                    r % 2 == 0 ? "plan:alpha" : "plan:beta"}, c));
                 assertEquals(0, b.code(), b.toString());
                 Path copy = tmp.resolve("expected-" + r);
                 copyTree(src, copy);
@@ -228,7 +232,62 @@ class GcIT {
                 assertEquals(0, Cli.run("restore", id, "--target", out, "--vault", vault, "--password-file", pw).code());
                 TreeAssert.assertSameTree(expected.get(id), out);
             }
+            assertCapacity(vault, pw, expected.keySet(), forget.json().get("removed"), gc.json().get("run").asText());
         }
+    }
+
+    /**
+     * docs/capacity.md: each backup command, the forget and the collection that freed something left a
+     * record whose shares add up; the plans' shares now add up to the stored capacity stats reports,
+     * which is the bytes of the vault's files.
+     */
+    private void assertCapacity(Path vault, Path pw, Set<String> backedUp, JsonNode removed, String run)
+            throws Exception {
+        Cli.Result h = Cli.run("stats", "--history", "--json", "--vault", vault, "--password-file", pw);
+        assertEquals(0, h.code(), h.toString());
+        Set<String> recorded = new HashSet<>();
+        List<String> forgets = new ArrayList<>();
+        List<String> runs = new ArrayList<>();
+        for (JsonNode r : h.json()) {
+            long sum = 0;
+            for (JsonNode share : r.get("plans")) {
+                sum += share.asLong();
+            }
+            assertEquals(r.get("stored_bytes").asLong(), sum, "a record's shares add up: " + r);
+            switch (r.get("trigger").asText()) {
+                case "backup" -> r.get("snapshots").forEach(x -> recorded.add(x.asText()));
+                case "forget" -> r.get("snapshots").forEach(x -> forgets.add(x.asText()));
+                default -> runs.add(r.get("run").asText());
+            }
+        }
+        assertEquals(backedUp, recorded, "every backup is in a record");
+        List<String> forgotten = new ArrayList<>();
+        removed.forEach(x -> forgotten.add(x.asText()));
+        assertEquals(forgotten, forgets, "the forget's record names what it removed");
+        assertTrue(runs.contains(run), "the collection that freed the space is recorded: " + runs);
+
+        Cli.Result st = Cli.run("stats", "--json", "--vault", vault, "--password-file", pw);
+        assertEquals(0, st.code(), st.toString());
+        long stored = st.json().get("vault").get("stored_bytes").asLong();
+        JsonNode capacity = st.json().get("capacity");
+        assertEquals(stored, capacity.get("vault").get("stored_bytes").asLong());
+        long sum = 0;
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (JsonNode share : capacity.get("plans")) {
+            sum += share.get("stored_bytes").asLong();
+            byName.put(share.get("plan").asText(), share);
+        }
+        assertEquals(stored, sum, "the plans' shares add up to the stored capacity stats reports: " + capacity);
+        assertEquals(bytes(vault), stored, "the stored capacity is the bytes of the vault's objects");
+        assertTrue(byName.get("alpha").get("stored_bytes").asLong() > 0 && byName.get("beta").get("shared_bytes").asLong()
+                > 0, "both plans hold data, and share some: " + capacity);
+
+        Cli.Result csv = Cli.run("stats", "--history", "--csv", "--vault", vault, "--password-file", pw);
+        assertEquals(0, csv.code(), csv.toString());
+        List<String> lines = csv.out().lines().toList();
+        assertEquals(h.json().size() + 1, lines.size(), csv.out());
+        assertTrue(lines.get(0).startsWith("time,trigger,snapshots,run,") && lines.get(0).contains(",plan:alpha,plan:beta,"),
+                lines.get(0));
     }
 
     private static long bytes(Path vault) throws Exception {

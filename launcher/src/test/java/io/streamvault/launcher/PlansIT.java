@@ -270,6 +270,26 @@ class PlansIT {
             assertEquals(0, r.code(), r.toString());
             TreeAssert.assertSameTree(src, out);
         }
+
+        // The agents recorded the capacity after the plans' backups (and their retention's forgets): the
+        // plan's share is there, and every record's shares add up (docs/capacity.md).
+        Cli.Result h = Cli.run("stats", "--history", "--json", "--vault", vault, "--password-file", pw);
+        assertEquals(0, h.code(), h.toString());
+        Set<String> triggers = new HashSet<>();
+        long withPlan = 0;
+        for (JsonNode rec : h.json()) {
+            triggers.add(rec.get("trigger").asText());
+            long sum = 0;
+            for (JsonNode share : rec.get("plans")) {
+                sum += share.asLong();
+            }
+            assertEquals(rec.get("stored_bytes").asLong(), sum, rec.toString());
+            if (rec.get("trigger").asText().equals("backup") && rec.get("plans").path("every5").asLong() > 0) {
+                withPlan++;
+            }
+        }
+        assertTrue(withPlan > 0 && triggers.contains("forget"), "records after the plan's runs and its retention: "
+                + h.out());
     }
 
     /** No slot has two runs that did the work, and no two runs share a job. */

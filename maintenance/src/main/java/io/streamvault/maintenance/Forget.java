@@ -21,7 +21,8 @@ import java.util.Set;
 /**
  * Forget: which snapshots go (by a {@link RetentionPolicy}, or by id), and removing them. Removing a
  * snapshot deletes only its snapshot object (through {@link Vault#delete}), which is atomic: a listed
- * snapshot restores completely or is gone. Its data is freed by garbage collection.
+ * snapshot restores completely or is gone. Its data is freed by garbage collection. A forget that
+ * removed something records the vault's capacity (docs/capacity.md).
  */
 public final class Forget {
     private static final String NAMED = "not named";
@@ -153,10 +154,22 @@ public final class Forget {
         remove(vault, ids, false);
     }
 
-    /** Deletes the snapshot objects, in the order given, lifting governance retentions if asked. */
+    /**
+     * Deletes the snapshot objects, in the order given, lifting governance retentions if asked; then,
+     * when any was deleted (even if a later one was refused), records the vault's capacity
+     * ({@link CapacityHistory}; a failure to record is only a warning).
+     */
     public static void remove(Vault vault, List<String> ids, boolean bypassGovernance) {
-        for (String id : ids) {
-            vault.delete(ObjectKind.SNAPSHOT, id, bypassGovernance);
+        List<String> removed = new ArrayList<>();
+        try {
+            for (String id : ids) {
+                vault.delete(ObjectKind.SNAPSHOT, id, bypassGovernance);
+                removed.add(id);
+            }
+        } finally {
+            if (!removed.isEmpty()) {
+                CapacityHistory.recordQuietly(vault, CapacityHistory.Trigger.FORGET, removed, null);
+            }
         }
     }
 }

@@ -103,7 +103,7 @@ public final class GarbageCollector {
      * What a run did (or, dry, would do). Bytes are as the storage holds them.
      *
      * @param bytesFreed the vault's size before minus after: packs and index objects deleted, minus
-     *     the new packs and index objects written
+     *     the new packs and index objects written and what the capacity record of the run added
      */
     public record Result(String run, boolean dryRun, int snapshots, long blobsForgotten, long blobsSpared,
             int packsBefore, int packsDeleted, int packsRepacked, int packsKept, int unindexedPacksDeleted,
@@ -132,12 +132,36 @@ public final class GarbageCollector {
             loading.cancel(true);
             throw e;
         }
+        Result r;
         try (ReadPool pool = new ReadPool(options.threads())) {
             progress.update("loading the index", 0, 0);
-            return collect(run, join(loading), pool, progress, start);
+            r = collect(run, join(loading), pool, progress, start);
         } finally {
             coordinator.end(run);
         }
+        return r.dryRun() || changedNothing(r) ? r : recordCapacity(r, progress);
+    }
+
+    /** A run that found nothing to delete and an index consolidated already wrote and deleted nothing. */
+    private static boolean changedNothing(Result r) {
+        return r.packsDeleted() + r.packsRepacked() + r.unindexedPacksDeleted() + r.packsWritten() == 0
+                && r.indexObjectsAfter() == r.indexObjectsBefore() && r.bytesFreed() == 0;
+    }
+
+    /**
+     * Records the vault's capacity after the run and merges the capacity history's documents
+     * (docs/capacity.md); neither ever fails the run. What they add to the vault is taken off the bytes
+     * freed, which stay what the storage lost.
+     */
+    private Result recordCapacity(Result r, Progress progress) {
+        progress.update("recording the vault's capacity", 0, 0);
+        long before = vault.list(ObjectKind.CAPACITY).bytes();
+        CapacityHistory.recordQuietly(vault, CapacityHistory.Trigger.GC, List.of(), r.run());
+        CapacityHistory.compactQuietly(vault);
+        long grown = vault.list(ObjectKind.CAPACITY).bytes() - before;
+        return new Result(r.run(), false, r.snapshots(), r.blobsForgotten(), r.blobsSpared(), r.packsBefore(),
+                r.packsDeleted(), r.packsRepacked(), r.packsKept(), r.unindexedPacksDeleted(), r.packsWritten(),
+                r.indexObjectsBefore(), r.indexObjectsAfter(), r.bytesBefore(), r.bytesFreed() - grown, r.durationMs());
     }
 
     private static <T> T join(CompletableFuture<T> f) {

@@ -111,11 +111,6 @@ public final class Reports {
         return o;
     }
 
-    /**
-     * The vault's statistics and those of the {@code shown} snapshots.
-     *
-     * @param shown the snapshots to list, some or all of {@code r.snapshots()}
-     */
     /** The lag of each copy, as {@code stats --json} ("copies") and {@code GET /copies} give it. */
     public static ArrayNode copies(List<CopyLag> lags) {
         ArrayNode a = JSON.createArrayNode();
@@ -132,6 +127,11 @@ public final class Reports {
         return a;
     }
 
+    /**
+     * The vault's statistics and those of the {@code shown} snapshots.
+     *
+     * @param shown the snapshots to list, some or all of {@code r.snapshots()}
+     */
     public static ObjectNode stats(Stats.Result r, List<Stats.SnapshotStats> shown) {
         ObjectNode o = JSON.createObjectNode();
         Stats.VaultStats v = r.vault();
@@ -158,5 +158,63 @@ public final class Reports {
             so.put("added_bytes", s.addedBytes());
         }
         return o;
+    }
+
+    /**
+     * The stored capacity now, each plan's share and the monthly estimate: {@code stats --json} prints it
+     * under {@code capacity}, {@code GET /capacity} adds the history (docs/capacity.md). The shares'
+     * {@code stored_bytes} add up to the vault's.
+     */
+    public static ObjectNode capacity(Capacity c, Capacity.Price price) {
+        ObjectNode o = JSON.createObjectNode();
+        ObjectNode vo = o.putObject("vault");
+        vo.put("snapshots", c.snapshots());
+        vo.put("stored_bytes", c.storedBytes());
+        vo.put("logical_bytes", c.logicalBytes());
+        vo.put("unused_bytes", c.unusedBytes());
+        vo.put("dedup_ratio", c.dedupRatio());
+        vo.put("compression_ratio", c.compressionRatio());
+        vo.put("monthly_cost", price.monthly(c.storedBytes()));
+        ArrayNode plans = o.putArray("plans");
+        for (Capacity.Share s : c.shares()) {
+            ObjectNode so = plans.addObject();
+            so.put("plan", s.name());
+            so.put("kind", s.kind().id());
+            so.put("stored_bytes", s.storedBytes());
+            so.put("unique_bytes", s.uniqueBytes());
+            so.put("shared_bytes", s.sharedBytes());
+            so.put("monthly_cost", price.monthly(s.storedBytes()));
+        }
+        o.put("price_per_gb_month", price.perGbMonth());
+        o.put("currency", price.currency());
+        return o;
+    }
+
+    /**
+     * The capacity history, oldest first ({@code stats --history --json}, and {@code history} of
+     * {@code GET /capacity}): per record its time and trigger, what it follows, the vault's figures and
+     * each share's stored bytes by name. The monthly cost is at today's price.
+     */
+    public static ArrayNode history(List<CapacityHistory.Entry> entries, Capacity.Price price) {
+        ArrayNode a = JSON.createArrayNode();
+        for (CapacityHistory.Entry e : entries) {
+            Capacity c = e.capacity();
+            ObjectNode o = a.addObject();
+            o.put("time", e.time().toString());
+            o.put("trigger", e.trigger().id());
+            ArrayNode snaps = o.putArray("snapshots");
+            e.snapshots().forEach(snaps::add);
+            o.put("run", e.run());
+            o.put("snapshot_count", c.snapshots());
+            o.put("stored_bytes", c.storedBytes());
+            o.put("logical_bytes", c.logicalBytes());
+            o.put("unused_bytes", c.unusedBytes());
+            o.put("dedup_ratio", c.dedupRatio());
+            o.put("compression_ratio", c.compressionRatio());
+            o.put("monthly_cost", price.monthly(c.storedBytes()));
+            ObjectNode plans = o.putObject("plans");
+            c.shares().forEach(s -> plans.put(s.name(), s.storedBytes()));
+        }
+        return a;
     }
 }

@@ -13,7 +13,6 @@ import io.streamvault.vault.Vault;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,14 @@ public final class Stats {
             double compressionRatio) {
     }
 
-    public record Result(VaultStats vault, List<SnapshotStats> snapshots) {
+    /**
+     * @param capacity the plans' shares of the stored capacity, from the same listing as {@code vault}
+     *     (null where a result is made without one)
+     */
+    public record Result(VaultStats vault, List<SnapshotStats> snapshots, Capacity capacity) {
+        public Result(VaultStats vault, List<SnapshotStats> snapshots) {
+            this(vault, snapshots, null);
+        }
     }
 
     private final Vault vault;
@@ -136,16 +142,16 @@ public final class Stats {
             Long added = r.snapshot().summary().get("data_added");
             out.add(new SnapshotStats(r.id(), l[1], l[0], stored[i], raw[i], unique[i], added == null ? 0 : added));
         }
-        Map<ObjectKind, Long> byKind = new EnumMap<>(ObjectKind.class);
-        long total = 0;
-        for (ObjectKind k : ObjectKind.values()) {
-            long b = vault.list(k).bytes();
-            byKind.put(k, b);
-            total += b;
-        }
-        VaultStats v = new VaultStats(n, total, byKind, logical, refStored, refRaw, unused,
-                refRaw == 0 ? 1 : (double) logical / refRaw, refStored == 0 ? 1 : (double) refRaw / refStored);
-        return new Result(v, out);
+        Capacity capacity = capacity();
+        VaultStats v = new VaultStats(n, capacity.storedBytes(), capacity.byKind(), logical, refStored,
+                refRaw, unused, refRaw == 0 ? 1 : (double) logical / refRaw,
+                refStored == 0 ? 1 : (double) refRaw / refStored);
+        return new Result(v, out, capacity);
+    }
+
+    /** The stored capacity and the plans' shares of it (lists every object; see {@link Capacity}). */
+    public Capacity capacity() {
+        return Capacity.of(vault, index, graph);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.streamvault.plans;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.maintenance.Capacity;
 import io.streamvault.maintenance.RetentionPolicy;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -108,9 +109,12 @@ public record Plan(String name, String path, String schedule, ZoneId zone, Map<S
         return name;
     }
 
-    /** The tag every snapshot of this plan carries, and by which its retention finds them. */
+    /**
+     * The tag every snapshot of this plan carries, and by which its retention finds them, and capacity
+     * counts the plan's share ({@link Capacity#PLAN_TAG}).
+     */
     public String tag() {
-        return "plan:" + name;
+        return Capacity.PLAN_TAG + name;
     }
 
     /** The schedule, or null when the plan has none. */

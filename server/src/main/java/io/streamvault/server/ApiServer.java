@@ -2,6 +2,7 @@ package io.streamvault.server;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.maintenance.Capacity;
 import io.streamvault.maintenance.CopyLag;
 import io.streamvault.maintenance.GcCoordinator;
 import io.streamvault.plans.PlanControl;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
 /**
  * The HTTP API ({@code streamvault serve}): browse snapshots, download files (with Range), run
  * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics, the
- * lag of the vault's copies, the lock and the running backup jobs; and the web console at
+ * stored capacity with its history and each plan's share, the lag of the vault's copies, the lock and the running backup jobs; and the web console at
  * {@code /console/}, which uses only that API. Every request needs a bearer token from the tokens file; TLS when
  * given a certificate and key. The routes are documented in the OpenAPI document served at
  * {@code /api/v1/openapi.json}.
@@ -55,12 +56,17 @@ public final class ApiServer implements AutoCloseable {
      *     may block); null when the server has none: then no job is shown
      * @param limits timeouts against clients that hold connections, and the restore queue's bound
      *     (null: {@link Limits#DEFAULT})
+     * @param price the price per GB-month of the capacity estimates ({@code GET /capacity}); null: none
      */
     public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
             int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
-            Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> jobs, Limits limits) {
+            Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> jobs, Limits limits,
+            Capacity.Price price) {
         public Options {
             restoreRoots = List.copyOf(restoreRoots);
+            if (price == null) {
+                price = new Capacity.Price(0, "USD");
+            }
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "TLS needs both a certificate and a key");
             }
@@ -74,7 +80,7 @@ public final class ApiServer implements AutoCloseable {
                 int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
                 Supplier<List<CopyLag>> copyLags) {
             this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, null, Limits.DEFAULT);
+                    gcCoordinators, planControl, copyLags, null, Limits.DEFAULT, null);
         }
 
         /** Options without the lag of copies or the backup jobs. */
@@ -93,27 +99,32 @@ public final class ApiServer implements AutoCloseable {
 
         public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    factory, planControl, copyLags, jobs, limits);
+                    factory, planControl, copyLags, jobs, limits, price);
         }
 
         public Options withPlanControl(PlanControl control) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, control, copyLags, jobs, limits);
+                    gcCoordinators, control, copyLags, jobs, limits, price);
         }
 
         public Options withCopyLags(Supplier<List<CopyLag>> lags) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, lags, jobs, limits);
+                    gcCoordinators, planControl, lags, jobs, limits, price);
         }
 
         public Options withJobs(Supplier<List<JobView>> views) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, views, limits);
+                    gcCoordinators, planControl, copyLags, views, limits, price);
         }
 
         public Options withLimits(Limits l) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, jobs, l);
+                    gcCoordinators, planControl, copyLags, jobs, l, price);
+        }
+
+        public Options withPrice(Capacity.Price p) {
+            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    gcCoordinators, planControl, copyLags, jobs, limits, p);
         }
 
         public static Options of(String host, int port, Path tokensFile) {
@@ -184,7 +195,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("sv-api-vault", o.vaultThreads());
             Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots(), o.planControl(),
-                    o.copyLags(), o.jobs());
+                    o.copyLags(), o.jobs(), o.price());
             HttpServerOptions http = new HttpServerOptions().setHost(o.host()).setPort(o.port())
                     .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, o.limits().idleTimeout().toMillis()))
                     .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.streamvault.maintenance.Capacity;
+import io.streamvault.maintenance.CapacityHistory;
 import io.streamvault.plans.Plan;
 import io.streamvault.plans.PlanStore;
 import io.streamvault.vault.TestVault;
@@ -80,16 +82,20 @@ class ConsoleIT {
         Files.writeString(src.resolve("docs/readme.txt"), "read me\n");
         Files.write(src.resolve("data/big.bin"), bytes(rnd, 1_500_000));
         tv = TestVault.create(tmp.resolve("vault"), 64 << 10);
-        first = tv.backup(src, "web-host");
+        first = tv.backup(src, "web-host", List.of("plan:projects"));
+        CapacityHistory.record(tv.vault, CapacityHistory.Trigger.BACKUP, List.of(first), null);
         Files.writeString(src.resolve("docs/readme.txt"), "read me again\n");
-        tv.backup(src, "web-host");
+        Files.write(src.resolve("data/more.bin"), bytes(rnd, 400_000));
+        String second = tv.backup(src, "web-host", List.of("plan:home"));
+        CapacityHistory.record(tv.vault, CapacityHistory.Trigger.BACKUP, List.of(second), null);
         Path tokens = Files.writeString(tmp.resolve("tokens"), "read " + READ + " viewer\nadmin " + ADMIN + " operator\n");
         Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
         Instant now = Instant.now();
         JobView running = new JobView("job-0123456789ab", "running", "node-7", "/lustre/projects", List.of("nightly"),
                 now.minusSeconds(40), now, null, 1200, 5000, false, 3L << 30, 8L << 30, 9L << 30, 1L << 30, 80L << 20,
                 64_000, null, null);
-        server = ApiServer.start(tv.vault, ApiServer.Options.of("127.0.0.1", 0, tokens).withJobs(() -> List.of(running)));
+        server = ApiServer.start(tv.vault, ApiServer.Options.of("127.0.0.1", 0, tokens).withJobs(() -> List.of(running))
+                .withPrice(new Capacity.Price(0.02, "USD")));
         base = "http://127.0.0.1:" + server.port();
         downloads = Files.createDirectories(tmp.resolve("downloads"));
         ChromeOptions o = new ChromeOptions();
@@ -134,6 +140,13 @@ class ConsoleIT {
         WebElement stored = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=stored] .value")));
         assertTrue(stored.getText().matches("[0-9.]+ (KiB|MiB)"), stored.getText());
         assertEquals("none", browser.findElement(By.cssSelector("[data-testid=lock] .value")).getText());
+        assertTrue(browser.findElement(By.cssSelector("[data-testid=monthly] .value")).getText().matches("< 0\\.01 USD"));
+        assertEquals(1, browser.findElements(By.cssSelector("svg[data-testid=capacity-chart] polyline")).size(),
+                "the capacity history drawn");
+        for (String plan : List.of("projects", "home", "(metadata)")) {
+            assertEquals(1, browser.findElements(By.cssSelector("table[data-testid=capacity-plans] tr[data-plan='" + plan
+                    + "']")).size(), plan + "'s share shown in " + browser.findElement(By.tagName("main")).getText());
+        }
         shot("overview");
 
         // snapshots: the list, then a snapshot's tree, then a download compared byte for byte

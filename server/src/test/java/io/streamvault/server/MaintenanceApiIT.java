@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.maintenance.Capacity;
 import io.streamvault.maintenance.Checker;
 import io.streamvault.maintenance.CopyLag;
 import io.streamvault.maintenance.GcCoordinator;
@@ -45,6 +46,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -711,6 +713,90 @@ class MaintenanceApiIT {
         assertEquals(s.rawBytes(), o.getLong("raw_bytes"));
         assertEquals(s.uniqueBytes(), o.getLong("unique_bytes"));
         assertEquals(s.addedBytes(), o.getLong("added_bytes"));
+    }
+
+    // -- capacity --------------------------------------------------------------------------------
+
+    /** The bytes of the vault's files as the file system reports them. */
+    long onDisk() throws IOException {
+        try (Stream<Path> s = Files.walk(tmp.resolve("vault"))) {
+            return s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith("."))
+                    .mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    static Map<String, Long> shares(JsonObject capacity) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Object o : capacity.getJsonArray("plans")) {
+            JsonObject p = (JsonObject) o;
+            assertEquals(p.getLong("unique_bytes") + p.getLong("shared_bytes"), p.getLong("stored_bytes"), p.encode());
+            out.put(p.getString("plan"), p.getLong("stored_bytes"));
+        }
+        return out;
+    }
+
+    @Test
+    void capacityDividesTheVaultsBytesOnDiskAmongPlansAndForgetAndCollectionRecordIt() throws Exception {
+        // plan alpha backs up host-a's directory, plan beta host-b's, which now holds a copy of one of its files
+        Files.write(srcB.resolve("shared.bin"), Files.readAllBytes(srcA.resolve("sub/shared.bin")));
+        Thread.sleep(3);
+        tv.backup(srcA, "host-a", List.of("plan:alpha"));
+        Thread.sleep(3);
+        tv.backup(srcB, "host-b", List.of("plan:beta"));
+        ApiServer priced = ApiServer.start(tv.vault, ApiServer.Options.of("127.0.0.1", 0, tokens)
+                .withGcCoordinators(GcCoordinator::alone).withPrice(new Capacity.Price(0.02, "EUR")));
+        extraServers.add(priced);
+        JsonObject doc = ok(call(HttpMethod.GET, "/api/v1/openapi.json", READ, null));
+        HttpResponse<Buffer> r = call(priced, HttpMethod.GET, "/api/v1/capacity", READ, null);
+        assertDocumented(doc, "GET /api/v1/capacity", r);
+        JsonObject c = ok(r);
+        long stored = c.getJsonObject("vault").getLong("stored_bytes");
+        assertEquals(onDisk(), stored, "the stored capacity is the bytes of the vault's files");
+        Map<String, Long> shares = shares(c);
+        assertEquals(List.of("alpha", "beta", "(no plan)", "(unused)", "(metadata)"), List.copyOf(shares.keySet()));
+        assertEquals(stored, shares.values().stream().mapToLong(Long::longValue).sum(), "the shares add up exactly");
+        JsonObject beta = c.getJsonArray("plans").getJsonObject(1);
+        // only.bin is b1's too, shared.bin alpha's and s1-s3's: beta holds little of its own
+        assertTrue(beta.getLong("shared_bytes") > 90_000 && beta.getLong("unique_bytes") < 10_000, beta.encode());
+        assertEquals(stored / (double) (1L << 30) * 0.02, c.getJsonObject("vault").getDouble("monthly_cost"), 1e-15);
+        assertEquals(0.02, c.getDouble("price_per_gb_month"));
+        assertEquals("EUR", c.getString("currency"));
+        assertEquals(0, c.getJsonArray("history").size(), "snapshots written without the catalog record nothing");
+
+        ok(delete(s1));
+        JsonObject gc = awaitGc(priced, startGc(priced, new JsonObject()).getString("id"));
+        assertEquals("done", gc.getString("state"), gc.encodePrettily());
+        r = call(priced, HttpMethod.GET, "/api/v1/capacity?since=2020-01-01", READ, null);
+        assertDocumented(doc, "GET /api/v1/capacity", r);
+        c = ok(r);
+        assertEquals(onDisk(), c.getJsonObject("vault").getLong("stored_bytes"));
+        JsonArray history = c.getJsonArray("history");
+        assertEquals(2, history.size(), history.encodePrettily());
+        JsonObject forgot = history.getJsonObject(0);
+        assertEquals("forget", forgot.getString("trigger"));
+        assertEquals(List.of(s1), strings(forgot.getJsonArray("snapshots")));
+        assertTrue(forgot.getLong("unused_bytes") > 300_000, "s1's big.bin awaits the collection: " + forgot);
+        JsonObject collected = history.getJsonObject(1);
+        assertEquals("gc", collected.getString("trigger"));
+        assertEquals(gc.getJsonObject("result").getString("run"), collected.getString("run"));
+        assertTrue(collected.getLong("unused_bytes") < forgot.getLong("unused_bytes"), collected.encode());
+        for (Object o : history) {
+            JsonObject h = (JsonObject) o;
+            long sum = 0;
+            for (String name : h.getJsonObject("plans").fieldNames()) {
+                sum += h.getJsonObject("plans").getLong(name);
+            }
+            assertEquals(h.getLong("stored_bytes"), sum, "a record's shares add up too: " + h);
+        }
+        assertEquals(0, ok(call(priced, HttpMethod.GET, "/api/v1/capacity?since=2999-01-01", READ, null))
+                .getJsonArray("history").size());
+        HttpResponse<Buffer> bad = call(priced, HttpMethod.GET, "/api/v1/capacity?since=soon", READ, null);
+        assertError(bad, 400, "invalid_argument", "since");
+        assertDocumented(doc, "GET /api/v1/capacity", bad);
+        assertError(call(priced, HttpMethod.GET, "/api/v1/capacity?snice=1d", READ, null), 400, "invalid_argument",
+                "snice");
+        assertTrue(priced.routes().stream().anyMatch(x -> String.join(" ", x).equals("GET /api/v1/capacity read")),
+                "capacity needs read only");
     }
 
     // -- the lag of copies ------------------------------------------------------------------------

@@ -17,7 +17,12 @@ public enum ObjectKind {
     /** Lock records (docs/lock.md): append-only, never deleted. */
     LOCK("locks/"),
     /** Backup plan records (docs/plans.md): sealed documents, superseded by later ones of the same plan. */
-    PLAN("plans/");
+    PLAN("plans/"),
+    /**
+     * Capacity records (docs/capacity.md): sealed documents, each holding one or more measurements of
+     * the vault's stored capacity; garbage collection merges a month's records into one document.
+     */
+    CAPACITY("capacity/");
 
     private final String prefix;
 

@@ -57,11 +57,11 @@ public interface Vault extends AutoCloseable {
 
     /**
      * Deletes one object: the only way anything leaves a vault. Every deletion path (forget, garbage
-     * collection, key removal) comes through here, and so through the backup lock's one check
-     * (docs/lock.md): a snapshot whose retention has not passed or that is held is refused with
-     * SNAPSHOT_LOCKED naming it and its retain-until time; a key while the vault lock is on or any
-     * snapshot is locked, with VAULT_LOCKED; lock records always. Packs, index objects and dictionaries
-     * are not checked here: garbage collection keeps everything a listed snapshot reaches, and a locked
+     * collection and its merging of capacity records, key removal) comes through here, and so through
+     * the backup lock's one check (docs/lock.md): a snapshot whose retention has not passed or that is
+     * held is refused with SNAPSHOT_LOCKED naming it and its retain-until time; a key while the vault
+     * lock is on or any snapshot is locked, with VAULT_LOCKED; lock records always. Packs, index
+     * objects, dictionaries and capacity records are not checked here: garbage collection keeps everything a listed snapshot reaches, and a locked
      * snapshot stays listed. The config is never deleted (INVALID_ARGUMENT); deleting a missing object
      * is not an error.
      */
@@ -224,7 +224,7 @@ public interface Vault extends AutoCloseable {
     VaultEvents announcingTo();
 
     /**
-     * Writes a small document of {@code kind} (today {@link ObjectKind#PLAN}): the bytes sealed under
+     * Writes a small document of {@code kind} ({@link ObjectKind#PLAN} or {@link ObjectKind#CAPACITY}): the bytes sealed under
      * the master key, named by the SHA-256 of what is stored, create-only. Returns its id.
      */
     String writeDocument(ObjectKind kind, byte[] plaintext);

@@ -123,20 +123,29 @@ public final class TestVault implements AutoCloseable {
 
     /** Backs up {@code src} (regular files, dirs, symlinks; times, modes, xattrs, hard links) into a snapshot. */
     public String backup(Path src, String host) throws IOException {
+        return backup(src, host, List.of("test"));
+    }
+
+    /** {@link #backup(Path, String)} with these tags (a plan's snapshots carry {@code plan:NAME}). */
+    public String backup(Path src, String host, List<String> tags) throws IOException {
         FileMeta m = Posix.lstat(src);
         BlobId sub = dirTree(src);
         Node rootNode = new Node(RawPaths.fileName(src), FileKind.DIR, m.mode(), m.uid(), m.gid(), 0, m.mtimeNs(),
                 m.mtimeNs(), m.ctimeNs(), m.inode(), m.dev(), m.nlink(), 0, null, Posix.xattrs(src), List.of(), sub, null,
                 false);
-        return snapshot(tree(List.of(rootNode)), RawPaths.bytes(src.toAbsolutePath()), host);
+        return snapshot(tree(List.of(rootNode)), RawPaths.bytes(src.toAbsolutePath()), host, tags);
     }
 
     public String snapshot(BlobId top, byte[] path, String host) {
+        return snapshot(top, path, host, List.of("test"));
+    }
+
+    public String snapshot(BlobId top, byte[] path, String host, List<String> tags) {
         flush();
         vault.writeIndex(packs);
         packs.clear();
         long now = System.currentTimeMillis() * 1_000_000L + System.nanoTime() % 1_000_000L;
-        return vault.writeSnapshot(new Snapshot(1, now, now, top, path, host, "tester", List.of("test"), null, "job",
+        return vault.writeSnapshot(new Snapshot(1, now, now, top, path, host, "tester", tags, null, "job",
                 false, List.of(), 0, Map.of("total_bytes", 0L)));
     }
 

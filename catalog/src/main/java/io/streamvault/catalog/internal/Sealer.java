@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Seals a job into a snapshot, in the write order the vault's invariants need: tree blobs into
@@ -27,14 +29,18 @@ import java.util.function.Consumer;
  * the job's records, so sealing again after a crash writes the same snapshot object (same id).
  */
 public final class Sealer {
+    private static final Logger LOG = LoggerFactory.getLogger(Sealer.class);
     private final Vault vault;
     private final TreeIndex trees;
     private final long packTarget;
+    private final Consumer<String> sealed;
 
-    public Sealer(Vault vault, TreeIndex trees, long packTarget) {
+    /** @param sealed told the id of every snapshot this sealer writes (after it is written; must not throw or block) */
+    public Sealer(Vault vault, TreeIndex trees, long packTarget, Consumer<String> sealed) {
         this.vault = vault;
         this.trees = trees;
         this.packTarget = packTarget;
+        this.sealed = sealed;
     }
 
     /**
@@ -78,6 +84,11 @@ public final class Sealer {
                     LockMode.GOVERNANCE);
         }
         String id = vault.writeSnapshot(snapshot);
+        try {
+            sealed.accept(id);
+        } catch (RuntimeException e) {
+            LOG.warn("snapshot {} sealed; telling its listener failed: {}", id, e.getMessage());
+        }
         return new Sealed(id, treeBytes, assembler.filesChanged());
     }
 

@@ -55,6 +55,9 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String KAFKA_TIMEOUT_MS = "cluster.timeout.ms";
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
     public static final String LOCK_MIN_CHANGEABLE_FOR_S = "lock.min.changeable.for.s";
+    public static final String CAPACITY_RECORD_INTERVAL_MS = "capacity.record.interval.ms";
+    public static final String BILLING_PRICE_PER_GB_MONTH = "billing.price.per.gb.month";
+    public static final String BILLING_CURRENCY = "billing.currency";
 
     /** Prefix of settings passed through to every Kafka client. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -130,7 +133,17 @@ public final class StreamVaultConfig extends AbstractConfig {
                             + "copy-status this often (stats and GET /copies show it).")
             .define(LOCK_MIN_CHANGEABLE_FOR_S, Type.LONG, 72L * 3600, Range.atLeast(0), Importance.LOW,
                     "The shortest cooling-off `lock set --changeable-for` accepts, in seconds (72 hours, as AWS Backup Vault "
-                            + "Lock). Tests shorten it; a shorter cooling-off only makes a lock final sooner (docs/lock.md).");
+                            + "Lock). Tests shorten it; a shorter cooling-off only makes a lock final sooner (docs/lock.md).")
+            .define(CAPACITY_RECORD_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                    "A process that runs the catalog records the vault's capacity after the backups it seals at most this "
+                            + "often, and spends at most a tenth of its time measuring: a record covers every snapshot sealed "
+                            + "since the one before; a one-shot command records before it exits (docs/capacity.md).")
+            .define(BILLING_PRICE_PER_GB_MONTH, Type.DOUBLE, 0.0, Range.atLeast(0), Importance.LOW,
+                    "The price of storing one GB for a month, GB being 2^30 bytes as AWS and Azure count it in their "
+                            + "storage prices: stats and GET /capacity multiply the stored capacity and each plan's share "
+                            + "by it for a monthly estimate (0: no price).")
+            .define(BILLING_CURRENCY, Type.STRING, "USD", Importance.LOW,
+                    "The currency of billing.price.per.gb.month, shown beside the estimates.");
 
     public StreamVaultConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);

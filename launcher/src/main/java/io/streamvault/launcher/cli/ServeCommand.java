@@ -8,6 +8,7 @@ import io.streamvault.launcher.internal.CopyLink;
 import io.streamvault.launcher.internal.GcSession;
 import io.streamvault.launcher.internal.JobWatch;
 import io.streamvault.launcher.internal.LazyPlanControl;
+import io.streamvault.maintenance.Capacity;
 import io.streamvault.server.ApiServer;
 import io.streamvault.vault.Vault;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
                 ApiServer server = ApiServer.start(vault, new ApiServer.Options(host, port, tokensFile, tlsCert, tlsKey,
                         roots, concurrentRestores, 8).withGcCoordinators(() -> GcSession.openCoordinator(config, vault))
                         .withPlanControl(plans).withCopyLags(new Cached<>(() -> CopyLink.lags(config, vault), COPY_LAGS_FOR))
-                        .withJobs(jobs))) {
+                        .withJobs(jobs).withPrice(Capacity.Price.of(config)))) {
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {

@@ -12,6 +12,7 @@ import io.streamvault.common.kafka.WorkerPool;
 import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.dedup.Dedup;
 import io.streamvault.dedup.DedupSettings;
+import io.streamvault.maintenance.CapacityRecorder;
 import io.streamvault.scanner.Scanner;
 import io.streamvault.schemas.DeadLetters;
 import io.streamvault.uploader.Uploader;
@@ -48,6 +49,8 @@ public final class Roles implements AutoCloseable {
     private final Map<String, AutoCloseable> running = new HashMap<>();
     /** Chunk bytes from this process's chunkers to its uploaders. */
     private final ChunkHandoff handoff;
+    /** Records the vault's capacity after the snapshots this process's catalog seals; null until the catalog starts. */
+    private CapacityRecorder capacity;
 
     public Roles(Pipeline pipeline, Vault vault, InstanceSlot slot, String instance, WorkerListener listener) {
         this.pipeline = pipeline;
@@ -135,11 +138,13 @@ public final class Roles implements AutoCloseable {
                 return app;
             }
             case Catalog.ROLE -> {
+                capacity = new CapacityRecorder(vault, c.getLong(StreamVaultConfig.CAPACITY_RECORD_INTERVAL_MS));
                 StreamsApp app = Catalog.app(p.props(), p.topics(), p.registry(), vault,
                         new CatalogSettings(c.getInt(StreamVaultConfig.UPLOADER_PACK_BYTES),
                                 c.getLong(StreamVaultConfig.PROGRESS_INTERVAL_MS), c.getInt(StreamVaultConfig.CHUNKER_MAX_REREADS),
                                 c.getLong(StreamVaultConfig.CATALOG_JOB_RETENTION_MS)),
-                        slot.streamsDir(), Math.max(1, c.getInt(StreamVaultConfig.CATALOG_THREADS)), listener);
+                        slot.streamsDir(), Math.max(1, c.getInt(StreamVaultConfig.CATALOG_THREADS)), listener,
+                        capacity::sealed);
                 app.start();
                 return app;
             }
@@ -189,17 +194,25 @@ public final class Roles implements AutoCloseable {
         return true;
     }
 
-    /** Stops every role: workers finish and commit their batch, topologies close and leave their groups. */
+    /**
+     * Stops every role: workers finish and commit their batch, topologies close and leave their groups;
+     * once the catalog has closed, the capacity record of what it sealed is written.
+     */
     @Override
     public void close() {
         List<Thread> closers = new ArrayList<>();
         synchronized (this) {
-            for (AutoCloseable r : running.values()) {
+            for (Map.Entry<String, AutoCloseable> role : running.entrySet()) {
+                AutoCloseable r = role.getValue();
+                CapacityRecorder recorder = role.getKey().equals(Catalog.ROLE) ? capacity : null;
                 closers.add(new Thread(() -> {
                     try {
                         r.close();
                     } catch (Exception e) {
                         // closing is best effort; the next start resumes from the last commit
+                    }
+                    if (recorder != null) {
+                        recorder.close();
                     }
                 }));
             }

@@ -1,6 +1,7 @@
 package io.streamvault.server.internal;
 
 import io.streamvault.common.ErrorCode;
+import io.streamvault.maintenance.Capacity;
 import io.streamvault.maintenance.CopyLag;
 import io.streamvault.plans.PlanControl;
 import io.streamvault.server.JobView;
@@ -33,9 +34,11 @@ public final class Api {
      * @param plans the way to the agents' schedulers (see {@link PlanRoutes}); null when the server has none
      * @param copyLags the lag of the vault's copies (see {@link CopyRoutes}); null when the server has none
      * @param backups the running and recent backup jobs (see {@link JobRoutes}); null when the server has none
+     * @param price the price of the capacity estimates (see {@link CapacityRoutes})
      */
     public Api(Browser browser, RestoreJobs jobs, GcJobs gcJobs, Tokens tokens, WorkerExecutor executor,
-            List<Path> restoreRoots, PlanControl plans, Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> backups) {
+            List<Path> restoreRoots, PlanControl plans, Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> backups,
+            Capacity.Price price) {
         Worker worker = new Worker(executor);
         RouteTable table = new RouteTable();
         new OpenApiRoutes().register(table);
@@ -50,6 +53,7 @@ public final class Api {
         new JobRoutes(worker, backups).register(table);
         new LockRoutes(browser, worker).register(table);
         new SessionRoutes().register(table);
+        new CapacityRoutes(browser, worker, price).register(table);
         this.access = new Access(tokens);
         this.routes = table.routes();
     }

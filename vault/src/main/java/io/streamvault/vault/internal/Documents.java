@@ -21,7 +21,7 @@ import javax.crypto.AEADBadTagException;
  * documents; the others have formats of their own.
  */
 final class Documents {
-    static final Set<ObjectKind> KINDS = Set.of(ObjectKind.PLAN);
+    static final Set<ObjectKind> KINDS = Set.of(ObjectKind.PLAN, ObjectKind.CAPACITY);
     private final Storage storage;
     private final MasterKey key;
 

@@ -3,16 +3,18 @@
 import { get, optional } from '../api.js';
 import { badge, bytes, card, chart, duration, h, num, ratio, table, time } from '../ui.js';
 
+/** An amount of money: cents, or "< 0.01" for less. */
+const money = (x) => (x > 0 && x < 0.01 ? '< 0.01' : Number(x).toFixed(2));
+
 export default async function overview(main, _args, ctx) {
   main.append(h('h1', {}, 'Overview'));
-  const [stats, capacity, lock, copies, plans] = await Promise.all([
-    get('/stats'), optional('/capacity'), get('/lock'), get('/copies'),
-    ctx.may('admin') ? optional('/plans') : Promise.resolve(null)]);
-  const v = stats.vault;
-  const cap = capacity && capacity.vault ? capacity.vault : null;
-  const monthly = cap && cap.monthly_cost !== undefined && cap.monthly_cost !== null
-    ? `${Number(cap.monthly_cost).toFixed(2)} ${capacity.currency || ''}`.trim() : '–';
-  const price = capacity && capacity.price_per_gb_month ? `at ${capacity.price_per_gb_month} ${capacity.currency || ''} per GB-month` : 'no price set';
+  const [capacity, lock, copies, plans] = await Promise.all([
+    optional('/capacity'), get('/lock'), get('/copies'), ctx.may('admin') ? optional('/plans') : Promise.resolve(null)]);
+  // the capacity carries the vault's figures; a server without it still has the statistics
+  const v = capacity && capacity.vault ? capacity.vault : (await get('/stats')).vault;
+  const priced = capacity && capacity.price_per_gb_month > 0;
+  const monthly = priced ? `${money(capacity.vault.monthly_cost)} ${capacity.currency || ''}`.trim() : '–';
+  const price = priced ? `at ${capacity.price_per_gb_month} ${capacity.currency || ''} per GB-month` : 'no price set';
   main.append(h('div', { class: 'cards' },
     card('Stored capacity', bytes(v.stored_bytes), `${v.snapshots} snapshots`, 'stored'),
     card('Logical size', bytes(v.logical_bytes), 'the files of every snapshot', 'logical'),
@@ -30,9 +32,11 @@ export default async function overview(main, _args, ctx) {
   main.append(h('div', { class: 'panel' }, capacity ? chart(history.map((r) => ({ t: new Date(r.time), v: r.stored_bytes })), bytes, 'capacity-chart')
     : h('p', { class: 'muted' }, 'This server records no capacity history.')));
   if (capacity && Array.isArray(capacity.plans) && capacity.plans.length) {
-    main.append(h('h2', {}, 'Capacity by plan'), table(['Plan', '#Stored share', '#Unique', '#Monthly'],
-      capacity.plans.map((p) => h('tr', {}, h('td', {}, p.plan), num(bytes(p.stored_bytes)), num(bytes(p.unique_bytes)),
-        num(p.monthly_cost === undefined || p.monthly_cost === null ? '–' : Number(p.monthly_cost).toFixed(2)))), 'capacity-plans'));
+    main.append(h('h2', {}, 'Capacity by plan'), h('p', { class: 'muted' },
+      'What each plan\'s snapshots alone hold, and an equal part of what they share with others; the shares add up to the stored capacity.'),
+    table(['Plan', '#Stored share', '#Unique', '#Shared part', '#Monthly'],
+      capacity.plans.map((p) => h('tr', { 'data-plan': p.plan }, h('td', {}, p.plan), num(bytes(p.stored_bytes)), num(bytes(p.unique_bytes)),
+        num(bytes(p.shared_bytes)), num(priced ? money(p.monthly_cost) : '–'))), 'capacity-plans'));
   }
   if (copies.length) {
     main.append(h('h2', {}, 'Copies'), table(['Target', 'Measured', '#Objects behind', '#Bytes behind', '#Behind by'],
