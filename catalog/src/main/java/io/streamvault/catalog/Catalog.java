@@ -1,5 +1,6 @@
 package io.streamvault.catalog;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.kafka.StreamsApp;
 import io.streamvault.common.kafka.WorkerListener;
@@ -16,8 +17,8 @@ public final class Catalog {
     }
 
     public static StreamsApp app(KafkaProps props, Topics topics, SchemaRegistry registry, Vault vault,
-            CatalogSettings settings, Path stateDir, int threads, WorkerListener listener) {
-        return new StreamsApp(ROLE, CatalogTopology.build(topics, registry, vault, settings),
-                props.streams(topics.groupId(ROLE), stateDir, threads), listener);
+            CatalogSettings settings, Path stateDir, int threads, WorkerListener listener, MeterRegistry meters) {
+        return new StreamsApp(ROLE, CatalogTopology.build(topics, registry, vault, settings, meters),
+                props.streams(topics.groupId(ROLE), stateDir, threads), listener, meters);
     }
 }
