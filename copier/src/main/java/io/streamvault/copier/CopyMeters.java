@@ -1,27 +1,24 @@
 package io.streamvault.copier;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamvault.common.metrics.CopyLagGauges;
 import io.streamvault.common.metrics.Meters;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The copies a process made (docs/metrics.md), by target: catch-up runs, what they wrote, and how far
- * each target was behind when last measured. The same lag gauges serve the lag the server reads from
- * {@code copy-status} ({@link #measured}).
+ * each target was behind when last measured ({@link CopyLagGauges}, which the server also fills from
+ * {@code copy-status}).
  */
 public final class CopyMeters {
     /** Counts nothing: for copies in processes that serve no metrics. */
     public static final CopyMeters NONE = new CopyMeters(Meters.NONE);
     private final MeterRegistry registry;
-    private final Map<String, AtomicReference<Copier.Lag>> lags = new ConcurrentHashMap<>();
+    private final CopyLagGauges lags;
 
     public CopyMeters(MeterRegistry registry) {
         this.registry = registry;
+        this.lags = new CopyLagGauges(registry);
     }
 
     /** A catch-up run to {@code target} ended: done, or failed. */
@@ -40,24 +37,7 @@ public final class CopyMeters {
     }
 
     /** How far the copy at {@code target} is behind, as just measured. */
-    public void measured(String target, Copier.Lag lag) {
-        lags.computeIfAbsent(target, t -> {
-            AtomicReference<Copier.Lag> last = new AtomicReference<>(lag);
-            gauge(t, last, "streamvault.copy.lag.objects", "Objects of the vault not on the copy, when last measured.",
-                    Copier.Lag::objects);
-            gauge(t, last, "streamvault.copy.lag.bytes", "Bytes of the vault not on the copy, when last measured.",
-                    Copier.Lag::bytes);
-            gauge(t, last, "streamvault.copy.lag.snapshots", "Snapshots not on the copy, when last measured.",
-                    Copier.Lag::snapshots);
-            gauge(t, last, "streamvault.copy.lag.seconds", "How long ago the oldest snapshot not on the copy was sealed"
-                    + " (0: none is missing), when last measured.", Copier.Lag::seconds);
-            return last;
-        }).set(lag);
-    }
-
-    private void gauge(String target, AtomicReference<Copier.Lag> last, String name, String help,
-            ToDoubleFunction<Copier.Lag> value) {
-        Gauge.builder(name, last, l -> value.applyAsDouble(l.get())).description(help).tag("target", target)
-                .register(registry);
+    void measured(String target, Copier.Lag lag) {
+        lags.measured(target, lag.objects(), lag.bytes(), lag.snapshots(), lag.seconds());
     }
 }

@@ -1,14 +1,18 @@
 package io.streamvault.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.maintenance.CopyLag;
 import io.streamvault.maintenance.GcCoordinator;
+import io.streamvault.maintenance.GcMeters;
 import io.streamvault.plans.PlanControl;
+import io.streamvault.plans.PlanRun;
 import io.streamvault.server.internal.Api;
 import io.streamvault.server.internal.Browser;
 import io.streamvault.server.internal.GcJobs;
 import io.streamvault.server.internal.RestoreJobs;
+import io.streamvault.server.internal.ServerMeters;
 import io.streamvault.server.internal.Tokens;
 import io.streamvault.vault.Vault;
 import io.vertx.core.Vertx;
@@ -17,15 +21,17 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The HTTP API ({@code streamvault serve}): browse snapshots, download files (with Range), run
  * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics and
- * the lag of the vault's copies. Every request needs a bearer token from the tokens file; TLS when
- * given a certificate and key. The routes are documented in the OpenAPI document served at
- * {@code /api/v1/openapi.json}.
+ * the lag of the vault's copies, and its metrics at {@code /metrics}. Every request needs a bearer token
+ * from the tokens file; TLS when given a certificate and key. The routes are documented in the OpenAPI
+ * document served at {@code /api/v1/openapi.json}.
  */
 public final class ApiServer implements AutoCloseable {
     /**
@@ -46,15 +52,25 @@ public final class ApiServer implements AutoCloseable {
      * @param copyLags the lag of each copy of the vault as its copier last measured it, called on a
      *     worker thread for each request (it may block); null when the server has none: then no copy
      *     is shown
+     * @param metrics what the server counts and serves at {@code GET /metrics}; null when it serves none
+     *     (then that route answers 404)
      */
     public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
             int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
-            Supplier<List<CopyLag>> copyLags) {
+            Supplier<List<CopyLag>> copyLags, Metrics metrics) {
         public Options {
             restoreRoots = List.copyOf(restoreRoots);
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "TLS needs both a certificate and a key");
             }
+        }
+
+        /** Options without metrics. */
+        public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
+                int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
+                Supplier<List<CopyLag>> copyLags) {
+            this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads, gcCoordinators,
+                    planControl, copyLags, null);
         }
 
         /** Options without the lag of copies. */
@@ -73,22 +89,41 @@ public final class ApiServer implements AutoCloseable {
 
         public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    factory, planControl, copyLags);
+                    factory, planControl, copyLags, metrics);
         }
 
         public Options withPlanControl(PlanControl control) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, control, copyLags);
+                    gcCoordinators, control, copyLags, metrics);
         }
 
         public Options withCopyLags(Supplier<List<CopyLag>> lags) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, lags);
+                    gcCoordinators, planControl, lags, metrics);
+        }
+
+        public Options withMetrics(Metrics m) {
+            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    gcCoordinators, planControl, copyLags, m);
         }
 
         public static Options of(String host, int port, Path tokensFile) {
             return new Options(host, port, tokensFile, null, null, List.of(), 2, 8);
         }
+    }
+
+    /**
+     * What the server counts, and how it serves it at {@code GET /metrics} (docs/metrics.md).
+     *
+     * @param registry where the server counts (the process's)
+     * @param text every meter of the process in the Prometheus text format, version 0.0.4
+     * @param refresh how often the lag of copies and the status of plans are read again
+     * @param capacityRefresh how often the vault is listed for its stored capacity
+     * @param planRuns a plan's runs for its status (at most {@link io.streamvault.plans.PlanStatus#RUNS}),
+     *     called on the server's metrics thread; empty when the schedulers cannot be reached cheaply
+     */
+    public record Metrics(MeterRegistry registry, Supplier<String> text, Duration refresh, Duration capacityRefresh,
+            Function<String, List<PlanRun>> planRuns) {
     }
 
     private final Vertx vertx;
@@ -98,9 +133,11 @@ public final class ApiServer implements AutoCloseable {
     private final WorkerExecutor worker;
     private final Api api;
     private final boolean tls;
+    private final ServerMeters meters;
 
     private ApiServer(Vertx vertx, HttpServer server, RestoreJobs jobs, GcJobs gcJobs, WorkerExecutor worker, Api api,
-            boolean tls) {
+            boolean tls, ServerMeters meters) {
+        this.meters = meters;
         this.vertx = vertx;
         this.server = server;
         this.jobs = jobs;
@@ -115,12 +152,13 @@ public final class ApiServer implements AutoCloseable {
         Tokens tokens = Tokens.load(o.tokensFile());
         Browser browser = new Browser(vault);
         Vertx vertx = Vertx.vertx();
-        RestoreJobs jobs = new RestoreJobs(browser, o.concurrentRestores());
-        GcJobs gcJobs = new GcJobs(browser, o.gcCoordinators());
+        ServerMeters meters = ServerMeters.of(o.metrics(), browser, o.copyLags());
+        RestoreJobs jobs = new RestoreJobs(browser, o.concurrentRestores(), meters.registry());
+        GcJobs gcJobs = new GcJobs(browser, o.gcCoordinators(), new GcMeters(meters.registry()));
         try {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("sv-api-vault", o.vaultThreads());
             Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots(), o.planControl(),
-                    o.copyLags());
+                    o.copyLags(), meters);
             HttpServerOptions http = new HttpServerOptions().setHost(o.host()).setPort(o.port());
             boolean tls = o.tlsCert() != null;
             if (tls) {
@@ -134,10 +172,11 @@ public final class ApiServer implements AutoCloseable {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "cannot listen on " + o.host() + ":" + o.port()
                         + (tls ? " with TLS" : "") + ": " + e.getMessage(), e);
             }
-            return new ApiServer(vertx, server, jobs, gcJobs, worker, api, tls);
+            return new ApiServer(vertx, server, jobs, gcJobs, worker, api, tls, meters);
         } catch (RuntimeException e) {
             jobs.close();
             gcJobs.close();
+            meters.close();
             vertx.close();
             throw e;
         }
@@ -165,6 +204,7 @@ public final class ApiServer implements AutoCloseable {
         }
         jobs.close();
         gcJobs.close();
+        meters.close();
         worker.close();
         vertx.close().await();
     }

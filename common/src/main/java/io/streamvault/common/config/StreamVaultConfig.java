@@ -54,6 +54,8 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String KAFKA_TIMEOUT_MS = "cluster.timeout.ms";
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
     public static final String LOCK_MIN_CHANGEABLE_FOR_S = "lock.min.changeable.for.s";
+    public static final String METRICS_REFRESH_MS = "metrics.refresh.ms";
+    public static final String METRICS_CAPACITY_REFRESH_MS = "metrics.capacity.refresh.ms";
 
     /** Prefix of settings passed through to every Kafka client. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -129,7 +131,13 @@ public final class StreamVaultConfig extends AbstractConfig {
                             + "copy-status this often (stats and GET /copies show it).")
             .define(LOCK_MIN_CHANGEABLE_FOR_S, Type.LONG, 72L * 3600, Range.atLeast(0), Importance.LOW,
                     "The shortest cooling-off `lock set --changeable-for` accepts, in seconds (72 hours, as AWS Backup Vault "
-                            + "Lock). Tests shorten it; a shorter cooling-off only makes a lock final sooner (docs/lock.md).");
+                            + "Lock). Tests shorten it; a shorter cooling-off only makes a lock final sooner (docs/lock.md).")
+            .define(METRICS_REFRESH_MS, Type.LONG, 60_000L, Range.atLeast(1000), Importance.LOW,
+                    "How often `serve` reads again what its metrics show of the cluster: the lag of copies (from copy-status) "
+                            + "and the status of plans (docs/metrics.md); never at each scrape.")
+            .define(METRICS_CAPACITY_REFRESH_MS, Type.LONG, 900_000L, Range.atLeast(1000), Importance.LOW,
+                    "How often `serve` lists the vault for its stored-capacity metrics (docs/metrics.md); a listing reads "
+                            + "every object's size, so never at each scrape.");
 
     public StreamVaultConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);

@@ -23,13 +23,16 @@ public final class Api {
     private static final int BODY_LIMIT = 1 << 20;
     private final Access access;
     private final List<Route> routes;
+    private final ServerMeters meters;
 
     /**
      * @param plans the way to the agents' schedulers (see {@link PlanRoutes}); null when the server has none
      * @param copyLags the lag of the vault's copies (see {@link CopyRoutes}); null when the server has none
+     * @param meters where requests and errors are counted, and what {@code GET /metrics} serves
      */
     public Api(Browser browser, RestoreJobs jobs, GcJobs gcJobs, Tokens tokens, WorkerExecutor executor,
-            List<Path> restoreRoots, PlanControl plans, Supplier<List<CopyLag>> copyLags) {
+            List<Path> restoreRoots, PlanControl plans, Supplier<List<CopyLag>> copyLags, ServerMeters meters) {
+        this.meters = meters;
         Worker worker = new Worker(executor);
         RouteTable table = new RouteTable();
         new OpenApiRoutes().register(table);
@@ -41,6 +44,7 @@ public final class Api {
         new PlanRoutes(browser, worker, plans).register(table);
         new StatsRoutes(browser, worker).register(table);
         new CopyRoutes(worker, copyLags).register(table);
+        new MetricsRoutes(meters, worker).register(table);
         this.access = new Access(tokens);
         this.routes = table.routes();
     }
@@ -51,18 +55,26 @@ public final class Api {
     }
 
     public Router router(Vertx vertx) {
-        return router(vertx, access, routes);
+        return router(vertx, access, routes, meters);
     }
 
-    /** The router of {@code routes}: every request's token checked first, each route's role before its handler. */
-    static Router router(Vertx vertx, Access access, List<Route> routes) {
+    /**
+     * The router of {@code routes}: every request timed and counted in {@code meters}, its token checked
+     * first, each route's role before its handler.
+     */
+    static Router router(Vertx vertx, Access access, List<Route> routes, ServerMeters meters) {
         Router r = Router.router(vertx);
+        r.route().handler(meters::time);
         r.route().handler(access::authenticate);
         for (Route s : routes) {
             var route = r.route(s.method(), s.vertxPath());
             if (s.method() == HttpMethod.POST || s.method() == HttpMethod.PATCH) {
-                route.handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+                route.handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)); // Vert.x wants it first
             }
+            route.handler(ctx -> {
+                ctx.put(ServerMeters.ROUTE, s.path());
+                ctx.next();
+            });
             route.handler(Access.require(s.role())).handler(s.handler());
         }
         HttpErrors.install(r);

@@ -1,5 +1,8 @@
 package io.streamvault.server.internal;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
@@ -14,9 +17,11 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,8 +105,16 @@ public final class RestoreJobs implements AutoCloseable {
     private final Browser browser;
     private final ExecutorService runners;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Map<State, Counter> ended = new EnumMap<>(State.class);
 
-    public RestoreJobs(Browser browser, int concurrent) {
+    /** {@code meters}: where the jobs are counted (docs/metrics.md). */
+    public RestoreJobs(Browser browser, int concurrent, MeterRegistry meters) {
+        for (State s : List.of(State.DONE, State.FAILED, State.CANCELLED)) {
+            ended.put(s, Counter.builder("streamvault.restores").description("Restore jobs the server ran, by how they"
+                    + " ended.").tag("result", s.name().toLowerCase(Locale.ROOT)).register(meters));
+        }
+        Gauge.builder("streamvault.restores.running", this, j -> j.list().stream().filter(x -> x.state == State.RUNNING)
+                .count()).description("Restore jobs running now (queued ones not counted).").register(meters);
         this.browser = browser;
         this.runners = Executors.newFixedThreadPool(concurrent, r -> {
             Thread t = new Thread(r, "sv-restore-job");
@@ -128,6 +141,7 @@ public final class RestoreJobs implements AutoCloseable {
         if (job.progress.cancelled()) {
             job.state = State.CANCELLED;
             job.finishedNs = System.currentTimeMillis() * 1_000_000L;
+            ended.get(State.CANCELLED).increment();
             return;
         }
         job.startedNs = System.currentTimeMillis() * 1_000_000L;
@@ -147,6 +161,10 @@ public final class RestoreJobs implements AutoCloseable {
             job.state = State.FAILED;
         } finally {
             job.finishedNs = System.currentTimeMillis() * 1_000_000L;
+            Counter c = ended.get(job.state);
+            if (c != null) {
+                c.increment();
+            }
         }
     }
 
