@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
 
@@ -14,10 +15,19 @@ import org.apache.kafka.clients.consumer.Consumer;
  * for processes that serve no metrics.
  */
 public final class Meters {
-    /** Counts nothing: for processes that serve no metrics (one-shot commands) and tests that do not look. */
-    public static final MeterRegistry NONE = new CompositeMeterRegistry();
+    /**
+     * Counts nothing and keeps nothing (every meter denied): for processes that serve no metrics
+     * (one-shot commands) and tests that do not look.
+     */
+    public static final MeterRegistry NONE = denyingAll();
 
     private Meters() {
+    }
+
+    private static MeterRegistry denyingAll() {
+        MeterRegistry r = new CompositeMeterRegistry();
+        r.config().meterFilter(MeterFilter.deny());
+        return r;
     }
 
     /** {@code streamvault_errors_total{code}}: the errors this process reported, by stable error code. */
