@@ -2,16 +2,29 @@ package io.streamvault.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +79,9 @@ class LocalAgentIT {
             Cli.Result again = Cli.run("backup", src, "--vault", vault.toUri().toString(), "--state-dir", state);
             assertEquals(0, again.code(), again.toString());
             assertTrue(again.out().contains(BackupRestoreIT.countFiles(src) + " unmodified"), again.out());
+
+            // serve shows the jobs of the agent's pipeline, sealed, with their counters
+            assertServeShowsTheJob(state, vault, pw, first.json().get("snapshot").asText(), BackupRestoreIT.countFiles(src));
 
             // bin/streamvault takes the quick start (no picocli) to the agent: same result, same errors.
             Cli.Result quick = Cli.process(List.of(), Map.of(), "backup", src, "--vault", vault, "--state-dir", state,
@@ -173,5 +189,49 @@ class LocalAgentIT {
                 && k.contains("role=\"chunker\"")), "Kafka's lag of each consumer");
         assertTrue(after.keySet().stream().noneMatch(k -> k.startsWith("kafka_") && k.contains("partition=")),
                 "no Kafka metric per partition");
+    }
+
+    /** {@code serve} over the agent's pipeline answers {@code GET /jobs} with the sealed job of {@code snapshot}. */
+    private void assertServeShowsTheJob(Path state, Path vault, Path pw, String snapshot, long files) throws Exception {
+        Path tokens = Files.writeString(tmp.resolve("tokens"), "read read-token-0123456789 viewer\n");
+        Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
+        ProcessBuilder pb = new ProcessBuilder(List.of(Cli.REPO.resolve("bin/streamvault").toString(), "serve",
+                "--vault", vault.toString(), "--password-file", pw.toString(), "--tokens-file", tokens.toString(),
+                "--listen", "127.0.0.1:0", "--state-dir", state.toString()));
+        pb.environment().put("STREAMVAULT_NO_BUILD", "1");
+        pb.redirectError(tmp.resolve("serve.err").toFile());
+        Process p = pb.start();
+        try {
+            String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertNotNull(line, "serve printed nothing; stderr: " + Files.readString(tmp.resolve("serve.err")));
+            Matcher m = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/api/v1").matcher(line);
+            assertTrue(m.find(), line);
+            JsonNode job = null;
+            String body = "";
+            // the first request starts the server's watch of the job topics: poll until it has read them
+            for (long end = System.nanoTime() + 60_000_000_000L; job == null && System.nanoTime() < end; Thread.sleep(250)) {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + m.group(1) + "/api/v1/jobs")).header("Authorization",
+                        "Bearer read-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                body = r.body();
+                for (JsonNode j : new ObjectMapper().readTree(body).get("jobs")) {
+                    if (snapshot.equals(j.path("snapshot").asText())) {
+                        job = j;
+                    }
+                }
+            }
+            assertNotNull(job, "the job of " + snapshot + " in " + body);
+            assertEquals("sealed", job.get("state").asText());
+            assertTrue(job.get("totals_final").asBoolean());
+            assertTrue(job.get("files_done").asLong() >= files, job.toString());
+            assertEquals(job.get("files_total").asLong(), job.get("files_done").asLong(), job.toString());
+            assertTrue(job.get("bytes_read").asLong() > 0 && job.get("bytes_added").asLong() > 0, job.toString());
+            assertEquals(0, job.get("eta_ms").asLong(), job.toString());
+            assertTrue(job.get("path").asText().endsWith("/src"), job.toString());
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+        }
     }
 }

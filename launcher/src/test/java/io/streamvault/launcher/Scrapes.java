@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 final class Scrapes {
     /** The Prometheus text format every endpoint answers in. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-    /** Prometheus's checker (Debian package prometheus; bin/test installs it where it can). */
+    /** Prometheus's checker (Debian package prometheus; bin/install-test-tools installs it where it can). */
     static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

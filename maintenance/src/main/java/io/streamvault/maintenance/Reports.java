@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.vault.ImmutableStorage;
+import io.streamvault.vault.Retentions;
 import io.streamvault.vault.SnapshotRef;
+import io.streamvault.vault.VaultLock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +22,32 @@ public final class Reports {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Reports() {
+    }
+
+    /**
+     * The vault lock ({@code streamvault lock show --json}, {@code GET /lock}): whether there is one, its
+     * mode, retentions and cooling-off, and whether the storage service enforces it.
+     *
+     * @param lock the lock, or null when the vault has none
+     */
+    public static ObjectNode lock(VaultLock lock, ImmutableStorage.Support support, Instant now) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("locked", lock != null);
+        if (lock != null) {
+            o.put("mode", lock.mode().id());
+            o.put("min_retention", Retentions.format(lock.minRetention()));
+            o.put("min_retention_s", lock.minRetention().getSeconds());
+            o.put("max_retention", lock.maxRetention() == null ? null : Retentions.format(lock.maxRetention()));
+            o.put("changeable_until", lock.changeableUntil().toString());
+            o.put("changeable", lock.changeableAt(now));
+            o.put("set_at", lock.setAt().toString());
+            ArrayNode keys = o.putArray("bypass_keys");
+            lock.bypassKeys().forEach(keys::add);
+        }
+        o.put("now", now.toString());
+        o.put("service_enforced", support.supported());
+        o.put("service_reason", support.reason());
+        return o;
     }
 
     /**

@@ -28,8 +28,9 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP API ({@code streamvault serve}): browse snapshots, download files (with Range), run
- * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics and
- * the lag of the vault's copies, and its metrics at {@code /metrics}. Every request needs a bearer token
+ * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics, the
+ * lag of the vault's copies, the lock and the running backup jobs, and its metrics at {@code /metrics};
+ * and the web console at {@code /console/}, which uses only that API. Every request needs a bearer token
  * from the tokens file; TLS when given a certificate and key. The routes are documented in the OpenAPI
  * document served at {@code /api/v1/openapi.json}.
  */
@@ -52,12 +53,14 @@ public final class ApiServer implements AutoCloseable {
      * @param copyLags the lag of each copy of the vault as its copier last measured it, called on a
      *     worker thread for each request (it may block); null when the server has none: then no copy
      *     is shown
+     * @param jobs the running and recent backup jobs, called on a worker thread for each request (it
+     *     may block); null when the server has none: then no job is shown
      * @param metrics what the server counts and serves at {@code GET /metrics}; null when it serves none
      *     (then that route answers 404)
      */
     public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
             int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
-            Supplier<List<CopyLag>> copyLags, Metrics metrics) {
+            Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> jobs, Metrics metrics) {
         public Options {
             restoreRoots = List.copyOf(restoreRoots);
             if ((tlsCert == null) != (tlsKey == null)) {
@@ -68,17 +71,17 @@ public final class ApiServer implements AutoCloseable {
         /** Options without metrics. */
         public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
                 int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
-                Supplier<List<CopyLag>> copyLags) {
+                Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> jobs) {
             this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads, gcCoordinators,
-                    planControl, copyLags, null);
+                    planControl, copyLags, jobs, null);
         }
 
-        /** Options without the lag of copies. */
+        /** Options without the lag of copies or the backup jobs. */
         public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
                 int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators,
                 PlanControl planControl) {
             this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, null);
+                    gcCoordinators, planControl, null, null);
         }
 
         /** Options without garbage collection coordinators (dry runs only), a plan control or the lag of copies. */
@@ -89,22 +92,27 @@ public final class ApiServer implements AutoCloseable {
 
         public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    factory, planControl, copyLags, metrics);
+                    factory, planControl, copyLags, jobs, metrics);
         }
 
         public Options withPlanControl(PlanControl control) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, control, copyLags, metrics);
+                    gcCoordinators, control, copyLags, jobs, metrics);
         }
 
         public Options withCopyLags(Supplier<List<CopyLag>> lags) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, lags, metrics);
+                    gcCoordinators, planControl, lags, jobs, metrics);
+        }
+
+        public Options withJobs(Supplier<List<JobView>> views) {
+            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    gcCoordinators, planControl, copyLags, views, metrics);
         }
 
         public Options withMetrics(Metrics m) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, m);
+                    gcCoordinators, planControl, copyLags, jobs, m);
         }
 
         public static Options of(String host, int port, Path tokensFile) {
@@ -158,7 +166,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("sv-api-vault", o.vaultThreads());
             Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots(), o.planControl(),
-                    o.copyLags(), meters);
+                    o.copyLags(), o.jobs(), meters);
             HttpServerOptions http = new HttpServerOptions().setHost(o.host()).setPort(o.port());
             boolean tls = o.tlsCert() != null;
             if (tls) {

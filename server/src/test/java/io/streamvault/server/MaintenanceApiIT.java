@@ -269,7 +269,7 @@ class MaintenanceApiIT {
             }
         }
         assertEquals(Set.of("DELETE /api/v1/snapshots/{id}", "POST /api/v1/forget", "POST /api/v1/gc",
-                "GET /api/v1/gc/{id}", "GET /api/v1/plans", "POST /api/v1/plans", "GET /api/v1/plans/{name}",
+                "GET /api/v1/gc", "GET /api/v1/gc/{id}", "GET /api/v1/plans", "POST /api/v1/plans", "GET /api/v1/plans/{name}",
                 "PATCH /api/v1/plans/{name}", "DELETE /api/v1/plans/{name}", "POST /api/v1/plans/{name}/pause",
                 "POST /api/v1/plans/{name}/resume", "POST /api/v1/plans/{name}/run", "GET /api/v1/plans/{name}/runs"),
                 admin, "the routes that need admin");
@@ -388,6 +388,12 @@ class MaintenanceApiIT {
                     continue;
                 }
                 assertEquals(List.of(), policy.getJsonArray("removed").getList(), state);
+                if (!state.equals("held")) { // GET /lock: the mode for anyone, the bypass keys for admin only
+                    JsonObject seen = ok(call(s, HttpMethod.GET, "/api/v1/lock", READ, null));
+                    assertEquals(state, seen.getString("mode"));
+                    assertFalse(seen.containsKey("bypass_keys"), seen.encode());
+                    assertTrue(ok(call(s, HttpMethod.GET, "/api/v1/lock", ADMIN, null)).containsKey("bypass_keys"));
+                }
                 String why = state.equals("held") ? "legal hold" : "locked until";
                 assertError(call(s, HttpMethod.DELETE, "/api/v1/snapshots/" + target, ADMIN, null), 409,
                         "snapshot_locked", why);
@@ -765,12 +771,21 @@ class MaintenanceApiIT {
         String id = started.bodyAsJsonObject().getString("id");
         awaitGc(server, id);
         answers.put("GET /api/v1/gc/{id}", call(HttpMethod.GET, "/api/v1/gc/" + id, ADMIN, null));
+        answers.put("GET /api/v1/gc", call(HttpMethod.GET, "/api/v1/gc", ADMIN, null));
+        answers.put("GET /api/v1/lock", call(HttpMethod.GET, "/api/v1/lock", READ, null));
+        answers.put("GET /api/v1/session", call(HttpMethod.GET, "/api/v1/session", READ, null));
+        answers.put("GET /api/v1/jobs", call(HttpMethod.GET, "/api/v1/jobs", READ, null));
         for (Map.Entry<String, HttpResponse<Buffer>> a : answers.entrySet()) {
             assertTrue(a.getValue().statusCode() < 300, a.getKey() + ": " + a.getValue().bodyAsString());
             assertDocumented(doc, a.getKey(), a.getValue());
             checked.add(a.getKey());
         }
         assertNotNull(answers.get("GET /api/v1/gc/{id}").bodyAsJsonObject().getJsonObject("result"));
+        assertEquals(id, answers.get("GET /api/v1/gc").bodyAsJsonObject().getJsonArray("collections").getJsonObject(0)
+                .getString("id"), "the newest collection first");
+        assertEquals(new JsonObject().put("name", "reader").put("role", "read").put("roles", new JsonArray().add("read")),
+                answers.get("GET /api/v1/session").bodyAsJsonObject());
+        assertEquals(false, answers.get("GET /api/v1/lock").bodyAsJsonObject().getBoolean("locked"));
         // the errors these routes add
         assertDocumented(doc, "DELETE /api/v1/snapshots/{id}", delete(b1));
         assertDocumented(doc, "POST /api/v1/forget", forget(new JsonObject()));

@@ -1,11 +1,10 @@
 package io.streamvault.launcher.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.maintenance.Immutability;
+import io.streamvault.maintenance.Reports;
 import io.streamvault.vault.ImmutableStorage;
 import io.streamvault.vault.LockMode;
 import io.streamvault.vault.LockState;
@@ -150,23 +149,7 @@ public final class LockCommand extends GroupCommand {
     private static void print(Vault vault, VaultLock lock, ImmutableStorage.Support support, boolean json) {
         Instant now = vault.locks().now();
         if (json) {
-            ObjectNode o = new ObjectMapper().createObjectNode();
-            o.put("locked", lock != null);
-            if (lock != null) {
-                o.put("mode", lock.mode().id());
-                o.put("min_retention", Retentions.format(lock.minRetention()));
-                o.put("min_retention_s", lock.minRetention().getSeconds());
-                o.put("max_retention", lock.maxRetention() == null ? null : Retentions.format(lock.maxRetention()));
-                o.put("changeable_until", lock.changeableUntil().toString());
-                o.put("changeable", lock.changeableAt(now));
-                o.put("set_at", lock.setAt().toString());
-                var keys = o.putArray("bypass_keys");
-                lock.bypassKeys().forEach(keys::add);
-            }
-            o.put("now", now.toString());
-            o.put("service_enforced", support.supported());
-            o.put("service_reason", support.reason());
-            System.out.println(o);
+            System.out.println(Reports.lock(lock, support, now));
             return;
         }
         if (lock == null) {

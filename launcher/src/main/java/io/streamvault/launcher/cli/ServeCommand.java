@@ -4,8 +4,10 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.launcher.internal.AgentLink;
+import io.streamvault.launcher.internal.Cached;
 import io.streamvault.launcher.internal.CopyLink;
 import io.streamvault.launcher.internal.GcSession;
+import io.streamvault.launcher.internal.JobWatch;
 import io.streamvault.launcher.internal.LazyPlanControl;
 import io.streamvault.launcher.internal.Telemetry;
 import io.streamvault.plans.PlanStatus;
@@ -33,6 +35,9 @@ import picocli.CommandLine.Option;
         description = "Serve the HTTP API (browse, download, restore jobs, forget, gc, plans, stats, copies, metrics) for a "
                 + "vault.")
 public final class ServeCommand implements Callable<Integer> {
+    /** How long the copies' lag is shown before it is read again (each read opens the pipeline). */
+    static final Duration COPY_LAGS_FOR = Duration.ofSeconds(10);
+
     @Mixin
     CommonOptions common;
 
@@ -81,10 +86,11 @@ public final class ServeCommand implements Callable<Integer> {
         try (Telemetry telemetry = new Telemetry();
                 Vault vault = common.openVault(config, false);
                 LazyPlanControl plans = new LazyPlanControl(config, vault);
+                JobWatch jobs = new JobWatch(config, vault);
                 ApiServer server = ApiServer.start(vault, new ApiServer.Options(host, port, tokensFile, tlsCert, tlsKey,
                         roots, concurrentRestores, 8).withGcCoordinators(() -> GcSession.openCoordinator(config, vault))
-                        .withPlanControl(plans).withCopyLags(() -> CopyLink.lags(config, vault))
-                        .withMetrics(metrics(config, telemetry, plans)))) {
+                        .withPlanControl(plans).withCopyLags(new Cached<>(() -> CopyLink.lags(config, vault), COPY_LAGS_FOR))
+                        .withJobs(jobs).withMetrics(metrics(config, telemetry, plans)))) {
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {

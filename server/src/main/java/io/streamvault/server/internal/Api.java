@@ -2,6 +2,7 @@ package io.streamvault.server.internal;
 
 import io.streamvault.maintenance.CopyLag;
 import io.streamvault.plans.PlanControl;
+import io.streamvault.server.JobView;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
  * API v1: the routes classes, one per resource, register their routes in one {@link RouteTable},
  * each with the role it needs; the router checks the token of every request ({@link Access}), the
  * role of each route, and answers every error through {@link HttpErrors}. The table is also what
- * the OpenAPI document is checked against.
+ * the OpenAPI document is checked against. The web console ({@link Console}) is served beside the
+ * API, before the token check.
  */
 public final class Api {
     /** Where the API lives. */
@@ -28,10 +30,12 @@ public final class Api {
     /**
      * @param plans the way to the agents' schedulers (see {@link PlanRoutes}); null when the server has none
      * @param copyLags the lag of the vault's copies (see {@link CopyRoutes}); null when the server has none
+     * @param backups the running and recent backup jobs (see {@link JobRoutes}); null when the server has none
      * @param meters where requests and errors are counted, and what {@code GET /metrics} serves
      */
     public Api(Browser browser, RestoreJobs jobs, GcJobs gcJobs, Tokens tokens, WorkerExecutor executor,
-            List<Path> restoreRoots, PlanControl plans, Supplier<List<CopyLag>> copyLags, ServerMeters meters) {
+            List<Path> restoreRoots, PlanControl plans, Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> backups,
+            ServerMeters meters) {
         this.meters = meters;
         Worker worker = new Worker(executor);
         RouteTable table = new RouteTable();
@@ -44,6 +48,9 @@ public final class Api {
         new PlanRoutes(browser, worker, plans).register(table);
         new StatsRoutes(browser, worker).register(table);
         new CopyRoutes(worker, copyLags).register(table);
+        new JobRoutes(worker, backups).register(table);
+        new LockRoutes(browser, worker).register(table);
+        new SessionRoutes().register(table);
         new MetricsRoutes(meters, worker).register(table);
         this.access = new Access(tokens);
         this.routes = table.routes();
@@ -64,6 +71,7 @@ public final class Api {
      */
     static Router router(Vertx vertx, Access access, List<Route> routes, ServerMeters meters) {
         Router r = Router.router(vertx);
+        Console.mount(r); // static files, neither token-checked nor counted
         r.route().handler(meters::time);
         r.route().handler(access::authenticate);
         for (Route s : routes) {

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -218,6 +219,15 @@ public final class GcJobs implements AutoCloseable {
             if (running == job) {
                 running = null;
             }
+        }
+    }
+
+    /** Every collection the server remembers, the newest first. */
+    public List<Job> list() {
+        synchronized (jobs) {
+            List<Job> all = new ArrayList<>(jobs.values());
+            Collections.reverse(all);
+            return all;
         }
     }
 

@@ -3,13 +3,14 @@ package io.streamvault.server.internal;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.maintenance.GcSettings;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /**
  * Garbage collection (role admin): {@code POST /gc} starts a job (see {@link GcJobs}),
- * {@code GET /gc/{id}} follows it; when done, its result is what {@code streamvault gc --json}
+ * {@code GET /gc/{id}} follows it, {@code GET /gc} lists those the server remembers; when done, its result is what {@code streamvault gc --json}
  * prints.
  */
 final class GcRoutes {
@@ -22,12 +23,19 @@ final class GcRoutes {
 
     void register(RouteTable routes) {
         routes.add(HttpMethod.POST, "/gc", Role.ADMIN, this::start);
+        routes.add(HttpMethod.GET, "/gc", Role.ADMIN, this::list);
         routes.add(HttpMethod.GET, "/gc/{id}", Role.ADMIN, this::get);
     }
 
     private void start(RoutingContext ctx) {
         GcJobs.Job job = jobs.start(options(JsonBody.object(ctx, true)), Access.who(ctx).name());
         Replies.accepted(ctx, Api.BASE + "/gc/" + job.id(), job.json());
+    }
+
+    private void list(RoutingContext ctx) {
+        JsonArray all = new JsonArray();
+        jobs.list().forEach(j -> all.add(j.json()));
+        Replies.ok(ctx, new JsonObject().put("collections", all));
     }
 
     private void get(RoutingContext ctx) {
