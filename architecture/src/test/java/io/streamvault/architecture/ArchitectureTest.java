@@ -46,10 +46,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheLauncherUsesThePrometheusRegistry() {
+        LayeringRules.onlyTheLauncherUsesThePrometheusRegistry().check(main);
+    }
+
+    @Test
     void everyRuleFailsOnAClassThatBreaksIt() {
         JavaClasses bad = new ClassFileImporter().importClasses(BreaksEveryRule.class);
         for (ArchRule rule : new ArchRule[] {LayeringRules.modulesUseOnlyWhatTheyMay(),
-                LayeringRules.internalsStayInTheirModule(), LayeringRules.vaultOnlyModulesUseNoKafkaOrVertx()}) {
+                LayeringRules.internalsStayInTheirModule(), LayeringRules.vaultOnlyModulesUseNoKafkaOrVertx(),
+                LayeringRules.onlyTheLauncherUsesThePrometheusRegistry()}) {
             EvaluationResult r = rule.evaluate(bad);
             assertTrue(r.hasViolation(), "rule did not catch the breaking class: " + rule.getDescription());
             assertFalse(r.getFailureReport().getDetails().isEmpty());

@@ -61,6 +61,20 @@ final class LayeringRules {
         }).should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.vertx..", "io.netty..");
     }
 
+    /**
+     * Only the launcher holds the Prometheus registry: the roles and the server count with
+     * Micrometer's API (a registry they are given), whatever the process serves it as (docs/metrics.md).
+     */
+    static ArchRule onlyTheLauncherUsesThePrometheusRegistry() {
+        return ArchRuleDefinition.noClasses().that(new DescribedPredicate<JavaClass>("are in a module other than launcher") {
+            @Override
+            public boolean test(JavaClass c) {
+                String module = Modules.of(c.getPackageName());
+                return Modules.MAY_USE.containsKey(module) && !module.equals(Modules.PROMETHEUS_HOLDER);
+            }
+        }).should().dependOnClassesThat().resideInAnyPackage("io.micrometer.prometheusmetrics..", "io.prometheus..");
+    }
+
     private static DescribedPredicate<JavaClass> inAModule() {
         return new DescribedPredicate<JavaClass>("are in a StreamVault module") {
             @Override

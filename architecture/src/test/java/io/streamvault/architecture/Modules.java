@@ -31,6 +31,9 @@ final class Modules {
                     "uploader", "catalog", "restore", "maintenance", "plans", "scheduler", "copier", "server")),
             Map.entry("bench", Set.of("common", "schemas", "vault", "broker", "dedup")));
 
+    /** The one module that holds the Prometheus registry; every other counts with Micrometer's API only. */
+    static final String PROMETHEUS_HOLDER = "launcher";
+
     /** Modules that need only the vault: no Kafka, no Vert.x. */
     static final Set<String> VAULT_ONLY = Set.of("vault", "restore", "maintenance", "plans");
 

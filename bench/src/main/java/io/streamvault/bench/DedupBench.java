@@ -6,6 +6,7 @@ import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.kafka.StreamsApp;
 import io.streamvault.common.kafka.TopicAdmin;
 import io.streamvault.common.kafka.WorkerListener;
+import io.streamvault.common.metrics.Meters;
 import io.streamvault.dedup.Dedup;
 import io.streamvault.dedup.DedupSettings;
 import io.streamvault.schemas.SchemaRegistries;
@@ -56,7 +57,7 @@ public final class DedupBench {
                 TopicAdmin.ensure(admin, topics.all(), Duration.ofSeconds(30));
             }
             try (StreamsApp app = Dedup.app(props, topics, registry, DedupSettings.of(3_600_000), dir.resolve("streams"),
-                    threads, WorkerListener.NONE)) {
+                    threads, WorkerListener.NONE, Meters.NONE)) {
                 app.start();
                 if (!app.awaitRunning(Duration.ofMinutes(2))) {
                     throw new IllegalStateException("dedup topology did not start");

@@ -1,5 +1,6 @@
 package io.streamvault.catalog;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.kafka.StreamsApp;
 import io.streamvault.common.kafka.WorkerListener;
@@ -16,10 +17,14 @@ public final class Catalog {
     private Catalog() {
     }
 
-    /** @param sealed told the id of every snapshot this process's catalog seals (must not block) */
+    /**
+     * @param sealed told the id of every snapshot this process's catalog seals (must not block)
+     * @param meters where the catalog counts its work (docs/metrics.md)
+     */
     public static StreamsApp app(KafkaProps props, Topics topics, SchemaRegistry registry, Vault vault,
-            CatalogSettings settings, Path stateDir, int threads, WorkerListener listener, Consumer<String> sealed) {
-        return new StreamsApp(ROLE, CatalogTopology.build(topics, registry, vault, settings, sealed),
-                props.streams(topics.groupId(ROLE), stateDir, threads), listener);
+            CatalogSettings settings, Path stateDir, int threads, WorkerListener listener, Consumer<String> sealed,
+            MeterRegistry meters) {
+        return new StreamsApp(ROLE, CatalogTopology.build(topics, registry, vault, settings, sealed, meters),
+                props.streams(topics.groupId(ROLE), stateDir, threads), listener, meters);
     }
 }

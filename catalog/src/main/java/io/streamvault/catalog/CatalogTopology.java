@@ -1,6 +1,8 @@
 package io.streamvault.catalog;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.catalog.internal.AssemblerProcessor;
+import io.streamvault.catalog.internal.CatalogMeters;
 import io.streamvault.catalog.internal.Sealer;
 import io.streamvault.schemas.AvroSerde;
 import io.streamvault.schemas.SchemaRegistry;
@@ -22,7 +24,8 @@ import org.apache.kafka.streams.state.Stores;
  * any, during which seals reuse no existing tree; docs/gc.md). Outputs: {@code job-status}
  * (progress, SEALED with the snapshot id, FAILED), {@code file-events} (a file to read again when
  * its content changed before upload), {@code gc-replies} and {@code dead-letters}. Sealing writes
- * trees, their index and the snapshot to the vault.
+ * trees, their index and the snapshot to the vault. The backups it ends, and those it holds running,
+ * are counted in {@code meters} (docs/metrics.md).
  */
 public final class CatalogTopology {
     public static final String JOBS_STORE = "jobs";
@@ -36,13 +39,18 @@ public final class CatalogTopology {
     private CatalogTopology() {
     }
 
-    public static Topology build(Topics topics, SchemaRegistry registry, Vault vault, CatalogSettings settings) {
-        return build(topics, registry, vault, settings, id -> { });
+    public static Topology build(Topics topics, SchemaRegistry registry, Vault vault, CatalogSettings settings,
+            MeterRegistry meters) {
+        return build(topics, registry, vault, settings, id -> { }, meters);
     }
 
-    /** @param sealed told the id of every snapshot the topology seals, right after it is written (must not block) */
+    /**
+     * @param sealed told the id of every snapshot the topology seals, right after it is written (must not block)
+     * @param meters where the catalog counts its work (docs/metrics.md)
+     */
     public static Topology build(Topics topics, SchemaRegistry registry, Vault vault, CatalogSettings settings,
-            Consumer<String> sealed) {
+            Consumer<String> sealed, MeterRegistry meters) {
+        CatalogMeters counted = new CatalogMeters(meters);
         Topology t = new Topology();
         String[] sources = {"src-jobs", "src-dirs", "src-files", "src-acks", "src-gc"};
         String[] names = {topics.jobs.name(), topics.dirScans.name(), topics.fileManifests.name(),
@@ -52,7 +60,7 @@ public final class CatalogTopology {
         }
         AvroSerde<NodeRecord> nodeSerde = AvroSerde.forValues(registry, NodeRecord.class);
         Sealer sealer = new Sealer(vault, new TreeIndex(vault), settings.packBytes(), sealed);
-        t.addProcessor("assembler", () -> new AssemblerProcessor(topics, sealer, nodeSerde, settings),
+        t.addProcessor("assembler", () -> new AssemblerProcessor(topics, sealer, nodeSerde, settings, counted),
                 sources);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(),
                 AvroSerde.forValues(registry, CatalogJob.class)).withCachingEnabled(), "assembler");

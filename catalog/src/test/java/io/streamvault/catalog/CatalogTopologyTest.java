@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.SchemaRegistries;
@@ -62,6 +63,7 @@ class CatalogTopologyTest {
     Path tmp;
     private Vault vault;
     private TopologyTestDriver driver;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Topics topics;
     private TestInputTopic<String, JobStarted> jobs;
     private TestInputTopic<String, DirScanned> dirs;
@@ -82,7 +84,8 @@ class CatalogTopologyTest {
         p.put("bootstrap.servers", "unused:9092");
         p.put("state.dir", tmp.resolve("state").toString());
         p.put("processing.guarantee", "exactly_once_v2");
-        driver = new TopologyTestDriver(CatalogTopology.build(topics, registry, vault, new CatalogSettings(1 << 20, 1000, 2, RETENTION_MS)), p);
+        driver = new TopologyTestDriver(CatalogTopology.build(topics, registry, vault, new CatalogSettings(1 << 20, 1000, 2, RETENTION_MS),
+                meters), p);
         jobs = driver.createInputTopic(topics.jobs.name(), Serdes.String().serializer(), topics.jobs.valueSerde().serializer());
         dirs = driver.createInputTopic(topics.dirScans.name(), Serdes.String().serializer(), topics.dirScans.valueSerde().serializer());
         files = driver.createInputTopic(topics.fileManifests.name(), Serdes.String().serializer(),
@@ -154,6 +157,7 @@ class CatalogTopologyTest {
         file("", node("a.txt", NodeType.FILE, 10, chunk(1)), 0, 1, 1);
         file("sub", node("big", NodeType.FILE, 30, chunk(3)), 1, 2, 1);
         assertTrue(sealed().isEmpty());
+        assertEquals(1, meters.get("streamvault.catalog.backups.running").gauge().value(), "one backup is being assembled");
         file("sub", node("big", NodeType.FILE, 30, chunk(2)), 0, 2, 1);
         NodeRecord link = node("link", NodeType.SYMLINK, 4);
         link.setLinkTarget(b("a.txt"));
@@ -168,6 +172,9 @@ class CatalogTopologyTest {
         JobStatus s = done.get(0);
         assertEquals(JobState.SEALED, s.getState());
         assertEquals(2, s.getProgress().getFilesNew());
+        assertEquals(0, meters.get("streamvault.catalog.backups.running").gauge().value());
+        assertEquals(1, meters.get("streamvault.catalog.backups").tag("result", "sealed").counter().count());
+        assertEquals(1, meters.get("streamvault.catalog.backup.duration").timer().count());
         assertEquals(40, s.getProgress().getBytesTotal());
 
         SnapshotRef snap = vault.loadSnapshot(s.getSnapshot());
@@ -230,6 +237,9 @@ class CatalogTopologyTest {
         assertTrue(fenced.getError().contains("fenced by garbage collection run-1"), fenced.getError());
         dir("", 0, 0);
         assertTrue(sealed().isEmpty(), "a fenced job never seals");
+        assertEquals(1, meters.get("streamvault.catalog.backups").tag("result", "failed").counter().count());
+        assertEquals(3, meters.get("streamvault.catalog.backups").tag("result", "sealed").counter().count());
+        assertEquals(0, meters.get("streamvault.catalog.backups.running").gauge().value());
 
         gc.pipeInput("run-1", new GcControl("run-1", GcControlAction.STRICT_OFF, 0, null, null));
         assertEquals(GcReplyKind.STRICT_OFF_ACK, replies.readValue().getKind());

@@ -53,6 +53,7 @@ public final class Copier {
     private final Vault source;
     private final Vault target;
     private final Options options;
+    private final CopyMeters meters;
     /** Objects known to be on the target (kind/id), so that they are not asked for again. */
     private final Set<String> onTarget = ConcurrentHashMap.newKeySet();
     private final AtomicLong objects = new AtomicLong();
@@ -63,6 +64,12 @@ public final class Copier {
     private final AtomicLong corrupt = new AtomicLong();
 
     public Copier(Vault source, Vault target, Options options) {
+        this(source, target, options, CopyMeters.NONE);
+    }
+
+    /** A copier that counts its runs, what it writes and the lag it measures in {@code meters}. */
+    public Copier(Vault source, Vault target, Options options, CopyMeters meters) {
+        this.meters = meters;
         this.source = source;
         this.target = target;
         this.options = options;
@@ -109,6 +116,16 @@ public final class Copier {
      * snapshots gone from the source go from the target too (where its lock allows).
      */
     public void catchUp() {
+        boolean done = false;
+        try {
+            catchUpOnce();
+            done = true;
+        } finally {
+            meters.ran(target.location(), done);
+        }
+    }
+
+    private void catchUpOnce() {
         onTarget.clear(); // the listings below are the truth (the target may have been collected meanwhile)
         Set<String> thereBefore = ids(target, ObjectKind.SNAPSHOT);
         // The snapshots first: every index object they need exists by then, so one pass over the index
@@ -179,6 +196,7 @@ public final class Copier {
         if (target.writeObject(ObjectKind.SNAPSHOT, id, stored)) {
             objects.incrementAndGet();
             bytes.addAndGet(stored.length);
+            meters.copied(target.location(), stored.length);
         }
         snapshots.incrementAndGet();
         onTarget.add(key(ObjectKind.SNAPSHOT, id));
@@ -264,6 +282,7 @@ public final class Copier {
         if (target.writeObject(kind, id, b)) {
             objects.incrementAndGet();
             bytes.addAndGet(b.length);
+            meters.copied(target.location(), b.length);
         }
         onTarget.add(k);
         return true;
@@ -320,7 +339,9 @@ public final class Copier {
         }
         long seconds = missing == 0 ? 0
                 : Math.max(0, now.getEpochSecond() - Instant.ofEpochSecond(0, oldestMissingNs).getEpochSecond());
-        return new Lag(objs, byts, missing, seconds, newestCopied);
+        Lag lag = new Lag(objs, byts, missing, seconds, newestCopied);
+        meters.measured(target.location(), lag);
+        return lag;
     }
 
     /**

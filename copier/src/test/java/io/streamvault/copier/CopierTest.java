@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.maintenance.Checker;
@@ -129,13 +130,19 @@ class CopierTest {
         try (TestVault src = TestVault.create(tmp.resolve("source"), 64 << 10)) {
             String s1 = src.backup(a, "h");
             String s2 = src.backup(b, "h");
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            CopyMeters meters = new CopyMeters(registry);
+            int killedRuns = 0;
             for (int dieAfter = 1; ; dieAfter += 3) {
                 Dying dying = new Dying(Storages.open(targetDir.toString()), dieAfter);
                 boolean died = false;
+                boolean copying = false;
                 try (Vault target = src.vault.openCopy(dying)) {
-                    new Copier(src.vault, target, new Copier.Options(false)).catchUp();
+                    copying = true; // not killed while the copy's config was written
+                    new Copier(src.vault, target, new Copier.Options(false), meters).catchUp();
                 } catch (Killed k) {
                     died = true;
+                    killedRuns += copying ? 1 : 0;
                 }
                 try (Vault copy = Vault.open(Storages.open(targetDir.toString()), TestVault.PASSWORD)) {
                     for (String s : ids(copy)) {
@@ -148,6 +155,10 @@ class CopierTest {
                     break;
                 }
             }
+            assertTrue(killedRuns > 0);
+            assertEquals(killedRuns, registry.get("streamvault.copy.runs").tag("result", "failed").counter().count());
+            assertEquals(1, registry.get("streamvault.copy.runs").tag("result", "done").counter().count());
+            assertTrue(registry.get("streamvault.copy.objects").counter().count() > 0, "what the runs wrote is counted");
             try (Vault copy = Vault.open(Storages.open(targetDir.toString()), TestVault.PASSWORD)) {
                 assertEquals(Set.of(s1, s2), ids(copy));
                 assertClean(copy);

@@ -1,5 +1,6 @@
 package io.streamvault.dedup;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.kafka.StreamsApp;
 import io.streamvault.common.kafka.WorkerListener;
@@ -15,8 +16,8 @@ public final class Dedup {
     }
 
     public static StreamsApp app(KafkaProps props, Topics topics, SchemaRegistry registry, DedupSettings settings,
-            Path stateDir, int threads, WorkerListener listener) {
-        return new StreamsApp(ROLE, DedupTopology.build(topics, registry, settings),
-                props.streams(topics.groupId(ROLE), stateDir, threads), listener);
+            Path stateDir, int threads, WorkerListener listener, MeterRegistry meters) {
+        return new StreamsApp(ROLE, DedupTopology.build(topics, registry, settings, meters),
+                props.streams(topics.groupId(ROLE), stateDir, threads), listener, meters);
     }
 }

@@ -1,5 +1,7 @@
 package io.streamvault.dedup;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streamvault.dedup.internal.DedupMeters;
 import io.streamvault.dedup.internal.DedupProcessor;
 import io.streamvault.schemas.AvroSerde;
 import io.streamvault.schemas.SchemaRegistry;
@@ -17,7 +19,8 @@ import org.apache.kafka.streams.state.Stores;
  * changelog) and {@value #PENDING_INDEX} (issue time + id of pending chunks, for re-issuing
  * requests whose uploader died). Outputs: {@code upload-requests} (the first sighting of an id),
  * {@code chunk-acks} (to each job, when its references are resolved), {@code gc-replies} (ids spared
- * because an upload is in progress, and markers) and {@code dead-letters}.
+ * because an upload is in progress, and markers) and {@code dead-letters}. Lookups are counted in
+ * {@code meters} (new and known chunks: the dedup ratio, docs/metrics.md).
  */
 public final class DedupTopology {
     public static final String STORE = "chunk-state";
@@ -33,7 +36,8 @@ public final class DedupTopology {
     private DedupTopology() {
     }
 
-    public static Topology build(Topics topics, SchemaRegistry registry, DedupSettings settings) {
+    public static Topology build(Topics topics, SchemaRegistry registry, DedupSettings settings, MeterRegistry meters) {
+        DedupMeters counted = new DedupMeters(meters);
         Topology t = new Topology();
         t.addSource(SOURCE_CHUNKS, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.chunks.name());
@@ -41,7 +45,7 @@ public final class DedupTopology {
                 topics.chunkStored.name());
         t.addSource(SOURCE_GC, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.gcRequests.name());
-        t.addProcessor("dedup", () -> new DedupProcessor(topics, settings), SOURCE_CHUNKS, SOURCE_STORED, SOURCE_GC);
+        t.addProcessor("dedup", () -> new DedupProcessor(topics, settings, counted), SOURCE_CHUNKS, SOURCE_STORED, SOURCE_GC);
         // Not cached: a chunk's PENDING and STORED states are rarely written within one commit
         // interval (the pack is written in between), so the record cache saved few changelog writes
         // and cost a third of the dedup thread's CPU (sorted-map upkeep and evictions).

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.SchemaRegistry;
@@ -44,6 +45,7 @@ class DedupTopologyTest {
     @TempDir
     Path state;
     private TopologyTestDriver driver;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Topics topics;
     private TestInputTopic<byte[], ChunkRecord> chunks;
     private TestInputTopic<byte[], ChunkStored> stored;
@@ -61,7 +63,7 @@ class DedupTopologyTest {
         p.put("bootstrap.servers", "unused:9092");
         p.put("state.dir", state.toString());
         p.put("processing.guarantee", "exactly_once_v2");
-        driver = new TopologyTestDriver(DedupTopology.build(topics, registry, DedupSettings.of(TIMEOUT_MS)), p);
+        driver = new TopologyTestDriver(DedupTopology.build(topics, registry, DedupSettings.of(TIMEOUT_MS), meters), p);
         chunks = driver.createInputTopic(topics.chunks.name(), topics.chunks.keySerde().serializer(),
                 topics.chunks.valueSerde().serializer());
         rawChunks = driver.createInputTopic(topics.chunks.name(), topics.chunks.keySerde().serializer(),
@@ -192,6 +194,9 @@ class DedupTopologyTest {
         assertEquals("jobC", c.getJob());
         assertEquals(AckStatus.STORED, c.getStatus());
         assertEquals(0, c.getBytesAdded());
+        assertEquals(1, meters.get("streamvault.dedup.chunks").tag("result", "new").counter().count(), "one upload");
+        assertEquals(4, meters.get("streamvault.dedup.chunks").tag("result", "known").counter().count(),
+                "three sightings while pending, one once stored");
     }
 
     @Test

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Agent processes ({@code bin/streamvault agent}) started by a test, each with its own state directory. */
 final class Agents implements AutoCloseable {
-    record Agent(Process process, String instance, Path log) {
+    /** @param metrics the URL of its metrics ({@code agent --metrics}), or null */
+    record Agent(Process process, String instance, Path log, String metrics) {
     }
 
     private final List<Agent> agents = new ArrayList<>();
@@ -34,10 +35,14 @@ final class Agents implements AutoCloseable {
         pb.environment().put("STREAMVAULT_NO_BUILD", "1");
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String[] metrics = {null};
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
+                    if (line.startsWith("agent ") && line.contains(" metrics at ")) {
+                        metrics[0] = line.substring(line.indexOf(" metrics at ") + " metrics at ".length());
+                    }
                     if (line.startsWith("agent ") && line.contains(" ready")) {
                         return line.split(" ")[1];
                     }
@@ -57,7 +62,7 @@ final class Agents implements AutoCloseable {
             p.destroyForcibly();
             throw new AssertionError("agent did not become ready:\n" + Files.readString(log));
         }
-        Agent a = new Agent(p, instance, log);
+        Agent a = new Agent(p, instance, log, metrics[0]);
         agents.add(a);
         return a;
     }

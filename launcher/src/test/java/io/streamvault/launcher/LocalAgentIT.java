@@ -18,8 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A backup command hands its job to a running agent of its state directory (which has the vault
- * open, so the command needs no password), and runs the job itself when the agent cannot take it.
+ * open, so the command needs no password), and runs the job itself when the agent cannot take it. The
+ * agent's metrics ({@code --metrics}) move while it works, end where the job's summary says, and pass
+ * Prometheus's own check.
  */
 class LocalAgentIT {
     @TempDir
@@ -44,12 +48,21 @@ class LocalAgentIT {
         Path state = tmp.resolve("state");
         assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
         try (Agents agents = new Agents()) {
-            Agents.Agent agent = agents.start(state, "--vault", vault, "--password-file", pw);
+            Agents.Agent agent = agents.start(state, "--vault", vault, "--password-file", pw, "--metrics", "127.0.0.1:0");
             assertTrue(Files.exists(state.resolve("instances/0/agent.sock")), "the agent listens in its slot");
+            Map<String, Double> before = Scrapes.samples(Scrapes.text(agent.metrics(), null));
 
-            // No password given: only the agent, whose vault is open, can run this job.
-            Cli.Result first = Cli.run("backup", src, "--vault", vault, "--state-dir", state, "--json", "--tag", "t1");
+            // No password given: only the agent, whose vault is open, can run this job. Its metrics move meanwhile.
+            CompletableFuture<Cli.Result> running = CompletableFuture.supplyAsync(() -> Cli.run("backup", src, "--vault", vault,
+                    "--state-dir", state, "--json", "--tag", "t1"));
+            List<Map<String, Double>> during = new ArrayList<>();
+            while (!running.isDone()) {
+                during.add(Scrapes.samples(Scrapes.text(agent.metrics(), null)));
+                Thread.sleep(20);
+            }
+            Cli.Result first = running.get();
             assertEquals(0, first.code(), first.toString());
+            assertMetricsMoved(before, during, Scrapes.samples(Scrapes.text(agent.metrics(), null)), first.json());
             JsonNode workers = first.json().get("workers");
             assertEquals(1, workers.size(), "the agent did all the work: " + workers);
             assertTrue(workers.has(agent.instance()), workers.toString());
@@ -109,10 +122,15 @@ class LocalAgentIT {
                 assertEquals(3, left.count(), "no temporary file left beside the jars and the archive");
             }
 
-            // The agent's errors are the command's, with their codes.
+            // The agent's errors are the command's, with their codes; its metrics count them.
             Cli.Result badParent = Cli.run("backup", src, "--vault", vault, "--state-dir", state, "--parent", "ffffffff");
             assertEquals(1, badParent.code(), badParent.toString());
             assertTrue(badParent.err().contains("[snapshot_not_found]"), badParent.err());
+            String metrics = Scrapes.text(agent.metrics(), null);
+            assertEquals(2, Scrapes.value(Scrapes.samples(metrics), "streamvault_errors_total{code=\"snapshot_not_found\"}"),
+                    "the quick start's bad parent and this one");
+            assertEquals(4, Scrapes.value(Scrapes.samples(metrics), "streamvault_catalog_backups_total{result=\"sealed\"}"),
+                    "the agent sealed four backups: first, again, quick, handed");
 
             // Not the agent's vault, or --no-agent: the command runs the job itself, and so needs the password.
             Path other = tmp.resolve("other");
@@ -132,7 +150,45 @@ class LocalAgentIT {
             assertTrue(Files.exists(state.resolve("instances/0/agent.sock")));
             Cli.Result stale = Cli.run("backup", src, "--vault", vault, "--state-dir", state);
             assertTrue(stale.err().contains("[password_missing]"), stale.err());
+            Scrapes.assertValid(metrics); // last: without promtool the test ends here, skipped, saying so
         }
+    }
+
+    /**
+     * The agent's metrics during and after the backup it ran ({@code summary}, its JSON): the counters
+     * moved while it ran, and end where the summary says.
+     */
+    private static void assertMetricsMoved(Map<String, Double> before, List<Map<String, Double>> during,
+            Map<String, Double> after, JsonNode summary) {
+        String sealed = "streamvault_catalog_backups_total{result=\"sealed\"}";
+        String read = "streamvault_chunker_read_bytes_total";
+        assertEquals(0, Scrapes.value(before, sealed));
+        assertEquals(0, Scrapes.value(before, read));
+        assertEquals(0, Scrapes.value(before, "streamvault_catalog_backups_running"));
+        assertTrue(during.stream().anyMatch(m -> m.get("streamvault_catalog_backups_running") == 1
+                && m.get(read) > 0 && m.get(sealed) == 0), "a scrape during the backup saw it running with bytes read");
+        double last = 0;
+        for (Map<String, Double> m : during) {
+            assertTrue(m.get(read) >= last, "a counter never goes down");
+            last = m.get(read);
+        }
+        assertEquals(1, Scrapes.value(after, sealed), "one backup done");
+        assertEquals(0, Scrapes.value(after, "streamvault_catalog_backups_running"));
+        assertEquals(1, Scrapes.value(after, "streamvault_catalog_backup_duration_seconds_count"));
+        assertEquals(summary.get("bytes_read").asDouble(), Scrapes.value(after, read), "the chunkers read what the job read");
+        assertEquals(summary.get("dirs").asDouble(), Scrapes.value(after, "streamvault_scanner_directories_total"));
+        assertTrue(Scrapes.value(after, "streamvault_scanner_files_total") > 0);
+        assertTrue(Scrapes.value(after, "streamvault_chunker_files_total") > 0);
+        assertEquals(summary.get("chunks_new").asDouble(), Scrapes.value(after, "streamvault_dedup_chunks_total{result=\"new\"}"),
+                "each new chunk was new to dedup once");
+        assertTrue(Scrapes.value(after, "streamvault_dedup_chunks_total{result=\"known\"}") > 0, "the copy's chunks were known");
+        assertTrue(Scrapes.value(after, "streamvault_uploader_packs_total") > 0);
+        assertTrue(Scrapes.value(after, "streamvault_uploader_added_bytes_total") > 0);
+        assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes{")), "the JVM's basics");
+        assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("kafka_consumer_fetch_manager_records_lag_max{")
+                && k.contains("role=\"chunker\"")), "Kafka's lag of each consumer");
+        assertTrue(after.keySet().stream().noneMatch(k -> k.startsWith("kafka_") && k.contains("partition=")),
+                "no Kafka metric per partition");
     }
 
     /** {@code serve} over the agent's pipeline answers {@code GET /jobs} with the sealed job of {@code snapshot}. */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code streamvault serve} as a real process: it listens, checks tokens, runs a garbage collection
  * over the vault's pipeline (the embedded broker of its state directory), reaches the schedulers
- * over it for the plan routes, and stops on SIGTERM.
+ * over it for the plan routes, serves its metrics, and stops on SIGTERM.
  */
 class ServeIT {
     @TempDir
@@ -51,7 +52,7 @@ class ServeIT {
 
         ProcessBuilder pb = new ProcessBuilder(List.of(Cli.REPO.resolve("bin/streamvault").toString(), "serve",
                 "--vault", vault.toString(), "--password-file", pw.toString(), "--tokens-file", tokens.toString(),
-                "--listen", "127.0.0.1:0", "--state-dir", tmp.resolve("state").toString()));
+                "--listen", "127.0.0.1:0", "--state-dir", tmp.resolve("state").toString(), "-o", "metrics.refresh.ms=1000"));
         pb.environment().put("STREAMVAULT_NO_BUILD", "1");
         pb.redirectError(tmp.resolve("serve.err").toFile());
         Process p = pb.start();
@@ -102,6 +103,27 @@ class ServeIT {
                     .header("Authorization", "Bearer admin-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, runs.statusCode(), runs.body());
             assertEquals("[]", runs.body(), "no scheduler runs here: the request is not a run");
+
+            // metrics: outside /api/v1, behind a read token, counting what was asked above
+            String metrics = base.replace("/api/v1", "/metrics");
+            assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(metrics)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            String text = Scrapes.text(metrics, "read-token-0123456789");
+            Map<String, Double> scraped = Scrapes.samples(text);
+            assertEquals(1, Scrapes.value(scraped, "streamvault_gc_runs_total{dry_run=\"false\",result=\"done\"}"));
+            assertEquals(1, Scrapes.value(scraped,
+                    "streamvault_http_requests_seconds_count{method=\"POST\",route=\"/api/v1/gc\",status=\"202\"}"));
+            assertEquals(1, Scrapes.value(scraped,
+                    "streamvault_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/snapshots\",status=\"200\"}"));
+            assertEquals(2, Scrapes.value(scraped, "streamvault_errors_total{code=\"unauthenticated\"}"), "the two 401s");
+            for (int i = 0; i < 100 && !scraped.containsKey("streamvault_plan_overdue{plan=\"served\"}"); i++) {
+                Thread.sleep(100); // the plans' status is read at start, then every metrics.refresh.ms
+                text = Scrapes.text(metrics, "read-token-0123456789");
+                scraped = Scrapes.samples(text);
+            }
+            assertEquals(0, Scrapes.value(scraped, "streamvault_plan_overdue{plan=\"served\"}"), "a plan without a schedule");
+            assertTrue(scraped.containsKey("streamvault_vault_stored_bytes{kind=\"config\"}"), "the vault was listed: " + scraped.keySet());
+            Scrapes.assertValid(text); // last: without promtool the test ends here, skipped, saying so
         } finally {
             p.destroy(); // SIGTERM: the shutdown hook closes the server
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");

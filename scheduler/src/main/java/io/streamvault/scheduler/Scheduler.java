@@ -1,5 +1,7 @@
 package io.streamvault.scheduler;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.plans.Plan;
@@ -22,6 +24,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -50,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * transactional id (which fences the previous holder and ends its open transaction), reads the
  * partition from its start to rebuild the runs, and only then decides. Every run state, and the
  * records that start a backup, are written in a transaction of the partition's producer: a slot's
- * claim and its job exist together or not at all, and a fenced holder can commit nothing more.
+ * claim and its job exist together or not at all, and a fenced holder can commit nothing more. The
+ * runs it ends are counted, by state, in {@code streamvault_scheduler_plan_runs_total} (docs/metrics.md).
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -67,6 +71,7 @@ public final class Scheduler implements AutoCloseable {
     private final String instance;
     private final Settings settings;
     private final Clock clock;
+    private final Map<State, Counter> ends = new HashMap<>();
     private final Thread thread;
     private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "scheduler-work");
@@ -104,7 +109,14 @@ public final class Scheduler implements AutoCloseable {
     private int partitions = 1;
 
     public Scheduler(KafkaProps props, Topics topics, PlanStore store, PlanActions actions, String instance,
-            Settings settings, Clock clock) {
+            Settings settings, Clock clock, MeterRegistry meters) {
+        for (State s : State.values()) {
+            if (s.ended()) {
+                ends.put(s, Counter.builder("streamvault.scheduler.plan.runs").description("Plan runs this scheduler"
+                        + " ended, by how they ended (a failed run that is tried again counts once per attempt).")
+                        .tag("state", s.name().toLowerCase(Locale.ROOT)).register(meters));
+            }
+        }
         this.props = props;
         this.topics = topics;
         this.store = store;
@@ -486,6 +498,10 @@ public final class Scheduler implements AutoCloseable {
             }
             p.send(record(part, run.id(), Runs.avro(run, clock.millis())));
             p.commitTransaction();
+            if (run.state().ended() && book.runs(run.plan()).stream().noneMatch(r -> r.id().equals(run.id())
+                    && r.state().ended())) {
+                ends.get(run.state()).increment(); // once: a run's note added later writes it again
+            }
         } catch (ProducerFencedException e) {
             LOG.warn("scheduler {} was fenced on plan partition {}: another agent owns it now", instance, part);
             release(part);

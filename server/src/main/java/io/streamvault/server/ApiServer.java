@@ -1,16 +1,20 @@
 package io.streamvault.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.maintenance.Capacity;
 import io.streamvault.maintenance.CopyLag;
 import io.streamvault.maintenance.GcCoordinator;
+import io.streamvault.maintenance.GcMeters;
 import io.streamvault.plans.PlanControl;
+import io.streamvault.plans.PlanRun;
 import io.streamvault.server.internal.Api;
 import io.streamvault.server.internal.Browser;
 import io.streamvault.server.internal.GcJobs;
 import io.streamvault.server.internal.HeaderDeadline;
 import io.streamvault.server.internal.RestoreJobs;
+import io.streamvault.server.internal.ServerMeters;
 import io.streamvault.server.internal.Tokens;
 import io.streamvault.vault.Vault;
 import io.vertx.core.Vertx;
@@ -23,15 +27,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The HTTP API ({@code streamvault serve}): browse snapshots, download files (with Range), run
  * restore jobs, forget snapshots, run garbage collections, manage backup plans, read statistics, the
- * stored capacity with its history and each plan's share, the lag of the vault's copies, the lock and the running backup jobs; and the web console at
- * {@code /console/}, which uses only that API. Every request needs a bearer token from the tokens file; TLS when
- * given a certificate and key. The routes are documented in the OpenAPI document served at
- * {@code /api/v1/openapi.json}.
+ * stored capacity with its history and each plan's share, the lag of the vault's copies, the lock and
+ * the running backup jobs, and its metrics at {@code /metrics}; and the web console at
+ * {@code /console/}, which uses only that API. Every request needs a bearer token from the tokens
+ * file; TLS when given a certificate and key. The routes are documented in the OpenAPI document
+ * served at {@code /api/v1/openapi.json}.
  */
 public final class ApiServer implements AutoCloseable {
     /**
@@ -57,11 +63,13 @@ public final class ApiServer implements AutoCloseable {
      * @param limits timeouts against clients that hold connections, and the restore queue's bound
      *     (null: {@link Limits#DEFAULT})
      * @param price the price per GB-month of the capacity estimates ({@code GET /capacity}); null: none
+     * @param metrics what the server counts and serves at {@code GET /metrics}; null when it serves none
+     *     (then that route answers 404)
      */
     public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
             int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
             Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> jobs, Limits limits,
-            Capacity.Price price) {
+            Capacity.Price price, Metrics metrics) {
         public Options {
             restoreRoots = List.copyOf(restoreRoots);
             if (price == null) {
@@ -75,56 +83,49 @@ public final class ApiServer implements AutoCloseable {
             }
         }
 
-        /** Options with the default {@link Limits}. */
-        public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
-                int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
-                Supplier<List<CopyLag>> copyLags) {
-            this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, null, Limits.DEFAULT, null);
-        }
-
-        /** Options without the lag of copies or the backup jobs. */
-        public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
-                int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators,
-                PlanControl planControl) {
-            this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, null);
-        }
-
-        /** Options without garbage collection coordinators (dry runs only), a plan control or the lag of copies. */
+        /**
+         * Options with nothing beyond the vault: no garbage collection coordinators (dry runs only), no plan
+         * control, no copies, no jobs, default limits, no price and no metrics; the {@code with} methods add them.
+         */
         public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
                 int concurrentRestores, int vaultThreads) {
-            this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads, null, null);
+            this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads, null, null, null,
+                    null, null, null, null);
         }
 
         public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    factory, planControl, copyLags, jobs, limits, price);
+                    factory, planControl, copyLags, jobs, limits, price, metrics);
         }
 
         public Options withPlanControl(PlanControl control) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, control, copyLags, jobs, limits, price);
+                    gcCoordinators, control, copyLags, jobs, limits, price, metrics);
         }
 
         public Options withCopyLags(Supplier<List<CopyLag>> lags) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, lags, jobs, limits, price);
+                    gcCoordinators, planControl, lags, jobs, limits, price, metrics);
         }
 
         public Options withJobs(Supplier<List<JobView>> views) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, views, limits, price);
+                    gcCoordinators, planControl, copyLags, views, limits, price, metrics);
         }
 
         public Options withLimits(Limits l) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, jobs, l, price);
+                    gcCoordinators, planControl, copyLags, jobs, l, price, metrics);
         }
 
         public Options withPrice(Capacity.Price p) {
             return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, jobs, limits, p);
+                    gcCoordinators, planControl, copyLags, jobs, limits, p, metrics);
+        }
+
+        public Options withMetrics(Metrics m) {
+            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
+                    gcCoordinators, planControl, copyLags, jobs, limits, price, m);
         }
 
         public static Options of(String host, int port, Path tokensFile) {
@@ -166,6 +167,20 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * What the server counts, and how it serves it at {@code GET /metrics} (docs/metrics.md).
+     *
+     * @param registry where the server counts (the process's)
+     * @param text every meter of the process in the Prometheus text format, version 0.0.4
+     * @param refresh how often the lag of copies and the status of plans are read again
+     * @param capacityRefresh how often the vault is listed for its stored capacity
+     * @param planRuns a plan's runs for its status (at most {@link io.streamvault.plans.PlanStatus#RUNS}),
+     *     called on the server's metrics thread; empty when the schedulers cannot be reached cheaply
+     */
+    public record Metrics(MeterRegistry registry, Supplier<String> text, Duration refresh, Duration capacityRefresh,
+            Function<String, List<PlanRun>> planRuns) {
+    }
+
     private final Vertx vertx;
     private final HttpServer server;
     private final RestoreJobs jobs;
@@ -173,9 +188,11 @@ public final class ApiServer implements AutoCloseable {
     private final WorkerExecutor worker;
     private final Api api;
     private final boolean tls;
+    private final ServerMeters meters;
 
     private ApiServer(Vertx vertx, HttpServer server, RestoreJobs jobs, GcJobs gcJobs, WorkerExecutor worker, Api api,
-            boolean tls) {
+            boolean tls, ServerMeters meters) {
+        this.meters = meters;
         this.vertx = vertx;
         this.server = server;
         this.jobs = jobs;
@@ -190,12 +207,14 @@ public final class ApiServer implements AutoCloseable {
         Tokens tokens = Tokens.load(o.tokensFile());
         Browser browser = new Browser(vault);
         Vertx vertx = Vertx.vertx();
-        RestoreJobs jobs = new RestoreJobs(browser, o.concurrentRestores(), o.limits().maxQueuedRestores());
-        GcJobs gcJobs = new GcJobs(browser, o.gcCoordinators());
+        ServerMeters meters = ServerMeters.of(o.metrics(), browser, o.copyLags());
+        RestoreJobs jobs = new RestoreJobs(browser, o.concurrentRestores(), o.limits().maxQueuedRestores(),
+                meters.registry());
+        GcJobs gcJobs = new GcJobs(browser, o.gcCoordinators(), new GcMeters(meters.registry()));
         try {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("sv-api-vault", o.vaultThreads());
             Api api = new Api(browser, jobs, gcJobs, tokens, worker, o.restoreRoots(), o.planControl(),
-                    o.copyLags(), o.jobs(), o.price());
+                    o.copyLags(), o.jobs(), o.price(), meters);
             HttpServerOptions http = new HttpServerOptions().setHost(o.host()).setPort(o.port())
                     .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, o.limits().idleTimeout().toMillis()))
                     .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
@@ -222,10 +241,11 @@ public final class ApiServer implements AutoCloseable {
                 throw new FatalException(ErrorCode.INVALID_ARGUMENT, "cannot listen on " + o.host() + ":" + o.port()
                         + (tls ? " with TLS" : "") + ": " + e.getMessage(), e);
             }
-            return new ApiServer(vertx, server, jobs, gcJobs, worker, api, tls);
+            return new ApiServer(vertx, server, jobs, gcJobs, worker, api, tls, meters);
         } catch (RuntimeException e) {
             jobs.close();
             gcJobs.close();
+            meters.close();
             vertx.close();
             throw e;
         }
@@ -253,6 +273,7 @@ public final class ApiServer implements AutoCloseable {
         }
         jobs.close();
         gcJobs.close();
+        meters.close();
         worker.close();
         vertx.close().await();
     }

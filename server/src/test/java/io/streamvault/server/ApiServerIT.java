@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.TestVault;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -55,6 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiServerIT {
     static final String READ = "read-token-0123456789abcdef";
     static final String RESTORE = "restore-token-0123456789abcdef";
+    static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     static final byte[] BAD_UTF8 = {(byte) 0xff, 'n', 'a', 'm', 'e', '\n', (byte) 0x80};
     static final long OLD = Instant.parse("2023-06-01T00:00:00Z").getEpochSecond() * 1_000_000_000L + 123;
     static final long NEW = Instant.parse("2024-06-01T00:00:00Z").getEpochSecond() * 1_000_000_000L + 456;
@@ -119,7 +123,10 @@ class ApiServerIT {
                 + "restore sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                         .digest(RESTORE.getBytes(StandardCharsets.UTF_8))) + " restorer\n");
         Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
-        server = ApiServer.start(tv.vault, new ApiServer.Options("127.0.0.1", 0, tokens, null, null, List.of(), 1, 4));
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        server = ApiServer.start(tv.vault, new ApiServer.Options("127.0.0.1", 0, tokens, null, null, List.of(), 1, 4)
+                .withMetrics(new ApiServer.Metrics(prometheus, () -> prometheus.scrape(METRICS_TYPE), Duration.ofMinutes(1),
+                        Duration.ofMinutes(15), plan -> List.of())));
         vertx = Vertx.vertx();
         client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
     }
@@ -663,6 +670,63 @@ class ApiServerIT {
                 }
             }
         }
+    }
+
+    // -- metrics ---------------------------------------------------------------------------------
+
+    /** The samples of a Prometheus text exposition, by name and labels as printed. */
+    static Map<String, Double> samples(String text) {
+        Map<String, Double> out = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                int sp = line.lastIndexOf(' ');
+                out.put(line.substring(0, sp), Double.parseDouble(line.substring(sp + 1)));
+            }
+        }
+        return out;
+    }
+
+    Map<String, Double> scrape() {
+        HttpResponse<Buffer> r = get("/metrics");
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        assertEquals(METRICS_TYPE, r.getHeader("Content-Type"));
+        return samples(r.bodyAsString());
+    }
+
+    static double delta(Map<String, Double> before, Map<String, Double> after, String sample) {
+        assertTrue(after.containsKey(sample), sample + " is served: " + after.keySet());
+        return after.get(sample) - before.getOrDefault(sample, 0.0);
+    }
+
+    @Test
+    void servesItsMetricsToATokenOfRoleRead() throws Exception {
+        assertError(req(HttpMethod.GET, "/metrics", null).send().await(), 401, "unauthenticated");
+        Map<String, Double> before = scrape();
+        assertEquals(200, get("/api/v1/snapshots").statusCode());
+        assertError(req(HttpMethod.GET, "/api/v1/snapshots", null).send().await(), 401, "unauthenticated");
+        assertError(get("/api/v1/snapshots/fffffff/tree"), 404, "snapshot_not_found");
+        Map<String, Double> after = scrape();
+        assertEquals(1, delta(before, after,
+                "streamvault_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/snapshots\",status=\"200\"}"));
+        assertEquals(1, delta(before, after,
+                "streamvault_http_requests_seconds_count{method=\"GET\",route=\"none\",status=\"401\"}"),
+                "a request refused before a route took it");
+        assertEquals(1, delta(before, after,
+                "streamvault_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/snapshots/{id}/tree\",status=\"404\"}"));
+        assertEquals(1, delta(before, after, "streamvault_errors_total{code=\"unauthenticated\"}"));
+        assertEquals(1, delta(before, after, "streamvault_errors_total{code=\"snapshot_not_found\"}"));
+        assertTrue(after.containsKey("streamvault_restores_running"), after.keySet().toString());
+        assertTrue(after.containsKey("streamvault_gc_runs_total{dry_run=\"true\",result=\"done\"}"));
+        // the vault is listed when the server starts (then every metrics.capacity.refresh.ms), not at a scrape
+        String packs = "streamvault_vault_stored_bytes{kind=\"pack\"}";
+        for (int i = 0; i < 100 && !after.containsKey(packs); i++) {
+            Thread.sleep(100);
+            after = scrape();
+        }
+        assertEquals((double) tv.vault.list(ObjectKind.PACK).bytes(), after.get(packs).doubleValue(),
+                "the packs' bytes as the storage has them");
+        assertEquals((double) tv.vault.listSnapshots().size(), after.get("streamvault_vault_objects{kind=\"snapshot\"}")
+                .doubleValue());
     }
 
     // -- the OpenAPI document --------------------------------------------------------------------

@@ -29,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,6 +62,9 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     private final Sealer sealer;
     private final Serde<NodeRecord> nodeSerde;
     private final CatalogSettings settings;
+    private final CatalogMeters meters;
+    /** The running jobs this task counts in {@link CatalogMeters#running}. */
+    private final Set<String> running = new HashSet<>();
     private final Deserializer<JobStarted> jobReader;
     private final Deserializer<DirScanned> dirReader;
     private final Deserializer<FileManifest> fileReader;
@@ -81,7 +85,9 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     private KeyValueStore<String, String> gcMode;
     private final Deserializer<GcControl> gcReader;
 
-    public AssemblerProcessor(Topics topics, Sealer sealer, Serde<NodeRecord> nodeSerde, CatalogSettings settings) {
+    public AssemblerProcessor(Topics topics, Sealer sealer, Serde<NodeRecord> nodeSerde, CatalogSettings settings,
+            CatalogMeters meters) {
+        this.meters = meters;
         this.topics = topics;
         this.sealer = sealer;
         this.nodeSerde = nodeSerde;
@@ -169,7 +175,29 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         } else {
             save(job, state);
             dirty.add(job);
+            counting(job);
         }
+    }
+
+    /** Counts a job as running here (once). */
+    private void counting(String job) {
+        if (running.add(job)) {
+            meters.running.incrementAndGet();
+        }
+    }
+
+    /** A job that ended, or a job this task no longer holds, no longer counts as running here. */
+    private void notRunning(String job) {
+        if (running.remove(job)) {
+            meters.running.decrementAndGet();
+        }
+    }
+
+    /** The task is closed (its partitions moved, or the process stops): its jobs are another's to count. */
+    @Override
+    public void close() {
+        meters.running.addAndGet(-running.size());
+        running.clear();
     }
 
     /**
@@ -371,6 +399,8 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         unswept.add(job);
         save(job, state);
         dirty.remove(job);
+        notRunning(job);
+        meters.failed.increment();
         context.forward(new Record<Object, Object>(job, status(state, JobState.FAILED, why), context.currentSystemTimeMs()),
                 CatalogTopology.SINK_STATUS);
     }
@@ -389,12 +419,17 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             JobProgress p = state.getProgress();
             p.setBytesAdded(p.getBytesAdded() + sealed.treeBytes());
             status = status(state, JobState.SEALED, null);
+            meters.sealed.increment();
+            meters.duration.record(Duration.ofMillis(Math.max(0,
+                    context.currentSystemTimeMs() - state.getStarted().getTimeNs() / 1_000_000)));
             LOG.info("job {} sealed as snapshot {}", job, sealed.snapshotId());
         } catch (StreamVaultException e) {
             LOG.error("job {} failed to seal: {}", job, e.getMessage());
             state.setState(JobState.FAILED);
             status = status(state, JobState.FAILED, e.getMessage());
+            meters.failed.increment();
         }
+        notRunning(job);
         unswept.add(job); // its entries are deleted after this commit: the waiting command need not wait for it
         save(job, state);
         dirty.remove(job);
@@ -413,12 +448,25 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     private void sweep() {
         if (!sweptSinceStart) {
             unswept.addAll(ended(j -> true));
+            countRunning();
             sweptSinceStart = true;
         }
         for (String job : unswept) {
             deleteEntries(job);
         }
         unswept.clear();
+    }
+
+    /** Counts the jobs that were running when this task started (their next record would, but may be long in coming). */
+    private void countRunning() {
+        try (KeyValueIterator<String, CatalogJob> it = jobs.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, CatalogJob> kv = it.next();
+                if (kv.value.getState() == JobState.RUNNING) {
+                    counting(kv.key);
+                }
+            }
+        }
     }
 
     /** The jobs in the store that ended (sealed or failed) and match {@code filter}. */

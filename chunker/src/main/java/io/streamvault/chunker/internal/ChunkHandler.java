@@ -46,12 +46,15 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
     private final String worker;
     private final int maxRereads;
     private final ChunkHandoff handoff;
+    private final ChunkMeters meters;
     /** Bytes read since the last commit. */
     private long uncommitted;
     /** Where files are read, reused from file to file (direct: the kernel copies straight into it). */
     private final ByteBuffer readBuffer;
 
-    public ChunkHandler(Topics topics, Vault vault, String worker, int maxRereads, ChunkHandoff handoff) {
+    public ChunkHandler(Topics topics, Vault vault, String worker, int maxRereads, ChunkHandoff handoff,
+            ChunkMeters meters) {
+        this.meters = meters;
         this.topics = topics;
         var c = vault.config();
         this.cdc = new Fastcdc(c.chunkMin(), c.chunkAvg(), c.chunkMax(), c.gearSeed());
@@ -68,6 +71,9 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         byte[] abs = RawPaths.join(Buffers.of(ev.getRoot()), rel);
         Path path = RawPaths.of(abs);
         boolean single = ev.getParts() == 1;
+        if (ev.getPart() == 0) {
+            meters.files.increment();
+        }
         Read r = null;
         for (int attempt = 0; attempt <= maxRereads; attempt++) {
             r = read(path, abs, ev, single);
@@ -162,6 +168,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
                 }
                 r.bytesRead = cs.bytesRead();
                 uncommitted += r.bytesRead;
+                meters.bytes.increment(r.bytesRead);
             }
             r.after = Posix.lstat(path);
             r.stable = r.bytesRead == length && before.size() == r.after.size()

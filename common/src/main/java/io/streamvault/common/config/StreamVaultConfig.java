@@ -58,6 +58,8 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String CAPACITY_RECORD_INTERVAL_MS = "capacity.record.interval.ms";
     public static final String BILLING_PRICE_PER_GB_MONTH = "billing.price.per.gb.month";
     public static final String BILLING_CURRENCY = "billing.currency";
+    public static final String METRICS_REFRESH_MS = "metrics.refresh.ms";
+    public static final String METRICS_CAPACITY_REFRESH_MS = "metrics.capacity.refresh.ms";
 
     /** Prefix of settings passed through to every Kafka client. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -143,7 +145,13 @@ public final class StreamVaultConfig extends AbstractConfig {
                             + "storage prices: stats and GET /capacity multiply the stored capacity and each plan's share "
                             + "by it for a monthly estimate (0: no price).")
             .define(BILLING_CURRENCY, Type.STRING, "USD", Importance.LOW,
-                    "The currency of billing.price.per.gb.month, shown beside the estimates.");
+                    "The currency of billing.price.per.gb.month, shown beside the estimates.")
+            .define(METRICS_REFRESH_MS, Type.LONG, 60_000L, Range.atLeast(1000), Importance.LOW,
+                    "How often `serve` reads again what its metrics show of the cluster: the lag of copies (from copy-status) "
+                            + "and the status of plans (docs/metrics.md); never at each scrape.")
+            .define(METRICS_CAPACITY_REFRESH_MS, Type.LONG, 900_000L, Range.atLeast(1000), Importance.LOW,
+                    "How often `serve` lists the vault for its stored-capacity metrics (docs/metrics.md); a listing reads "
+                            + "every object's size, so never at each scrape.");
 
     public StreamVaultConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);

@@ -1,6 +1,12 @@
 package io.streamvault.common.kafka;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.streamvault.common.metrics.Meters;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.CloseOptions;
@@ -12,15 +18,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one Kafka Streams topology: bounded RocksDB memory, and a failed stream thread is replaced
- * (its tasks resume from the last commit, exactly-once) after a pause, while the listener hears of it.
+ * (its tasks resume from the last commit, exactly-once) after a pause, while the listener hears of it
+ * and {@code streamvault_worker_retries_total{role}} counts it. Kafka's own metrics of its clients go to
+ * the registry too (docs/metrics.md).
  */
 public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
     private final String name;
     private final KafkaStreams streams;
+    private final MeterRegistry meters;
+    private KafkaStreamsMetrics kafkaMeters;
 
-    public StreamsApp(String name, Topology topology, Properties props, WorkerListener listener) {
+    /** {@code name} is the role: the application's client id, and the {@code role} of its meters. */
+    public StreamsApp(String name, Topology topology, Properties props, WorkerListener listener, MeterRegistry meters) {
         this.name = name;
+        this.meters = meters;
+        Counter retries = TransactionalWorker.retries(meters, name);
         Properties p = new Properties();
         p.putAll(props);
         p.put("rocksdb.config.setter", BoundedRocksDb.class.getName());
@@ -33,6 +46,7 @@ public final class StreamsApp implements AutoCloseable {
         });
         streams.setUncaughtExceptionHandler(e -> {
             LOG.warn("{}: stream thread failed: {}; replacing it", name, e.toString());
+            retries.increment();
             listener.retrying(name, e instanceof Exception ex ? ex : new RuntimeException(e), System.currentTimeMillis());
             try {
                 TimeUnit.SECONDS.sleep(1);
@@ -49,6 +63,10 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     public void start() {
+        if (meters != Meters.NONE) {
+            kafkaMeters = new KafkaStreamsMetrics(streams, List.of(Tag.of("role", name)));
+            kafkaMeters.bindTo(meters);
+        }
         streams.start();
     }
 
@@ -79,5 +97,8 @@ public final class StreamsApp implements AutoCloseable {
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        if (kafkaMeters != null) {
+            kafkaMeters.close();
+        }
     }
 }

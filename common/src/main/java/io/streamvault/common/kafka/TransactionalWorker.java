@@ -1,6 +1,9 @@
 package io.streamvault.common.kafka;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.StreamVaultException;
+import io.streamvault.common.metrics.Meters;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -108,6 +111,11 @@ public final class TransactionalWorker<V> implements Runnable {
     private final DeadLetterSink deadLetters;
     private final WorkerListener listener;
     private final Settings settings;
+    private final MeterRegistry meters;
+    private final String role;
+    private final Counter retries;
+    /** Kafka's own metrics of the consumer, while it is open. */
+    private AutoCloseable consumerMeters = () -> { };
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<String, Serializer<Object>> keySerializers = new HashMap<>();
     private final Map<String, Serializer<Object>> valueSerializers = new HashMap<>();
@@ -120,17 +128,24 @@ public final class TransactionalWorker<V> implements Runnable {
     private long commits;
     private volatile Thread thread;
 
+    /**
+     * @param meters where the worker counts its retries and its consumer's Kafka metrics, tagged with
+     *     {@code role} (docs/metrics.md)
+     */
     public TransactionalWorker(KafkaProps props, TopicSpec<?, V> input, Handler<V> handler,
-            DeadLetterSink deadLetters, WorkerListener listener, Settings settings) {
+            DeadLetterSink deadLetters, WorkerListener listener, Settings settings, MeterRegistry meters, String role) {
         this(() -> new KafkaProducer<>(props.transactionalProducer(settings.transactionalId())),
                 () -> new KafkaConsumer<>(props.consumer(settings.groupId(), settings.name(), settings.maxPollRecords())),
-                input, handler, deadLetters, listener, settings);
+                input, handler, deadLetters, listener, settings, meters, role);
     }
 
     /** With the clients made by {@code producers} and {@code consumers} when the loop starts (tests give mock clients). */
     TransactionalWorker(Supplier<Producer<byte[], byte[]>> producers, Supplier<Consumer<byte[], byte[]>> consumers,
             TopicSpec<?, V> input, Handler<V> handler, DeadLetterSink deadLetters, WorkerListener listener,
-            Settings settings) {
+            Settings settings, MeterRegistry meters, String role) {
+        this.meters = meters;
+        this.role = role;
+        this.retries = retries(meters, role);
         this.producers = producers;
         this.consumers = consumers;
         this.input = input;
@@ -143,6 +158,12 @@ public final class TransactionalWorker<V> implements Runnable {
 
     public String name() {
         return settings.name();
+    }
+
+    /** {@code streamvault_worker_retries_total{role}}: how often the role's workers rewound after a transient failure. */
+    public static Counter retries(MeterRegistry meters, String role) {
+        return Counter.builder("streamvault.worker.retries").description("Transient failures after which a worker of the"
+                + " role rewound to its last commit and tried again.").tag("role", role).register(meters);
     }
 
     /** Asks the loop to finish its batch, commit, and return. */
@@ -169,6 +190,7 @@ public final class TransactionalWorker<V> implements Runnable {
         try {
             producer = producers.get();
             consumer = consumers.get();
+            consumerMeters = Meters.kafka(meters, consumer, role);
             initTransactions();
             consumer.subscribe(List.of(input.name()), new Rebalance());
             Emitter out = new TxEmitter();
@@ -321,6 +343,7 @@ public final class TransactionalWorker<V> implements Runnable {
 
     private void recover(Exception e, int failures, long since) throws InterruptedException {
         LOG.warn("{}: {} (attempt {}); rewinding to the last commit", settings.name(), e.toString(), failures);
+        retries.increment();
         listener.retrying(settings.name(), e, since);
         abortQuietly();
         handler.reset();
@@ -367,6 +390,11 @@ public final class TransactionalWorker<V> implements Runnable {
     }
 
     private void closeClients() {
+        try {
+            consumerMeters.close();
+        } catch (Exception e) {
+            LOG.debug("{}: closing the consumer's meters: {}", settings.name(), e.toString());
+        }
         if (consumer != null) {
             try {
                 consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));

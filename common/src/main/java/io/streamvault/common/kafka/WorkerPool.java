@@ -1,5 +1,6 @@
 package io.streamvault.common.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,16 +19,17 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * The pool of one role: {@code threads} workers reading {@code input} in the consumer group
-     * {@code group}, each with its own handler and a stable transactional id {@code GROUP.INSTANCE.N}.
+     * {@code group}, each with its own handler and a stable transactional id {@code GROUP.INSTANCE.N},
+     * counting their retries and their consumers' Kafka metrics in {@code meters}.
      */
     public static <V> WorkerPool of(String role, String group, String instance, int threads, KafkaProps props,
             TopicSpec<?, V> input, Supplier<TransactionalWorker.Handler<V>> handler,
-            DeadLetterSink deadLetters, WorkerListener listener, int maxPollRecords) {
+            DeadLetterSink deadLetters, WorkerListener listener, int maxPollRecords, MeterRegistry meters) {
         List<TransactionalWorker<?>> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             String id = group + "." + instance + "." + i;
             workers.add(new TransactionalWorker<>(props, input, handler.get(), deadLetters, listener,
-                    new TransactionalWorker.Settings(id, group, id, maxPollRecords, 5_000)));
+                    new TransactionalWorker.Settings(id, group, id, maxPollRecords, 5_000), meters, role));
         }
         return new WorkerPool(role, workers);
     }

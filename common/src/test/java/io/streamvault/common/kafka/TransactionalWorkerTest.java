@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import java.nio.ByteBuffer;
@@ -63,9 +64,10 @@ class TransactionalWorkerTest {
     private final Broker producer = new Broker(consumer);
     private final Upper handler = new Upper();
     private final Events listener = new Events();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final TransactionalWorker<String> worker = new TransactionalWorker<>(() -> producer, () -> consumer, IN,
             handler, DEAD_LETTERS, listener, new TransactionalWorker.Settings("worker-0", "group", "group.test.0", 100,
-                    5_000));
+                    5_000), meters, "upper");
     private final Thread thread = new Thread(worker, "worker-0");
 
     /** A UTF-8 deserializer that refuses malformed input, as a schema-checked deserializer refuses a bad record. */
@@ -313,6 +315,7 @@ class TransactionalWorkerTest {
                 new Transaction(List.of("out:C", "out:D"), Map.of(TP, 4L))), producer.committed);
         assertEquals(List.of("out:A", "out:B", "out:C", "out:D"), producer.output(), "no loss, no duplicate");
         assertEquals(List.of("retrying worker-0", "recovered worker-0"), listener.events);
+        assertEquals(1, meters.get("streamvault.worker.retries").tag("role", "upper").counter().count(), "the retry is counted");
         assertSame(failure, listener.errors.get(0));
     }
 

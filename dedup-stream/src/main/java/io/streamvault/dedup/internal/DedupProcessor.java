@@ -47,6 +47,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     private static final int MAX_REISSUE_PER_PUNCTUATION = 10_000;
     private final Topics topics;
     private final DedupSettings settings;
+    private final DedupMeters meters;
     private final Deserializer<ChunkRecord> chunkReader;
     private final Deserializer<ChunkStored> storedReader;
     private final Deserializer<GcRequest> gcReader;
@@ -54,7 +55,8 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     private KeyValueStore<Bytes, ChunkState> store;
     private KeyValueStore<Bytes, byte[]> pending;
 
-    public DedupProcessor(Topics topics, DedupSettings settings) {
+    public DedupProcessor(Topics topics, DedupSettings settings, DedupMeters meters) {
+        this.meters = meters;
         this.topics = topics;
         this.settings = settings;
         this.chunkReader = topics.chunks.valueSerde().deserializer();
@@ -137,6 +139,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         Bytes id = Bytes.wrap(record.key());
         ChunkState state = load(id);
         long now = context.currentSystemTimeMs();
+        (state == null ? meters.fresh : meters.known).increment();
         if (state == null) {
             long generation = ThreadLocalRandom.current().nextLong() | 1; // never 0, the seeder's
             UploadRequest request = new UploadRequest(chunk.getId(), chunk.getJob(), chunk.getSource(), 0, generation);

@@ -1,10 +1,14 @@
 package io.streamvault.launcher.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.WorkerListener;
+import io.streamvault.common.metrics.Meters;
 import io.streamvault.copier.Copier;
+import io.streamvault.copier.CopyMeters;
 import io.streamvault.launcher.internal.AgentGc;
 import io.streamvault.launcher.internal.AgentLink;
 import io.streamvault.launcher.internal.AgentServer;
@@ -12,9 +16,12 @@ import io.streamvault.launcher.internal.CopyRole;
 import io.streamvault.launcher.internal.CopyTarget;
 import io.streamvault.launcher.internal.InstanceSlot;
 import io.streamvault.launcher.internal.JobClient;
+import io.streamvault.launcher.internal.MetricsEndpoint;
 import io.streamvault.launcher.internal.Pipeline;
 import io.streamvault.launcher.internal.PlanRunner;
 import io.streamvault.launcher.internal.Roles;
+import io.streamvault.launcher.internal.Telemetry;
+import io.streamvault.maintenance.GcMeters;
 import io.streamvault.plans.PlanStore;
 import io.streamvault.scheduler.Scheduler;
 import io.streamvault.vault.Vault;
@@ -37,7 +44,8 @@ import picocli.CommandLine.Option;
  * {@code streamvault agent}: a long-running worker process on a node that mounts the file system.
  * It runs the chosen roles in the consumer groups every other agent and backup command share,
  * until SIGTERM. Without {@code --bootstrap-servers} it runs (or joins) the embedded broker of its
- * state directory, so backups on this machine find a warm pipeline.
+ * state directory, so backups on this machine find a warm pipeline. With {@code --metrics HOST:PORT} it
+ * serves what its roles count at {@code GET /metrics} (docs/metrics.md).
  */
 @Command(name = "agent", mixinStandardHelpOptions = true, description = "Run worker roles as a long-running process until stopped.")
 public final class AgentCommand implements Callable<Integer> {
@@ -59,6 +67,11 @@ public final class AgentCommand implements Callable<Integer> {
             + " NAME=VALUE lines.")
     Path copyCredentials;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve this agent's metrics at"
+            + " http://HOST:PORT/metrics in the Prometheus text format, without a token (bind an address only the"
+            + " scraper reaches, such as 127.0.0.1:9464; port 0: any free one; docs/metrics.md). Default: off.")
+    String metrics;
+
     @Option(names = "--mirror-deletes", description = "The copier deletes on the target the snapshots deleted on the"
             + " source (never one the target's lock protects).")
     boolean mirrorDeletes;
@@ -78,15 +91,32 @@ public final class AgentCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Exception> failure = new AtomicReference<>();
+        Telemetry telemetry = metrics == null ? null : new Telemetry();
+        MeterRegistry meters = telemetry == null ? Meters.NONE : telemetry.registry();
         WorkerListener listener = new WorkerListener() {
             @Override
             public void failed(String worker, Exception error) {
                 LOG.error("{} stopped: {}", worker, error.getMessage());
+                Meters.errors(meters, error instanceof StreamVaultException e ? e.code().id() : ErrorCode.INTERNAL.id())
+                        .increment();
                 failure.compareAndSet(null, error);
                 stop.countDown();
             }
         };
-        Vault vault = common.openVault(config, true);
+        MetricsEndpoint endpoint = null;
+        Vault vault;
+        try {
+            endpoint = telemetry == null ? null : MetricsEndpoint.start(metrics, telemetry);
+            vault = common.openVault(config, true);
+        } catch (RuntimeException e) {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            if (telemetry != null) {
+                telemetry.close();
+            }
+            throw e;
+        }
         Pipeline pipeline = null;
         InstanceSlot slot = null;
         Roles running = null;
@@ -99,27 +129,29 @@ public final class AgentCommand implements Callable<Integer> {
             pipeline = Pipeline.connect(config, vault);
             slot = InstanceSlot.acquire(config.stateDir());
             String instance = slot.instanceId(config.getString(StreamVaultConfig.INSTANCE_ID));
-            running = new Roles(pipeline, vault, slot, instance, listener);
+            running = new Roles(pipeline, vault, slot, instance, listener, meters);
             running.start(chosen);
             if (!running.awaitReady(Duration.ofMinutes(2))) {
                 throw new FatalException(ErrorCode.TIMEOUT, "the topologies did not start within 2 minutes");
             }
             // Backup commands of this state directory hand their jobs to this agent (AgentLink).
             client = new JobClient(pipeline, instance);
-            collector = new AgentGc(pipeline, vault); // gc commands and maintenance plans, with warm clients
+            // gc commands and maintenance plans, with warm clients
+            collector = new AgentGc(pipeline, vault, new GcMeters(meters));
             server = new AgentServer(slot.dir(), AgentLink.canonicalVault(common.vaultUri(config)),
                     config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS), vault, client, instance, () -> {
                         Exception f = failure.get();
                         return f == null ? null : new FatalException(ErrorCode.JOB_FAILED, "a worker of the agent stopped: "
                                 + f.getMessage());
-                    }, collector);
+                    }, collector, meters);
+            CopyMeters copies = new CopyMeters(meters);
             if (scheduling) {
                 scheduler = new Scheduler(pipeline.props(), pipeline.topics(), new PlanStore(vault),
-                        new PlanRunner(pipeline, vault, instance, collector), instance, schedulerSettings(config), Clock.systemUTC())
-                        .start();
+                        new PlanRunner(pipeline, vault, instance, collector, copies), instance, schedulerSettings(config),
+                        Clock.systemUTC(), meters).start();
             }
             if (copying) {
-                copier = copierThread(config, pipeline, vault, instance, stop);
+                copier = copierThread(config, pipeline, vault, instance, stop, copies);
                 copier.start();
             }
             Thread hook = new Thread(() -> {
@@ -131,6 +163,10 @@ public final class AgentCommand implements Callable<Integer> {
                 }
             });
             Runtime.getRuntime().addShutdownHook(hook);
+            if (endpoint != null) {
+                System.out.println("agent " + instance + " metrics at http://" + metrics.substring(0, metrics.lastIndexOf(':'))
+                        + ":" + endpoint.port() + MetricsEndpoint.PATH);
+            }
             System.out.println("agent " + instance + " ready: roles " + String.join(",", chosen)
                     + (scheduling ? (chosen.isEmpty() ? "" : ",") + Scheduler.ROLE : "")
                     + (copying ? "," + COPIER + " to " + copyTo : "") + " on "
@@ -164,6 +200,12 @@ public final class AgentCommand implements Callable<Integer> {
                 pipeline.close();
             }
             vault.close();
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            if (telemetry != null) {
+                telemetry.close();
+            }
             done.countDown();
         }
         Exception f = failure.get();
@@ -181,11 +223,11 @@ public final class AgentCommand implements Callable<Integer> {
      * target away longer than its retries) it starts again a little later.
      */
     private Thread copierThread(StreamVaultConfig config, Pipeline pipeline, Vault vault, String instance,
-            CountDownLatch stop) {
+            CountDownLatch stop, CopyMeters copies) {
         Thread t = new Thread(() -> {
             while (stop.getCount() > 0 && !Thread.currentThread().isInterrupted()) {
                 try (Vault target = vault.openCopy(CopyTarget.open(copyTo, copyCredentials))) {
-                    Copier c = new Copier(vault, target, new Copier.Options(mirrorDeletes));
+                    Copier c = new Copier(vault, target, new Copier.Options(mirrorDeletes), copies);
                     c.catchUp();
                     CopyRole.follow(config, pipeline.props(), pipeline.topics(), pipeline.topics().vaultEvents.name(), c,
                             target, instance, false, () -> stop.getCount() == 0 || Thread.currentThread().isInterrupted());

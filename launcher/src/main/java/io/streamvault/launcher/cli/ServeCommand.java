@@ -3,12 +3,15 @@ package io.streamvault.launcher.cli;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.launcher.internal.AgentLink;
 import io.streamvault.launcher.internal.Cached;
 import io.streamvault.launcher.internal.CopyLink;
 import io.streamvault.launcher.internal.GcSession;
 import io.streamvault.launcher.internal.JobWatch;
 import io.streamvault.launcher.internal.LazyPlanControl;
+import io.streamvault.launcher.internal.Telemetry;
 import io.streamvault.maintenance.Capacity;
+import io.streamvault.plans.PlanStatus;
 import io.streamvault.server.ApiServer;
 import io.streamvault.vault.Vault;
 import java.nio.file.Path;
@@ -27,10 +30,10 @@ import picocli.CommandLine.Option;
  * {@code streamvault gc} does ({@link GcSession}); the plan routes reach the schedulers over the
  * pipeline too, connected when first needed ({@link LazyPlanControl}), so the server starts without
  * a broker; the lag of copies is read from the {@code copy-status} topic at each request, as
- * {@code stats} reads it ({@link CopyLink}).
+ * {@code stats} reads it ({@link CopyLink}). Its metrics are served at {@code /metrics} (docs/metrics.md).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve the HTTP API (browse, download, restore jobs, forget, gc, plans, stats, copies) for a "
+        description = "Serve the HTTP API (browse, download, restore jobs, forget, gc, plans, stats, copies, metrics) for a "
                 + "vault.")
 public final class ServeCommand implements Callable<Integer> {
     /** How long the copies' lag is shown before it is read again (each read opens the pipeline). */
@@ -81,13 +84,15 @@ public final class ServeCommand implements Callable<Integer> {
         StreamVaultConfig config = common.config();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (Vault vault = common.openVault(config, false);
+        try (Telemetry telemetry = new Telemetry();
+                Vault vault = common.openVault(config, false);
                 LazyPlanControl plans = new LazyPlanControl(config, vault);
                 JobWatch jobs = new JobWatch(config, vault);
                 ApiServer server = ApiServer.start(vault, new ApiServer.Options(host, port, tokensFile, tlsCert, tlsKey,
                         roots, concurrentRestores, 8).withGcCoordinators(() -> GcSession.openCoordinator(config, vault))
                         .withPlanControl(plans).withCopyLags(new Cached<>(() -> CopyLink.lags(config, vault), COPY_LAGS_FOR))
-                        .withJobs(jobs).withPrice(Capacity.Price.of(config)))) {
+                        .withJobs(jobs).withPrice(Capacity.Price.of(config))
+                        .withMetrics(metrics(config, telemetry, plans)))) {
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 try {
@@ -105,5 +110,17 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return 0;
+    }
+
+    /**
+     * What {@code GET /metrics} serves. The plans' status reads their runs over the cluster only where one
+     * runs for the vault: not to start the embedded broker just to look (no agent here: no scheduler either).
+     */
+    private static ApiServer.Metrics metrics(StreamVaultConfig config, Telemetry telemetry, LazyPlanControl plans) {
+        return new ApiServer.Metrics(telemetry.registry(), telemetry::scrape,
+                Duration.ofMillis(config.getLong(StreamVaultConfig.METRICS_REFRESH_MS)),
+                Duration.ofMillis(config.getLong(StreamVaultConfig.METRICS_CAPACITY_REFRESH_MS)),
+                plan -> config.embeddedBroker() && AgentLink.sockets(config.stateDir()).isEmpty() ? List.of()
+                        : plans.runs(plan, PlanStatus.RUNS));
     }
 }

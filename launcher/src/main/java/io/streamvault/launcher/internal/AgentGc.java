@@ -4,6 +4,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.maintenance.GcCoordinator;
+import io.streamvault.maintenance.GcMeters;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.Vault;
 import java.time.Duration;
@@ -24,9 +25,12 @@ public final class AgentGc implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentGc.class);
     private final Pipeline pipeline;
     private final Vault vault;
+    private final GcMeters meters;
     private KafkaGcCoordinator coordinator;
 
-    public AgentGc(Pipeline pipeline, Vault vault) {
+    /** {@code meters}: where the collections are counted (docs/metrics.md). */
+    public AgentGc(Pipeline pipeline, Vault vault, GcMeters meters) {
+        this.meters = meters;
         this.pipeline = pipeline;
         this.vault = vault;
         Thread t = new Thread(this::warm, "gc-warm-up");
@@ -55,10 +59,9 @@ public final class AgentGc implements AutoCloseable {
      * ends it with FENCED, as for any collector.
      */
     public synchronized GarbageCollector.Result run(GarbageCollector.Options options, GarbageCollector.Progress progress) {
-        if (options.dryRun()) {
-            return new GarbageCollector(vault, GcCoordinator.alone(), options).run(progress);
-        }
-        return new GarbageCollector(vault, new Renewing(), options).run(progress);
+        return meters.count(options.dryRun(), () -> options.dryRun()
+                ? new GarbageCollector(vault, GcCoordinator.alone(), options).run(progress)
+                : new GarbageCollector(vault, new Renewing(), options).run(progress));
     }
 
     /** The agent's coordinator, made anew when it turns out fenced as a run begins. */

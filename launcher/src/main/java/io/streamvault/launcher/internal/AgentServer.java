@@ -1,8 +1,10 @@
 package io.streamvault.launcher.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
+import io.streamvault.common.metrics.Meters;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.maintenance.GcSettings;
 import io.streamvault.schemas.records.JobStatus;
@@ -51,15 +53,18 @@ public final class AgentServer implements AutoCloseable {
     private final String instance;
     private final Supplier<RuntimeException> failure;
     private final AgentGc gc;
+    private final MeterRegistry meters;
     private final Object oneJob = new Object();
 
     /**
      * @param vaultUri the agent's vault, as {@link AgentLink#canonicalVault} gives it
      * @param bootstrap the cluster the agent was told to use ("" for its state directory's broker)
+     * @param meters where the errors sent back to commands are counted, by code
      */
     public AgentServer(Path slotDir, String vaultUri, String bootstrap, Vault vault, JobClient client, String instance,
-            Supplier<RuntimeException> failure, AgentGc gc) {
+            Supplier<RuntimeException> failure, AgentGc gc, MeterRegistry meters) {
         this.gc = gc;
+        this.meters = meters;
         this.socket = slotDir.resolve(AgentLink.SOCKET);
         this.vaultUri = vaultUri;
         this.bootstrap = bootstrap;
@@ -113,9 +118,11 @@ public final class AgentServer implements AutoCloseable {
                     }
                 }
             } catch (StreamVaultException e) {
+                Meters.errors(meters, e.code().id()).increment();
                 send(out, "error " + e.code().id() + " " + b64(e.getMessage()));
             } catch (RuntimeException e) {
                 LOG.error("backup for a local command failed", e);
+                Meters.errors(meters, ErrorCode.INTERNAL.id()).increment();
                 send(out, "error " + ErrorCode.INTERNAL.id() + " " + b64("internal error in the agent: " + e));
             }
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.streamvault.launcher.internal;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.util.Sizes;
 import io.streamvault.copier.Copier;
+import io.streamvault.copier.CopyMeters;
 import io.streamvault.maintenance.Forget;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.plans.Plan;
@@ -32,8 +33,11 @@ public final class PlanRunner implements PlanActions {
     private final Vault vault;
     private final String instance;
     private final AgentGc collector;
+    private final CopyMeters copies;
 
-    public PlanRunner(Pipeline pipeline, Vault vault, String instance, AgentGc collector) {
+    /** {@code copies}: where the plans' copies are counted (docs/metrics.md). */
+    public PlanRunner(Pipeline pipeline, Vault vault, String instance, AgentGc collector, CopyMeters copies) {
+        this.copies = copies;
         this.pipeline = pipeline;
         this.vault = vault;
         this.instance = instance;
@@ -74,7 +78,7 @@ public final class PlanRunner implements PlanActions {
     @Override
     public String copy(Plan plan) {
         try (Vault target = vault.openCopy(CopyTarget.open(plan.copyTo(), null))) {
-            Copier c = new Copier(vault, target, new Copier.Options(false));
+            Copier c = new Copier(vault, target, new Copier.Options(false), copies);
             c.catchUp();
             Copier.Totals t = c.totals();
             return "copy to " + plan.copyTo() + ": " + t.objects() + " objects, " + Sizes.bytes(t.bytes());

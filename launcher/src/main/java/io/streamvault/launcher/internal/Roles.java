@@ -1,5 +1,6 @@
 package io.streamvault.launcher.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.catalog.Catalog;
 import io.streamvault.catalog.CatalogSettings;
 import io.streamvault.chunker.Chunker;
@@ -9,6 +10,7 @@ import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.StreamsApp;
 import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.common.kafka.WorkerPool;
+import io.streamvault.common.metrics.Meters;
 import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.dedup.Dedup;
 import io.streamvault.dedup.DedupSettings;
@@ -45,6 +47,7 @@ public final class Roles implements AutoCloseable {
     private final InstanceSlot slot;
     private final String instance;
     private final WorkerListener listener;
+    private final MeterRegistry meters;
     private final DeadLetters deadLetters;
     private final Map<String, AutoCloseable> running = new HashMap<>();
     /** Chunk bytes from this process's chunkers to its uploaders. */
@@ -52,7 +55,15 @@ public final class Roles implements AutoCloseable {
     /** Records the vault's capacity after the snapshots this process's catalog seals; null until the catalog starts. */
     private CapacityRecorder capacity;
 
+    /** Roles that count in nothing: for processes that serve no metrics. */
     public Roles(Pipeline pipeline, Vault vault, InstanceSlot slot, String instance, WorkerListener listener) {
+        this(pipeline, vault, slot, instance, listener, Meters.NONE);
+    }
+
+    /** Roles that count their work in {@code meters} (docs/metrics.md). */
+    public Roles(Pipeline pipeline, Vault vault, InstanceSlot slot, String instance, WorkerListener listener,
+            MeterRegistry meters) {
+        this.meters = meters;
         this.pipeline = pipeline;
         this.vault = vault;
         this.slot = slot;
@@ -133,7 +144,7 @@ public final class Roles implements AutoCloseable {
             case Dedup.ROLE -> {
                 StreamsApp app = Dedup.app(p.props(), p.topics(), p.registry(),
                         DedupSettings.of(c.getLong(StreamVaultConfig.DEDUP_PENDING_TIMEOUT_MS)), slot.streamsDir(),
-                        Math.max(1, c.getInt(StreamVaultConfig.DEDUP_THREADS)), listener);
+                        Math.max(1, c.getInt(StreamVaultConfig.DEDUP_THREADS)), listener, meters);
                 app.start();
                 return app;
             }
@@ -144,7 +155,7 @@ public final class Roles implements AutoCloseable {
                                 c.getLong(StreamVaultConfig.PROGRESS_INTERVAL_MS), c.getInt(StreamVaultConfig.CHUNKER_MAX_REREADS),
                                 c.getLong(StreamVaultConfig.CATALOG_JOB_RETENTION_MS)),
                         slot.streamsDir(), Math.max(1, c.getInt(StreamVaultConfig.CATALOG_THREADS)), listener,
-                        capacity::sealed);
+                        capacity::sealed, meters);
                 app.start();
                 return app;
             }
@@ -153,7 +164,7 @@ public final class Roles implements AutoCloseable {
                 WorkerPool pool = Uploader.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,
                         Math.max(1, c.getInt(StreamVaultConfig.UPLOADER_THREADS)), c.getInt(StreamVaultConfig.UPLOADER_PACK_BYTES),
                         c.getLong(StreamVaultConfig.UPLOADER_FLUSH_MS), c.getInt(StreamVaultConfig.UPLOADER_PACKS_IN_FLIGHT),
-                        handoff).start();
+                        handoff, meters).start();
                 return () -> {
                     pool.close();
                     LOG.info("uploader stopped; {} chunks were taken from the chunkers' hand-off, {} read from their source",
@@ -164,11 +175,12 @@ public final class Roles implements AutoCloseable {
             case Chunker.ROLE -> {
                 return Chunker.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,
                         Math.max(1, c.getInt(StreamVaultConfig.CHUNKER_THREADS)), c.getInt(StreamVaultConfig.CHUNKER_MAX_REREADS),
-                        handoff).start();
+                        handoff, meters).start();
             }
             case Scanner.ROLE -> {
                 return Scanner.pool(p.props(), p.topics(), vault, deadLetters, listener, instance,
-                        Math.max(1, c.getInt(StreamVaultConfig.SCANNER_THREADS)), c.getLong(StreamVaultConfig.CHUNKER_SEGMENT_BYTES)).start();
+                        Math.max(1, c.getInt(StreamVaultConfig.SCANNER_THREADS)), c.getLong(StreamVaultConfig.CHUNKER_SEGMENT_BYTES),
+                        meters).start();
             }
             default -> throw new FatalException(ErrorCode.INVALID_ARGUMENT, "unknown role " + role);
         }

@@ -68,10 +68,12 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     private final TreeIndex trees;
     private final String worker;
     private final long segmentBytes;
+    private final ScanMeters meters;
     /** The exclude globs of the job last scanned (a worker takes many tasks of one job in a row). */
     private Excludes lastExcludes = Excludes.NONE;
 
-    public ScanHandler(Topics topics, TreeIndex trees, String worker, long segmentBytes) {
+    public ScanHandler(Topics topics, TreeIndex trees, String worker, long segmentBytes, ScanMeters meters) {
+        this.meters = meters;
         this.topics = topics;
         this.trees = trees;
         this.worker = worker;
@@ -151,6 +153,8 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                 .setReusedFiles(c.reusedFiles)
                 .setReusedBytes(c.reusedBytes)
                 .build());
+        meters.directories.increment();
+        meters.files.increment(c.files);
         return c;
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.FileMeta;
 import io.streamvault.common.fs.Posix;
@@ -71,6 +72,7 @@ class ScanHandlerTest {
     private Topics topics;
     private Path root;
     private final List<Object> sent = new ArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Emitter out = new Emitter() {
         @Override
         public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
@@ -177,7 +179,7 @@ class ScanHandlerTest {
                 .setForceRead(forceRead)
                 .setExcludes(excludes)
                 .build();
-        new ScanHandler(topics, new TreeIndex(vault), "test", 64 << 20)
+        new ScanHandler(topics, new TreeIndex(vault), "test", 64 << 20, new ScanMeters(meters))
                 .handle(new ConsumerRecord<>(topics.dirTasks.name(), 0, 0L, new byte[0], new byte[0]), task, out);
     }
 
@@ -305,6 +307,8 @@ class ScanHandlerTest {
         assertEquals(Map.of("empty", FileOrigin.NEW, "link", FileOrigin.NEW), origins(manifests("d")));
         assertNull(scanned("d").getReusedTree());
         assertEquals(2100, scanned("d").getBytesToRead());
+        assertEquals(1, meters.get("streamvault.scanner.directories").counter().count(), "one directory listed");
+        assertEquals(3, meters.get("streamvault.scanner.files").counter().count(), "a, b and empty are files");
     }
 
     @Test
@@ -341,6 +345,8 @@ class ScanHandlerTest {
         assertEquals(Map.of("empty", FileOrigin.CHANGED, "link", FileOrigin.CHANGED), origins(manifests("d")));
         assertNull(scanned("d").getReusedTree());
         assertEquals(2100, scanned("d").getBytesToRead());
+        assertEquals(1, meters.get("streamvault.scanner.directories").counter().count(), "one directory listed");
+        assertEquals(3, meters.get("streamvault.scanner.files").counter().count(), "a, b and empty are files");
     }
 
     @Test
@@ -536,7 +542,7 @@ class ScanHandlerTest {
                 .setExcludes(excludes)
                 .setChangedDirs(changed == null ? null : changed.stream().map(c -> ByteBuffer.wrap(b(c))).toList())
                 .build();
-        ScanHandler h = new ScanHandler(topics, new TreeIndex(vault), "test", 64 << 20);
+        ScanHandler h = new ScanHandler(topics, new TreeIndex(vault), "test", 64 << 20, new ScanMeters(meters));
         ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>(topics.dirTasks.name(), 0, 0L, new byte[0], new byte[0]);
         h.handle(raw, task, out);
         for (int i = 0; i < sent.size(); i++) {

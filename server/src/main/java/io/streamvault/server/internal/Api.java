@@ -29,16 +29,19 @@ public final class Api {
     static final int BODY_LIMIT = 1 << 20;
     private final Access access;
     private final List<Route> routes;
+    private final ServerMeters meters;
 
     /**
      * @param plans the way to the agents' schedulers (see {@link PlanRoutes}); null when the server has none
      * @param copyLags the lag of the vault's copies (see {@link CopyRoutes}); null when the server has none
      * @param backups the running and recent backup jobs (see {@link JobRoutes}); null when the server has none
      * @param price the price of the capacity estimates (see {@link CapacityRoutes})
+     * @param meters where requests and errors are counted, and what {@code GET /metrics} serves
      */
     public Api(Browser browser, RestoreJobs jobs, GcJobs gcJobs, Tokens tokens, WorkerExecutor executor,
             List<Path> restoreRoots, PlanControl plans, Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> backups,
-            Capacity.Price price) {
+            Capacity.Price price, ServerMeters meters) {
+        this.meters = meters;
         Worker worker = new Worker(executor);
         RouteTable table = new RouteTable();
         new OpenApiRoutes().register(table);
@@ -54,6 +57,7 @@ public final class Api {
         new LockRoutes(browser, worker).register(table);
         new SessionRoutes().register(table);
         new CapacityRoutes(browser, worker, price).register(table);
+        new MetricsRoutes(meters, worker).register(table);
         this.access = new Access(tokens);
         this.routes = table.routes();
     }
@@ -64,22 +68,27 @@ public final class Api {
     }
 
     public Router router(Vertx vertx) {
-        return router(vertx, access, routes);
+        return router(vertx, access, routes, meters);
     }
 
     /**
-     * The router of {@code routes}: every request's Host and token checked first, each route's role
-     * next, and only then a body read, when its declared length is within {@link #BODY_LIMIT} (413 otherwise,
-     * before a byte of it is read; a body without a declared length is cut off at the limit).
+     * The router of {@code routes}: every request timed and counted in {@code meters}, its Host and
+     * token checked first, each route's role next, and only then a body read, when its declared length
+     * is within {@link #BODY_LIMIT} (413 otherwise, before a byte of it is read; a body without a
+     * declared length is cut off at the limit).
      */
-    static Router router(Vertx vertx, Access access, List<Route> routes) {
+    static Router router(Vertx vertx, Access access, List<Route> routes, ServerMeters meters) {
         Router r = Router.router(vertx);
-        Console.mount(r); // its own headers; static files, no token
+        Console.mount(r); // its own headers; static files, neither token-checked nor counted
+        r.route().handler(meters::time);
         r.route().handler(Api::neitherSniffedNorStored).handler(Api::requireHost).handler(access::authenticate);
         for (Route s : routes) {
             // two routes: Vert.x wants a body handler first on its route, and the role goes before the body
             boolean body = s.method() == HttpMethod.POST || s.method() == HttpMethod.PATCH;
-            var checks = r.route(s.method(), s.vertxPath()).handler(Access.require(s.role()));
+            var checks = r.route(s.method(), s.vertxPath()).handler(ctx -> {
+                ctx.put(ServerMeters.ROUTE, s.path()); // the route label of the request's metrics
+                ctx.next();
+            }).handler(Access.require(s.role()));
             var route = r.route(s.method(), s.vertxPath());
             if (body) {
                 checks.handler(Api::declaredBodyWithinLimit);

@@ -5,6 +5,7 @@ import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.maintenance.GcCoordinator;
+import io.streamvault.maintenance.GcMeters;
 import io.streamvault.maintenance.Reports;
 import io.streamvault.restore.Times;
 import io.vertx.core.json.JsonArray;
@@ -119,6 +120,7 @@ public final class GcJobs implements AutoCloseable {
 
     private final Browser browser;
     private final Supplier<GcCoordinator> coordinators;
+    private final GcMeters meters;
     private final ExecutorService runner;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private Job running;
@@ -126,8 +128,10 @@ public final class GcJobs implements AutoCloseable {
     /**
      * @param coordinators opens the coordinator of a real run, closed after it; null when this server
      *     has none (then only dry runs are possible)
+     * @param meters where the collections are counted (docs/metrics.md)
      */
-    public GcJobs(Browser browser, Supplier<GcCoordinator> coordinators) {
+    public GcJobs(Browser browser, Supplier<GcCoordinator> coordinators, GcMeters meters) {
+        this.meters = meters;
         this.browser = browser;
         this.coordinators = coordinators;
         this.runner = Executors.newSingleThreadExecutor(r -> {
@@ -172,8 +176,9 @@ public final class GcJobs implements AutoCloseable {
         ErrorCode code = null;
         String error = null;
         try {
-            result = options.dryRun() ? new GarbageCollector(browser.vault(), GcCoordinator.alone(), options)
-                    .run(job.progress()) : collect(job, options);
+            result = meters.count(options.dryRun(), () -> options.dryRun()
+                    ? new GarbageCollector(browser.vault(), GcCoordinator.alone(), options).run(job.progress())
+                    : collect(job, options));
         } catch (StreamVaultException e) {
             LOG.warn("garbage collection {} failed: {}", job.id, e.getMessage());
             code = e.code();

@@ -77,8 +77,9 @@ public final class HttpErrors {
         }
     }
 
-    /** Ends the request with the error body and the status of {@code code}. */
+    /** Ends the request with the error body and the status of {@code code} (counted by its code: {@link ServerMeters}). */
     public static void send(RoutingContext ctx, ErrorCode code, String message) {
+        ctx.put(ServerMeters.ERROR, code.id());
         var resp = ctx.response();
         if (resp.headWritten()) {
             resp.reset(); // a streamed body cannot carry an error any more: abort the connection

@@ -1,5 +1,8 @@
 package io.streamvault.server.internal;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
@@ -15,9 +18,11 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -110,12 +115,20 @@ public final class RestoreJobs implements AutoCloseable {
     private final ThreadPoolExecutor runners;
     private final int maxQueued;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Map<State, Counter> ended = new EnumMap<>(State.class);
 
     /**
      * @param concurrent jobs that run at once
      * @param maxQueued jobs that may wait beside them
+     * @param meters where the jobs are counted (docs/metrics.md)
      */
-    public RestoreJobs(Browser browser, int concurrent, int maxQueued) {
+    public RestoreJobs(Browser browser, int concurrent, int maxQueued, MeterRegistry meters) {
+        for (State s : List.of(State.DONE, State.FAILED, State.CANCELLED)) {
+            ended.put(s, Counter.builder("streamvault.restores").description("Restore jobs the server ran, by how they"
+                    + " ended.").tag("result", s.name().toLowerCase(Locale.ROOT)).register(meters));
+        }
+        Gauge.builder("streamvault.restores.running", this, j -> j.list().stream().filter(x -> x.state == State.RUNNING)
+                .count()).description("Restore jobs running now (queued ones not counted).").register(meters);
         this.browser = browser;
         this.maxQueued = maxQueued;
         this.runners = new ThreadPoolExecutor(concurrent, concurrent, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -170,13 +183,18 @@ public final class RestoreJobs implements AutoCloseable {
         } finally {
             job.finishedNs = System.currentTimeMillis() * 1_000_000L;
             job.options = null;
+            Counter c = ended.get(job.state);
+            if (c != null) {
+                c.increment();
+            }
         }
     }
 
-    private static void cancelled(Job job) {
+    private void cancelled(Job job) {
         job.options = null;
         job.finishedNs = System.currentTimeMillis() * 1_000_000L;
         job.state = State.CANCELLED;
+        ended.get(State.CANCELLED).increment();
     }
 
     public Job get(String id) {

@@ -25,6 +25,19 @@ final class RouteTable {
         routes.add(new Route(method, Api.BASE + path, role, handler));
     }
 
+    /**
+     * Adds a route outside {@link Api#BASE}, where another convention puts it ({@code /metrics}, where
+     * Prometheus looks); it needs a role like every other.
+     *
+     * @param path the whole path, in OpenAPI form
+     */
+    void addOutsideBase(HttpMethod method, String path, Role role, Handler<RoutingContext> handler) {
+        if (path.startsWith(Api.BASE)) {
+            throw new IllegalArgumentException(path + " is under " + Api.BASE + ": add it with add()");
+        }
+        routes.add(new Route(method, path, role, handler));
+    }
+
     /** The routes in the order they were added. */
     List<Route> routes() {
         return List.copyOf(routes);

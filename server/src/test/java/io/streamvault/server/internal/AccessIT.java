@@ -47,7 +47,8 @@ class AccessIT {
             table.add(HttpMethod.GET, "/" + r.id(), r, ctx -> Replies.ok(ctx, new JsonObject().put("called", r.id())));
         }
         vertx = Vertx.vertx();
-        server = vertx.createHttpServer().requestHandler(Api.router(vertx, new Access(Tokens.load(file)), table.routes()))
+        server = vertx.createHttpServer().requestHandler(Api.router(vertx, new Access(Tokens.load(file)), table.routes(),
+                ServerMeters.none()))
                 .listen(0, "127.0.0.1").await();
         client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.actualPort()));
     }

@@ -22,6 +22,18 @@ class RouteTableTest {
     }
 
     @Test
+    void aRouteOutsideTheBaseKeepsItsPathAndItsRole() {
+        RouteTable t = new RouteTable();
+        t.addOutsideBase(HttpMethod.GET, "/metrics", Role.READ, ctx -> { });
+        assertEquals("/metrics", t.routes().get(0).path());
+        assertEquals(Role.READ, t.routes().get(0).role());
+        assertThrows(IllegalArgumentException.class, () -> t.addOutsideBase(HttpMethod.GET, "/api/v1/x", Role.READ, ctx -> { }),
+                "a route under the base is added with add()");
+        assertThrows(NullPointerException.class, () -> t.addOutsideBase(HttpMethod.GET, "/y", null, ctx -> { }));
+        assertEquals(1, t.routes().size());
+    }
+
+    @Test
     void aRouteWithoutARoleIsRefused() {
         RouteTable t = new RouteTable();
         assertThrows(NullPointerException.class, () -> t.add(HttpMethod.GET, "/x", null, ctx -> { }));

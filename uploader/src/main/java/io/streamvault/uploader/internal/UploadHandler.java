@@ -61,6 +61,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     private final int packsInFlight;
     private final ChunkHasher hasher;
     private final ChunkHandoff handoff;
+    private final UploadMeters meters;
     private final ExecutorService writers;
     private final Deque<PackJob> writing = new ArrayDeque<>();
     /** Input offsets whose packs are durable and whose events are emitted. */
@@ -86,7 +87,8 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     }
 
     public UploadHandler(Topics topics, Vault vault, String worker, long packBytes, long flushMs, int packsInFlight,
-            ChunkHandoff handoff) {
+            ChunkHandoff handoff, UploadMeters meters) {
+        this.meters = meters;
         this.topics = topics;
         this.vault = vault;
         this.worker = worker;
@@ -125,6 +127,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         } else {
             open.pack.add(BlobType.DATA, id, buffer.clear(), 0, length);
             open.members.add(req);
+            (handed ? meters.handedOff : meters.readAgain).increment();
             lastAddAt = System.currentTimeMillis();
             if (open.pack.size() >= packBytes) {
                 submit();
@@ -214,6 +217,8 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
             out.send(topics.chunkStored, Buffers.of(f.getId()), f);
         }
         if (info != null) {
+            meters.packs.increment();
+            meters.added.increment(info.size());
             Map<BlobId, PackEntry> entries = new HashMap<>();
             for (PackEntry e : info.entries()) {
                 entries.put(e.id(), e);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TopicSpec;
 import io.streamvault.common.kafka.TransactionalWorker;
@@ -50,6 +51,7 @@ class UploadHandlerTest {
     private Vault vault;
     private Topics topics;
     private final ChunkHandoff handoff = new ChunkHandoff(8 << 20);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<ChunkStored> stored = new ArrayList<>();
     private final Emitter out = new Emitter() {
         @Override
@@ -155,7 +157,7 @@ class UploadHandlerTest {
         Files.delete(gone);
         Files.write(changed, random(200_000, 4));
 
-        try (UploadHandler h = new UploadHandler(topics, vault, "test", 16 << 20, 250, 1, handoff)) {
+        try (UploadHandler h = new UploadHandler(topics, vault, "test", 16 << 20, 250, 1, handoff, new UploadMeters(meters))) {
             upload(h, unchanged, sameId, same.length);
             upload(h, changed, beforeId, before.length);
             upload(h, gone, handedId, handed.length);
@@ -168,6 +170,12 @@ class UploadHandlerTest {
         assertArrayEquals(handed, read(result(handedId)), "the handed-off bytes, though the file is gone");
         assertEquals(1, handoff.hits());
         assertEquals(2, handoff.misses());
+        assertEquals(1, meters.get("streamvault.uploader.chunks").tag("source", "handoff").counter().count());
+        assertEquals(1, meters.get("streamvault.uploader.chunks").tag("source", "file").counter().count(),
+                "the changed source's chunk never went into a pack");
+        assertEquals(1, meters.get("streamvault.uploader.packs").counter().count());
+        assertEquals(vault.list(ObjectKind.PACK).bytes(), meters.get("streamvault.uploader.added").counter().count(),
+                "the bytes added are the pack's");
     }
 
     @Test
@@ -177,7 +185,7 @@ class UploadHandlerTest {
         ChunkHandoff none = new ChunkHandoff(0);
         none.open();
         none.offer(id.bytes(), data, 0, data.length);
-        try (UploadHandler h = new UploadHandler(topics, vault, "test", 16 << 20, 250, 1, none)) {
+        try (UploadHandler h = new UploadHandler(topics, vault, "test", 16 << 20, 250, 1, none, new UploadMeters(meters))) {
             upload(h, tmp.resolve("never-written"), id, data.length);
             h.flush(out);
         }
@@ -190,7 +198,7 @@ class UploadHandlerTest {
         byte[] data = random(70_000, 6);
         Path file = Files.write(tmp.resolve("idle"), data);
         BlobId id = id(data);
-        try (UploadHandler h = new UploadHandler(topics, vault, "test", 16 << 20, 50, 1, handoff)) {
+        try (UploadHandler h = new UploadHandler(topics, vault, "test", 16 << 20, 50, 1, handoff, new UploadMeters(meters))) {
             assertEquals(TransactionalWorker.POLL_MS, h.pollMs(), "nothing held: the usual poll");
             upload(h, file, id, data.length);
             assertEquals(UploadHandler.BUSY_POLL_MS, h.pollMs(), "an open pack: short polls");
@@ -214,7 +222,7 @@ class UploadHandlerTest {
         byte[] second = random(30_000, 8);
         Path a = Files.write(tmp.resolve("a"), first);
         Path b = Files.write(tmp.resolve("b"), second);
-        try (UploadHandler h = new UploadHandler(topics, vault, "test", 16 << 20, 60_000, 1, handoff)) {
+        try (UploadHandler h = new UploadHandler(topics, vault, "test", 16 << 20, 60_000, 1, handoff, new UploadMeters(meters))) {
             upload(h, a, id(first), first.length, checkingOut);
             upload(h, b, id(second), second.length, checkingOut);
             h.checkpoint(checkingOut, false); // input not idle: the pack stays open
@@ -238,7 +246,7 @@ class UploadHandlerTest {
         byte[] small = random(10_000, 10);
         Path a = Files.write(tmp.resolve("big"), big);
         Path b = Files.write(tmp.resolve("small"), small);
-        try (UploadHandler h = new UploadHandler(topics, vault, "test", 100_000, 60_000, 1, handoff)) {
+        try (UploadHandler h = new UploadHandler(topics, vault, "test", 100_000, 60_000, 1, handoff, new UploadMeters(meters))) {
             upload(h, a, id(big), big.length, checkingOut); // offset 0: its pack is full and goes to a writer
             upload(h, b, id(small), small.length, checkingOut); // offset 1: in the next pack, still open
             long deadline = System.nanoTime() + 10_000_000_000L;
