@@ -41,95 +41,189 @@ import java.util.function.Supplier;
  */
 public final class ApiServer implements AutoCloseable {
     /**
-     * @param host address to listen on
-     * @param port port, 0 for any free one
-     * @param tokensFile accepted tokens and their roles (see {@link Tokens})
-     * @param tlsCert PEM certificate chain, or null for plain HTTP
-     * @param tlsKey PEM private key, or null
-     * @param restoreRoots when not empty, restore targets must lie under one of these directories
-     * @param concurrentRestores restore jobs that run at once (others wait)
-     * @param vaultThreads threads that read the vault for requests
-     * @param gcCoordinators opens the coordinator of a garbage collection that is not a dry run (over
-     *     the vault's pipeline), closed after the run; null when the server has none: then only dry
-     *     runs are served
-     * @param planControl the way to the agents' schedulers (runs of plans, manual runs, word of changes),
-     *     which stays the caller's; null when the server has none: then plans are served with statuses
-     *     from no runs, and their runs and run requests are refused
-     * @param copyLags the lag of each copy of the vault as its copier last measured it, called on a
-     *     worker thread for each request (it may block); null when the server has none: then no copy
-     *     is shown
-     * @param jobs the running and recent backup jobs, called on a worker thread for each request (it
-     *     may block); null when the server has none: then no job is shown
-     * @param limits timeouts against clients that hold connections, and the restore queue's bound
-     *     (null: {@link Limits#DEFAULT})
-     * @param price the price per GB-month of the capacity estimates ({@code GET /capacity}); null: none
-     * @param metrics what the server counts and serves at {@code GET /metrics}; null when it serves none
-     *     (then that route answers 404)
+     * How the server runs: where it listens, its tokens, TLS, restore targets and threads, given to
+     * the constructor; everything else (the ways to the pipeline, the price, the metrics, the limits)
+     * added by the {@code with} methods, each of which answers a copy. Unset, each of those means
+     * "none" as its method says.
      */
-    public record Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
-            int concurrentRestores, int vaultThreads, Supplier<GcCoordinator> gcCoordinators, PlanControl planControl,
-            Supplier<List<CopyLag>> copyLags, Supplier<List<JobView>> jobs, Limits limits,
-            Capacity.Price price, Metrics metrics) {
-        public Options {
-            restoreRoots = List.copyOf(restoreRoots);
-            if (price == null) {
-                price = new Capacity.Price(0, "USD");
-            }
-            if ((tlsCert == null) != (tlsKey == null)) {
-                throw new FatalException(ErrorCode.INVALID_ARGUMENT, "TLS needs both a certificate and a key");
-            }
-            if (limits == null) {
-                limits = Limits.DEFAULT;
-            }
-        }
+    public static final class Options {
+        private final String host;
+        private final int port;
+        private final Path tokensFile;
+        private final Path tlsCert;
+        private final Path tlsKey;
+        private final List<Path> restoreRoots;
+        private final int concurrentRestores;
+        private final int vaultThreads;
+        private Supplier<GcCoordinator> gcCoordinators;
+        private PlanControl planControl;
+        private Supplier<List<CopyLag>> copyLags;
+        private Supplier<List<JobView>> jobs;
+        private Limits limits = Limits.DEFAULT;
+        private Capacity.Price price = new Capacity.Price(0, "USD");
+        private Metrics metrics;
 
         /**
-         * Options with nothing beyond the vault: no garbage collection coordinators (dry runs only), no plan
-         * control, no copies, no jobs, default limits, no price and no metrics; the {@code with} methods add them.
+         * @param host address to listen on
+         * @param port port, 0 for any free one
+         * @param tokensFile accepted tokens and their roles (see {@link Tokens})
+         * @param tlsCert PEM certificate chain, or null for plain HTTP
+         * @param tlsKey PEM private key, or null
+         * @param restoreRoots when not empty, restore targets must lie under one of these directories
+         * @param concurrentRestores restore jobs that run at once (others wait)
+         * @param vaultThreads threads that read the vault for requests
          */
         public Options(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, List<Path> restoreRoots,
                 int concurrentRestores, int vaultThreads) {
-            this(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads, null, null, null,
-                    null, null, null, null);
-        }
-
-        public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
-            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    factory, planControl, copyLags, jobs, limits, price, metrics);
-        }
-
-        public Options withPlanControl(PlanControl control) {
-            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, control, copyLags, jobs, limits, price, metrics);
-        }
-
-        public Options withCopyLags(Supplier<List<CopyLag>> lags) {
-            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, lags, jobs, limits, price, metrics);
-        }
-
-        public Options withJobs(Supplier<List<JobView>> views) {
-            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, views, limits, price, metrics);
-        }
-
-        public Options withLimits(Limits l) {
-            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, jobs, l, price, metrics);
-        }
-
-        public Options withPrice(Capacity.Price p) {
-            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, jobs, limits, p, metrics);
-        }
-
-        public Options withMetrics(Metrics m) {
-            return new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads,
-                    gcCoordinators, planControl, copyLags, jobs, limits, price, m);
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new FatalException(ErrorCode.INVALID_ARGUMENT, "TLS needs both a certificate and a key");
+            }
+            this.host = host;
+            this.port = port;
+            this.tokensFile = tokensFile;
+            this.tlsCert = tlsCert;
+            this.tlsKey = tlsKey;
+            this.restoreRoots = List.copyOf(restoreRoots);
+            this.concurrentRestores = concurrentRestores;
+            this.vaultThreads = vaultThreads;
         }
 
         public static Options of(String host, int port, Path tokensFile) {
             return new Options(host, port, tokensFile, null, null, List.of(), 2, 8);
+        }
+
+        private Options copy() {
+            Options o = new Options(host, port, tokensFile, tlsCert, tlsKey, restoreRoots, concurrentRestores, vaultThreads);
+            o.gcCoordinators = gcCoordinators;
+            o.planControl = planControl;
+            o.copyLags = copyLags;
+            o.jobs = jobs;
+            o.limits = limits;
+            o.price = price;
+            o.metrics = metrics;
+            return o;
+        }
+
+        /**
+         * @param factory opens the coordinator of a garbage collection that is not a dry run (over the
+         *     vault's pipeline), closed after the run; without one only dry runs are served
+         */
+        public Options withGcCoordinators(Supplier<GcCoordinator> factory) {
+            Options o = copy();
+            o.gcCoordinators = factory;
+            return o;
+        }
+
+        /**
+         * @param control the way to the agents' schedulers (runs of plans, manual runs, word of changes),
+         *     which stays the caller's; without one plans are served with statuses from no runs, and
+         *     their runs and run requests are refused
+         */
+        public Options withPlanControl(PlanControl control) {
+            Options o = copy();
+            o.planControl = control;
+            return o;
+        }
+
+        /**
+         * @param lags the lag of each copy of the vault as its copiers last measured it, called on a
+         *     worker thread for each request (it may block); without it no copy is shown
+         */
+        public Options withCopyLags(Supplier<List<CopyLag>> lags) {
+            Options o = copy();
+            o.copyLags = lags;
+            return o;
+        }
+
+        /**
+         * @param views the running and recent backup jobs, called on a worker thread for each request
+         *     (it may block); without it no job is shown
+         */
+        public Options withJobs(Supplier<List<JobView>> views) {
+            Options o = copy();
+            o.jobs = views;
+            return o;
+        }
+
+        /** @param l timeouts against clients that hold connections, and the restore queue's bound (default {@link Limits#DEFAULT}) */
+        public Options withLimits(Limits l) {
+            Options o = copy();
+            o.limits = l == null ? Limits.DEFAULT : l;
+            return o;
+        }
+
+        /** @param p the price per GB-month of the capacity estimates ({@code GET /capacity}); default none (0) */
+        public Options withPrice(Capacity.Price p) {
+            Options o = copy();
+            o.price = p == null ? new Capacity.Price(0, "USD") : p;
+            return o;
+        }
+
+        /** @param m what the server counts and serves at {@code GET /metrics}; without it that route answers 404 */
+        public Options withMetrics(Metrics m) {
+            Options o = copy();
+            o.metrics = m;
+            return o;
+        }
+
+        public String host() {
+            return host;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        public Path tokensFile() {
+            return tokensFile;
+        }
+
+        public Path tlsCert() {
+            return tlsCert;
+        }
+
+        public Path tlsKey() {
+            return tlsKey;
+        }
+
+        public List<Path> restoreRoots() {
+            return restoreRoots;
+        }
+
+        public int concurrentRestores() {
+            return concurrentRestores;
+        }
+
+        public int vaultThreads() {
+            return vaultThreads;
+        }
+
+        public Supplier<GcCoordinator> gcCoordinators() {
+            return gcCoordinators;
+        }
+
+        public PlanControl planControl() {
+            return planControl;
+        }
+
+        public Supplier<List<CopyLag>> copyLags() {
+            return copyLags;
+        }
+
+        public Supplier<List<JobView>> jobs() {
+            return jobs;
+        }
+
+        public Limits limits() {
+            return limits;
+        }
+
+        public Capacity.Price price() {
+            return price;
+        }
+
+        public Metrics metrics() {
+            return metrics;
         }
     }
 
