@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The vault's stored capacity, measured once, and how it divides among the plans whose snapshots hold
@@ -43,6 +44,12 @@ public record Capacity(int snapshots, long storedBytes, Map<ObjectKind, Long> by
         long referencedStoredBytes, long referencedRawBytes, long unusedBytes, List<Share> shares) {
     /** A snapshot made by plan NAME carries the tag {@code plan:NAME}. */
     public static final String PLAN_TAG = "plan:";
+    /**
+     * What a plan may be named (the plans module checks names by it): 1-64 of a-z 0-9 . _ - starting
+     * with a letter or digit. A tag {@code plan:X} whose X breaks it is an ordinary tag, so no tag can
+     * pose as a bucket such as {@code (unused)} or break the history's CSV.
+     */
+    public static final Pattern PLAN_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     /** The bucket of the snapshots no plan made. */
     public static final String NO_PLAN = "(no plan)";
     /** The bucket of the blobs no snapshot reaches. */
@@ -110,8 +117,22 @@ public record Capacity(int snapshots, long storedBytes, Map<ObjectKind, Long> by
     }
 
     /** Measures the vault now: its index, every snapshot's trees (each distinct tree read once), every object's size. */
+    /**
+     * How many times a measurement is taken again when a collection rewrote the index meanwhile (its
+     * repacked blobs would count as metadata rather than in the plans' shares).
+     */
+    static final int MEASURE_ATTEMPTS = 3;
+
     public static Capacity measure(Vault vault, int threads) {
-        return Stats.load(vault, threads, () -> { }).capacity();
+        Capacity c = null;
+        for (int attempt = 1; attempt <= MEASURE_ATTEMPTS; attempt++) {
+            Set<String> before = new HashSet<>(vault.listIndex());
+            c = Stats.load(vault, threads, () -> { }).capacity();
+            if (before.equals(new HashSet<>(vault.listIndex()))) {
+                return c; // no collection rewrote the index meanwhile: the shares are those of one state
+            }
+        }
+        return c; // a collection kept rewriting it: what moved counts as metadata (see of)
     }
 
     /**
@@ -127,7 +148,7 @@ public record Capacity(int snapshots, long storedBytes, Map<ObjectKind, Long> by
         for (int i = 0; i < graph.size(); i++) {
             boolean planned = false;
             for (String tag : graph.snapshot(i).snapshot().tags()) {
-                if (tag.startsWith(PLAN_TAG) && tag.length() > PLAN_TAG.length()) {
+                if (tag.startsWith(PLAN_TAG) && PLAN_NAME.matcher(tag.substring(PLAN_TAG.length())).matches()) {
                     byPlan.computeIfAbsent(tag.substring(PLAN_TAG.length()), k -> new ArrayList<>()).add(i);
                     planned = true;
                 }

@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class CapacityRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CapacityRecorder.class);
-    /** How long closing waits for the last record before it gives up on it. */
-    private static final long CLOSE_WAIT_MS = 10 * 60_000L;
+    /**
+     * How long closing waits for the last record before it gives up on it: well within the 90 s an
+     * agent's shutdown hook allows for everything (the broker and the vault close after this).
+     */
+    private static final long CLOSE_WAIT_MS = 45_000L;
     private final Vault vault;
     private final long intervalMs;
     private final Set<String> waiting = new LinkedHashSet<>();
@@ -28,6 +31,8 @@ public final class CapacityRecorder implements AutoCloseable {
     /** When the next measurement may start. */
     private long nextMs = Long.MIN_VALUE;
     private boolean closing;
+    /** A record was measured since closing began: no other starts. */
+    private boolean measuredWhileClosing;
 
     public CapacityRecorder(Vault vault, long intervalMs) {
         this.vault = vault;
@@ -56,22 +61,33 @@ public final class CapacityRecorder implements AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 }
-                if (waiting.isEmpty()) {
-                    return; // closing, nothing left
+                if (waiting.isEmpty() || closing && measuredWhileClosing) {
+                    if (!waiting.isEmpty()) {
+                        LOG.info("closing: {} sealed snapshots left to the next capacity record", waiting.size());
+                    }
+                    return; // closing: one last record at most, then nothing left
                 }
                 batch = new ArrayList<>(waiting);
                 waiting.clear();
             }
             long start = System.currentTimeMillis();
-            CapacityHistory.recordQuietly(vault, CapacityHistory.Trigger.BACKUP, batch, null);
+            try {
+                CapacityHistory.recordQuietly(vault, CapacityHistory.Trigger.BACKUP, batch, null);
+            } catch (Throwable t) { // out of memory, say: the recorder lives on, the backups were never affected
+                LOG.warn("the vault's capacity was not recorded after {} snapshots: {}", batch.size(), t.toString());
+            }
             long took = System.currentTimeMillis() - start;
             synchronized (this) {
                 nextMs = start + Math.max(intervalMs, 10 * took);
+                measuredWhileClosing = closing;
             }
         }
     }
 
-    /** Records what is waiting, then stops. */
+    /**
+     * Records what is waiting, then stops: the measurement under way (which covers what it started
+     * with) or, if none is, one last one; snapshots sealed meanwhile are left to the next record.
+     */
     @Override
     public void close() {
         synchronized (this) {

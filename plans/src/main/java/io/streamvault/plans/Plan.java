@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
 public record Plan(String name, String path, String schedule, ZoneId zone, Map<String, String> keep, long retainSeconds,
         List<String> tags, List<String> excludes, String host, Overlap overlap, boolean paused, boolean continuous,
         Duration rpo, Duration fullWalkEvery, boolean gc, String copyTo, long activeSinceNs, long updatedNs) {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern NAME = Capacity.PLAN_NAME;
     /** The retention options a plan may carry (forget's, without dashes). */
     public static final List<String> KEEP_OPTIONS = List.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
             "keep-monthly", "keep-yearly", "keep-within", "keep-within-hourly", "keep-within-daily", "keep-within-weekly",

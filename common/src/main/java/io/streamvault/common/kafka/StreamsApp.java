@@ -3,7 +3,7 @@ package io.streamvault.common.kafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.streamvault.common.metrics.KafkaGauges;
 import io.streamvault.common.metrics.Meters;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +27,7 @@ public final class StreamsApp implements AutoCloseable {
     private final String name;
     private final KafkaStreams streams;
     private final MeterRegistry meters;
-    private KafkaStreamsMetrics kafkaMeters;
+    private KafkaGauges.Binding kafkaMeters;
 
     /** {@code name} is the role: the application's client id, and the {@code role} of its meters. */
     public StreamsApp(String name, Topology topology, Properties props, WorkerListener listener, MeterRegistry meters) {
@@ -64,8 +64,8 @@ public final class StreamsApp implements AutoCloseable {
 
     public void start() {
         if (meters != Meters.NONE) {
-            kafkaMeters = new KafkaStreamsMetrics(streams, List.of(Tag.of("role", name)));
-            kafkaMeters.bindTo(meters);
+            kafkaMeters = KafkaGauges.bind(meters, streams, KafkaStreams::metrics,
+                    List.of(Tag.of("role", name), Tag.of("client_id", name)));
         }
         streams.start();
     }

@@ -3,7 +3,6 @@ package io.streamvault.common.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import java.util.List;
@@ -44,8 +43,7 @@ public final class Meters {
         if (registry == NONE) {
             return () -> { };
         }
-        KafkaClientMetrics m = new KafkaClientMetrics(consumer, List.of(Tag.of("role", role)));
-        m.bindTo(registry);
-        return m::close;
+        return KafkaGauges.bind(registry, consumer, Consumer::metrics,
+                List.of(Tag.of("role", role), Tag.of("client_id", KafkaGauges.clientId(consumer.metrics()))));
     }
 }

@@ -146,7 +146,7 @@ public final class RestoreJobs implements AutoCloseable {
         Job job = new Job(HexFormat.of().formatHex(r), snapshot, placement, options, owner);
         job.task = () -> run(job);
         synchronized (jobs) {
-            long waiting = jobs.values().stream().filter(j -> j.state == State.QUEUED).count();
+            long waiting = runners.getQueue().size(); // jobs no runner took: a job an idle runner starts never waits
             if (waiting >= maxQueued) {
                 throw new FatalException(ErrorCode.QUEUE_FULL, waiting + " restore jobs wait already, as many as this"
                         + " server queues: try again once one has started, or cancel one");

@@ -30,6 +30,9 @@ final class Documents {
         this.key = key;
     }
 
+    /** How many listings a read of documents tries while documents vanish under it. */
+    static final int READ_ATTEMPTS = 3;
+
     String write(ObjectKind kind, byte[] plaintext) {
         byte[] sealed = Aead.seal(key.aes(), aad(kind), plaintext);
         String id = Ids.sha256Hex(sealed);
@@ -37,7 +40,24 @@ final class Documents {
         return id;
     }
 
+    /**
+     * Every document of a kind. One deleted between the listing and its read (a collection merging the
+     * capacity history writes the merged document first, then deletes the parts) makes the whole
+     * read start again from a new listing, so no record is missed: at most {@link #READ_ATTEMPTS} times.
+     */
     List<Vault.Document> read(ObjectKind kind, Consumer<StreamVaultException> onError) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return readOnce(kind, onError);
+            } catch (StreamVaultException e) {
+                if (e.code() != ErrorCode.OBJECT_NOT_FOUND || attempt >= READ_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private List<Vault.Document> readOnce(ObjectKind kind, Consumer<StreamVaultException> onError) {
         aad(kind);
         List<Vault.Document> out = new ArrayList<>();
         for (ObjectInfo o : storage.list(kind.prefix())) {

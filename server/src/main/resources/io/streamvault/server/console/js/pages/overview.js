@@ -9,7 +9,7 @@ const money = (x) => (x > 0 && x < 0.01 ? '< 0.01' : Number(x).toFixed(2));
 export default async function overview(main, _args, ctx) {
   main.append(h('h1', {}, 'Overview'));
   const [capacity, lock, copies, plans] = await Promise.all([
-    optional('/capacity'), get('/lock'), get('/copies'), ctx.may('admin') ? optional('/plans') : Promise.resolve(null)]);
+    optional('/capacity?since=90d'), get('/lock'), get('/copies'), ctx.may('admin') ? optional('/plans') : Promise.resolve(null)]);
   // the capacity carries the vault's figures; a server without it still has the statistics
   const v = capacity && capacity.vault ? capacity.vault : (await get('/stats')).vault;
   const priced = capacity && capacity.price_per_gb_month > 0;
