@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/fuzz.sh [SECONDS] [FILTER] - fuzzes the parsers of every vault object, Kafka record and HTTP
 # request body (docs/reliability.md, Hostile and damaged input) with Jazzer, SECONDS per target
-# (default 60), each target in its own JVM (Jazzer fuzzes one target per JVM). FILTER (a substring
-# of Class#method) picks targets. A finding (an exception other than the clear error, a heap
+# (default 60), each target in its own JVM (Jazzer fuzzes one target per JVM). FILTER (an extended
+# regular expression matched against Class#method) picks targets. A finding (an exception other than the clear error, a heap
 # allocation above the budget, an input that takes longer than the timeout) stops that target; Jazzer
 # writes the input next to the seeds (src/test/resources/.../<Class>Inputs/<method>/crash-*), where
 # it becomes a regression test of bin/test once committed with its fix. Inputs that found new
@@ -40,7 +40,7 @@ targets=(
 findings=0
 for t in "${targets[@]}"; do
   read -r module class method <<< "$t"
-  [[ -z "$filter" || "$class#$method" == *"$filter"* ]] || continue
+  [[ -z "$filter" || "$class#$method" =~ $filter ]] || continue
   log="$results/fuzz-$stamp-$class-$method.log"
   start=$(date +%s)
   outcome=ok
