@@ -1,6 +1,7 @@
 package io.streamvault.launcher;
 
 import static io.streamvault.launcher.CheckIT.assertOneLineError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -39,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Objects of every kind of a vault flipped, truncated and swapped (one renamed over another), as
  * docs/reliability.md (Hostile and damaged input) describes: {@code check} names every damaged object
  * and the snapshots and paths it affects, and every snapshot the damage does not reach restores
- * byte for byte. Three snapshots of three directories (A, B, C); the damage is always to objects
- * of B (and, for a swap, of C); each test works on its own copy of the vault.
+ * byte for byte (and a damaged one restores what it can). Three snapshots of three directories (A,
+ * B, C); the damage is always to objects of B (and, for a swap, of C); each test works on its own
+ * copy of the vault.
  */
 class DamagedVaultIT {
     private static final String PASSWORD = "correct horse battery staple";
@@ -292,6 +294,9 @@ class DamagedVaultIT {
         restoresExactly(snapA, "src-a");
         restoresExactly(snapC, "src-c");
         restoreFailsNaming(snapB, "three.bin", loc.pack());
+        // the damaged snapshot restores what it can: the file whose blobs are sound, byte for byte
+        assertArrayEquals(Files.readAllBytes(base.resolve("src-b/sub/four.bin")),
+                Files.readAllBytes(tmp.resolve("damaged-" + snapB.substring(0, 8)).resolve("sub/four.bin")));
     }
 
     @Test
