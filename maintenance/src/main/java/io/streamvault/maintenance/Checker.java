@@ -47,7 +47,7 @@ public final class Checker {
 
     /**
      * One problem: what kind ({@code snapshot}, {@code index}, {@code dictionary}, {@code pack},
-     * {@code tree}, {@code blob}, {@code lock}), which object ({@code snapshots/ID}, {@code data/3f/ID}, ...), what
+     * {@code tree}, {@code blob}, {@code lock}, {@code key}), which object ({@code snapshots/ID}, {@code data/3f/ID}, ...), what
      * is wrong, and what it affects:
      * snapshot ids and paths (relative to the backed-up directory, at most {@link #MAX_PATHS}, with
      * {@code pathsTotal} the full count).

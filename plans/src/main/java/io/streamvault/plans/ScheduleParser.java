@@ -132,7 +132,9 @@ final class ScheduleParser {
         Cron parsed;
         try {
             parsed = CRON.parse(cron);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // cron-utils refuses most malformed expressions with IllegalArgumentException, but not all:
+            // "| 3 * * Z*" made it throw ArrayIndexOutOfBoundsException (found by fuzzing the plans API)
             throw bad(spec, "not a valid cron expression (" + e.getMessage() + "); accepted: " + ACCEPTED);
         }
         WallClockSlots slots = new WallClockSlots(parsed, zone);

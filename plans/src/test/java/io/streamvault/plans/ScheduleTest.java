@@ -309,6 +309,7 @@ class ScheduleTest {
         refused("0 0 * * * *", "'0 0 * * * *'", "5 fields", "this has 6", "every 15m");
         refused("0 0 * *", "5 fields", "this has 4");
         refused("61 * * * *", "'61 * * * *'", "not a valid cron expression", "59");
+        refused("| 3 * * Z*", "'| 3 * * Z*'", "not a valid cron expression"); // cron-utils threw an index error
         refused("0 0 31 2 *", "never fires");
         refused("hourly at 30", "nothing after it", "30 * * * *");
         refused("yearly", "'yearly'", "not understood", "daily at HH:MM", "5-field cron");

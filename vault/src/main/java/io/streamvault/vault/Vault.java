@@ -160,6 +160,13 @@ public interface Vault extends AutoCloseable {
      */
     void readDictionary(String name);
 
+    /**
+     * Reads and checks one key object ({@code keys/<id>}): its SHA-256 matches its id and it is a
+     * key object with sane parameters. Whether it opens with some password cannot be told without
+     * that password. CORRUPT_OBJECT naming it otherwise, OBJECT_NOT_FOUND if it is missing.
+     */
+    void readKey(String id);
+
     /** Serializes a tree (canonical, so equal trees have equal ids). */
     byte[] encodeTree(Tree tree);
 

@@ -14,7 +14,7 @@ import java.util.Set;
  * failure of the storage itself (unavailable, access denied) ends the check with that error, since
  * nothing can be concluded about objects that could not be read.
  *
- * <p>Pass one checks snapshots, index objects, dictionaries, pack listings and headers, walks every
+ * <p>Pass one checks snapshots, index objects, dictionaries, key objects, pack listings and headers, walks every
  * tree once (shared subtrees once), and, when asked, reads data. Pass two runs only when something
  * is damaged: it walks again the trees that may reach the damage, to name the affected snapshots and
  * paths.
@@ -55,6 +55,7 @@ public final class CheckRun {
             List<SnapshotRef> snapshots = new SnapshotLoader(vault, pool, problems, progress).load();
             LoadedIndex index = new IndexLoader(vault, pool, problems, progress).load();
             new DictionaryCheck(vault, problems).run();
+            new KeyCheck(vault, problems).run();
             new LockCheck(vault, problems).run();
             Map<String, String> brokenPacks = new PackCheck(vault, pool, problems, progress).run(index);
             TreeWalk.Result walk = new TreeWalk(vault, pool, problems, progress).run(snapshots, index, brokenPacks);

@@ -22,7 +22,11 @@ final class JsonBody {
 
     /** The body as a JSON object; {@code emptyAllowed}: a missing or empty body is the empty object. */
     static JsonObject object(RoutingContext ctx, boolean emptyAllowed) {
-        Buffer body = ctx.body().buffer();
+        return object(ctx.body().buffer(), emptyAllowed);
+    }
+
+    /** {@link #object(RoutingContext, boolean)} of a body as received (null when there is none). */
+    static JsonObject object(Buffer body, boolean emptyAllowed) {
         if (body == null || body.length() == 0) {
             if (emptyAllowed) {
                 return new JsonObject();

@@ -32,6 +32,12 @@ final class BlobCodec implements AutoCloseable {
     static final byte ZSTD_DICT = 2;
     /** Smallest blob record: nonce, flag byte, tag. */
     static final int MIN_RECORD = Aead.OVERHEAD + 1;
+    /**
+     * zstd's largest expansion: a block holds at most 128 KiB, and the shortest block (RLE) is 4 bytes.
+     * A frame whose header claims more content than this times its length is refused before the
+     * claimed size is allocated.
+     */
+    static final long MAX_EXPANSION = (128 << 10) / 4;
     /** Scratch buffers larger than this are not kept in the pool. */
     private static final int KEEP_SCRATCH = 16 << 20;
     private static final byte[] STORED_PREFIX = {STORED};
@@ -476,6 +482,10 @@ final class BlobCodec implements AutoCloseable {
             if (size < 0 || size > max || size > Integer.MAX_VALUE - 8) {
                 throw Errors.corrupt(what + ": zstd frame content size " + size + " is unknown or larger than "
                         + max);
+            }
+            if (size > len * MAX_EXPANSION) {
+                throw Errors.corrupt(what + ": zstd frame of " + len + " bytes claims " + size
+                        + " bytes of content, more than zstd can expand it to");
             }
             byte[] out = new byte[(int) size];
             int n;

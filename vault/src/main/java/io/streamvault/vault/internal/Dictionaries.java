@@ -43,16 +43,29 @@ final class Dictionaries implements AutoCloseable {
         /** zstd's prepared dictionary; contexts that load it keep this Dict, and so it, reachable. */
         synchronized ZstdDictCompress forCompression() {
             if (compress == null) {
-                compress = new ZstdDictCompress(bytes, level);
+                try {
+                    compress = new ZstdDictCompress(bytes, level);
+                } catch (RuntimeException e) {
+                    throw unloadable(e);
+                }
             }
             return compress;
         }
 
+        /** CORRUPT_OBJECT naming the object when zstd cannot load it (its tables are damaged). */
         synchronized ZstdDictDecompress forDecompression() {
             if (decompress == null) {
-                decompress = new ZstdDictDecompress(bytes);
+                try {
+                    decompress = new ZstdDictDecompress(bytes);
+                } catch (RuntimeException e) {
+                    throw unloadable(e);
+                }
             }
             return decompress;
+        }
+
+        private StreamVaultException unloadable(RuntimeException e) {
+            return Errors.corrupt("dictionary object " + name + ": zstd cannot load it (" + e.getMessage() + ")", e);
         }
 
         @Override
@@ -111,7 +124,9 @@ final class Dictionaries implements AutoCloseable {
     /** Reads and checks one dictionary object (CORRUPT_OBJECT naming it when damaged). */
     Dict read(String name) {
         byte[] bytes = DictionaryFormat.open(key, name, storage.get(name), storage.location());
-        return new Dict(name, bytes, level);
+        Dict d = new Dict(name, bytes, level);
+        d.forDecompression(); // a dictionary zstd cannot load is damaged: named here, not when a blob needs it
+        return d;
     }
 
     /**

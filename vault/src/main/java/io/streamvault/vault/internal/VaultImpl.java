@@ -400,6 +400,18 @@ public final class VaultImpl implements Vault {
     }
 
     @Override
+    public void readKey(String id) {
+        requireId(id, "key id");
+        String name = KeyFile.PREFIX + id;
+        byte[] stored = storage.get(name);
+        if (!Ids.sha256Hex(stored).equals(id)) {
+            throw Errors.corrupt("key object " + name + " in " + storage.location() + ": content does not match its"
+                    + " name (SHA-256)");
+        }
+        KeyFile.parse(name, stored, storage.location());
+    }
+
+    @Override
     public byte[] encodeTree(Tree tree) {
         return TreeCodec.encode(tree);
     }
