@@ -119,12 +119,11 @@ final class FaultCampaign implements AutoCloseable {
             Children.Child c = children.start(backupArgs("client"));
             endedFirst += killAt(c, "backup") ? 1 : 0;
             boolean ok = rerun(t, "backup", backupArgs("client"));
-            finishRound(t, ok && main.verify(t, false));
+            finishRound(t, ok & main.verify(t, r == rounds - 1));
         }
         if (endedFirst > 0) {
             t.notes.add(endedFirst + " kill(s) after the backup had ended");
         }
-        fullVerify(t);
         return t;
     }
 
@@ -169,14 +168,15 @@ final class FaultCampaign implements AutoCloseable {
                     clearOrCount(t, first);
                     ok = rerun(t, "agent-backup", backupArgs("agent-client"));
                 }
-                a[victim] = agents.start(tmp.resolve("agent-" + n + "-" + victim), agentArgs);
-                finishRound(t, ok && main.verify(t, false));
+                if (r < rounds - 1) {
+                    a[victim] = agents.start(tmp.resolve("agent-" + n + "-" + victim), agentArgs);
+                }
+                finishRound(t, ok & main.verify(t, r == rounds - 1));
             }
         }
         t.notes.add("backup " + seconds(clean) + " s with every agent alive, " + (killed.isEmpty() ? "-"
                 : seconds(median(killed))) + " s (median of " + killed.size() + ") with one killed mid-way"
                 + " (transaction.timeout.ms " + transactionTimeoutMs + ")");
-        fullVerify(t);
         return t;
     }
 
@@ -223,9 +223,8 @@ final class FaultCampaign implements AutoCloseable {
             boolean ok = rerun(t, "copy", args);
             main.verify(t, false); // learns the new snapshot
             copy.expectAll(main);
-            finishRound(t, ok && copy.verify(t, false));
+            finishRound(t, ok & copy.verify(t, r == rounds - 1));
         }
-        copy.verify(t, true);
         return t;
     }
 
@@ -247,9 +246,8 @@ final class FaultCampaign implements AutoCloseable {
             killAt(children.start(args), "forget");
             boolean ok = rerun(t, "forget", args);
             main.forgotten(removable);
-            finishRound(t, ok && main.verify(t, false));
+            finishRound(t, ok & main.verify(t, r == rounds - 1));
         }
-        fullVerify(t);
         return t;
     }
 
@@ -287,10 +285,9 @@ final class FaultCampaign implements AutoCloseable {
                 clearOrCount(t, Children.await(c, RERUN_TIMEOUT_MS));
                 agent = agents.start(state, agentArgs);
                 boolean ok = rerun(t, "embedded-backup", backup);
-                finishRound(t, ok && w.verify(t, false));
+                finishRound(t, ok & w.verify(t, r == rounds - 1));
             }
         }
-        w.verify(t, true);
         return t;
     }
 
@@ -333,12 +330,11 @@ final class FaultCampaign implements AutoCloseable {
                 boolean ok = w.verify(t, false);
                 remount(mount, used(mount) + (1L << 30));
                 ok &= rerun(t, "full-backup", backup);
-                finishRound(t, ok && w.verify(t, false));
+                finishRound(t, ok & w.verify(t, r == rounds - 1));
             }
             if (fitted > 0) {
                 t.notes.add(fitted + " backup(s) fitted in the space left");
             }
-            w.verify(t, true);
         } finally {
             run("umount", "-l", mount.toString());
         }
@@ -395,7 +391,7 @@ final class FaultCampaign implements AutoCloseable {
                 }
                 proxy.rate(STORAGE_FAULT_RATE);
                 Path target = tmp.resolve("azure-restore-" + r);
-                w.verify(t, false); // learns the new snapshot
+                ok &= w.verify(t, r == rounds - 1); // learns the new snapshot
                 List<String> snaps = w.snapshots();
                 String id = snaps.get(snaps.size() - 1);
                 Object[] restore = {"restore", id, "--target", target, "--vault", vault, "--password-file", pw};
@@ -415,9 +411,8 @@ final class FaultCampaign implements AutoCloseable {
                 }
                 VaultWatch.delete(target);
                 proxy.rate(0);
-                finishRound(t, ok && w.verify(t, false));
+                finishRound(t, ok);
             }
-            w.verify(t, true);
             t.notes.add(proxy.requests() + " requests, faults: " + proxy.injected() + "; Azurite restarted " + restarts
                     + " time(s); " + stopped + " command(s) stopped with a clear line and were rerun");
         }
@@ -488,11 +483,6 @@ final class FaultCampaign implements AutoCloseable {
         if (survived) {
             t.survived++;
         }
-    }
-
-    /** Restores every snapshot of the main vault (what it finds is counted). */
-    private void fullVerify(FaultTally t) throws Exception {
-        main.verify(t, true);
     }
 
     // ---- arguments and data
