@@ -419,6 +419,34 @@ final class FaultCampaign implements AutoCloseable {
         return t;
     }
 
+    /**
+     * The negative control: a copy of the main vault with its newest snapshot object deleted and one
+     * byte of a pack flipped. The campaign's counting must see both (a counter that cannot count is
+     * no evidence): the returned tally must show a loss and a check error.
+     */
+    FaultTally control() throws Exception {
+        FaultTally t = new FaultTally("control: a damaged copy of the vault");
+        Path damaged = tmp.resolve("damaged-vault");
+        Process cp = new ProcessBuilder("cp", "-a", main.vault(), damaged.toString()).inheritIO().start();
+        if (cp.waitFor() != 0) {
+            throw new IOException("cp -a of the vault failed");
+        }
+        VaultWatch w = new VaultWatch(damaged.toString(), pw, Files.createDirectories(tmp.resolve("control")), Cli::run, rnd);
+        w.expectAll(main);
+        List<String> snaps = main.snapshots();
+        Files.delete(damaged.resolve("snapshots").resolve(snaps.get(snaps.size() - 1)));
+        Path pack;
+        try (Stream<Path> s = Files.walk(damaged.resolve("data"))) {
+            pack = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).findFirst()
+                    .orElseThrow();
+        }
+        byte[] b = Files.readAllBytes(pack);
+        b[b.length / 2] ^= 0x40;
+        Files.write(pack, b);
+        w.verify(t, true);
+        return t;
+    }
+
     // ---- the parts of a round
 
     /** Sleeps a random part of the operation's last duration, then kills it; true if it had ended first. */

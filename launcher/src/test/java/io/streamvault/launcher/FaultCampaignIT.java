@@ -37,9 +37,11 @@ class FaultCampaignIT {
         int timeout = Integer.getInteger("faults.transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         System.err.println("FaultCampaignIT: " + rounds + " round(s) per scenario, seed " + seed);
         List<FaultTally> tallies = new ArrayList<>();
+        FaultTally control = null;
         try (FaultCampaign campaign = new FaultCampaign(tmp, rounds, seed, timeout)) {
             String only = System.getProperty("faults.scenarios", QUICK);
             tallies.addAll(campaign.run(only.equals("all") ? Set.of() : Set.of(only.split(","))));
+            control = campaign.control();
         } finally {
             String table = FaultTally.table(tallies);
             System.out.println("Fault campaign (" + rounds + " round(s) per scenario, seed " + seed + "):\n" + table);
@@ -48,6 +50,8 @@ class FaultCampaignIT {
                 Files.writeString(Path.of(report), table, StandardCharsets.UTF_8);
             }
         }
+        assertTrue(control.lost > 0 && control.checkErrors > 0, "the counting sees a deleted snapshot and a damaged pack: "
+                + control.problems);
         List<String> problems = new ArrayList<>();
         tallies.forEach(t -> problems.addAll(t.problems));
         for (FaultTally t : tallies) {
