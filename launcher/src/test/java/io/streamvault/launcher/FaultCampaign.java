@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,6 +39,11 @@ final class FaultCampaign implements AutoCloseable {
      * retried as a transient failure would be, and the campaign need not wait the default 2 minutes.
      */
     private static final long FULL_DISK_RETRY_MS = 15_000;
+    /**
+     * How long an agent restarted after a SIGKILL may take to be ready: its embedded broker recovers
+     * its logs and aborts what the dead processes left open only after transaction.timeout.ms.
+     */
+    private static final Duration AGENT_RESTART_WAIT = Duration.ofMinutes(4);
 
     private final Path tmp;
     private final int rounds;
@@ -98,7 +104,15 @@ final class FaultCampaign implements AutoCloseable {
         for (Map.Entry<String, Scenario> e : all.entrySet()) {
             if (only.isEmpty() || only.contains(e.getKey())) {
                 long start = System.nanoTime();
-                FaultTally t = e.getValue().run();
+                FaultTally t;
+                try {
+                    t = e.getValue().run();
+                } catch (Exception | AssertionError x) {
+                    t = new FaultTally(e.getKey());
+                    t.incomplete++;
+                    t.problem("the scenario stopped: " + x);
+                    x.printStackTrace();
+                }
                 System.err.println("FaultCampaign: " + t.scenario + " took " + seconds(TimeUnit.NANOSECONDS.toMillis(
                         System.nanoTime() - start)) + " s");
                 out.add(t);
@@ -268,6 +282,7 @@ final class FaultCampaign implements AutoCloseable {
         Object[] agentArgs = {"--vault", vault, "--password-file", pw, "-o", "transaction.timeout.ms=" + transactionTimeoutMs,
             "-o", "uploader.pack.bytes=1048576"};
         Object[] backup = {"backup", live, "--json", "--vault", vault, "--password-file", pw, "--state-dir", state};
+        List<Long> ready = new ArrayList<>();
         try (Agents agents = new Agents()) {
             Agents.Agent agent = agents.start(state, agentArgs);
             w.round(live);
@@ -283,10 +298,15 @@ final class FaultCampaign implements AutoCloseable {
                 Thread.sleep(delay("embedded-backup"));
                 agents.kill(agent);
                 clearOrCount(t, Children.await(c, RERUN_TIMEOUT_MS));
-                agent = agents.start(state, agentArgs);
+                long restart = System.nanoTime();
+                agent = agents.start(AGENT_RESTART_WAIT, state, agentArgs);
+                ready.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restart));
                 boolean ok = rerun(t, "embedded-backup", backup);
                 finishRound(t, ok & w.verify(t, r == rounds - 1));
             }
+        }
+        if (!ready.isEmpty()) {
+            t.notes.add("the agent was ready again " + seconds(median(ready)) + " s (median) after its restart");
         }
         return t;
     }
@@ -503,6 +523,8 @@ final class FaultCampaign implements AutoCloseable {
         if (lines.size() != 1 || !CLEAR_LINE.matcher(lines.get(0)).matches()) {
             t.unclear++;
             t.problem("a failure without one clear line: " + r);
+        } else {
+            t.stopped(lines.get(0));
         }
     }
 

@@ -43,6 +43,8 @@ final class FaultProxy implements AutoCloseable {
     private final Map<Fault, AtomicInteger> injected = new EnumMap<>(Fault.class);
     private final AtomicInteger requests = new AtomicInteger();
     private volatile double rate;
+    /** The only fault injected, or null for any. */
+    private volatile Fault only;
 
     private FaultProxy(int upstream, long seed) throws IOException {
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
@@ -66,6 +68,11 @@ final class FaultProxy implements AutoCloseable {
     /** The share of requests that meet a fault (0 forwards everything untouched). */
     void rate(double r) {
         rate = r;
+    }
+
+    /** Injects only this fault (null: any). */
+    void only(Fault f) {
+        only = f;
     }
 
     int requests() {
@@ -97,7 +104,7 @@ final class FaultProxy implements AutoCloseable {
                 return null;
             }
             Fault[] all = Fault.values();
-            return all[rnd.nextInt(all.length)];
+            return only != null ? only : all[rnd.nextInt(all.length)];
         }
     }
 
