@@ -28,7 +28,9 @@ args=(-B -pl launcher -am verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecified
 echo "bench: fault campaign, $rounds round(s) per scenario, seed $seed (at most $((bound / 60)) min); log in $out" >&2
 start=$(date +%s)
 status=0
-(cd "$here" && { mvn -o "${args[@]}" > "$out" 2>&1 || mvn "${args[@]}" >> "$out" 2>&1; }) || status=$?
+# Offline first; online again only when something was missing offline (never after a failed campaign).
+(cd "$here" && { mvn -o "${args[@]}" > "$out" 2>&1 \
+  || { grep -q "offline mode" "$out" && mvn "${args[@]}" >> "$out" 2>&1; }; }) || status=$?
 {
   echo "# Fault campaign ($stamp)"
   echo
