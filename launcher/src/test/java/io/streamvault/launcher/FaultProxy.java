@@ -185,8 +185,33 @@ final class FaultProxy implements AutoCloseable {
             o.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
             o.write(body);
             o.flush();
-            return up.getInputStream().readAllBytes();
+            return closing(up.getInputStream().readAllBytes());
         }
+    }
+
+    /**
+     * The answer with {@code Connection: close} in its head: the proxy ends every client connection
+     * after one answer, and a client that was not told so would send its next request on it.
+     */
+    private static byte[] closing(byte[] answer) {
+        String text = new String(answer, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return answer;
+        }
+        StringBuilder h = new StringBuilder();
+        for (String line : text.substring(0, end).split("\r\n")) {
+            String lower = line.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("connection:") && !lower.startsWith("keep-alive:")) {
+                h.append(line).append("\r\n");
+            }
+        }
+        h.append("Connection: close\r\n\r\n");
+        byte[] head = h.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[head.length + answer.length - end - 4];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(answer, end + 4, out, head.length, answer.length - end - 4);
+        return out;
     }
 
     /** The request line and headers without the blank line; null at end of stream. */
