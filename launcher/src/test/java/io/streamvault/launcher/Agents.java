@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,8 +20,16 @@ final class Agents implements AutoCloseable {
 
     private final List<Agent> agents = new ArrayList<>();
 
+    /** How long {@link #start} waits for an agent's "ready" line. */
+    static final Duration READY_WAIT = Duration.ofSeconds(120);
+
     /** Starts an agent and waits for its "ready" line; returns its instance id. */
     Agent start(Path stateDir, Object... args) throws IOException, InterruptedException {
+        return start(READY_WAIT, stateDir, args);
+    }
+
+    /** As {@link #start(Path, Object...)}, waiting at most {@code wait} for the "ready" line. */
+    Agent start(Duration wait, Path stateDir, Object... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Cli.REPO.resolve("bin/streamvault").toString());
         cmd.add("agent");
@@ -54,13 +63,13 @@ final class Agents implements AutoCloseable {
         });
         String instance;
         try {
-            instance = ready.get(120, TimeUnit.SECONDS);
+            instance = ready.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             instance = null;
         }
         if (instance == null) {
             p.destroyForcibly();
-            throw new AssertionError("agent did not become ready:\n" + Files.readString(log));
+            throw new AssertionError("agent did not become ready within " + wait.toSeconds() + " s:\n" + Files.readString(log));
         }
         Agent a = new Agent(p, instance, log, metrics[0]);
         agents.add(a);
