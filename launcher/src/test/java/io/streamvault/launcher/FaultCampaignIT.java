@@ -62,6 +62,7 @@ class FaultCampaignIT {
             assertEquals(0, t.checkErrors, t.scenario + ": check --read-data found errors: " + problems);
             assertEquals(0, t.unclear, t.scenario + ": failures without one clear line: " + problems);
             assertTrue(t.skipped != null || t.rounds == rounds, t.scenario + " ran every round");
+            assertEquals(t.rounds, t.survived, t.scenario + ": rounds that did not survive (an agent that died): " + problems);
         }
     }
 }
