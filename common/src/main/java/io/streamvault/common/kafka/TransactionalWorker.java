@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -114,6 +115,8 @@ public final class TransactionalWorker<V> implements Runnable {
     private final MeterRegistry meters;
     private final String role;
     private final Counter retries;
+    /** Run after each rebalance: a member may have died with a transaction open. */
+    private Runnable rebalanced = () -> { };
     /** Kafka's own metrics of the consumer, while it is open. */
     private AutoCloseable consumerMeters = () -> { };
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -137,6 +140,8 @@ public final class TransactionalWorker<V> implements Runnable {
         this(() -> new KafkaProducer<>(props.transactionalProducer(settings.transactionalId())),
                 () -> new KafkaConsumer<>(props.consumer(settings.groupId(), settings.name(), settings.maxPollRecords())),
                 input, handler, deadLetters, listener, settings, meters, role);
+        OrphanTransactions.Group group = OrphanTransactions.Group.workers(settings.groupId());
+        this.rebalanced = () -> props.orphans().sweepSoon(group);
     }
 
     /** With the clients made by {@code producers} and {@code consumers} when the loop starts (tests give mock clients). */
@@ -213,8 +218,6 @@ public final class TransactionalWorker<V> implements Runnable {
                     }
                 } catch (WakeupException | InterruptException e) {
                     break;
-                } catch (ProducerFencedException e) {
-                    throw e;
                 } catch (StreamVaultException e) {
                     if (!e.retryable()) {
                         throw e;
@@ -223,6 +226,9 @@ public final class TransactionalWorker<V> implements Runnable {
                     recover(e, ++failures, failingSince);
                 } catch (KafkaException e) {
                     failingSince = failingSince == 0 ? System.currentTimeMillis() : failingSince;
+                    if (fenced(e)) {
+                        replaceProducer();
+                    }
                     recover(e, ++failures, failingSince);
                 }
             }
@@ -244,6 +250,35 @@ public final class TransactionalWorker<V> implements Runnable {
                 }
             }
         }
+    }
+
+    /**
+     * True when this worker's producer was fenced: another process initialised its transactional id.
+     * With every slot held by one process ({@code InstanceSlot}), that is {@link OrphanTransactions}
+     * ending the transaction of a member the group had dropped (this one, paused for longer than the
+     * session timeout): its input went to others meanwhile, and it starts again from its last commit.
+     */
+    private static boolean fenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A fenced producer cannot be used again: a new one, with the same transactional id. */
+    private void replaceProducer() throws InterruptedException {
+        LOG.warn("{}: another process ended this worker's transaction (it had been dropped from its group);"
+                + " starting again from the last commit", settings.name());
+        inTransaction = false;
+        try {
+            producer.close(Duration.ZERO);
+        } catch (KafkaException e) {
+            LOG.debug("{}: closing the fenced producer: {}", settings.name(), e.toString());
+        }
+        producer = producers.get();
+        initTransactions();
     }
 
     private void initTransactions() throws InterruptedException {
@@ -457,6 +492,7 @@ public final class TransactionalWorker<V> implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            rebalanced.run();
         }
     }
 }

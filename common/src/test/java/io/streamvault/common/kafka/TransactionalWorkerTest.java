@@ -200,7 +200,7 @@ class TransactionalWorkerTest {
         }
     }
 
-    /** Upper-cases each value to OUT. "fatal" cannot be processed; "fence" is where another instance takes over. */
+    /** Upper-cases each value to OUT. "fatal" cannot be processed; "fence" is where another process fences this one. */
     final class Upper implements TransactionalWorker.Handler<String> {
         final List<String> handled = new CopyOnWriteArrayList<>();
         final AtomicInteger resets = new AtomicInteger();
@@ -210,7 +210,11 @@ class TransactionalWorkerTest {
             handled.add(value);
             switch (value) {
                 case "fatal" -> throw new FatalException(ErrorCode.INTERNAL, "this record cannot be processed");
-                case "fence" -> producer.fenceProducer();
+                case "fence" -> {
+                    if (!producer.closed()) {
+                        producer.fenceProducer(); // the first time only: the fenced producer is then replaced
+                    }
+                }
                 default -> out.send(OUT, raw.key(), value.toUpperCase(Locale.ROOT));
             }
         }
@@ -336,15 +340,29 @@ class TransactionalWorkerTest {
     }
 
     @Test
-    void aFencedProducerStopsTheWorkerAndIsReported() throws InterruptedException {
-        consumer.append("a", "fence");
-        thread.start();
-        thread.join(20_000);
-        assertFalse(thread.isAlive(), "the worker stopped by itself");
-        assertEquals(List.of("failed worker-0"), listener.events);
+    void aFencedProducerIsReplacedAndTheWorkIsRedoneFromTheLastCommit() throws InterruptedException {
+        // OrphanTransactions fences a worker its group dropped: the worker goes on with a new producer.
+        List<Broker> made = new CopyOnWriteArrayList<>();
+        TransactionalWorker<String> fenced = new TransactionalWorker<>(() -> {
+            Broker b = made.isEmpty() ? producer : new Broker(consumer);
+            made.add(b);
+            return b;
+        }, () -> consumer, IN, handler, DEAD_LETTERS, listener, new TransactionalWorker.Settings("worker-0", "group",
+                "group.test.0", 100, 5_000), meters, "upper");
+        Thread t = new Thread(fenced, "worker-0");
+        consumer.append("a", "fence", "b");
+        t.start();
+        try {
+            await(() -> made.size() == 2 && made.get(1).committedOffset() == 3, "every input is committed by the new producer");
+        } finally {
+            fenced.stop();
+            t.join(20_000);
+        }
+        assertEquals(List.of(), producer.committed, "nothing of the fenced producer counts");
+        assertEquals(List.of("out:A", "out:B"), made.get(1).output(), "A, aborted with the fence, is redone once");
+        assertEquals(List.of("retrying worker-0", "recovered worker-0"), listener.events.subList(0, 2));
         assertTrue(listener.errors.get(0) instanceof ProducerFencedException, listener.errors.get(0).toString());
-        assertEquals(List.of(), producer.committed, "the other instance redoes a: nothing of this one's counts");
-        assertEquals(List.of(), producer.output());
+        assertTrue(producer.closed(), "the fenced producer is closed");
     }
 
     @Test
