@@ -144,8 +144,8 @@ final class FaultCampaign implements AutoCloseable {
     /**
      * kill -9 of one of {@code n} agents (each running every role) while a backup command (that only
      * submits the job and follows it) runs; the command completes the job or fails cleanly, then runs
-     * again. Measured: how much longer a backup with a killed agent takes (the dead agent's open
-     * transactions stall readers until {@code transaction.timeout.ms}).
+     * again. Measured: how much longer a backup with a killed agent takes (the consumers' session
+     * timeout and a rebalance; the dead agent's open transactions are ended by the survivors then).
      */
     FaultTally agentKilled(int n) throws Exception {
         FaultTally t = new FaultTally("agent killed during a backup (" + n + " agent" + (n > 1 ? "s" : "") + ")");
@@ -158,25 +158,35 @@ final class FaultCampaign implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 a[i] = agents.start(tmp.resolve("agent-" + n + "-" + i), agentArgs);
             }
-            mutate(live);
-            main.round(live);
-            Cli.Result base = timed("agent-backup", backupArgs("agent-client"));
-            if (base == null || base.code() != 0) {
-                t.problem("the backup with every agent alive failed: " + base);
-                t.incomplete++;
+            // Twice: the first backup of fresh agents is slower (their JIT is cold); the stall is measured
+            // against the second, and the kills land in its first 60%, while the backup surely runs.
+            for (int i = 0; i < 2; i++) {
+                mutate(live);
+                main.round(live);
+                Cli.Result base = timed("agent-backup", backupArgs("agent-client"));
+                if (base == null || base.code() != 0) {
+                    t.problem("the backup with every agent alive failed: " + base);
+                    t.incomplete++;
+                }
             }
             clean = durations.get("agent-backup");
+            int endedFirst = 0;
             for (int r = 0; r < rounds; r++) {
                 mutate(live);
                 main.round(live);
                 Children.Child c = children.start(backupArgs("agent-client"));
-                Thread.sleep(delay("agent-backup"));
+                Thread.sleep(100 + (long) (rnd.nextDouble() * clean * 0.6));
                 int victim = rnd.nextInt(n);
+                boolean midway = c.process().isAlive();
                 agents.kill(a[victim]);
                 Cli.Result first = Children.await(c, RERUN_TIMEOUT_MS);
                 boolean ok;
                 if (first != null && first.code() == 0) {
-                    killed.add(c.elapsedMs());
+                    if (midway) {
+                        killed.add(c.elapsedMs());
+                    } else {
+                        endedFirst++;
+                    }
                     ok = true;
                 } else {
                     clearOrCount(t, first);
@@ -187,10 +197,13 @@ final class FaultCampaign implements AutoCloseable {
                 }
                 finishRound(t, ok & main.verify(t, r == rounds - 1));
             }
+            if (endedFirst > 0) {
+                t.notes.add(endedFirst + " kill(s) after the backup had ended");
+            }
         }
         t.notes.add("backup " + seconds(clean) + " s with every agent alive, " + (killed.isEmpty() ? "-"
-                : seconds(median(killed))) + " s (median of " + killed.size() + ") with one killed mid-way"
-                + " (transaction.timeout.ms " + transactionTimeoutMs + ")");
+                : seconds(median(killed)) + " s (" + killed.stream().map(FaultCampaign::seconds).toList() + ")")
+                + " with one killed mid-way (transaction.timeout.ms " + transactionTimeoutMs + ")");
         return t;
     }
 
