@@ -22,7 +22,8 @@ public final class KafkaProps {
     static final String FETCH_MAX_WAIT_MS = "2000";
     /**
      * How long a consumer group waits for a member that stopped heartbeating (a killed process)
-     * before its partitions go to the others: the broker's smallest (group.min.session.timeout.ms).
+     * before its partitions go to the others: the smallest a broker accepts by default
+     * (group.min.session.timeout.ms).
      * A killed agent stalls a running backup this long plus a rebalance (docs/reliability.md); its
      * open transactions end right after, by {@link OrphanTransactions}.
      */

@@ -1,5 +1,6 @@
 package io.streamvault.common.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,11 +33,13 @@ import org.slf4j.LoggerFactory;
  * members ask for a sweep: it lists the group's ongoing transactions, keeps those whose owner (the
  * process of a transactional id) is no member of the group, and initialises a producer with each
  * one's transactional id, which makes the broker abort it at once, as the owner's own restart would.
- * Listing the transactions first and the members after means an owner seen absent was absent after
- * its transaction had begun: a process that only starts has no transaction yet (it begins one only on
- * partitions the group assigned to it). A member the group dropped while it was alive (a pause longer
- * than the session timeout) is fenced too; it could not have committed anyway, and its worker starts
- * again from its last commit ({@link TransactionalWorker}; Kafka Streams does the same).
+ * Transactions are listed and described before the members: an owner seen absent was absent after
+ * its transaction had begun (a process that only starts has none: it begins one only on partitions
+ * the group assigned to it, as a member). Right before each fence the transaction is described again,
+ * and left alone unless it is still the same one (producer, epoch, start), so an owner that came back
+ * meanwhile and began another keeps it. A member the group dropped while it was alive (a pause longer
+ * than the session timeout) is fenced too; its worker replaces its producer and starts again from its
+ * last commit ({@link TransactionalWorker}; Kafka Streams does the same).
  *
  * <p>Whenever the owners cannot be told apart for sure (the group cannot be described, or a member's
  * client id does not have the expected form, as when {@code kafka.client.id} is overridden), nothing
@@ -48,6 +52,8 @@ public final class OrphanTransactions {
     private static final String STREAM_THREAD = "-StreamThread-";
     /** How long a sweep's admin calls may take. */
     private static final long TIMEOUT_MS = 30_000;
+    /** How long closing a fencing producer may take: one thread sweeps for the whole process. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * The transactions of one consumer group: those whose id starts with {@code prefix}; the owner of
@@ -81,7 +87,10 @@ public final class OrphanTransactions {
         }
     }
 
+    /** A sweep that fails says so at most this often (then at debug level). */
+    private static final long WARN_INTERVAL_MS = 10 * 60_000L;
     private final KafkaProps props;
+    private volatile long lastWarnMs;
     private final Map<String, Group> waiting = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor runner = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> {
@@ -118,7 +127,16 @@ public final class OrphanTransactions {
         try {
             sweep(groups);
         } catch (Exception e) {
-            LOG.debug("sweeping orphaned transactions of {}: {}", groups, e.toString());
+            long now = System.currentTimeMillis();
+            if (now - lastWarnMs > WARN_INTERVAL_MS) {
+                lastWarnMs = now;
+                LOG.warn("could not look for the open transactions of members gone from {}: {} (a killed process's"
+                        + " transaction then holds its readers back until transaction.timeout.ms; on a secured cluster"
+                        + " this needs Describe on the group and Describe and Write on the transactional ids)",
+                        groups.stream().map(Group::groupId).toList(), e.toString());
+            } else {
+                LOG.debug("sweeping orphaned transactions of {}: {}", groups, e.toString());
+            }
         }
     }
 
@@ -146,13 +164,14 @@ public final class OrphanTransactions {
         if (candidates.isEmpty()) {
             return List.of();
         }
+        Map<String, TransactionDescription> seen = describe(admin, candidates);
         Set<String> members = members(admin, group);
         if (members == null) {
             return List.of();
         }
         List<String> fenced = new ArrayList<>();
         for (String id : candidates) {
-            if (!members.contains(group.owner().apply(id))) {
+            if (!members.contains(group.owner().apply(id)) && same(seen.get(id), describe(admin, List.of(id)).get(id))) {
                 fence(id);
                 fenced.add(id);
             }
@@ -162,6 +181,23 @@ public final class OrphanTransactions {
                     group.groupId(), fenced);
         }
         return fenced;
+    }
+
+    private static Map<String, TransactionDescription> describe(Admin admin, List<String> ids) throws Exception {
+        return admin.describeTransactions(ids).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The transaction seen before the group was described is still the one open now (same producer,
+     * epoch and start): its owner has not come back meanwhile and begun another, which the fence would
+     * abort. What is left between this check and the fence is a few milliseconds; a transaction lost
+     * in them is redone by its owner, whose worker replaces its producer.
+     */
+    private static boolean same(TransactionDescription before, TransactionDescription now) {
+        return before != null && now != null && now.state() == TransactionState.ONGOING
+                && before.state() == TransactionState.ONGOING && before.producerId() == now.producerId()
+                && before.producerEpoch() == now.producerEpoch()
+                && before.transactionStartTimeMs().equals(now.transactionStartTimeMs());
     }
 
     /** The owners of the group's members; null when one of them cannot be told. */
@@ -182,10 +218,13 @@ public final class OrphanTransactions {
 
     /** Initialises a producer with the transactional id: the broker aborts its open transaction first. */
     private void fence(String transactionalId) {
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props.transactionalProducer(transactionalId))) {
+        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props.transactionalProducer(transactionalId));
+        try {
             p.initTransactions();
         } catch (KafkaException e) {
-            LOG.debug("{}: could not end its transaction: {}", transactionalId, e.toString());
+            LOG.warn("{}: could not end its open transaction: {}", transactionalId, e.toString());
+        } finally {
+            p.close(CLOSE_TIMEOUT);
         }
     }
 }

@@ -43,7 +43,10 @@ public final class StreamsApp implements AutoCloseable {
 
     /**
      * Streams' own client id ({@code APPLICATION-PROCESS}) is kept: {@link OrphanTransactions} tells the
-     * members' processes by it. {@code rebalanced} runs when a rebalance begins (a member may be dead).
+     * members' processes by it. (Stream threads are then named {@code APPLICATION-PROCESS-StreamThread-N},
+     * of which the kernel keeps the first 15 characters: per-thread CPU is read by thread id through
+     * {@code jstack}, not by the kernel's name.) {@code rebalanced} runs when a rebalance begins and when
+     * it ends (a member may be dead).
      */
     private StreamsApp(String name, Topology topology, Properties props, WorkerListener listener, MeterRegistry meters,
             Runnable rebalanced) {
@@ -57,7 +60,10 @@ public final class StreamsApp implements AutoCloseable {
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 listener.recovered(name); // threads replaced after a failure are processing again
-            } else if (now == KafkaStreams.State.REBALANCING) {
+            }
+            // When a rebalance begins and when it ends: a member removed while this instance was already
+            // rebalancing (restoring after an earlier one, say) is seen gone by the second sweep.
+            if (now == KafkaStreams.State.REBALANCING || before == KafkaStreams.State.REBALANCING) {
                 rebalanced.run();
             }
         });

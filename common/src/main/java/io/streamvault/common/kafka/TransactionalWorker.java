@@ -2,9 +2,12 @@ package io.streamvault.common.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.metrics.Meters;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -115,6 +118,11 @@ public final class TransactionalWorker<V> implements Runnable {
     private final MeterRegistry meters;
     private final String role;
     private final Counter retries;
+    /** At most this many fenced producers are replaced within {@link #FENCE_WINDOW_MS}; then the worker stops. */
+    static final int MAX_FENCES = 3;
+    static final long FENCE_WINDOW_MS = 10 * 60_000L;
+    /** When this worker's producer was last fenced, within the window. */
+    private final ArrayDeque<Long> fences = new ArrayDeque<>();
     /** Run after each rebalance: a member may have died with a transaction open. */
     private Runnable rebalanced = () -> { };
     /** Kafka's own metrics of the consumer, while it is open. */
@@ -227,14 +235,14 @@ public final class TransactionalWorker<V> implements Runnable {
                 } catch (KafkaException e) {
                     failingSince = failingSince == 0 ? System.currentTimeMillis() : failingSince;
                     if (fenced(e)) {
-                        replaceProducer();
+                        replaceProducer(e);
                     }
                     recover(e, ++failures, failingSince);
                 }
             }
             finish(out);
-        } catch (ProducerFencedException e) {
-            LOG.warn("{}: another instance took over this worker's transactional id; stopping", settings.name());
+        } catch (ProducerFencedException e) { // while initialising: another process holds this slot's id
+            LOG.warn("{}: another process took over this worker's transactional id; stopping", settings.name());
             listener.failed(settings.name(), e);
         } catch (Exception e) {
             LOG.error("{}: stopped: {}", settings.name(), e.toString());
@@ -253,10 +261,10 @@ public final class TransactionalWorker<V> implements Runnable {
     }
 
     /**
-     * True when this worker's producer was fenced: another process initialised its transactional id.
-     * With every slot held by one process ({@code InstanceSlot}), that is {@link OrphanTransactions}
-     * ending the transaction of a member the group had dropped (this one, paused for longer than the
-     * session timeout): its input went to others meanwhile, and it starts again from its last commit.
+     * True when this worker's producer was fenced: another process initialised its transactional id
+     * ({@link OrphanTransactions} ending the transaction of a member its group had dropped: this one,
+     * paused for longer than the session timeout), or the broker aborted a transaction that outlived
+     * {@code transaction.timeout.ms}.
      */
     private static boolean fenced(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -267,10 +275,27 @@ public final class TransactionalWorker<V> implements Runnable {
         return false;
     }
 
-    /** A fenced producer cannot be used again: a new one, with the same transactional id. */
-    private void replaceProducer() throws InterruptedException {
-        LOG.warn("{}: another process ended this worker's transaction (it had been dropped from its group);"
-                + " starting again from the last commit", settings.name());
+    /**
+     * A fenced producer cannot be used again: a new one, with the same transactional id; the input
+     * is then redone from the last commit. More than {@link #MAX_FENCES} fences within
+     * {@link #FENCE_WINDOW_MS} mean another live process holds the same transactional id (two
+     * processes given one instance id): they would take it from each other for ever, so the worker
+     * stops and says so, as it did on every fence before.
+     */
+    private void replaceProducer(KafkaException cause) throws InterruptedException {
+        long now = System.currentTimeMillis();
+        fences.addLast(now);
+        while (fences.peekFirst() < now - FENCE_WINDOW_MS) {
+            fences.removeFirst();
+        }
+        if (fences.size() > MAX_FENCES) {
+            throw new FatalException(ErrorCode.INTERNAL, settings.name() + ": its transactional id "
+                    + settings.transactionalId() + " was taken over " + fences.size() + " times within "
+                    + FENCE_WINDOW_MS / 60_000 + " minutes: is another process running with the same instance id?");
+        }
+        LOG.warn("{}: its transaction was ended from outside ({}): another process took this worker for gone, or"
+                + " the transaction outlived transaction.timeout.ms; starting again from the last commit",
+                settings.name(), cause.toString());
         inTransaction = false;
         try {
             producer.close(Duration.ZERO);
