@@ -24,7 +24,7 @@ public final class Catalog {
     public static StreamsApp app(KafkaProps props, Topics topics, SchemaRegistry registry, Vault vault,
             CatalogSettings settings, Path stateDir, int threads, WorkerListener listener, Consumer<String> sealed,
             MeterRegistry meters) {
-        return new StreamsApp(ROLE, CatalogTopology.build(topics, registry, vault, settings, sealed, meters),
-                props.streams(topics.groupId(ROLE), stateDir, threads), listener, meters);
+        return StreamsApp.of(ROLE, CatalogTopology.build(topics, registry, vault, settings, sealed, meters), props,
+                topics.groupId(ROLE), stateDir, threads, listener, meters);
     }
 }

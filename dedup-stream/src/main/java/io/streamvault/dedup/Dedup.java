@@ -17,7 +17,7 @@ public final class Dedup {
 
     public static StreamsApp app(KafkaProps props, Topics topics, SchemaRegistry registry, DedupSettings settings,
             Path stateDir, int threads, WorkerListener listener, MeterRegistry meters) {
-        return new StreamsApp(ROLE, DedupTopology.build(topics, registry, settings, meters),
-                props.streams(topics.groupId(ROLE), stateDir, threads), listener, meters);
+        return StreamsApp.of(ROLE, DedupTopology.build(topics, registry, settings, meters), props,
+                topics.groupId(ROLE), stateDir, threads, listener, meters);
     }
 }

@@ -20,8 +20,19 @@ public final class KafkaProps {
      * quarter of the fetches: its broker thread's CPU halved (about 14 to 7 ms per second).
      */
     static final String FETCH_MAX_WAIT_MS = "2000";
+    /**
+     * How long a consumer group waits for a member that stopped heartbeating (a killed process)
+     * before its partitions go to the others: the smallest a broker accepts by default
+     * (group.min.session.timeout.ms).
+     * A killed agent stalls a running backup this long plus a rebalance (docs/reliability.md); its
+     * open transactions end right after, by {@link OrphanTransactions}.
+     */
+    static final String SESSION_TIMEOUT_MS = "6000";
+    /** A third of the session timeout, as Kafka advises. */
+    static final String HEARTBEAT_INTERVAL_MS = "2000";
     private final String bootstrap;
     private final StreamVaultConfig config;
+    private OrphanTransactions orphans;
 
     public KafkaProps(String bootstrap, StreamVaultConfig config) {
         this.bootstrap = bootstrap;
@@ -34,6 +45,14 @@ public final class KafkaProps {
 
     public StreamVaultConfig config() {
         return config;
+    }
+
+    /** The sweeper of this cluster's orphaned transactions (made on first use). */
+    public synchronized OrphanTransactions orphans() {
+        if (orphans == null) {
+            orphans = new OrphanTransactions(this);
+        }
+        return orphans;
     }
 
     /** Settings every client shares: address, timeouts, user overrides. */
@@ -100,8 +119,8 @@ public final class KafkaProps {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(10 * 60_000));
         p.put(ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, String.valueOf(11 * 60_000));
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -127,8 +146,8 @@ public final class KafkaProps {
         p.put("producer." + ProducerConfig.COMPRESSION_TYPE_CONFIG, compression());
         p.put("producer." + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 String.valueOf(config.getInt(StreamVaultConfig.TRANSACTION_TIMEOUT_MS)));
-        p.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        p.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
+        p.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+        p.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
         p.put("consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
         p.put("consumer." + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(10 * 60_000));
         p.put("consumer." + ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, String.valueOf(11 * 60_000));

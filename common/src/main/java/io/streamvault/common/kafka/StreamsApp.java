@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.streamvault.common.metrics.KafkaGauges;
 import io.streamvault.common.metrics.Meters;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -29,19 +30,41 @@ public final class StreamsApp implements AutoCloseable {
     private final MeterRegistry meters;
     private KafkaGauges.Binding kafkaMeters;
 
-    /** {@code name} is the role: the application's client id, and the {@code role} of its meters. */
-    public StreamsApp(String name, Topology topology, Properties props, WorkerListener listener, MeterRegistry meters) {
+    /**
+     * The topology as the application {@code applicationId} of {@code props}' cluster, its state under
+     * {@code stateDir}; {@code name} is the role, the {@code role} of its meters.
+     */
+    public static StreamsApp of(String name, Topology topology, KafkaProps props, String applicationId, Path stateDir,
+            int threads, WorkerListener listener, MeterRegistry meters) {
+        OrphanTransactions.Group group = OrphanTransactions.Group.streams(applicationId);
+        return new StreamsApp(name, topology, props.streams(applicationId, stateDir, threads), listener, meters,
+                () -> props.orphans().sweepSoon(group));
+    }
+
+    /**
+     * Streams' own client id ({@code APPLICATION-PROCESS}) is kept: {@link OrphanTransactions} tells the
+     * members' processes by it. (Stream threads are then named {@code APPLICATION-PROCESS-StreamThread-N},
+     * of which the kernel keeps the first 15 characters: per-thread CPU is read by thread id through
+     * {@code jstack}, not by the kernel's name.) {@code rebalanced} runs when a rebalance begins and when
+     * it ends (a member may be dead).
+     */
+    private StreamsApp(String name, Topology topology, Properties props, WorkerListener listener, MeterRegistry meters,
+            Runnable rebalanced) {
         this.name = name;
         this.meters = meters;
         Counter retries = TransactionalWorker.retries(meters, name);
         Properties p = new Properties();
         p.putAll(props);
         p.put("rocksdb.config.setter", BoundedRocksDb.class.getName());
-        p.putIfAbsent("client.id", name); // stream threads are then named NAME-StreamThread-N
         this.streams = new KafkaStreams(topology, p);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 listener.recovered(name); // threads replaced after a failure are processing again
+            }
+            // When a rebalance begins and when it ends: a member removed while this instance was already
+            // rebalancing (restoring after an earlier one, say) is seen gone by the second sweep.
+            if (now == KafkaStreams.State.REBALANCING || before == KafkaStreams.State.REBALANCING) {
+                rebalanced.run();
             }
         });
         streams.setUncaughtExceptionHandler(e -> {

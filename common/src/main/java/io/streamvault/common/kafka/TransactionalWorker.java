@@ -2,9 +2,12 @@ package io.streamvault.common.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.metrics.Meters;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -114,6 +118,13 @@ public final class TransactionalWorker<V> implements Runnable {
     private final MeterRegistry meters;
     private final String role;
     private final Counter retries;
+    /** At most this many fenced producers are replaced within {@link #FENCE_WINDOW_MS}; then the worker stops. */
+    static final int MAX_FENCES = 3;
+    static final long FENCE_WINDOW_MS = 10 * 60_000L;
+    /** When this worker's producer was last fenced, within the window. */
+    private final ArrayDeque<Long> fences = new ArrayDeque<>();
+    /** Run after each rebalance: a member may have died with a transaction open. */
+    private Runnable rebalanced = () -> { };
     /** Kafka's own metrics of the consumer, while it is open. */
     private AutoCloseable consumerMeters = () -> { };
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -137,6 +148,8 @@ public final class TransactionalWorker<V> implements Runnable {
         this(() -> new KafkaProducer<>(props.transactionalProducer(settings.transactionalId())),
                 () -> new KafkaConsumer<>(props.consumer(settings.groupId(), settings.name(), settings.maxPollRecords())),
                 input, handler, deadLetters, listener, settings, meters, role);
+        OrphanTransactions.Group group = OrphanTransactions.Group.workers(settings.groupId());
+        this.rebalanced = () -> props.orphans().sweepSoon(group);
     }
 
     /** With the clients made by {@code producers} and {@code consumers} when the loop starts (tests give mock clients). */
@@ -213,8 +226,6 @@ public final class TransactionalWorker<V> implements Runnable {
                     }
                 } catch (WakeupException | InterruptException e) {
                     break;
-                } catch (ProducerFencedException e) {
-                    throw e;
                 } catch (StreamVaultException e) {
                     if (!e.retryable()) {
                         throw e;
@@ -223,12 +234,15 @@ public final class TransactionalWorker<V> implements Runnable {
                     recover(e, ++failures, failingSince);
                 } catch (KafkaException e) {
                     failingSince = failingSince == 0 ? System.currentTimeMillis() : failingSince;
+                    if (fenced(e)) {
+                        replaceProducer(e);
+                    }
                     recover(e, ++failures, failingSince);
                 }
             }
             finish(out);
-        } catch (ProducerFencedException e) {
-            LOG.warn("{}: another instance took over this worker's transactional id; stopping", settings.name());
+        } catch (ProducerFencedException e) { // while initialising: another process holds this slot's id
+            LOG.warn("{}: another process took over this worker's transactional id; stopping", settings.name());
             listener.failed(settings.name(), e);
         } catch (Exception e) {
             LOG.error("{}: stopped: {}", settings.name(), e.toString());
@@ -244,6 +258,52 @@ public final class TransactionalWorker<V> implements Runnable {
                 }
             }
         }
+    }
+
+    /**
+     * True when this worker's producer was fenced: another process initialised its transactional id
+     * ({@link OrphanTransactions} ending the transaction of a member its group had dropped: this one,
+     * paused for longer than the session timeout), or the broker aborted a transaction that outlived
+     * {@code transaction.timeout.ms}.
+     */
+    private static boolean fenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A fenced producer cannot be used again: a new one, with the same transactional id; the input
+     * is then redone from the last commit. More than {@link #MAX_FENCES} fences within
+     * {@link #FENCE_WINDOW_MS} mean another live process holds the same transactional id (two
+     * processes given one instance id): they would take it from each other for ever, so the worker
+     * stops and says so, as it did on every fence before.
+     */
+    private void replaceProducer(KafkaException cause) throws InterruptedException {
+        long now = System.currentTimeMillis();
+        fences.addLast(now);
+        while (fences.peekFirst() < now - FENCE_WINDOW_MS) {
+            fences.removeFirst();
+        }
+        if (fences.size() > MAX_FENCES) {
+            throw new FatalException(ErrorCode.INTERNAL, settings.name() + ": its transactional id "
+                    + settings.transactionalId() + " was taken over " + fences.size() + " times within "
+                    + FENCE_WINDOW_MS / 60_000 + " minutes: is another process running with the same instance id?");
+        }
+        LOG.warn("{}: its transaction was ended from outside ({}): another process took this worker for gone, or"
+                + " the transaction outlived transaction.timeout.ms; starting again from the last commit",
+                settings.name(), cause.toString());
+        inTransaction = false;
+        try {
+            producer.close(Duration.ZERO);
+        } catch (KafkaException e) {
+            LOG.debug("{}: closing the fenced producer: {}", settings.name(), e.toString());
+        }
+        producer = producers.get();
+        initTransactions();
     }
 
     private void initTransactions() throws InterruptedException {
@@ -457,6 +517,7 @@ public final class TransactionalWorker<V> implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            rebalanced.run();
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -63,6 +64,8 @@ class TransactionalWorkerTest {
     private final Log consumer = new Log(2);
     private final Broker producer = new Broker(consumer);
     private final Upper handler = new Upper();
+    /** The producer a "fence" record fences: another process takes its transactional id. */
+    private final AtomicReference<Broker> fenceTarget = new AtomicReference<>(producer);
     private final Events listener = new Events();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final TransactionalWorker<String> worker = new TransactionalWorker<>(() -> producer, () -> consumer, IN,
@@ -200,7 +203,7 @@ class TransactionalWorkerTest {
         }
     }
 
-    /** Upper-cases each value to OUT. "fatal" cannot be processed; "fence" is where another instance takes over. */
+    /** Upper-cases each value to OUT. "fatal" cannot be processed; "fence" is where another process fences this one. */
     final class Upper implements TransactionalWorker.Handler<String> {
         final List<String> handled = new CopyOnWriteArrayList<>();
         final AtomicInteger resets = new AtomicInteger();
@@ -210,7 +213,12 @@ class TransactionalWorkerTest {
             handled.add(value);
             switch (value) {
                 case "fatal" -> throw new FatalException(ErrorCode.INTERNAL, "this record cannot be processed");
-                case "fence" -> producer.fenceProducer();
+                case "fence" -> {
+                    Broker b = fenceTarget.get();
+                    if (!b.closed()) {
+                        b.fenceProducer(); // not again once this producer is replaced
+                    }
+                }
                 default -> out.send(OUT, raw.key(), value.toUpperCase(Locale.ROOT));
             }
         }
@@ -336,15 +344,50 @@ class TransactionalWorkerTest {
     }
 
     @Test
-    void aFencedProducerStopsTheWorkerAndIsReported() throws InterruptedException {
-        consumer.append("a", "fence");
-        thread.start();
-        thread.join(20_000);
-        assertFalse(thread.isAlive(), "the worker stopped by itself");
-        assertEquals(List.of("failed worker-0"), listener.events);
+    void aFencedProducerIsReplacedAndTheWorkIsRedoneFromTheLastCommit() throws InterruptedException {
+        // OrphanTransactions fences a worker its group dropped: the worker goes on with a new producer.
+        List<Broker> made = new CopyOnWriteArrayList<>();
+        TransactionalWorker<String> fenced = new TransactionalWorker<>(() -> {
+            Broker b = made.isEmpty() ? producer : new Broker(consumer);
+            made.add(b);
+            return b;
+        }, () -> consumer, IN, handler, DEAD_LETTERS, listener, new TransactionalWorker.Settings("worker-0", "group",
+                "group.test.0", 100, 5_000), meters, "upper");
+        Thread t = new Thread(fenced, "worker-0");
+        consumer.append("a", "fence", "b");
+        t.start();
+        try {
+            await(() -> made.size() == 2 && made.get(1).committedOffset() == 3, "every input is committed by the new producer");
+        } finally {
+            fenced.stop();
+            t.join(20_000);
+        }
+        assertEquals(List.of(), producer.committed, "nothing of the fenced producer counts");
+        assertEquals(List.of("out:A", "out:B"), made.get(1).output(), "A, aborted with the fence, is redone once");
+        assertEquals(List.of("retrying worker-0", "recovered worker-0"), listener.events.subList(0, 2));
         assertTrue(listener.errors.get(0) instanceof ProducerFencedException, listener.errors.get(0).toString());
-        assertEquals(List.of(), producer.committed, "the other instance redoes a: nothing of this one's counts");
-        assertEquals(List.of(), producer.output());
+        assertTrue(producer.closed(), "the fenced producer is closed");
+    }
+
+    @Test
+    void aWorkerFencedAgainAndAgainStopsAndSaysWhy() throws InterruptedException {
+        // Two processes with one instance id take the transactional id from each other for ever.
+        TransactionalWorker<String> fenced = new TransactionalWorker<>(() -> {
+            Broker b = new Broker(consumer);
+            fenceTarget.set(b);
+            return b;
+        }, () -> consumer, IN, handler, DEAD_LETTERS, listener, new TransactionalWorker.Settings("worker-0", "group",
+                "group.test.0", 100, 5_000), meters, "upper");
+        Thread t = new Thread(fenced, "worker-0");
+        consumer.append("fence");
+        t.start();
+        t.join(30_000);
+        assertFalse(t.isAlive(), "the worker stopped by itself");
+        assertEquals("failed worker-0", listener.events.get(listener.events.size() - 1));
+        assertEquals(TransactionalWorker.MAX_FENCES + 1, listener.events.size(), "replaced " + TransactionalWorker.MAX_FENCES
+                + " times first: " + listener.events);
+        FatalException e = (FatalException) listener.errors.get(listener.errors.size() - 1);
+        assertTrue(e.getMessage().contains("same instance id"), e.getMessage());
     }
 
     @Test
