@@ -3,8 +3,9 @@
 # launcher's FaultCampaign (kill -9 of a one-shot backup, of an agent during a backup with one and
 # with three agents, of a restore, of copy --once, of forget --prune; storage faults through a
 # fault-injecting proxy in front of Azurite, Azurite restarted mid-backup; the agent that runs the
-# embedded broker killed and restarted; the vault's file system full) ROUNDS times each (default 10),
-# after each round counting snapshots lost or corrupt, reruns that did not complete and
+# embedded broker killed and restarted; a separate broker (streamvault broker) killed and restarted
+# under two agents that must reconnect by themselves; the vault's file system full) ROUNDS times
+# each (default 10), after each round counting snapshots lost or corrupt, reruns that did not complete and
 # `check --read-data` errors. It is FaultCampaignIT (one round in bin/test) with more rounds: Maven
 # builds what it needs and runs it; everything runs on this machine (the Kafka broker in the test's
 # JVM, Azurite from .tools/, a tmpfs for the full disk, which needs root). Bounded: the test JVM is

@@ -11,7 +11,9 @@ import java.util.function.Function;
  * The broker of a state directory ({@code STATE/broker/}). At most one process runs it: the first
  * to take the directory's lock starts an in-process KRaft broker (formatting storage on first use)
  * and writes its bootstrap address to {@code STATE/broker/broker.json}; every other process that
- * asks finds the lock held and connects to that address instead.
+ * asks finds the lock held and connects to that address instead. A later start listens on the port
+ * of the previous one again ({@code STATE/broker/port}) when it is free, so that clients given the
+ * address (a separate {@code streamvault broker}) find it after a restart.
  */
 public interface LocalBroker extends AutoCloseable {
 

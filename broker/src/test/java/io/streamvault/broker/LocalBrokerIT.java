@@ -43,7 +43,9 @@ class LocalBrokerIT {
     @Test
     void transactionalDataAndCommittedOffsetsSurviveARestart() throws Exception {
         String clusterId;
+        String address;
         try (LocalBroker broker = LocalBroker.acquire(state)) {
+            address = broker.bootstrapServers();
             assertTrue(broker.owned());
             JsonNode info = JSON.readTree(state.resolve("broker/broker.json").toFile());
             assertEquals(broker.bootstrapServers(), info.get("bootstrap").asText());
@@ -77,6 +79,7 @@ class LocalBrokerIT {
 
         try (LocalBroker again = LocalBroker.acquire(state)) {
             assertTrue(again.owned());
+            assertEquals(address, again.bootstrapServers(), "a restart listens where its clients were told to connect");
             try (Admin admin = Admin.create(clientProps(again))) {
                 assertEquals(clusterId, admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS));
                 assertTrue(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("events"));
@@ -152,8 +155,10 @@ class LocalBrokerIT {
     @Test
     void aBrokerWhoseProcessWasKilledRestartsWithItsData() throws Exception {
         Process child = Children.start(ForegroundMain.class, state.toString());
+        String bootstrap;
         try {
-            Children.firstLine(child, "bootstrap.servers=", Duration.ofSeconds(90));
+            bootstrap = Children.firstLine(child, "bootstrap.servers=", Duration.ofSeconds(90))
+                    .substring("bootstrap.servers=".length());
             try (LocalBroker joined = LocalBroker.acquire(state)) {
                 try (Admin admin = Admin.create(clientProps(joined))) {
                     admin.createTopics(List.of(new NewTopic("survivor", 1, (short) 1))).all()
@@ -173,6 +178,7 @@ class LocalBrokerIT {
         assertTrue(Files.exists(state.resolve("broker/broker.json")));
         try (LocalBroker mine = LocalBroker.acquire(state)) {
             assertTrue(mine.owned(), "the operating system released the dead owner's lock");
+            assertEquals(bootstrap, mine.bootstrapServers(), "the restart takes the killed broker's port again");
             try (KafkaConsumer<String, String> c = consumer(mine, "after-crash")) {
                 c.subscribe(List.of("survivor"));
                 assertEquals(List.of("before-the-crash"), readUntil(c, 1));

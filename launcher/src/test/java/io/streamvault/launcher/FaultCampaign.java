@@ -83,7 +83,7 @@ final class FaultCampaign implements AutoCloseable {
 
     /**
      * The scenarios named in {@code only} (short names: backup, agent1, agent3, restore, copy, forget,
-     * storage, broker, disk; all when empty), in the campaign's order: the main vault's snapshots
+     * storage, broker, xbroker, disk; all when empty), in the campaign's order: the main vault's snapshots
      * carry over from one to the next.
      */
     List<FaultTally> run(Set<String> only) throws Exception {
@@ -96,6 +96,7 @@ final class FaultCampaign implements AutoCloseable {
         all.put("forget", this::forgetAndGcKilled);
         all.put("storage", this::storageFaults);
         all.put("broker", this::embeddedBrokerKilled);
+        all.put("xbroker", this::separateBrokerKilled);
         all.put("disk", this::fullDisk);
         if (!all.keySet().containsAll(only)) {
             throw new IllegalArgumentException("unknown scenarios " + only + "; known: " + all.keySet());
@@ -294,16 +295,11 @@ final class FaultCampaign implements AutoCloseable {
      */
     FaultTally embeddedBrokerKilled() throws Exception {
         FaultTally t = new FaultTally("embedded broker killed (its agent) and restarted during a backup");
-        Path vault = tmp.resolve("vault-embedded");
-        Cli.Result init = Cli.run("init", "--vault", vault, "--password-file", pw);
-        if (init.code() != 0) {
-            throw new IllegalStateException("init failed: " + init);
-        }
-        VaultWatch w = new VaultWatch(vault.toString(), pw, Files.createDirectories(tmp.resolve("embedded")), Cli::run, rnd);
+        VaultWatch w = newVault("embedded");
         Path state = tmp.resolve("embedded-state");
-        Object[] agentArgs = {"--vault", vault, "--password-file", pw, "-o", "transaction.timeout.ms=" + transactionTimeoutMs,
+        Object[] agentArgs = {"--vault", w.vault(), "--password-file", pw, "-o", "transaction.timeout.ms=" + transactionTimeoutMs,
             "-o", "uploader.pack.bytes=1048576"};
-        Object[] backup = {"backup", live, "--json", "--vault", vault, "--password-file", pw, "--state-dir", state};
+        Object[] backup = {"backup", live, "--json", "--vault", w.vault(), "--password-file", pw, "--state-dir", state};
         List<Long> ready = new ArrayList<>();
         try (Agents agents = new Agents()) {
             Agents.Agent agent = agents.start(state, agentArgs);
@@ -329,6 +325,94 @@ final class FaultCampaign implements AutoCloseable {
         }
         if (!ready.isEmpty()) {
             t.notes.add("the agent was ready again " + seconds(median(ready)) + " s (median) after its restart");
+        }
+        return t;
+    }
+
+    /**
+     * kill -9 of a broker that runs as its own process ({@code streamvault broker}) during a backup
+     * that two agents given its address run (the command hands the job to the first, as a backup of
+     * an agent's state directory does, and runs no role itself; every file is read again); the broker
+     * restarted on its state directory after a random pause, on the same address; the agents are not
+     * restarted. The command completes or stops with one clear line, the same backup again completes:
+     * the agents reconnected.
+     */
+    FaultTally separateBrokerKilled() throws Exception {
+        FaultTally t = new FaultTally("separate broker (streamvault broker) killed and restarted during a backup (2 agents)");
+        VaultWatch w = newVault("xbroker");
+        Object[] brokerArgs = {"broker", "--state-dir", tmp.resolve("xbroker-state"), "--registry-listen", "none"};
+        Children.Child broker = children.start(brokerArgs);
+        List<Long> brokerStarts = new ArrayList<>();
+        List<Long> resumed = new ArrayList<>();
+        List<Long> reruns = new ArrayList<>();
+        int endedFirst = 0;
+        try (Agents agents = new Agents()) {
+            String bootstrap = bootstrapOf(broker);
+            Object[] agentArgs = {"--bootstrap-servers", bootstrap, "--vault", w.vault(), "--password-file", pw, "-o",
+                "transaction.timeout.ms=" + transactionTimeoutMs, "-o", "uploader.pack.bytes=1048576"};
+            Path[] states = {tmp.resolve("xbroker-agent-0"), tmp.resolve("xbroker-agent-1")};
+            Agents.Agent[] a = {agents.start(states[0], agentArgs), agents.start(states[1], agentArgs)};
+            // --force-read: every file is read, chunked and looked up again, so that the agents' work spans the
+            // whole tree, not only a round's change
+            Object[] backup = {"backup", live, "--json", "--force-read", "--vault", w.vault(), "--password-file", pw,
+                "--state-dir", states[0], "--bootstrap-servers", bootstrap};
+            Cli.Result base = null;
+            // Two backups of a round's change: the second times warm agents, and the kills land within such a backup.
+            for (int i = 0; i < 2; i++) {
+                mutate(live);
+                w.round(live);
+                base = timed("xbroker-backup", backup);
+            }
+            if (base == null || base.code() != 0) {
+                t.problem("the backup before any kill failed: " + base);
+                t.incomplete++;
+            }
+            long clean = durations.getOrDefault("xbroker-backup", -1L);
+            for (int r = 0; r < rounds; r++) {
+                mutate(live);
+                w.round(live);
+                Children.Child c = children.start(backup);
+                Thread.sleep(delay("xbroker-backup"));
+                boolean ended = !c.process().isAlive();
+                endedFirst += ended ? 1 : 0;
+                Children.kill(broker);
+                Thread.sleep(500 + rnd.nextInt(2500));
+                long start = System.nanoTime();
+                broker = children.start(brokerArgs);
+                String again = bootstrapOf(broker);
+                long restarted = System.nanoTime();
+                brokerStarts.add(TimeUnit.NANOSECONDS.toMillis(restarted - start));
+                if (!again.equals(bootstrap)) {
+                    t.problem("the restarted broker listens at " + again + ", not at " + bootstrap + " where the agents look");
+                }
+                Cli.Result first = Children.await(c, RERUN_TIMEOUT_MS);
+                if (first == null) {
+                    t.unclear++;
+                    t.problem("the interrupted backup neither completed nor stopped within " + RERUN_TIMEOUT_MS / 1000 + " s");
+                } else if (first.code() == 0 && !ended) {
+                    resumed.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
+                }
+                clearOrCount(t, first);
+                boolean ok = rerun(t, "xbroker-rerun", backup);
+                if (ok) {
+                    reruns.add(durations.get("xbroker-rerun"));
+                }
+                for (int i = 0; i < a.length; i++) {
+                    if (!a[i].process().isAlive()) {
+                        ok = false;
+                        t.problem("agent " + i + " died with the broker (restarted): " + Files.readString(a[i].log()));
+                        a[i] = agents.start(states[i], agentArgs);
+                    }
+                }
+                finishRound(t, ok & w.verify(t, r == rounds - 1));
+            }
+            t.notes.add("backup " + seconds(clean) + " s before any kill; the restarted broker answered after "
+                    + seconds(median(brokerStarts)) + " s (median); the interrupted backup completed " + (resumed.isEmpty()
+                    ? "-" : seconds(median(resumed))) + " s (median of " + resumed.size() + ") after the broker answered;"
+                    + " the rerun took " + (reruns.isEmpty() ? "-" : seconds(median(reruns))) + " s (median)"
+                    + (endedFirst > 0 ? "; " + endedFirst + " kill(s) after the backup had ended" : ""));
+        } finally {
+            Children.kill(broker);
         }
         return t;
     }
@@ -468,6 +552,13 @@ final class FaultCampaign implements AutoCloseable {
      */
     FaultTally control() throws Exception {
         FaultTally t = new FaultTally("control: a damaged copy of the vault");
+        if (main.snapshots().isEmpty()) { // only scenarios with vaults of their own ran (broker, xbroker, disk)
+            main.round(live);
+            Cli.Result b = Cli.run(backupArgs("client"));
+            if (b.code() != 0 || !main.verify(t, false)) {
+                throw new IllegalStateException("the control's backup failed: " + b + " " + t.problems);
+            }
+        }
         Path damaged = tmp.resolve("damaged-vault");
         Process cp = new ProcessBuilder("cp", "-a", main.vault(), damaged.toString()).inheritIO().start();
         if (cp.waitFor() != 0) {
@@ -555,6 +646,30 @@ final class FaultCampaign implements AutoCloseable {
         if (survived) {
             t.survived++;
         }
+    }
+
+    /** A new local vault for one scenario, watched as the main one is. */
+    private VaultWatch newVault(String name) throws Exception {
+        Path vault = tmp.resolve("vault-" + name);
+        Cli.Result init = Cli.run("init", "--vault", vault, "--password-file", pw);
+        if (init.code() != 0) {
+            throw new IllegalStateException("init failed: " + init);
+        }
+        return new VaultWatch(vault.toString(), pw, Files.createDirectories(tmp.resolve(name)), Cli::run, rnd);
+    }
+
+    /** The address a {@code streamvault broker} child prints once its broker answers. */
+    private static String bootstrapOf(Children.Child broker) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        do {
+            for (String line : Files.readAllLines(broker.out())) {
+                if (line.startsWith("bootstrap.servers=")) {
+                    return line.substring("bootstrap.servers=".length());
+                }
+            }
+            Thread.sleep(100);
+        } while (broker.process().isAlive() && System.nanoTime() < deadline);
+        throw new IllegalStateException("the broker printed no address: " + Files.readString(broker.err()));
     }
 
     // ---- arguments and data

@@ -14,8 +14,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The files of {@code STATE/broker/}: {@code lock}, {@code data/} (log and metadata dirs) and
- * {@code broker.json} (where the running broker listens, and which process runs it).
+ * The files of {@code STATE/broker/}: {@code lock}, {@code data/} (log and metadata dirs),
+ * {@code broker.json} (where the running broker listens, and which process runs it) and {@code port}
+ * (the port it listened on last, which a restart takes again so that clients given its address
+ * reconnect).
  */
 public final class BrokerFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +42,10 @@ public final class BrokerFiles {
 
     public Path info() {
         return dir.resolve("broker.json");
+    }
+
+    public Path port() {
+        return dir.resolve("port");
     }
 
     /** Creates {@code broker/} and {@code broker/data/}. */
@@ -81,6 +87,25 @@ public final class BrokerFiles {
             }
         } catch (IOException e) {
             throw new FatalException(ErrorCode.IO_ERROR, "cannot write " + info() + ": " + e, e);
+        }
+    }
+
+    /** The port the broker of this directory listened on last; 0 when none is recorded. */
+    public int lastPort() {
+        try {
+            int port = Integer.parseInt(Files.readString(port()).strip());
+            return port > 0 && port < 65536 ? port : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Records the port the broker listens on, for its next start. */
+    public void writeLastPort(int port) {
+        try {
+            Files.writeString(port(), port + "\n");
+        } catch (IOException e) {
+            // The next start then takes any free port, as the first did.
         }
     }
 

@@ -54,7 +54,7 @@ public final class Brokers {
         files.deleteInfo();
         KafkaNode node;
         try {
-            node = KafkaNode.start(files.data());
+            node = KafkaNode.start(files.data(), files.lastPort());
         } catch (StreamVaultException e) {
             lock.close();
             throw e;
@@ -70,6 +70,7 @@ public final class Brokers {
                     + " started but does not answer at " + node.bootstrap());
         }
         files.writeInfo(BrokerInfo.ofThisProcess(node.bootstrap()));
+        files.writeLastPort(node.port());
         LOG.info("embedded broker of {} runs at {}", files.dir(), node.bootstrap());
         return new OwnedBroker(files, lock, node);
     }

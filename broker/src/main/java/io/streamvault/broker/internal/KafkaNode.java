@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,26 +32,37 @@ final class KafkaNode {
     private static final int BIND_ATTEMPTS = 5;
 
     private final KafkaRaftServer server;
-    private final String bootstrap;
+    private final int port;
 
-    private KafkaNode(KafkaRaftServer server, String bootstrap) {
+    private KafkaNode(KafkaRaftServer server, int port) {
         this.server = server;
-        this.bootstrap = bootstrap;
+        this.port = port;
     }
 
     String bootstrap() {
-        return bootstrap;
+        return "127.0.0.1:" + port;
+    }
+
+    int port() {
+        return port;
     }
 
     /**
      * Formats {@code dataDir} on first use (a later start keeps the cluster id that
-     * {@code meta.properties} holds) and starts the server on free loopback ports.
+     * {@code meta.properties} holds) and starts the server on free loopback ports: the client port
+     * {@code preferredPort} first when it is not 0 (the port of the previous start, so that clients
+     * that were given the address find the broker again), any free one when that is taken.
      */
-    static KafkaNode start(Path dataDir) {
+    static KafkaNode start(Path dataDir, int preferredPort) {
         formatIfNeeded(dataDir);
+        boolean again = preferredPort > 0 && isFree(preferredPort);
+        if (preferredPort > 0 && !again) {
+            LOG.warn("port {} of the broker's previous start is taken: it listens on another, which clients given the"
+                    + " old address do not find", preferredPort);
+        }
         RuntimeException last = null;
         for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
-            int brokerPort = freePort();
+            int brokerPort = attempt == 1 && again ? preferredPort : freePort();
             int controllerPort = freePort();
             while (controllerPort == brokerPort) {
                 controllerPort = freePort();
@@ -59,7 +71,7 @@ final class KafkaNode {
                     KafkaConfig.fromProps(settings(dataDir, brokerPort, controllerPort), false), Time.SYSTEM);
             try {
                 server.startup();
-                return new KafkaNode(server, "127.0.0.1:" + brokerPort);
+                return new KafkaNode(server, brokerPort);
             } catch (RuntimeException e) {
                 stopQuietly(server);
                 if (!isBindFailure(e)) {
@@ -137,6 +149,16 @@ final class KafkaNode {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new FatalException(ErrorCode.BROKER_UNREACHABLE, "cannot find a free port on 127.0.0.1: " + e, e);
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code streamvault broker}: runs the embedded broker of a state directory alone, with the
  * embedded schema registry served over the Confluent REST API, until stopped (SIGTERM, Ctrl-C).
+ * A restart on the same state directory listens on the port of the previous start again, so that
+ * agents given its address reconnect.
  */
 @Command(name = "broker", mixinStandardHelpOptions = true, description = "Run the embedded Kafka broker (and schema registry) alone; print their addresses.")
 public final class BrokerCommand implements Callable<Integer> {

@@ -2,6 +2,7 @@ package io.streamvault.launcher.internal;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.DirTask;
 import io.streamvault.schemas.records.JobStarted;
@@ -15,12 +16,14 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -29,6 +32,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * {@code job-status} until it is sealed or failed.
  */
 public final class JobClient implements AutoCloseable {
+    /** How long a follower that reads nothing waits between asking the cluster whether it is there. */
+    private static final long PROBE_INTERVAL_MS = 5_000;
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private final Pipeline pipeline;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> statusConsumer;
@@ -71,15 +77,36 @@ public final class JobClient implements AutoCloseable {
     /**
      * Waits until the job is sealed or failed. {@code failure} is asked between polls for a reason
      * to stop waiting (a worker of this process that failed); when it returns one, that is thrown.
+     * A cluster that has not answered for {@code retry.timeout.ms} ends the wait with
+     * BROKER_UNREACHABLE: the job's status cannot be known, and a broker that does not come back
+     * must not keep the command (or the agent's queue of jobs) waiting for ever.
      */
     public JobStatus await(String job, Consumer<JobStatus> onProgress, Supplier<RuntimeException> failure) {
         byte[] key = job.getBytes(StandardCharsets.UTF_8);
+        long retryTimeoutMs = pipeline.config().getLong(StreamVaultConfig.RETRY_TIMEOUT_MS);
+        long answered = System.currentTimeMillis();
+        long asked = answered;
         while (true) {
             RuntimeException f = failure.get();
             if (f != null) {
                 throw f;
             }
-            for (ConsumerRecord<byte[], byte[]> r : statusConsumer.poll(Duration.ofMillis(200))) {
+            ConsumerRecords<byte[], byte[]> records = statusConsumer.poll(Duration.ofMillis(200));
+            long now = System.currentTimeMillis();
+            if (!records.isEmpty()) {
+                answered = now;
+            } else if (now - asked >= PROBE_INTERVAL_MS) {
+                asked = now;
+                if (answers()) {
+                    answered = now;
+                } else if (now - answered > retryTimeoutMs) {
+                    throw new FatalException(ErrorCode.BROKER_UNREACHABLE, "the Kafka cluster at " + pipeline.bootstrap()
+                            + " has not answered for " + (now - answered) / 1000 + " s (retry.timeout.ms) while following job "
+                            + job + "; the job may still complete once it is back (see streamvault snapshots), or run the"
+                            + " backup again");
+                }
+            }
+            for (ConsumerRecord<byte[], byte[]> r : records) {
                 if (r.key() == null || !Arrays.equals(r.key(), key)) {
                     continue;
                 }
@@ -98,7 +125,17 @@ public final class JobClient implements AutoCloseable {
         }
     }
 
-    public static FatalException failed(JobStatus s) {
+    /** True when the cluster answers a request for the status partitions' end offsets in time. */
+    private boolean answers() {
+        try {
+            statusConsumer.endOffsets(statusConsumer.assignment(), PROBE_TIMEOUT);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        }
+    }
+
+        public static FatalException failed(JobStatus s) {
         return new FatalException(ErrorCode.JOB_FAILED, "backup job " + s.getJob() + " failed: " + s.getError());
     }
 
