@@ -135,7 +135,7 @@ public final class JobClient implements AutoCloseable {
         }
     }
 
-        public static FatalException failed(JobStatus s) {
+    public static FatalException failed(JobStatus s) {
         return new FatalException(ErrorCode.JOB_FAILED, "backup job " + s.getJob() + " failed: " + s.getError());
     }
 
