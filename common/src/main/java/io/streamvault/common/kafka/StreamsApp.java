@@ -5,11 +5,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.streamvault.common.metrics.KafkaGauges;
 import io.streamvault.common.metrics.Meters;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -25,6 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+    /** Where Kafka Streams keeps its process id in an application's state directory, as JSON. */
+    private static final String PROCESS_FILE = "kafka-streams-process-metadata";
+    private static final Pattern PROCESS_ID = Pattern.compile("\"processId\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
     private final String name;
     private final KafkaStreams streams;
     private final MeterRegistry meters;
@@ -79,6 +87,19 @@ public final class StreamsApp implements AutoCloseable {
             }
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    }
+
+    /**
+     * The process id Kafka Streams keeps for {@code applicationId} under {@code stateDir} (from the
+     * previous run on it, which left it there), or empty when there is none or it cannot be read.
+     */
+    public static Optional<String> processId(Path stateDir, String applicationId) {
+        try {
+            Matcher m = PROCESS_ID.matcher(Files.readString(stateDir.resolve(applicationId).resolve(PROCESS_FILE)));
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     public String name() {

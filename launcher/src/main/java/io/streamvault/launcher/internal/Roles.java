@@ -7,6 +7,7 @@ import io.streamvault.chunker.Chunker;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.common.kafka.OrphanTransactions;
 import io.streamvault.common.kafka.StreamsApp;
 import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.common.kafka.WorkerPool;
@@ -115,7 +116,12 @@ public final class Roles implements AutoCloseable {
         return missing;
     }
 
-    /** Live members of each role's group in the cluster. */
+    /**
+     * Live members of each role's group in the cluster. The members of this slot's previous life are
+     * not live: a process killed on this state directory stays in its groups until its session times
+     * out, but this process holds the slot now (a collection rerun right after a killed one would
+     * otherwise find its catalog "running" and wait for answers that never come).
+     */
     public Map<String, Integer> members() {
         Map<String, String> groups = new HashMap<>();
         for (String role : ALL) {
@@ -126,7 +132,13 @@ public final class Roles implements AutoCloseable {
             Map<String, ConsumerGroupDescription> d = pipeline.admin().describeConsumerGroups(groups.keySet()).all()
                     .get(pipeline.config().getInt(StreamVaultConfig.KAFKA_TIMEOUT_MS), TimeUnit.MILLISECONDS);
             for (Map.Entry<String, ConsumerGroupDescription> e : d.entrySet()) {
-                out.put(groups.get(e.getKey()), e.getValue().members().size());
+                String role = groups.get(e.getKey());
+                OrphanTransactions.Group g = isStreams(role) ? OrphanTransactions.Group.streams(e.getKey())
+                        : OrphanTransactions.Group.workers(e.getKey());
+                String previousLife = previousLife(role, g);
+                out.put(role, (int) e.getValue().members().stream()
+                        .filter(m -> previousLife == null || !previousLife.equals(g.memberOwner().apply(m.clientId())))
+                        .count());
             }
         } catch (ExecutionException | TimeoutException e) {
             return Map.of(); // unknown: the caller runs every role itself, which is always correct
@@ -135,6 +147,22 @@ public final class Roles implements AutoCloseable {
             return Map.of();
         }
         return out;
+    }
+
+    private static boolean isStreams(String role) {
+        return role.equals(Dedup.ROLE) || role.equals(Catalog.ROLE);
+    }
+
+    /**
+     * The owner ({@link OrphanTransactions.Group#memberOwner}) of this slot's members in {@code role}'s
+     * group {@code g}: its instance for workers; for Kafka Streams the process id its state directory
+     * keeps (null when there is none: no previous life to tell).
+     */
+    private String previousLife(String role, OrphanTransactions.Group g) {
+        if (!isStreams(role)) {
+            return g.groupId() + "." + instance;
+        }
+        return StreamsApp.processId(slot.streamsDir(), g.groupId()).map(id -> g.groupId() + "-" + id).orElse(null);
     }
 
     private AutoCloseable startRole(String role) {
