@@ -57,6 +57,8 @@ public final class KafkaSchemaRegistry implements SchemaRegistry {
     private final TopicPartition partition;
     private final Duration timeout;
     private final SchemaStore store;
+    /** The catch-up consumer's fetch wait (see {@link #consumerProps}). */
+    static final String FETCH_MAX_WAIT_MS = "10";
     private KafkaProducer<String, String> producer;
     private KafkaConsumer<String, String> consumer;
     private boolean topicReady;
@@ -305,6 +307,10 @@ public final class KafkaSchemaRegistry implements SchemaRegistry {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        // This consumer polls only to catch up, right after a write of its own: with the default wait
+        // (500 ms) each catch-up waited out the fetch the previous one had left at the broker, and the
+        // first job of a process registers about twenty schemas, one after another (3-4 s in all).
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
         return p;
     }
 
