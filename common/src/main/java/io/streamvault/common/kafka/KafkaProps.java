@@ -28,6 +28,8 @@ public final class KafkaProps {
      * open transactions end right after, by {@link OrphanTransactions}.
      */
     static final String SESSION_TIMEOUT_MS = "6000";
+    /** The restore consumers' fetch wait (see {@link #streams}). */
+    static final String RESTORE_FETCH_MAX_WAIT_MS = "50";
     /** A third of the session timeout, as Kafka advises. */
     static final String HEARTBEAT_INTERVAL_MS = "2000";
     private final String bootstrap;
@@ -149,6 +151,10 @@ public final class KafkaProps {
         p.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         p.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
         p.put("consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+        // The restore consumer reads changelogs only while a task restores, and each round of a
+        // restore waited out a whole fetch wait: a fresh state directory's empty stores took three
+        // rounds of 2 s before the topologies ran (every one-shot command and agent paid it).
+        p.put("restore.consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, RESTORE_FETCH_MAX_WAIT_MS);
         p.put("consumer." + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(10 * 60_000));
         p.put("consumer." + ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, String.valueOf(11 * 60_000));
         p.putAll(config.kafkaOverrides());
