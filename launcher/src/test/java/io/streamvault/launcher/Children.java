@@ -46,6 +46,7 @@ final class Children {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("AZURE_") || k.startsWith("STREAMVAULT_"));
         pb.environment().put("STREAMVAULT_NO_BUILD", "1");
+        pb.environment().put("STREAMVAULT_AGENT_IDLE", "0"); // the job runs in the command, as the campaign means
         pb.environment().putAll(env);
         pb.environment().putAll(extraEnv);
         Path out = logs.resolve(name + ".out");

@@ -9,9 +9,11 @@ import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.common.metrics.Meters;
 import io.streamvault.copier.Copier;
 import io.streamvault.copier.CopyMeters;
+import io.streamvault.launcher.internal.AgentControl;
 import io.streamvault.launcher.internal.AgentGc;
 import io.streamvault.launcher.internal.AgentLink;
 import io.streamvault.launcher.internal.AgentServer;
+import io.streamvault.launcher.internal.AgentStarter;
 import io.streamvault.launcher.internal.CopyRole;
 import io.streamvault.launcher.internal.CopyTarget;
 import io.streamvault.launcher.internal.InstanceSlot;
@@ -24,11 +26,16 @@ import io.streamvault.launcher.internal.Telemetry;
 import io.streamvault.maintenance.GcMeters;
 import io.streamvault.plans.PlanStore;
 import io.streamvault.scheduler.Scheduler;
+import io.streamvault.vault.Retentions;
 import io.streamvault.vault.Vault;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -76,9 +83,31 @@ public final class AgentCommand implements Callable<Integer> {
             + " source (never one the target's lock protects).")
     boolean mirrorDeletes;
 
+    @Option(names = "--status", description = "Say which agents of the state directory run (instance, pid, roles,"
+            + " vault, whether busy, how long idle, jobs served), then exit.")
+    boolean status;
+
+    @Option(names = "--stop", description = "Stop the agents of the state directory (each lets its jobs' work commit"
+            + " and leaves its groups), then exit.")
+    boolean stopAgents;
+
+    @Option(names = "--json", description = "With --status or --stop: one JSON line per agent.")
+    boolean json;
+
+    @Option(names = "--idle-stop", paramLabel = "DURATION", description = "Stop after this long without a job handed"
+            + " over by a local command (e.g. 30min, 2h). Default: run until stopped.")
+    String idleStop;
+
+    @Option(names = "--started-by-command", hidden = true, description = "Started by a backup command (said by --status).")
+    boolean startedByCommand;
+
     @Override
     public Integer call() throws InterruptedException {
         StreamVaultConfig config = common.config();
+        if (status || stopAgents) {
+            return AgentControl.run(config.stateDir(), stopAgents, json, System.out);
+        }
+        Duration idle = idleStop == null ? null : Retentions.parse(idleStop, "--idle-stop");
         boolean scheduling = roles.isBlank() || roles.equals("all") || List.of(roles.split(",")).stream()
                 .anyMatch(r -> r.strip().equals(Scheduler.ROLE));
         boolean copying = copyTo != null || List.of(roles.split(",")).stream().anyMatch(r -> r.strip().equals(COPIER));
@@ -143,7 +172,8 @@ public final class AgentCommand implements Callable<Integer> {
                         Exception f = failure.get();
                         return f == null ? null : new FatalException(ErrorCode.JOB_FAILED, "a worker of the agent stopped: "
                                 + f.getMessage());
-                    }, collector, meters);
+                    }, collector, meters, new AgentServer.Control(about(instance, chosen, scheduling, idle, config),
+                            stop::countDown));
             CopyMeters copies = new CopyMeters(meters);
             if (scheduling) {
                 scheduler = new Scheduler(pipeline.props(), pipeline.topics(), new PlanStore(vault),
@@ -172,7 +202,12 @@ public final class AgentCommand implements Callable<Integer> {
                     + (copying ? "," + COPIER + " to " + copyTo : "") + " on "
                     + pipeline.bootstrap());
             System.out.flush();
-            stop.await();
+            while (!stop.await(1, TimeUnit.SECONDS)) {
+                if (idle != null && server.idleMillis() >= idle.toMillis()) {
+                    LOG.info("no job for {}: stopping (--idle-stop)", AgentStarter.human(idle));
+                    break;
+                }
+            }
         } finally {
             if (copier != null) {
                 copier.interrupt();
@@ -213,6 +248,28 @@ public final class AgentCommand implements Callable<Integer> {
             throw f instanceof FatalException fe ? fe : new FatalException(ErrorCode.INTERNAL, "a worker stopped: " + f, f);
         }
         return 0;
+    }
+
+    /** What {@code agent --status} shows of this agent (besides what its socket's server counts). */
+    private Map<String, Object> about(String instance, Set<String> chosen, boolean scheduling, Duration idle,
+            StreamVaultConfig config) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("instance", instance);
+        List<String> all = new ArrayList<>(chosen);
+        if (scheduling) {
+            all.add(Scheduler.ROLE);
+        }
+        if (copyTo != null) {
+            all.add(COPIER);
+        }
+        m.put("roles", all);
+        m.put("vault", AgentLink.canonicalVault(common.vaultUri(config)));
+        String bootstrap = config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS);
+        m.put("cluster", bootstrap.isEmpty() ? "embedded" : bootstrap);
+        m.put("started", Instant.now().toString());
+        m.put("started_by", startedByCommand ? "command" : "user");
+        m.put("idle_stop_s", idle == null ? 0 : idle.toSeconds());
+        return m;
     }
 
     /** The copier role's name in {@code --roles}. */

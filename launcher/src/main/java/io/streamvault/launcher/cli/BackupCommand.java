@@ -5,6 +5,7 @@ import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.launcher.internal.AgentLink;
+import io.streamvault.launcher.internal.AgentStarter;
 import io.streamvault.launcher.internal.BackupJob;
 import io.streamvault.launcher.internal.FailureWatch;
 import io.streamvault.launcher.internal.InstanceSlot;
@@ -155,6 +156,9 @@ public final class BackupCommand implements Callable<Integer> {
         byte[] rootBytes = job.root();
         if (!args.noAgent()) {
             Integer status = viaAgent(config, job);
+            if (status == null && startAgent(config)) {
+                status = viaAgent(config, job);
+            }
             if (status != null) {
                 return status;
             }
@@ -221,6 +225,19 @@ public final class BackupCommand implements Callable<Integer> {
     private Integer viaAgent(StreamVaultConfig config, BackupJob job) {
         return AgentLink.backup(config.stateDir(), agentRequest(config, job), System.out,
                 new ProgressLine(System.err, System.console() != null));
+    }
+
+    /**
+     * Starts a background agent of the state directory for this and later commands, when this
+     * command would hand it the job and none listens ({@link AgentStarter}); true when one listens.
+     */
+    private boolean startAgent(StreamVaultConfig config) {
+        Duration idle = AgentStarter.idle(System.getenv());
+        if (idle == null || common.hasSettings() || AgentLink.anyListening(config.stateDir())
+                || !common.vaultExistsOrDefault(config)) {
+            return false; // not bin/streamvault, turned off, settings of its own, an agent that declined, no vault
+        }
+        return AgentStarter.ensure(config.stateDir(), common.agentArgs(), idle, System.err);
     }
 
     /** What {@link #viaAgent} sends (for tests: {@link QuickBackup} must send the same). */

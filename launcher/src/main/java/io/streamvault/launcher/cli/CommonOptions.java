@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Option;
@@ -84,6 +86,37 @@ public final class CommonOptions {
     /** True when settings come from a file or {@code -o}: an agent, which has its own, does not take the job. */
     public boolean hasSettings() {
         return configFile != null || !options.isEmpty();
+    }
+
+    /**
+     * The options an agent started for this command needs to take its jobs (vault, password file,
+     * state directory, cluster), as this command was given them.
+     */
+    public List<String> agentArgs() {
+        List<String> a = new ArrayList<>();
+        if (vault != null) {
+            a.addAll(List.of("--vault", vault));
+        }
+        if (passwordFile != null) {
+            a.addAll(List.of("--password-file", passwordFile.toAbsolutePath().toString()));
+        }
+        if (stateDir != null) {
+            a.addAll(List.of("--state-dir", stateDir.toAbsolutePath().toString()));
+        }
+        if (bootstrapServers != null) {
+            a.addAll(List.of("--bootstrap-servers", bootstrapServers));
+        }
+        return a;
+    }
+
+    /** True when the vault exists, or is the default one (which the first command creates). */
+    public boolean vaultExistsOrDefault(StreamVaultConfig config) {
+        if (isDefaultVault(config)) {
+            return true;
+        }
+        try (Storage storage = Storages.open(vaultUri(config))) {
+            return Vault.exists(storage);
+        }
     }
 
     /** The vault URI, and whether it is the default one. */

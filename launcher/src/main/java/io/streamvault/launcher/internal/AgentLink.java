@@ -3,6 +3,7 @@ package io.streamvault.launcher.internal;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -147,11 +148,8 @@ public final class AgentLink {
      */
     public static Integer backup(Path stateDir, Request request, PrintStream out, ProgressLine progress) {
         for (Path socket : sockets(stateDir)) {
-            SocketChannel ch;
-            try {
-                ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-                ch.connect(UnixDomainSocketAddress.of(socket));
-            } catch (IOException e) {
+            SocketChannel ch = connect(socket);
+            if (ch == null) {
                 continue; // a socket left by an agent that is gone
             }
             Timing.mark("agent connected");
@@ -172,6 +170,60 @@ public final class AgentLink {
             }
         }
         return null;
+    }
+
+    /** A connection to an agent's socket; null when no agent listens there. */
+    static SocketChannel connect(Path socket) {
+        try {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                ch.connect(UnixDomainSocketAddress.of(socket));
+                return ch;
+            } catch (IOException e) {
+                ch.close();
+                return null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** True when an agent listens on one of the sockets of {@code stateDir}. */
+    public static boolean anyListening(Path stateDir) {
+        for (Path socket : sockets(stateDir)) {
+            try (SocketChannel ch = connect(socket)) {
+                if (ch != null) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // closing a connection we only opened
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sends {@code command} ({@link AgentServer#STATUS}, {@link AgentServer#STOP}) to the agent at
+     * {@code socket}: the text it sends back, or null when no agent listens there.
+     */
+    public static String control(Path socket, String command) {
+        SocketChannel ch = connect(socket);
+        if (ch == null) {
+            return null;
+        }
+        try (ch) {
+            OutputStream os = Channels.newOutputStream(ch);
+            os.write(new Request().put("command", command).encoded().getBytes(StandardCharsets.UTF_8));
+            os.flush();
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            try (PrintStream p = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+                follow(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8)), p,
+                        new ProgressLine(p, false));
+            }
+            return text.toString(StandardCharsets.UTF_8);
+        } catch (IOException | FatalException e) {
+            return null; // the agent went away meanwhile
+        }
     }
 
     private static Integer follow(BufferedReader in, PrintStream out, ProgressLine progress) throws IOException {

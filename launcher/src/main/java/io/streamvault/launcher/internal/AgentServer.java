@@ -1,5 +1,7 @@
 package io.streamvault.launcher.internal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
@@ -32,6 +34,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * The agent's end of {@link AgentLink}: listens on its slot's socket (owner only) and runs the
  * backups handed to it, one at a time, with the agent's open vault and warm job client. A request
  * for another vault or cluster, or with settings of its own, is declined and the command runs the
- * job itself.
+ * job itself. {@code agent --status} and {@code agent --stop} reach the agent the same way ({@link
+ * Control}); the agent is idle ({@link #idleMillis}) while no command's job or collection runs here.
  */
 public final class AgentServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
@@ -55,6 +60,17 @@ public final class AgentServer implements AutoCloseable {
     private final AgentGc gc;
     private final MeterRegistry meters;
     private final Object oneJob = new Object();
+    private final Control control;
+    private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicLong served = new AtomicLong();
+    private volatile long lastActive = System.currentTimeMillis();
+
+    /**
+     * What the agent says of itself to {@code agent --status} (instance, roles, vault, ...; the server
+     * adds pid, busy, idle and jobs), and how {@code agent --stop} stops it.
+     */
+    public record Control(Map<String, Object> about, Runnable stop) {
+    }
 
     /**
      * @param vaultUri the agent's vault, as {@link AgentLink#canonicalVault} gives it
@@ -62,8 +78,9 @@ public final class AgentServer implements AutoCloseable {
      * @param meters where the errors sent back to commands are counted, by code
      */
     public AgentServer(Path slotDir, String vaultUri, String bootstrap, Vault vault, JobClient client, String instance,
-            Supplier<RuntimeException> failure, AgentGc gc, MeterRegistry meters) {
+            Supplier<RuntimeException> failure, AgentGc gc, MeterRegistry meters, Control control) {
         this.gc = gc;
+        this.control = control;
         this.meters = meters;
         this.socket = slotDir.resolve(AgentLink.SOCKET);
         this.vaultUri = vaultUri;
@@ -104,11 +121,25 @@ public final class AgentServer implements AutoCloseable {
             OutputStream out = Channels.newOutputStream(ch);
             Map<String, List<byte[]>> req = read(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
                     StandardCharsets.UTF_8)));
+            String command = one(req, "command");
+            if (STATUS.equals(command)) {
+                send(out, "out " + b64(status() + "\n"));
+                send(out, "exit 0");
+                return;
+            }
+            if (STOP.equals(command)) {
+                LOG.info("stopping: asked by agent --stop");
+                send(out, "exit 0");
+                control.stop().run();
+                return;
+            }
             String decline = decline(req);
             if (decline != null) {
                 send(out, "decline " + b64(decline));
                 return;
             }
+            busy.incrementAndGet();
+            served.incrementAndGet();
             try {
                 if ("gc".equals(one(req, "command"))) {
                     collect(req, out);
@@ -124,10 +155,36 @@ public final class AgentServer implements AutoCloseable {
                 LOG.error("backup for a local command failed", e);
                 Meters.errors(meters, ErrorCode.INTERNAL.id()).increment();
                 send(out, "error " + ErrorCode.INTERNAL.id() + " " + b64("internal error in the agent: " + e));
+            } finally {
+                lastActive = System.currentTimeMillis();
+                busy.decrementAndGet();
             }
         } catch (IOException e) {
             LOG.info("a local backup command went away: {}", e.getMessage());
         }
+    }
+
+    /** The request commands of {@code agent --status} and {@code agent --stop}. */
+    public static final String STATUS = "status";
+    public static final String STOP = "stop";
+
+    /**
+     * How long no command's job or collection has run here (0 while one runs). Jobs that reach the
+     * agent's roles from elsewhere (a command of another node, a {@code --no-agent} command) do not
+     * count: if the agent stops, their commands take its roles over.
+     */
+    public long idleMillis() {
+        return busy.get() > 0 ? 0 : System.currentTimeMillis() - lastActive;
+    }
+
+    /** One JSON line: what the agent says of itself, and what this server counts. */
+    private String status() {
+        ObjectNode n = new ObjectMapper().valueToTree(control.about());
+        n.put("pid", ProcessHandle.current().pid());
+        n.put("busy", busy.get() > 0);
+        n.put("idle_ms", idleMillis());
+        n.put("jobs", served.get());
+        return n.toString();
     }
 
     private void run(Map<String, List<byte[]>> req, OutputStream out) throws IOException {

@@ -1,0 +1,122 @@
+package io.streamvault.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamvault.launcher.internal.AgentLink;
+import io.streamvault.launcher.internal.AgentStarter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The first {@code bin/streamvault backup} of a state directory starts a background agent (the
+ * pipeline's roles, no scheduler), later backups hand their jobs to it, {@code agent --status}
+ * tells what it is, {@code agent --stop} stops it, and one left idle stops by itself. Every snapshot
+ * restores equal to its source.
+ */
+class AgentAutostartIT {
+    @TempDir
+    Path tmp;
+
+    private final List<Long> pids = new ArrayList<>();
+
+    @Test
+    void theFirstBackupStartsAnAgentThatLaterOnesUseAndThatStopsWhenIdle() throws Exception {
+        Path src = tmp.resolve("src");
+        SourceTree.full(src, 23);
+        Path vault = tmp.resolve("vault");
+        Path pw = Files.writeString(tmp.resolve("pw"), "autostart\n");
+        Path state = tmp.resolve("state");
+        assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
+        Object[] where = {"--vault", vault, "--password-file", pw, "--state-dir", state};
+        try {
+            Map<String, String> hour = Map.of(AgentStarter.IDLE_ENV, "1h");
+            Cli.Result first = backup(hour, src, where);
+            assertTrue(first.err().contains("starting a background agent"), first.toString());
+            JsonNode agent = onlyAgent(state);
+            assertEquals("command", agent.get("started_by").asText());
+            assertEquals(3600, agent.get("idle_stop_s").asLong());
+            assertFalse(agent.get("roles").toString().contains("scheduler"), "plans need an agent the user keeps: " + agent);
+            assertEquals(1, agent.get("jobs").asLong(), "the first job went to the agent it started: " + agent);
+            String instance = agent.get("instance").asText();
+            assertTrue(first.json().get("workers").has(instance), first.toString());
+
+            Cli.Result second = backup(hour, src, where);
+            assertFalse(second.err().contains("starting"), "the agent is reused: " + second);
+            assertEquals(List.of(instance), names(second.json().get("workers")), "the running agent did the job");
+            assertEquals(2, onlyAgent(state).get("jobs").asLong());
+            assertEquals(agent.get("pid").asLong(), onlyAgent(state).get("pid").asLong());
+            restoresEqual(second.json().get("snapshot").asText(), src, where);
+
+            Cli.Result stop = Cli.process(List.of(), Map.of(), "agent", "--stop", "--state-dir", state);
+            assertEquals(0, stop.code(), stop.toString());
+            assertTrue(stop.out().startsWith("stopped agent " + instance), stop.toString());
+            assertFalse(ProcessHandle.of(agent.get("pid").asLong()).map(ProcessHandle::isAlive).orElse(false),
+                    "--stop returns once the agent's process has ended");
+            assertFalse(AgentLink.anyListening(state));
+            Cli.Result none = Cli.process(List.of(), Map.of(), "agent", "--status", "--state-dir", state);
+            assertEquals("no agent of " + state + " is running", none.out().strip(), none.toString());
+
+            // Started again by the next backup, it stops by itself once idle for its time.
+            Files.writeString(src.resolve("new-file"), "changed since the second backup\n");
+            Cli.Result third = backup(Map.of(AgentStarter.IDLE_ENV, "2s"), src, where);
+            assertTrue(third.err().contains("starting a background agent"), third.toString());
+            long pid = onlyAgent(state).get("pid").asLong();
+            Optional<ProcessHandle> p = ProcessHandle.of(pid);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (p.map(ProcessHandle::isAlive).orElse(false) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            assertFalse(p.map(ProcessHandle::isAlive).orElse(false), "the idle agent stopped by itself");
+            assertTrue(Files.readString(state.resolve(AgentStarter.LOG)).contains("no job for 2s: stopping"));
+            restoresEqual(third.json().get("snapshot").asText(), src, where);
+        } finally {
+            for (long pid : pids) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    private Cli.Result backup(Map<String, String> env, Path src, Object[] where) throws Exception {
+        List<Object> args = new ArrayList<>(List.of("backup", src, "--json"));
+        args.addAll(List.of(where));
+        Cli.Result r = Cli.process(List.of(), env, args.toArray());
+        assertEquals(0, r.code(), r.toString());
+        return r;
+    }
+
+    /** The one agent of the state directory, as {@code agent --status --json} describes it. */
+    private JsonNode onlyAgent(Path state) throws Exception {
+        Cli.Result r = Cli.process(List.of(), Map.of(), "agent", "--status", "--json", "--state-dir", state);
+        assertEquals(0, r.code(), r.toString());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(1, lines.length, r.toString());
+        JsonNode a = new ObjectMapper().readTree(lines[0]);
+        pids.add(a.get("pid").asLong());
+        return a;
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> out = new ArrayList<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private void restoresEqual(String snapshot, Path src, Object[] where) throws Exception {
+        Path out = Files.createTempDirectory(tmp, "restored");
+        List<Object> args = new ArrayList<>(List.of("restore", snapshot, "--target", out.resolve("t")));
+        args.addAll(List.of(where).subList(0, 4));
+        Cli.Result r = Cli.run(args.toArray());
+        assertEquals(0, r.code(), r.toString());
+        TreeAssert.assertSameTree(src, out.resolve("t"));
+    }
+}

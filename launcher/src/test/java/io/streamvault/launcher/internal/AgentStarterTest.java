@@ -1,0 +1,45 @@
+package io.streamvault.launcher.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentStarterTest {
+    private static final Map<String, String> SCRIPT = Map.of(AgentStarter.LAUNCHER_ENV, "/opt/streamvault/bin/streamvault");
+
+    @Test
+    void onlyBinStreamvaultStartsAnAgentAndTheVariableTurnsItOff() {
+        assertNull(AgentStarter.idle(Map.of()), "a command run without the script runs its job itself");
+        assertEquals(AgentStarter.DEFAULT_IDLE, AgentStarter.idle(SCRIPT));
+        assertEquals(Duration.ofHours(2), AgentStarter.idle(with("2h")));
+        assertEquals(Duration.ofSeconds(90), AgentStarter.idle(with(" 90s ")));
+        assertNull(AgentStarter.idle(with("0")));
+        assertNull(AgentStarter.idle(with("off")));
+        assertNull(AgentStarter.idle(with("0s")));
+        FatalException e = assertThrows(FatalException.class, () -> AgentStarter.idle(with("soon")));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertEquals(true, e.getMessage().contains(AgentStarter.IDLE_ENV), e.getMessage());
+    }
+
+    @Test
+    void durationsReadBackAsTheyAreShown() {
+        assertEquals("30min", AgentStarter.human(Duration.ofMinutes(30)));
+        assertEquals("2h", AgentStarter.human(Duration.ofHours(2)));
+        assertEquals("90min", AgentStarter.human(Duration.ofMinutes(90)));
+        assertEquals("45s", AgentStarter.human(Duration.ofSeconds(45)));
+        assertEquals("0s", AgentStarter.human(Duration.ZERO));
+        for (String s : new String[] {"30min", "2h", "45s", "90min"}) {
+            assertEquals(s, AgentStarter.human(AgentStarter.idle(with(s))));
+        }
+    }
+
+    private static Map<String, String> with(String idle) {
+        return Map.of(AgentStarter.LAUNCHER_ENV, "/opt/streamvault/bin/streamvault", AgentStarter.IDLE_ENV, idle);
+    }
+}
