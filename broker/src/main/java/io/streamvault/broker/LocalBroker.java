@@ -1,5 +1,6 @@
 package io.streamvault.broker;
 
+import io.streamvault.broker.internal.BrokerUsers;
 import io.streamvault.broker.internal.Brokers;
 import io.streamvault.broker.internal.Foreground;
 import java.io.PrintStream;
@@ -52,6 +53,15 @@ public interface LocalBroker extends AutoCloseable {
      */
     static void runForeground(Path stateDir, PrintStream out, Function<LocalBroker, AutoCloseable> alongside) {
         Foreground.run(stateDir, out, alongside);
+    }
+
+    /**
+     * How many other processes that are still alive have used the broker of {@code stateDir} (its
+     * owner included, when that is another process): an owner that stops of its own accord would
+     * take the cluster away from them.
+     */
+    static int otherUsers(Path stateDir) {
+        return BrokerUsers.others(stateDir);
     }
 
     /** host:port of the PLAINTEXT listener. */

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The first {@code bin/streamvault backup} of a state directory starts a background agent (the
  * pipeline's roles, no scheduler), later backups hand their jobs to it, {@code agent --status}
- * tells what it is, {@code agent --stop} stops it, and one left idle stops by itself. Every snapshot
- * restores equal to its source.
+ * tells what it is, {@code agent --stop} stops it, and one left idle stops by itself, but not while
+ * another process uses the embedded broker it runs. Every snapshot restores equal to its source.
  */
 class AgentAutostartIT {
     @TempDir
@@ -39,7 +39,8 @@ class AgentAutostartIT {
         assertEquals(0, Cli.run("init", "--vault", vault, "--password-file", pw).code());
         Object[] where = {"--vault", vault, "--password-file", pw, "--state-dir", state};
         try {
-            Map<String, String> hour = Map.of(AgentStarter.IDLE_ENV, "1h");
+            // (no class-data archive recording: its recording run never starts an agent)
+            Map<String, String> hour = Map.of(AgentStarter.IDLE_ENV, "1h", "STREAMVAULT_NO_CDS", "1");
             Cli.Result first = backup(hour, src, where);
             assertTrue(first.err().contains("starting a background agent"), first.toString());
             JsonNode agent = onlyAgent(state);
@@ -68,18 +69,33 @@ class AgentAutostartIT {
 
             // Started again by the next backup, it stops by itself once idle for its time.
             Files.writeString(src.resolve("new-file"), "changed since the second backup\n");
-            Cli.Result third = backup(Map.of(AgentStarter.IDLE_ENV, "2s"), src, where);
+            Cli.Result third = backup(Map.of(AgentStarter.IDLE_ENV, "8s", "STREAMVAULT_NO_CDS", "1"), src, where);
             assertTrue(third.err().contains("starting a background agent"), third.toString());
             long pid = onlyAgent(state).get("pid").asLong();
             Optional<ProcessHandle> p = ProcessHandle.of(pid);
+            Path log = state.resolve(AgentStarter.LOG);
+            try (Agents mine = new Agents()) {
+                // An agent the user starts joins the broker the background agent runs: that one then
+                // outlives its idle time, as long as the user's agent runs.
+                mine.start(state, "--vault", vault, "--password-file", pw, "--roles", "scanner");
+                long waitFor = System.currentTimeMillis() + 60_000;
+                while (!Files.readString(log).contains("other processes use the broker this agent runs")
+                        && System.currentTimeMillis() < waitFor) {
+                    Thread.sleep(200);
+                }
+                assertTrue(Files.readString(log).contains("1 other processes use the broker this agent runs"),
+                        Files.readString(log));
+                assertTrue(p.map(ProcessHandle::isAlive).orElse(false), "idle, but its broker is in use");
+            }
             long deadline = System.currentTimeMillis() + 60_000;
             while (p.map(ProcessHandle::isAlive).orElse(false) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(200);
             }
             assertFalse(p.map(ProcessHandle::isAlive).orElse(false), "the idle agent stopped by itself");
-            assertTrue(Files.readString(state.resolve(AgentStarter.LOG)).contains("no job for 2s: stopping"));
+            assertTrue(Files.readString(log).contains("no job for 8s: stopping"), Files.readString(log));
             restoresEqual(third.json().get("snapshot").asText(), src, where);
         } finally {
+            Cli.process(List.of(), Map.of(), "agent", "--stop", "--state-dir", state);
             for (long pid : pids) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }

@@ -89,6 +89,7 @@ public final class Cli {
         }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("STREAMVAULT_NO_BUILD", "1");
+        pb.environment().put("STREAMVAULT_AGENT_IDLE", "0"); // the command runs its job, unless env says otherwise
         pb.environment().putAll(env);
         Path out = Files.createTempFile("sv-out", ".txt");
         Path err = Files.createTempFile("sv-err", ".txt");

@@ -32,6 +32,11 @@ public final class BrokerFiles {
         return dir;
     }
 
+    /** One lock file per process that uses the broker ({@link BrokerUsers}). */
+    public Path users() {
+        return dir().resolve("users");
+    }
+
     public Path lock() {
         return dir.resolve("lock");
     }

@@ -30,11 +30,12 @@ public final class Brokers {
         BrokerFiles files = new BrokerFiles(stateDir);
         Path key = files.dir();
         synchronized (STARTING.computeIfAbsent(key, k -> new Object())) {
+            files.create();
+            BrokerUsers.register(files);
             OwnedBroker mine = RUNNING.get(key);
             if (mine != null) {
                 return new JoinedBroker(mine.bootstrapServers(), "this process");
             }
-            files.create();
             Optional<StateLock> lock = StateLock.tryTake(files.lock());
             if (lock.isEmpty()) {
                 return join(files, timeout);

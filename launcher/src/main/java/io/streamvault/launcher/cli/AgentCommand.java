@@ -41,6 +41,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -108,6 +109,10 @@ public final class AgentCommand implements Callable<Integer> {
             return AgentControl.run(config.stateDir(), stopAgents, json, System.out);
         }
         Duration idle = idleStop == null ? null : Retentions.parse(idleStop, "--idle-stop");
+        if (idle != null && idle.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, "--idle-stop must be at least 1s (leave it out to run"
+                    + " until stopped)");
+        }
         boolean scheduling = roles.isBlank() || roles.equals("all") || List.of(roles.split(",")).stream()
                 .anyMatch(r -> r.strip().equals(Scheduler.ROLE));
         boolean copying = copyTo != null || List.of(roles.split(",")).stream().anyMatch(r -> r.strip().equals(COPIER));
@@ -173,7 +178,7 @@ public final class AgentCommand implements Callable<Integer> {
                         return f == null ? null : new FatalException(ErrorCode.JOB_FAILED, "a worker of the agent stopped: "
                                 + f.getMessage());
                     }, collector, meters, new AgentServer.Control(about(instance, chosen, scheduling, idle, config),
-                            stop::countDown));
+                            stop::countDown, brokerInUse(pipeline, instance, config)));
             CopyMeters copies = new CopyMeters(meters);
             if (scheduling) {
                 scheduler = new Scheduler(pipeline.props(), pipeline.topics(), new PlanStore(vault),
@@ -202,12 +207,24 @@ public final class AgentCommand implements Callable<Integer> {
                     + (copying ? "," + COPIER + " to " + copyTo : "") + " on "
                     + pipeline.bootstrap());
             System.out.flush();
+            boolean waitingForOthers = false;
             while (!stop.await(1, TimeUnit.SECONDS)) {
                 if (idle != null && server.idleMillis() >= idle.toMillis()) {
-                    LOG.info("no job for {}: stopping (--idle-stop)", AgentStarter.human(idle));
-                    break;
+                    int others = pipeline.brokerUsersBesideMe();
+                    if (others == 0) {
+                        LOG.info("no job for {}: stopping (--idle-stop)", AgentStarter.human(idle));
+                        break;
+                    }
+                    if (!waitingForOthers) {
+                        LOG.info("no job for {}, but {} other processes use the broker this agent runs: not stopping"
+                                + " while they do", AgentStarter.human(idle), others);
+                    }
+                    waitingForOthers = true;
                 }
             }
+            // A command that comes now waits until this agent is gone, then starts another.
+            AgentStarter.holdStartLock(config.stateDir());
+            server.drain();
         } finally {
             if (copier != null) {
                 copier.interrupt();
@@ -248,6 +265,15 @@ public final class AgentCommand implements Callable<Integer> {
             throw f instanceof FatalException fe ? fe : new FatalException(ErrorCode.INTERNAL, "a worker stopped: " + f, f);
         }
         return 0;
+    }
+
+    /** Why {@code agent --stop} must not stop this agent now, or null. */
+    private static Supplier<String> brokerInUse(Pipeline pipeline, String instance, StreamVaultConfig config) {
+        return () -> {
+            int others = pipeline.brokerUsersBesideMe();
+            return others == 0 ? null : "agent " + instance + " runs the embedded broker of " + config.stateDir()
+                    + ", which " + others + " other processes use (agents, serve, copy or commands): stop those first";
+        };
     }
 
     /** What {@code agent --status} shows of this agent (besides what its socket's server counts). */

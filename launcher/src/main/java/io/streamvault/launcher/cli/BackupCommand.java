@@ -232,10 +232,12 @@ public final class BackupCommand implements Callable<Integer> {
      * command would hand it the job and none listens ({@link AgentStarter}); true when one listens.
      */
     private boolean startAgent(StreamVaultConfig config) {
-        Duration idle = AgentStarter.idle(System.getenv());
-        if (idle == null || common.hasSettings() || AgentLink.anyListening(config.stateDir())
-                || !common.vaultExistsOrDefault(config)) {
-            return false; // not bin/streamvault, turned off, settings of its own, an agent that declined, no vault
+        Duration idle = AgentStarter.idle(System.getenv(), System.console() != null);
+        if (idle == null || common.hasSettings() || System.getenv("STREAMVAULT_STATUS_FILE") != null
+                || AgentLink.anyListening(config.stateDir()) || !common.vaultExists(config)) {
+            // not bin/streamvault, turned off, not at a terminal, settings of its own, bin/streamvault recording
+            // its class-data archive from a job that runs here, an agent that declined, or no vault
+            return false;
         }
         return AgentStarter.ensure(config.stateDir(), common.agentArgs(), idle, System.err);
     }

@@ -95,7 +95,7 @@ public final class CommonOptions {
     public List<String> agentArgs() {
         List<String> a = new ArrayList<>();
         if (vault != null) {
-            a.addAll(List.of("--vault", vault));
+            a.addAll(List.of("--vault", vault.contains("://") ? vault : Path.of(vault).toAbsolutePath().toString()));
         }
         if (passwordFile != null) {
             a.addAll(List.of("--password-file", passwordFile.toAbsolutePath().toString()));
@@ -109,14 +109,21 @@ public final class CommonOptions {
         return a;
     }
 
-    /** True when the vault exists, or is the default one (which the first command creates). */
-    public boolean vaultExistsOrDefault(StreamVaultConfig config) {
-        if (isDefaultVault(config)) {
-            return true;
-        }
+    /**
+     * True when the vault exists. The default one is created here when it does not, so that the
+     * command, not an agent it starts, says where its password was generated.
+     */
+    public boolean vaultExists(StreamVaultConfig config) {
         try (Storage storage = Storages.open(vaultUri(config))) {
-            return Vault.exists(storage);
+            if (Vault.exists(storage)) {
+                return true;
+            }
         }
+        if (!isDefaultVault(config)) {
+            return false;
+        }
+        openVault(config, true).close();
+        return true;
     }
 
     /** The vault URI, and whether it is the default one. */

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * to end.
  */
 public final class AgentControl {
-    /** How long {@code --stop} waits for an agent to commit, leave its groups and exit. */
-    static final Duration STOP_WAIT = Duration.ofSeconds(100);
+    /** How long {@code --stop} waits for an agent to end its running job, commit, leave its groups and exit. */
+    static final Duration STOP_WAIT = Duration.ofHours(6);
 
     private AgentControl() {
     }
@@ -51,21 +51,39 @@ public final class AgentControl {
         if (agents.isEmpty() && !json) {
             out.println("no agent of " + stateDir + " is running");
         }
-        for (Found a : agents) {
-            if (stop) {
-                stop(a);
-            }
-            out.println(json ? a.about().toString() : (stop ? "stopped " : "") + describe(a.about()));
+        if (!stop) {
+            agents.forEach(a -> out.println(json ? a.about().toString() : describe(a.about())));
+            return 0;
         }
-        return 0;
+        // An agent that runs the embedded broker refuses while others use it: the others go first.
+        List<Found> refused = new ArrayList<>();
+        for (int pass = 0; pass < 2 && !agents.isEmpty(); pass++) {
+            refused.clear();
+            for (Found a : agents) {
+                try {
+                    stop(a);
+                    out.println(json ? a.about().toString() : "stopped " + describe(a.about()));
+                } catch (FatalException e) {
+                    refused.add(a);
+                    if (pass == 1) {
+                        System.err.println("streamvault: not stopped: " + e.getMessage() + " [" + e.code().id() + "]");
+                    }
+                }
+            }
+            agents = new ArrayList<>(refused);
+        }
+        return refused.isEmpty() ? 0 : 1;
     }
 
-    /** Asks the agent to stop and waits for its process to end. */
+    /** Asks the agent to stop and waits for its process to end (a running job first ends); its refusal is thrown. */
     private static void stop(Found found) {
         JsonNode agent = found.about();
         long pid = agent.get("pid").asLong();
         AgentLink.control(found.socket(), AgentServer.STOP);
         Optional<ProcessHandle> p = ProcessHandle.of(pid);
+        if (agent.get("busy").asBoolean()) {
+            System.err.println("streamvault: agent " + agent.get("instance").asText() + " stops when its running job ends");
+        }
         if (p.isPresent()) {
             try {
                 p.get().onExit().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);

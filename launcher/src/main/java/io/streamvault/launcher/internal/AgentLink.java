@@ -204,7 +204,8 @@ public final class AgentLink {
 
     /**
      * Sends {@code command} ({@link AgentServer#STATUS}, {@link AgentServer#STOP}) to the agent at
-     * {@code socket}: the text it sends back, or null when no agent listens there.
+     * {@code socket}: the text it sends back, or null when no agent listens there; its refusal is
+     * thrown (a {@link FatalException} with its code).
      */
     public static String control(Path socket, String command) {
         SocketChannel ch = connect(socket);
@@ -221,7 +222,7 @@ public final class AgentLink {
                         new ProgressLine(p, false));
             }
             return text.toString(StandardCharsets.UTF_8);
-        } catch (IOException | FatalException e) {
+        } catch (IOException e) {
             return null; // the agent went away meanwhile
         }
     }
@@ -252,9 +253,11 @@ public final class AgentLink {
                 default -> throw new FatalException(ErrorCode.INTERNAL, "unexpected reply from the agent: " + f[0]);
             }
         }
-        throw new FatalException(ErrorCode.JOB_FAILED, job == null ? "the agent closed the connection"
-                : "the agent stopped while following job " + job + "; the job may still complete (see "
-                        + "streamvault snapshots), or run the backup again");
+        if (job == null) {
+            return null; // closed before taking the job (it was stopping): as if it had declined
+        }
+        throw new FatalException(ErrorCode.JOB_FAILED, "the agent stopped while following job " + job + "; the job may"
+                + " still complete (see streamvault snapshots), or run the backup again");
     }
 
     static String text(String b64) {

@@ -62,6 +62,7 @@ public final class AgentServer implements AutoCloseable {
     private final Object oneJob = new Object();
     private final Control control;
     private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong served = new AtomicLong();
     private volatile long lastActive = System.currentTimeMillis();
 
@@ -69,7 +70,7 @@ public final class AgentServer implements AutoCloseable {
      * What the agent says of itself to {@code agent --status} (instance, roles, vault, ...; the server
      * adds pid, busy, idle and jobs), and how {@code agent --stop} stops it.
      */
-    public record Control(Map<String, Object> about, Runnable stop) {
+    public record Control(Map<String, Object> about, Runnable stop, Supplier<String> refuseStop) {
     }
 
     /**
@@ -110,7 +111,14 @@ public final class AgentServer implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
-            Thread t = new Thread(() -> serve(ch), "agent-client");
+            connections.incrementAndGet(); // counted before anything can stop the agent: see drain()
+            Thread t = new Thread(() -> {
+                try {
+                    serve(ch);
+                } finally {
+                    connections.decrementAndGet();
+                }
+            }, "agent-client");
             t.setDaemon(true);
             t.start();
         }
@@ -122,12 +130,20 @@ public final class AgentServer implements AutoCloseable {
             Map<String, List<byte[]>> req = read(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
                     StandardCharsets.UTF_8)));
             String command = one(req, "command");
+            if (req.isEmpty()) {
+                return; // a command that only checked that an agent listens
+            }
             if (STATUS.equals(command)) {
                 send(out, "out " + b64(status() + "\n"));
                 send(out, "exit 0");
                 return;
             }
             if (STOP.equals(command)) {
+                String refused = control.refuseStop().get();
+                if (refused != null) {
+                    send(out, "error " + ErrorCode.STATE_LOCKED.id() + " " + b64(refused));
+                    return;
+                }
                 LOG.info("stopping: asked by agent --stop");
                 send(out, "exit 0");
                 control.stop().run();
@@ -175,6 +191,23 @@ public final class AgentServer implements AutoCloseable {
      */
     public long idleMillis() {
         return busy.get() > 0 ? 0 : System.currentTimeMillis() - lastActive;
+    }
+
+    /**
+     * Before the agent stops: no new connection is taken (the socket is gone, so a command that comes
+     * now starts or finds another agent, or runs its job itself), and every command already connected
+     * is served to its end, however long its job runs. Then the agent may close its clients.
+     */
+    public void drain() throws InterruptedException {
+        close();
+        boolean said = false;
+        while (connections.get() > 0) {
+            if (!said && busy.get() > 0) {
+                LOG.info("waiting for the running job of a local command to end before stopping");
+                said = true;
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** One JSON line: what the agent says of itself, and what this server counts. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The background agent that a backup command starts when none of its state directory runs, as build
@@ -43,20 +44,29 @@ public final class AgentStarter {
     public static final String ROLES = String.join(",", Roles.ALL);
     /** Its log, in the state directory. */
     public static final String LOG = "agent.log";
+    /** Held while an agent starts or stops (see {@link #holdStartLock}). */
+    static final String START_LOCK = "agent-start.lock";
+    /** Written when a start failed: commands do not try again for {@link #RETRY_AFTER_FAILURE}. */
+    static final String FAILED = "agent-start.failed";
+    static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(10);
     /** Variables of bin/streamvault's class-data recording, which must not reach the agent. */
     private static final List<String> SCRIPT_ONLY = List.of("STREAMVAULT_RECORD_FILE", "STREAMVAULT_STATUS_FILE");
 
     private AgentStarter() {
     }
 
-    /** How long a started agent may idle; null when no agent is to be started (not bin/streamvault, or turned off). */
-    public static Duration idle(Map<String, String> env) {
+    /**
+     * How long a started agent may idle; null when no agent is to be started: not bin/streamvault,
+     * turned off, or a command that no one types at a terminal ({@code interactive} false: cron,
+     * systemd, scripts), unless {@link #IDLE_ENV} asks for one.
+     */
+    public static Duration idle(Map<String, String> env, boolean interactive) {
         if (env.get(LAUNCHER_ENV) == null || env.get(LAUNCHER_ENV).isBlank()) {
             return null;
         }
         String v = env.get(IDLE_ENV);
         if (v == null || v.isBlank()) {
-            return DEFAULT_IDLE;
+            return interactive ? DEFAULT_IDLE : null;
         }
         v = v.strip();
         if (v.equals("0") || v.equalsIgnoreCase("off")) {
@@ -81,31 +91,43 @@ public final class AgentStarter {
             throw new FatalException(ErrorCode.IO_ERROR, "cannot create state directory " + stateDir + ": " + e.getMessage(), e);
         }
         Path log = stateDir.resolve(LOG);
-        try (FileChannel ch = FileChannel.open(stateDir.resolve("agent-start.lock"), StandardOpenOption.CREATE,
+        Path failed = stateDir.resolve(FAILED);
+        try (FileChannel ch = FileChannel.open(stateDir.resolve(START_LOCK), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
-                FileLock lock = ch.lock()) {
+                FileLock lock = lock(ch, err)) {
             if (AgentLink.anyListening(stateDir)) {
                 return true; // another command started it while this one waited
             }
+            if (Files.exists(failed) && Files.getLastModifiedTime(failed).toMillis() > System.currentTimeMillis()
+                    - RETRY_AFTER_FAILURE.toMillis()) {
+                err.println("streamvault: no background agent is started: the last start failed less than "
+                        + RETRY_AFTER_FAILURE.toMinutes() + " minutes ago (" + failed + " says why)");
+                return false;
+            }
+            String where = stateDir.equals(Home.defaultStateDir()) ? "" : " --state-dir " + stateDir;
             err.println("streamvault: starting a background agent for this and later commands (it stops after "
-                    + human(idle) + " without a job; streamvault agent --status, --stop; log " + log + ")");
-            Process agent = spawn(args, idle, log);
+                    + human(idle) + " without a job; streamvault agent --status" + where + ", --stop; log " + log + ")");
+            Process agent = spawn(args, idle, log, stateDir);
             long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
+            String problem = null;
+            while (System.nanoTime() < deadline && problem == null) {
                 if (AgentLink.anyListening(stateDir)) {
                     Timing.mark("agent started");
+                    Files.deleteIfExists(failed);
                     return true;
                 }
                 if (!agent.isAlive()) {
-                    err.println("streamvault: the background agent stopped (exit " + agent.exitValue() + ", see " + log
-                            + "); this command runs the backup itself");
-                    return false;
+                    problem = "stopped (exit " + agent.exitValue() + "): " + lastLine(log);
                 }
                 Thread.sleep(50);
             }
-            agent.destroy();
-            err.println("streamvault: the background agent did not start within " + READY_TIMEOUT.toMinutes()
-                    + " minutes (see " + log + "); this command runs the backup itself");
+            if (problem == null) {
+                agent.destroy();
+                problem = "did not start within " + READY_TIMEOUT.toMinutes() + " minutes (see " + log + ")";
+            }
+            Files.writeString(failed, problem + "\n");
+            err.println("streamvault: the background agent " + problem + "; this command runs the backup itself, and"
+                    + " no agent is started for " + RETRY_AFTER_FAILURE.toMinutes() + " minutes");
             return false;
         } catch (IOException e) {
             err.println("streamvault: cannot start a background agent (" + e.getMessage() + "); this command runs the"
@@ -123,8 +145,49 @@ public final class AgentStarter {
         return s > 0 && s % 3600 == 0 ? s / 3600 + "h" : s > 0 && s % 60 == 0 ? s / 60 + "min" : s + "s";
     }
 
+    /** The start lock, waiting (and saying so) while another command starts an agent or one stops. */
+    private static FileLock lock(FileChannel ch, PrintStream err) throws IOException {
+        FileLock l = ch.tryLock();
+        if (l == null) {
+            err.println("streamvault: waiting for the agent that another command is starting (or that is stopping)");
+            l = ch.lock();
+        }
+        return l;
+    }
+
+    /** The last line of the agent's log (its error), or where the log is. */
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    return lines.get(i).strip() + " (log " + log + ")";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the log says nothing readable
+        }
+        return "see " + log;
+    }
+
+    /**
+     * Holds the start lock until this process ends: an agent that stops takes it, so that a command
+     * that comes meanwhile waits until the agent (and the embedded broker it may run) is gone, and
+     * then starts another, rather than joining a broker that is about to go.
+     */
+    public static void holdStartLock(Path stateDir) {
+        try {
+            FileChannel ch = FileChannel.open(stateDir.resolve(START_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            HELD.add(ch.lock());
+        } catch (IOException | RuntimeException e) {
+            // a command may then join this agent's broker just before it stops; it reports that and retries
+        }
+    }
+
+    private static final List<FileLock> HELD = new CopyOnWriteArrayList<>();
+
     /** {@code setsid bin/streamvault agent ...}, detached: its own session, no terminal, output to the log. */
-    private static Process spawn(List<String> args, Duration idle, Path log) throws IOException {
+    private static Process spawn(List<String> args, Duration idle, Path log, Path stateDir) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute()) {
             cmd.add("setsid"); // Ctrl-C in the terminal, or closing it, must not reach the agent
@@ -133,8 +196,10 @@ public final class AgentStarter {
         cmd.addAll(List.of("agent", "--roles", ROLES, "--idle-stop", idle.toSeconds() + "s", "--started-by-command"));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(Redirect.from(new File("/dev/null")))
-                .redirectOutput(Redirect.appendTo(log.toFile())).redirectErrorStream(true);
+                .redirectOutput(Redirect.appendTo(log.toFile())).redirectErrorStream(true)
+                .directory(stateDir.toFile()); // not the command's: it may be a mount to unmount later
         SCRIPT_ONLY.forEach(pb.environment()::remove);
+        pb.environment().put("STREAMVAULT_NO_BUILD", "1"); // it runs the jars of the command that started it
         return pb.start();
     }
 }

@@ -133,6 +133,14 @@ public final class Pipeline implements AutoCloseable {
         return topics;
     }
 
+    /**
+     * How many other live processes use the embedded broker this process runs (0 when it runs none):
+     * stopping this process would take their cluster away.
+     */
+    public int brokerUsersBesideMe() {
+        return broker != null && broker.owned() ? LocalBroker.otherUsers(config.stateDir()) : 0;
+    }
+
     public String bootstrap() {
         return props.bootstrap();
     }

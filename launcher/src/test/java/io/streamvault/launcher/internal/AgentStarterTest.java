@@ -14,15 +14,16 @@ class AgentStarterTest {
     private static final Map<String, String> SCRIPT = Map.of(AgentStarter.LAUNCHER_ENV, "/opt/streamvault/bin/streamvault");
 
     @Test
-    void onlyBinStreamvaultStartsAnAgentAndTheVariableTurnsItOff() {
-        assertNull(AgentStarter.idle(Map.of()), "a command run without the script runs its job itself");
-        assertEquals(AgentStarter.DEFAULT_IDLE, AgentStarter.idle(SCRIPT));
-        assertEquals(Duration.ofHours(2), AgentStarter.idle(with("2h")));
-        assertEquals(Duration.ofSeconds(90), AgentStarter.idle(with(" 90s ")));
-        assertNull(AgentStarter.idle(with("0")));
-        assertNull(AgentStarter.idle(with("off")));
-        assertNull(AgentStarter.idle(with("0s")));
-        FatalException e = assertThrows(FatalException.class, () -> AgentStarter.idle(with("soon")));
+    void onlyBinStreamvaultAtATerminalStartsAnAgentAndTheVariableDecides() {
+        assertNull(AgentStarter.idle(Map.of(), true), "a command run without the script runs its job itself");
+        assertEquals(AgentStarter.DEFAULT_IDLE, AgentStarter.idle(SCRIPT, true));
+        assertNull(AgentStarter.idle(SCRIPT, false), "cron, systemd and scripts run their jobs themselves unless asked");
+        assertEquals(Duration.ofHours(2), AgentStarter.idle(with("2h"), false));
+        assertEquals(Duration.ofSeconds(90), AgentStarter.idle(with(" 90s "), false));
+        assertNull(AgentStarter.idle(with("0"), false));
+        assertNull(AgentStarter.idle(with("off"), false));
+        assertNull(AgentStarter.idle(with("0s"), false));
+        FatalException e = assertThrows(FatalException.class, () -> AgentStarter.idle(with("soon"), false));
         assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
         assertEquals(true, e.getMessage().contains(AgentStarter.IDLE_ENV), e.getMessage());
     }
@@ -35,7 +36,7 @@ class AgentStarterTest {
         assertEquals("45s", AgentStarter.human(Duration.ofSeconds(45)));
         assertEquals("0s", AgentStarter.human(Duration.ZERO));
         for (String s : new String[] {"30min", "2h", "45s", "90min"}) {
-            assertEquals(s, AgentStarter.human(AgentStarter.idle(with(s))));
+            assertEquals(s, AgentStarter.human(AgentStarter.idle(with(s), false)));
         }
     }
 
