@@ -26,17 +26,12 @@ launcher() {
   build launcher
   export STREAMVAULT_NO_BUILD=1
   # A backup command runs its job itself unless a benchmark asks for the background agent that a
-  # user's first backup starts (bench/run.sh's sv-first and sv-again columns set this per command).
+  # user's first backup starts (bench/run.sh's sv-first column sets this per command).
   export STREAMVAULT_AGENT_IDLE=0
   sv="$here/bin/streamvault"
-  # A user's first backup after a build makes the class-data-sharing archive (bin/streamvault);
-  # one small backup here does it, so that no timed command pays for it or runs without it.
-  local tmp
-  tmp="$(mktemp -d)"
-  mkdir "$tmp/data" && echo warm-up > "$tmp/data/file" && echo warm-up > "$tmp/password"
-  "$sv" init --vault "$tmp/vault" --password-file "$tmp/password" >/dev/null
-  "$sv" backup "$tmp/data" --vault "$tmp/vault" --state-dir "$tmp/state" --password-file "$tmp/password" >/dev/null
-  rm -rf "$tmp"
+  # What bin/streamvault does after it builds: the agent's AOT cache (with Java 25) and the commands'
+  # class-data archive, so that no timed command pays for them or runs without them.
+  "$sv" --train-agent
 }
 
 # shared_dataset DIR [SEED]: makes (once) the shared ~2 GiB data set in DIR with
@@ -106,8 +101,14 @@ stop_agent() {
 
 # timed CMD...: prints "wall_s cpu_s peak_rss_kib" of CMD (CPU and peak RSS include its children).
 # With agent_pid set, that process's CPU during CMD is added and its peak RSS (reset first) counted.
-# CMD's output goes to $work/last.out and last.err; the bench stops if it fails.
+# With started_in set instead (a state directory), the background agent that CMD started there (a
+# backup's first command) is counted whole: all its CPU and its peak RSS. CMD's output goes to $work/last.out and last.err; the bench stops if it fails.
 agent_pid=""
+started_in=""
+# agent_of STATE: the pid of the (one) agent of a state directory.
+agent_of() {
+  "$sv" agent --status --json --state-dir "$1" | python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["pid"])'
+}
 timed() {
   local s e a0=0 a1=0 hwm=0
   if [ -n "$agent_pid" ]; then
@@ -118,7 +119,12 @@ timed() {
   /usr/bin/time -f "%U %S %M" -o "$work/time.out" "$@" > "$work/last.out" 2> "$work/last.err" || {
     echo "bench: command failed: $*" >&2; tail -20 "$work/last.err" >&2; exit 1; }
   e=$(date +%s.%N)
-  if [ -n "$agent_pid" ]; then
+  if [ -z "$agent_pid" ] && [ -n "$started_in" ]; then
+    local started
+    started=$(agent_of "$started_in")
+    a1=$(awk '{print $14 + $15}' "/proc/$started/stat")
+    hwm=$(awk '/VmHWM/{print $2}' "/proc/$started/status")
+  elif [ -n "$agent_pid" ]; then
     a1=$(awk '{print $14 + $15}' "/proc/$agent_pid/stat")
     hwm=$(awk '/VmHWM/{print $2}' "/proc/$agent_pid/status")
   fi

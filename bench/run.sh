@@ -8,8 +8,12 @@
 #   -> restore of the latest snapshot into an empty directory (verified equal with dsgen.py compare)
 # recording wall time, CPU time (user+sys) and peak RSS of every step, and the repository size.
 # Each step starts after a sync; each restore after the page cache is dropped too (when run as root).
-# StreamVault is measured twice: the one-shot CLI (broker and workers start with the command) and
-# with an agent already running (`streamvault agent`; the CLI only submits and follows the job;
+# StreamVault is measured three times. sv-first: the command as a new user types it, right after
+# the build on a fresh state directory: its first backup starts the background agent (counted whole:
+# its start, its CPU, its peak RSS) and hands it the job; the later steps hand theirs to that agent
+# (its share counted), which is then stopped before the restores. sv-cli: the command with the
+# background agent turned off (STREAMVAULT_AGENT_IDLE=0: broker and workers start with each command).
+# sv-agent: with an agent already running (`streamvault agent`; the CLI only submits and follows the job;
 # the agent's CPU and peak RSS for the step are added to the command's). A long-running agent has
 # its code compiled by the JIT; to measure that state and not the JVM's warm-up, the agent first
 # backs up ten sets of unrelated data (1 GiB and eight times 256 MiB from bench/gen-mixed.py, then
@@ -17,7 +21,7 @@
 # unchanged, none of it counted in any figure (its bytes are subtracted from the agent vault's size).
 # With the agent running, the backup command hands each job to it (its socket in the state
 # directory) and only prints what the agent sends back.
-# Tools: sv-cli, sv-agent, restic (repository v2, compression auto), borg (repokey, zstd,3).
+# Tools: sv-first, sv-cli, sv-agent, restic (repository v2, compression auto), borg (repokey, zstd,3).
 #
 # Results: bench/results/run-<time>.md and .json (git-ignored). Needs JDK 17, Maven, python3,
 # openssl, GNU time; apt-get for restic and borgbackup when they are missing.
@@ -65,24 +69,27 @@ settle() { sync; if [ "${1:-}" = cold ]; then echo 3 > /proc/sys/vm/drop_caches 
 
 declare -A R   # R[tool.step] = "wall cpu rss"
 declare -A SIZE
-tools="sv-cli sv-agent restic borg"
+tools="sv-first sv-cli sv-agent restic borg"
 
 backup() { # tool step
   local tool=$1 step=$2
   settle
   case $tool in
+    sv-first) R[$tool.$step]=$(STREAMVAULT_AGENT_IDLE=30min timed "$sv" backup "$src" --vault "$work/sv-first-vault" --state-dir "$work/sv-first-state" --password-file "$pw" --json) ;;
     sv-cli)   R[$tool.$step]=$(timed "$sv" backup "$src" --vault "$work/sv-cli-vault" --state-dir "$work/sv-cli-state" --password-file "$pw" --json) ;;
     sv-agent) R[$tool.$step]=$(timed "$sv" backup "$src" --vault "$work/sv-agent-vault" --state-dir "$work/sv-agent-state" --password-file "$pw" --json) ;;
     restic)   R[$tool.$step]=$(timed restic backup --repo "$work/restic-repo" "$src") ;;
     borg)     R[$tool.$step]=$(timed borg create --compression zstd,3 "$work/borg-repo::$step" "$src") ;;
   esac
   if [[ $tool == sv-* ]]; then cp "$work/last.out" "$work/$tool-$step.json"; fi
+  if [ "$tool" = sv-first ] && [ -z "$first_pid" ]; then first_pid=$(agent_of "$work/sv-first-state"); fi
 }
 restore() { # tool
   local tool=$1 out="$work/restore-$1" got
   rm -rf "$out"; mkdir -p "$out"
   settle cold
   case $tool in
+    sv-first) R[$tool.restore]=$(timed "$sv" restore latest --target "$out" --vault "$work/sv-first-vault" --password-file "$pw"); got="$out" ;;
     sv-cli)   R[$tool.restore]=$(timed "$sv" restore latest --target "$out" --vault "$work/sv-cli-vault" --password-file "$pw"); got="$out" ;;
     sv-agent) R[$tool.restore]=$(timed "$sv" restore latest --target "$out" --vault "$work/sv-agent-vault" --password-file "$pw"); got="$out" ;;
     restic)   R[$tool.restore]=$(timed restic restore latest --repo "$work/restic-repo" --target "$out"); got="$out$src" ;;
@@ -96,6 +103,7 @@ restore() { # tool
   rm -rf "$out"
 }
 
+"$sv" init --vault "$work/sv-first-vault" --password-file "$pw" >&2
 "$sv" init --vault "$work/sv-cli-vault" --password-file "$pw" >&2
 "$sv" init --vault "$work/sv-agent-vault" --password-file "$pw" >&2
 restic init --repository-version 2 --repo "$work/restic-repo" >&2
@@ -107,10 +115,23 @@ echo "bench: warming the agent up with backups of ${#warm_all[@]} other data set
 warm_up_agent "$work/sv-agent-vault" "$work/sv-agent-state" "$pw"
 warm_bytes=$(du -sb "$work/sv-agent-vault" | cut -f1)
 
+# Which agent's work a step counts: sv-agent's (warm), sv-first's (the one its first command started:
+# counted whole in that command, its share afterwards), or none.
+first_pid=""
+pick_agent() {
+  agent_pid=""; started_in=""
+  case $1 in
+    sv-agent) agent_pid=$agent_java ;;
+    sv-first) if [ -n "$first_pid" ]; then agent_pid=$first_pid; else started_in="$work/sv-first-state"; fi ;;
+  esac
+}
+stop_first() { [ ! -d "$work/sv-first-state" ] || "$sv" agent --stop --state-dir "$work/sv-first-state" >&2 || true; }
+trap 'stop_first; stop_agent' EXIT
+
 for step in full no-change; do
   for tool in $tools; do
     echo "bench: $tool $step backup" >&2
-    if [ "$tool" = sv-agent ]; then agent_pid=$agent_java; else agent_pid=""; fi
+    pick_agent "$tool"
     backup "$tool" "$step"
   done
 done
@@ -118,15 +139,16 @@ echo "bench: mutating the dataset" >&2
 "$shared/bench/mutate-dataset.sh" "$src" >&2
 for tool in $tools; do
   echo "bench: $tool incremental backup" >&2
-  if [ "$tool" = sv-agent ]; then agent_pid=$agent_java; else agent_pid=""; fi
+  pick_agent "$tool"
   backup "$tool" incremental
 done
-agent_pid=""
+agent_pid=""; started_in=""
+stop_first
 for tool in $tools; do
   echo "bench: $tool restore" >&2
   restore "$tool"
 done
-SIZE[sv-cli]=$(size_of "$work/sv-cli-vault"); SIZE[sv-agent]=$(( $(size_of "$work/sv-agent-vault") - warm_bytes ))
+SIZE[sv-first]=$(size_of "$work/sv-first-vault"); SIZE[sv-cli]=$(size_of "$work/sv-cli-vault"); SIZE[sv-agent]=$(( $(size_of "$work/sv-agent-vault") - warm_bytes ))
 SIZE[restic]=$(size_of "$work/restic-repo"); SIZE[borg]=$(size_of "$work/borg-repo")
 
 # ---- report
@@ -151,6 +173,7 @@ for line in open(raw):
     elif p[0] == "S":
         S[p[1]] = int(p[2])
 steps = ["full", "no-change", "incremental", "restore"]
+SV = [t for t in tools if t.startswith("sv-")]
 mib = int(nbytes) / 1048576
 out = []
 w = out.append
@@ -174,16 +197,16 @@ w("| repository size | " + " | ".join(f"{S[t] / 1048576:.0f} MiB" for t in tools
 w("| restore verified | " + " | ".join(R.get(f"{t}.verified", ["-"])[0] for t in tools) + " |")
 w("")
 w("Ratios of StreamVault to each peer (time: lower is better; size: lower is better):\n")
-w("| step | " + " | ".join(f"{s} / {p}" for s in ("sv-cli", "sv-agent") for p in ("restic", "borg")) + " |")
-w("|---|" + "---|" * 4)
+w("| step | " + " | ".join(f"{s} / {p}" for s in SV for p in ("restic", "borg")) + " |")
+w("|---|" + "---|" * (2 * len(SV)))
 for st in steps:
     cells = []
-    for s in ("sv-cli", "sv-agent"):
+    for s in SV:
         for p in ("restic", "borg"):
             a, b = R.get(f"{s}.{st}"), R.get(f"{p}.{st}")
             cells.append(f"{float(a[0]) / float(b[0]):.2f}" if a and b else "-")
     w(f"| {st} time | " + " | ".join(cells) + " |")
-w("| repository size | " + " | ".join(f"{S[s] / S[p]:.2f}" for s in ("sv-cli", "sv-agent") for p in ("restic", "borg")) + " |")
+w("| repository size | " + " | ".join(f"{S[s] / S[p]:.2f}" for s in SV for p in ("restic", "borg")) + " |")
 open(md, "a").write("\n".join(out) + "\n")
 print("\n".join(out))
 json.dump({"stamp": stamp, "files": int(nfiles), "bytes": int(nbytes), "tools": tools,
