@@ -12,26 +12,62 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The processes that use a state directory's broker, its owner included: each holds the lock of its
- * own file {@code STATE/broker/users/PID.lock} from its first use of the broker to its end. The owner
+ * own file {@code STATE/broker/users/PID.lock} while it has the broker open (a {@link
+ * io.streamvault.broker.LocalBroker} not yet closed). The owner
  * asks before it stops of its own accord (an agent that has been idle), because the broker leaves
  * with it and every other process that joined it would lose its cluster.
  */
 public final class BrokerUsers {
-    private static final Map<Path, StateLock> MINE = new ConcurrentHashMap<>();
+    /** This process's use of one broker: its lock, and how many handles ({@link LocalBroker}s) are open. */
+    private static final class Use {
+        StateLock lock;
+        int handles;
+    }
+
+    private static final Map<Path, Use> MINE = new ConcurrentHashMap<>();
+    /** A file younger than this that no one locks may be a process's that is about to: it counts as in use. */
+    static final long FRESH_MS = 10_000;
 
     private BrokerUsers() {
     }
 
-    /** This process uses the broker of {@code files} (once per process and state directory). */
+    /** This process uses the broker of {@code files} (one more handle; the lock is taken with the first). */
     static void register(BrokerFiles files) {
-        MINE.computeIfAbsent(files.dir(), d -> {
-            try {
-                Files.createDirectories(files.users());
-            } catch (IOException e) {
-                throw new FatalException(ErrorCode.IO_ERROR, "cannot create " + files.users() + ": " + e.getMessage(), e);
+        synchronized (MINE) {
+            Use use = MINE.computeIfAbsent(files.dir(), d -> new Use());
+            if (use.handles++ == 0) {
+                try {
+                    Files.createDirectories(files.users());
+                } catch (IOException e) {
+                    use.handles--;
+                    throw new FatalException(ErrorCode.IO_ERROR, "cannot create " + files.users() + ": " + e.getMessage(), e);
+                }
+                use.lock = StateLock.tryTake(mine(files)).orElse(null);
             }
-            return StateLock.tryTake(files.users().resolve(ProcessHandle.current().pid() + ".lock")).orElse(null);
-        });
+        }
+    }
+
+    /** One handle closed; with the last, this process no longer counts as a user. */
+    static void release(BrokerFiles files) {
+        synchronized (MINE) {
+            Use use = MINE.get(files.dir());
+            if (use == null || --use.handles > 0) {
+                return;
+            }
+            MINE.remove(files.dir());
+            if (use.lock != null) {
+                use.lock.close();
+                try {
+                    Files.deleteIfExists(mine(files));
+                } catch (IOException e) {
+                    // an unlocked file counts as no user; the next look removes it
+                }
+            }
+        }
+    }
+
+    private static Path mine(BrokerFiles files) {
+        return files.users().resolve(ProcessHandle.current().pid() + ".lock");
     }
 
     /** How many other live processes use the broker of {@code stateDir}; files of ended ones are removed. */
@@ -44,12 +80,22 @@ public final class BrokerUsers {
                 if (f.getFileName().toString().equals(mine)) {
                     continue;
                 }
-                Optional<StateLock> free = StateLock.tryTake(f);
+                Optional<StateLock> free;
+                try {
+                    free = StateLock.tryTake(f);
+                } catch (RuntimeException e) {
+                    n++; // a file this process may not lock (another user's): counted as in use
+                    continue;
+                }
                 if (free.isEmpty()) {
                     n++;
                 } else {
                     free.get().close();
-                    Files.deleteIfExists(f);
+                    if (System.currentTimeMillis() - Files.getLastModifiedTime(f).toMillis() < FRESH_MS) {
+                        n++; // just made by a process that has not locked it yet
+                    } else {
+                        Files.deleteIfExists(f);
+                    }
                 }
             }
         } catch (IOException e) {

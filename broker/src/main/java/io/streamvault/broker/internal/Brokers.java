@@ -32,17 +32,22 @@ public final class Brokers {
         synchronized (STARTING.computeIfAbsent(key, k -> new Object())) {
             files.create();
             BrokerUsers.register(files);
-            OwnedBroker mine = RUNNING.get(key);
-            if (mine != null) {
-                return new JoinedBroker(mine.bootstrapServers(), "this process");
+            try {
+                OwnedBroker mine = RUNNING.get(key);
+                if (mine != null) {
+                    return new JoinedBroker(mine.bootstrapServers(), "this process", files);
+                }
+                Optional<StateLock> lock = StateLock.tryTake(files.lock());
+                if (lock.isEmpty()) {
+                    return join(files, timeout);
+                }
+                OwnedBroker started = start(files, lock.get());
+                RUNNING.put(key, started);
+                return started;
+            } catch (RuntimeException e) {
+                BrokerUsers.release(files);
+                throw e;
             }
-            Optional<StateLock> lock = StateLock.tryTake(files.lock());
-            if (lock.isEmpty()) {
-                return join(files, timeout);
-            }
-            OwnedBroker started = start(files, lock.get());
-            RUNNING.put(key, started);
-            return started;
         }
     }
 
@@ -86,7 +91,7 @@ public final class Brokers {
         do {
             info = files.readInfo();
             if (info.isPresent() && Probe.answers(info.get().bootstrap(), Duration.ofSeconds(2))) {
-                return new JoinedBroker(info.get().bootstrap(), "process " + info.get().pid());
+                return new JoinedBroker(info.get().bootstrap(), "process " + info.get().pid(), files);
             }
             try {
                 Thread.sleep(200);

@@ -2,8 +2,8 @@ package io.streamvault.broker.internal;
 
 import io.streamvault.broker.LocalBroker;
 
-/** A broker that another process, or another owner in this JVM, runs. Closing it does nothing. */
-record JoinedBroker(String bootstrapServers, String runBy) implements LocalBroker {
+/** A broker that another process, or another owner in this JVM, runs. Closing it only ends this use of it. */
+record JoinedBroker(String bootstrapServers, String runBy, BrokerFiles files) implements LocalBroker {
     @Override
     public boolean owned() {
         return false;
@@ -11,6 +11,7 @@ record JoinedBroker(String bootstrapServers, String runBy) implements LocalBroke
 
     @Override
     public void close() {
+        BrokerUsers.release(files);
     }
 
     @Override

@@ -43,6 +43,7 @@ final class OwnedBroker implements LocalBroker {
         } finally {
             Brokers.forget(this);
             lock.close();
+            BrokerUsers.release(files);
         }
     }
 

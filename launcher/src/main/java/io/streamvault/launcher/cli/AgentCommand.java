@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -123,6 +124,7 @@ public final class AgentCommand implements Callable<Integer> {
                 .filter(r -> !r.equals(Scheduler.ROLE) && !r.equals(COPIER)).toList());
         var chosen = workers.isEmpty() ? Set.<String>of() : Roles.parse(workers);
         CountDownLatch stop = new CountDownLatch(1);
+        AtomicBoolean signalled = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Exception> failure = new AtomicReference<>();
         Telemetry telemetry = metrics == null ? null : new Telemetry();
@@ -161,6 +163,12 @@ public final class AgentCommand implements Callable<Integer> {
         Thread copier = null;
         try {
             pipeline = Pipeline.connect(config, vault);
+            if (startedByCommand && config.embeddedBroker() && !pipeline.ownsBroker()) {
+                // It would lose its cluster when that process ends (a command that runs its job itself).
+                System.err.println("streamvault: the embedded broker of " + config.stateDir() + " runs in another process;"
+                        + " a background agent starts only where it can run it");
+                return AgentStarter.EXIT_BROKER_ELSEWHERE;
+            }
             slot = InstanceSlot.acquire(config.stateDir());
             String instance = slot.instanceId(config.getString(StreamVaultConfig.INSTANCE_ID));
             running = new Roles(pipeline, vault, slot, instance, listener, meters);
@@ -190,6 +198,7 @@ public final class AgentCommand implements Callable<Integer> {
                 copier.start();
             }
             Thread hook = new Thread(() -> {
+                signalled.set(true);
                 stop.countDown();
                 try {
                     done.await(90, TimeUnit.SECONDS); // let the workers commit and leave
@@ -222,9 +231,7 @@ public final class AgentCommand implements Callable<Integer> {
                     waitingForOthers = true;
                 }
             }
-            // A command that comes now waits until this agent is gone, then starts another.
-            AgentStarter.holdStartLock(config.stateDir());
-            server.drain();
+            stopping(pipeline, server, config, signalled.get());
         } finally {
             if (copier != null) {
                 copier.interrupt();
@@ -265,6 +272,30 @@ public final class AgentCommand implements Callable<Integer> {
             throw f instanceof FatalException fe ? fe : new FatalException(ErrorCode.INTERNAL, "a worker stopped: " + f, f);
         }
         return 0;
+    }
+
+    /**
+     * Before the agent closes: a command that comes now waits until this agent is gone, then starts
+     * another (the start lock); every command already connected is served to its end; and a process
+     * that joined the broker meanwhile is waited for. On SIGTERM (the JVM gives the shutdown 90 s)
+     * the serving is bounded and nothing else is waited for.
+     */
+    private static void stopping(Pipeline pipeline, AgentServer server, StreamVaultConfig config, boolean signalled)
+            throws InterruptedException {
+        if (signalled) {
+            server.drain(Duration.ofSeconds(60));
+            return;
+        }
+        AgentStarter.holdStartLock(config.stateDir());
+        server.drain(null);
+        boolean said = false;
+        while (pipeline.brokerUsersBesideMe() > 0) {
+            if (!said) {
+                LOG.info("waiting for the processes that joined the broker this agent runs to end before stopping");
+                said = true;
+            }
+            Thread.sleep(1000);
+        }
     }
 
     /** Why {@code agent --stop} must not stop this agent now, or null. */

@@ -232,7 +232,7 @@ public final class BackupCommand implements Callable<Integer> {
      * command would hand it the job and none listens ({@link AgentStarter}); true when one listens.
      */
     private boolean startAgent(StreamVaultConfig config) {
-        Duration idle = AgentStarter.idle(System.getenv(), System.console() != null);
+        Duration idle = AgentStarter.idle(System.getenv(), "1".equals(System.getenv(AgentStarter.INTERACTIVE_ENV)));
         if (idle == null || common.hasSettings() || System.getenv("STREAMVAULT_STATUS_FILE") != null
                 || AgentLink.anyListening(config.stateDir()) || !common.vaultExists(config)) {
             // not bin/streamvault, turned off, not at a terminal, settings of its own, bin/streamvault recording

@@ -95,7 +95,9 @@ public final class CommonOptions {
     public List<String> agentArgs() {
         List<String> a = new ArrayList<>();
         if (vault != null) {
-            a.addAll(List.of("--vault", vault.contains("://") ? vault : Path.of(vault).toAbsolutePath().toString()));
+            // The agent runs in the state directory: a relative path is made absolute (a URI, or ~, as given)
+            boolean plain = !vault.contains(":") && !vault.startsWith("~");
+            a.addAll(List.of("--vault", plain ? Path.of(vault).toAbsolutePath().toString() : vault));
         }
         if (passwordFile != null) {
             a.addAll(List.of("--password-file", passwordFile.toAbsolutePath().toString()));

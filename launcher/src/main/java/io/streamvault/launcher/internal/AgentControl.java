@@ -33,7 +33,12 @@ public final class AgentControl {
     public static List<Found> list(Path stateDir) {
         List<Found> out = new ArrayList<>();
         for (Path socket : AgentLink.sockets(stateDir)) {
-            String text = AgentLink.control(socket, AgentServer.STATUS);
+            String text;
+            try {
+                text = AgentLink.control(socket, AgentServer.STATUS);
+            } catch (FatalException e) {
+                continue; // an agent of another version: not listed
+            }
             if (text != null && !text.isBlank()) {
                 try {
                     out.add(new Found(socket, new ObjectMapper().readTree(text)));
@@ -64,6 +69,9 @@ public final class AgentControl {
                     stop(a);
                     out.println(json ? a.about().toString() : "stopped " + describe(a.about()));
                 } catch (FatalException e) {
+                    if (e.code() != ErrorCode.STATE_LOCKED) {
+                        throw e;
+                    }
                     refused.add(a);
                     if (pass == 1) {
                         System.err.println("streamvault: not stopped: " + e.getMessage() + " [" + e.code().id() + "]");

@@ -196,12 +196,14 @@ public final class AgentServer implements AutoCloseable {
     /**
      * Before the agent stops: no new connection is taken (the socket is gone, so a command that comes
      * now starts or finds another agent, or runs its job itself), and every command already connected
-     * is served to its end, however long its job runs. Then the agent may close its clients.
+     * is served to its end (at most {@code atMost}; null: however long its job runs). Then the agent
+     * may close its clients.
      */
-    public void drain() throws InterruptedException {
+    public void drain(Duration atMost) throws InterruptedException {
         close();
         boolean said = false;
-        while (connections.get() > 0) {
+        long deadline = atMost == null ? Long.MAX_VALUE : System.nanoTime() + atMost.toNanos();
+        while (connections.get() > 0 && System.nanoTime() < deadline) {
             if (!said && busy.get() > 0) {
                 LOG.info("waiting for the running job of a local command to end before stopping");
                 said = true;

@@ -35,6 +35,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class AgentStarter {
     /** Set by bin/streamvault to its own path; without it no agent is started. */
     public static final String LAUNCHER_ENV = "STREAMVAULT_LAUNCHER";
+    /** Set by bin/streamvault when the command's standard error is a terminal. */
+    public static final String INTERACTIVE_ENV = "STREAMVAULT_INTERACTIVE";
+    /** The exit status of an agent started by a command that finds the embedded broker run by another process. */
+    public static final int EXIT_BROKER_ELSEWHERE = 75;
     /** How long a started agent waits without a command's job before it stops; {@code 0} or {@code off}: start none. */
     public static final String IDLE_ENV = "STREAMVAULT_AGENT_IDLE";
     public static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
@@ -73,7 +77,13 @@ public final class AgentStarter {
             return null;
         }
         Duration d = Retentions.parse(v, IDLE_ENV);
-        return d.isZero() ? null : d;
+        if (d.isZero()) {
+            return null;
+        }
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new FatalException(ErrorCode.INVALID_ARGUMENT, IDLE_ENV + " \"" + v + "\" is below 1s (0 or off: no agent)");
+        }
+        return d;
     }
 
     /**
@@ -95,6 +105,11 @@ public final class AgentStarter {
         try (FileChannel ch = FileChannel.open(stateDir.resolve(START_LOCK), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
                 FileLock lock = lock(ch, err)) {
+            if (lock == null) {
+                err.println("streamvault: that took longer than " + READY_TIMEOUT.toMinutes() + " minutes; this command runs"
+                        + " the backup itself");
+                return false;
+            }
             if (AgentLink.anyListening(stateDir)) {
                 return true; // another command started it while this one waited
             }
@@ -117,6 +132,11 @@ public final class AgentStarter {
                     return true;
                 }
                 if (!agent.isAlive()) {
+                    if (agent.exitValue() == EXIT_BROKER_ELSEWHERE) {
+                        err.println("streamvault: no background agent now: another process runs the embedded broker"
+                                + " (one starts once that process has ended); this command runs the backup itself");
+                        return false;
+                    }
                     problem = "stopped (exit " + agent.exitValue() + "): " + lastLine(log);
                 }
                 Thread.sleep(50);
@@ -146,11 +166,15 @@ public final class AgentStarter {
     }
 
     /** The start lock, waiting (and saying so) while another command starts an agent or one stops. */
-    private static FileLock lock(FileChannel ch, PrintStream err) throws IOException {
+    private static FileLock lock(FileChannel ch, PrintStream err) throws IOException, InterruptedException {
         FileLock l = ch.tryLock();
         if (l == null) {
             err.println("streamvault: waiting for the agent that another command is starting (or that is stopping)");
-            l = ch.lock();
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (l == null && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                l = ch.tryLock();
+            }
         }
         return l;
     }

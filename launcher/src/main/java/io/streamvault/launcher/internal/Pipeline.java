@@ -137,6 +137,11 @@ public final class Pipeline implements AutoCloseable {
      * How many other live processes use the embedded broker this process runs (0 when it runs none):
      * stopping this process would take their cluster away.
      */
+    /** True when this process runs the state directory's embedded broker. */
+    public boolean ownsBroker() {
+        return broker != null && broker.owned();
+    }
+
     public int brokerUsersBesideMe() {
         return broker != null && broker.owned() ? LocalBroker.otherUsers(config.stateDir()) : 0;
     }
