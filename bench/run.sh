@@ -45,18 +45,16 @@ need_pkg borg borgbackup
 launcher
 warm_up_data
 
-# ---- data: a pristine dataset, and one working copy that all tools back up and that is mutated once
+# ---- data: a pristine dataset, and in each round one working copy that all tools back up and that
+# is mutated once
 dataset="${1:-$results/dataset}"
 [ -n "${1:-}" ] || shared_dataset "$dataset"
-rm -rf "$work"
-mkdir -p "$work"
+bytes=$(du -sb --apparent-size "$dataset" | cut -f1)
+files=$(find "$dataset" -type f | wc -l)
+rounds="${BENCH_ROUNDS:-3}"
+all_tools="sv-first sv-cli sv-agent restic borg"
 src="$work/src"
-cp -a "$dataset" "$src"
-bytes=$(du -sb --apparent-size "$src" | cut -f1)
-files=$(find "$src" -type f | wc -l)
-
 pw="$work/password"
-echo "bench password" > "$pw"
 export RESTIC_PASSWORD="bench password" BORG_PASSPHRASE="bench password" BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes
 export BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_BASE_DIR="$work/borg-home"
 
@@ -67,9 +65,8 @@ size_of() { du -sb "$1" | cut -f1; }
 # tool reads its repository from disk and writes into the same free memory.
 settle() { sync; if [ "${1:-}" = cold ]; then echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; fi; }
 
-declare -A R   # R[tool.step] = "wall cpu rss"
+declare -A R   # R[tool.step] = "wall cpu rss", this round's
 declare -A SIZE
-tools="sv-first sv-cli sv-agent restic borg"
 
 backup() { # tool step
   local tool=$1 step=$2
@@ -103,6 +100,16 @@ restore() { # tool
   rm -rf "$out"
 }
 
+# One round: fresh copies, repositories, state directories and agents; the tools in the order given.
+round() {
+local r=$1 tools=$2
+R=(); SIZE=()
+rm -rf "$work"
+mkdir -p "$work"
+cp -a "$dataset" "$src"
+echo "bench password" > "$pw"
+first_pid=""
+echo "bench: round $r of $rounds, in the order $tools" >&2
 "$sv" init --vault "$work/sv-first-vault" --password-file "$pw" >&2
 "$sv" init --vault "$work/sv-cli-vault" --password-file "$pw" >&2
 "$sv" init --vault "$work/sv-agent-vault" --password-file "$pw" >&2
@@ -114,18 +121,10 @@ start_agent "$work/sv-agent-vault" "$work/sv-agent-state" "$pw"
 echo "bench: warming the agent up with backups of ${#warm_all[@]} other data sets, then three no-change backups" >&2
 warm_up_agent "$work/sv-agent-vault" "$work/sv-agent-state" "$pw"
 warm_bytes=$(du -sb "$work/sv-agent-vault" | cut -f1)
+# The warm agent's stores compact, and the broker flushes, for a while after thirteen backups: let
+# that pass, so that the step after it does not pay for it.
+sync; sleep 15
 
-# Which agent's work a step counts: sv-agent's (warm), sv-first's (the one its first command started:
-# counted whole in that command, its share afterwards), or none.
-first_pid=""
-pick_agent() {
-  agent_pid=""; started_in=""
-  case $1 in
-    sv-agent) agent_pid=$agent_java ;;
-    sv-first) if [ -n "$first_pid" ]; then agent_pid=$first_pid; else started_in="$work/sv-first-state"; fi ;;
-  esac
-}
-stop_first() { [ ! -d "$work/sv-first-state" ] || "$sv" agent --stop --state-dir "$work/sv-first-state" >&2 || true; }
 trap 'stop_first; stop_agent' EXIT
 
 for step in full no-change; do
@@ -150,28 +149,64 @@ for tool in $tools; do
 done
 SIZE[sv-first]=$(size_of "$work/sv-first-vault"); SIZE[sv-cli]=$(size_of "$work/sv-cli-vault"); SIZE[sv-agent]=$(( $(size_of "$work/sv-agent-vault") - warm_bytes ))
 SIZE[restic]=$(size_of "$work/restic-repo"); SIZE[borg]=$(size_of "$work/borg-repo")
-
-# ---- report
+stop_agent
 {
-  echo "TOOLS=$tools"
+  echo "TOOLS=$all_tools"
   for k in "${!R[@]}"; do echo "R $k ${R[$k]}"; done
   for k in "${!SIZE[@]}"; do echo "S $k ${SIZE[$k]}"; done
-} > "$work/raw.txt"
-python3 - "$work/raw.txt" "$md" "$json" "$bytes" "$files" "$stamp" "$(nproc)" \
+} > "$results/run-$stamp.round$r"
+}
+
+# Which agent's work a step counts: sv-agent's (warm), sv-first's (the one its first command started:
+# counted whole in that command, its share afterwards), or none.
+first_pid=""
+pick_agent() {
+  agent_pid=""; started_in=""
+  case $1 in
+    sv-agent) agent_pid=$agent_java ;;
+    sv-first) if [ -n "$first_pid" ]; then agent_pid=$first_pid; else started_in="$work/sv-first-state"; fi ;;
+  esac
+}
+stop_first() { [ ! -d "$work/sv-first-state" ] || "$sv" agent --stop --state-dir "$work/sv-first-state" >&2 || true; }
+
+# Each round starts with another tool (the order rotates), so that none is always first.
+order=($all_tools)
+raws=()
+for r in $(seq 1 "$rounds"); do
+  k=$(( (r - 1) % ${#order[@]} ))
+  round "$r" "${order[*]:$k} ${order[*]:0:$k}"
+  raws+=("$results/run-$stamp.round$r")
+done
+
+# ---- report: the median of the rounds for every cell
+python3 - "$(IFS=,; echo "${raws[*]}")" "$md" "$json" "$bytes" "$files" "$stamp" "$(nproc)" \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
   "$(java -version 2>&1 | head -1)" "$(restic version | head -1)" "$(borg --version)" \
   "$(git -C "$here" rev-parse --short HEAD)" "$dataset" <<'PY'
-import json, sys
-raw, md, js, nbytes, nfiles, stamp, cores, cpu, jv, rv, bv, rev, dataset = sys.argv[1:]
-R, S, tools = {}, {}, []
-for line in open(raw):
-    p = line.split()
-    if p[0].startswith("TOOLS="):
-        tools = line.strip().split("=", 1)[1].split()
-    elif p[0] == "R":
-        R[p[1]] = p[2:]
-    elif p[0] == "S":
-        S[p[1]] = int(p[2])
+import json, statistics, sys
+raws, md, js, nbytes, nfiles, stamp, cores, cpu, jv, rv, bv, rev, dataset = sys.argv[1:]
+runs, tools = [], []
+for raw in raws.split(","):
+    one = {"R": {}, "S": {}}
+    for line in open(raw):
+        p = line.split()
+        if p[0].startswith("TOOLS="):
+            tools = line.strip().split("=", 1)[1].split()
+        elif p[0] == "R":
+            one["R"][p[1]] = p[2:]
+        elif p[0] == "S":
+            one["S"][p[1]] = int(p[2])
+    runs.append(one)
+R, S = {}, {}
+for k in runs[0]["R"]:
+    vals = [r["R"][k] for r in runs if k in r["R"]]
+    if not k.endswith(".verified"):
+        R[k] = [f"{statistics.median(float(v[i]) for v in vals):g}" for i in range(3)]
+        R[k][2] = str(int(float(R[k][2])))
+    else:
+        R[k] = [v[0] for v in vals if v[0] != "same"][:1] or ["same"]
+for k in runs[0]["S"]:
+    S[k] = int(statistics.median(r["S"][k] for r in runs))
 steps = ["full", "no-change", "incremental", "restore"]
 SV = [t for t in tools if t.startswith("sv-")]
 mib = int(nbytes) / 1048576
@@ -180,7 +215,7 @@ w = out.append
 w(f"# StreamVault against restic and borg ({stamp})\n")
 w(f"- command: `bench/run.sh`; dataset {dataset}: {nfiles} files, {mib:.0f} MiB apparent size")
 w(f"- machine: {cores} cores ({cpu}); versions: {jv}; {rv}; {bv}; streamvault {rev}")
-w("- each cell: wall seconds / CPU seconds / peak RSS MiB; full and restore also MiB/s over the dataset\n")
+w(f"- each cell: the median of {len(runs)} rounds (each starting with another tool) of wall seconds / CPU seconds / peak RSS MiB; full and restore also MiB/s over the dataset\n")
 w("| step | " + " | ".join(tools) + " |")
 w("|---|" + "---|" * len(tools))
 for st in steps:
@@ -207,9 +242,15 @@ for st in steps:
             cells.append(f"{float(a[0]) / float(b[0]):.2f}" if a and b else "-")
     w(f"| {st} time | " + " | ".join(cells) + " |")
 w("| repository size | " + " | ".join(f"{S[s] / S[p]:.2f}" for s in SV for p in ("restic", "borg")) + " |")
+w("")
+w("Full backup, wall seconds in each round:\n")
+w("| round | " + " | ".join(tools) + " |")
+w("|---|" + "---|" * len(tools))
+for i, r in enumerate(runs):
+    w(f"| {i + 1} | " + " | ".join(r["R"].get(f"{t}.full", ["-"])[0] for t in tools) + " |")
 open(md, "a").write("\n".join(out) + "\n")
 print("\n".join(out))
-json.dump({"stamp": stamp, "files": int(nfiles), "bytes": int(nbytes), "tools": tools,
+json.dump({"stamp": stamp, "files": int(nfiles), "bytes": int(nbytes), "tools": tools, "rounds": runs,
            "results": {k: {"wall_s": float(v[0]), "cpu_s": float(v[1]), "rss_kib": int(v[2])} if len(v) == 3 else v[0]
                        for k, v in R.items()},
            "repository_bytes": S}, open(js, "w"), indent=1)
