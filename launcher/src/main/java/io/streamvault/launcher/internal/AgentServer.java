@@ -63,6 +63,7 @@ public final class AgentServer implements AutoCloseable {
     private final Control control;
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean closing;
     private final AtomicLong served = new AtomicLong();
     private volatile long lastActive = System.currentTimeMillis();
 
@@ -112,6 +113,17 @@ public final class AgentServer implements AutoCloseable {
                 return; // closed
             }
             connections.incrementAndGet(); // counted before anything can stop the agent: see drain()
+            if (closing) {
+                // drain() may have counted no connection already: this one is not served (the command
+                // sees it closed before a job was taken, which counts as declined)
+                connections.decrementAndGet();
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // closed anyway
+                }
+                continue;
+            }
             Thread t = new Thread(() -> {
                 try {
                     serve(ch);
@@ -200,6 +212,7 @@ public final class AgentServer implements AutoCloseable {
      * may close its clients.
      */
     public void drain(Duration atMost) throws InterruptedException {
+        closing = true;
         close();
         boolean said = false;
         long deadline = atMost == null ? Long.MAX_VALUE : System.nanoTime() + atMost.toNanos();
