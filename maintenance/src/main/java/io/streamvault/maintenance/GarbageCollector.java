@@ -139,7 +139,25 @@ public final class GarbageCollector {
         } finally {
             coordinator.end(run);
         }
-        return r.dryRun() || changedNothing(r) ? r : recordCapacity(r, progress);
+        return r.dryRun() || changedNothing(r) && !unrecordedChange() ? r : recordCapacity(r, progress);
+    }
+
+    /**
+     * True when the packs' bytes differ from what the last capacity record says. A collection killed
+     * after its deletions and before its record leaves the record to the next run, which may find
+     * nothing left to do (docs/capacity.md); a backup that runs meanwhile only adds a record.
+     */
+    private boolean unrecordedChange() {
+        try {
+            List<CapacityHistory.Entry> all = CapacityHistory.read(vault, null, e -> { });
+            if (all.isEmpty()) {
+                return false;
+            }
+            Long recorded = all.get(all.size() - 1).capacity().byKind().get(ObjectKind.PACK);
+            return recorded == null || recorded != vault.list(ObjectKind.PACK).bytes();
+        } catch (RuntimeException e) {
+            return false; // the record is never worth failing a run
+        }
     }
 
     /** A run that found nothing to delete and an index consolidated already wrote and deleted nothing. */

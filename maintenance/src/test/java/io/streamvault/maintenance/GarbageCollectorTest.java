@@ -284,6 +284,52 @@ class GarbageCollectorTest {
         }
     }
 
+    @Test
+    void aRunKilledBeforeItsCapacityRecordLeavesTheRecordToTheNext() throws IOException {
+        Two v = twoSnapshots();
+        try (Vault vault = open(Storages.open(v.vaultDir().toString()))) {
+            CapacityHistory.record(vault, CapacityHistory.Trigger.BACKUP, List.of(v.s1(), v.s2()), null);
+        }
+        // the collection deletes, then its process dies before the record is written
+        try (Vault dying = open(new NoCapacityWrites(Storages.open(v.vaultDir().toString())))) {
+            dying.delete(ObjectKind.SNAPSHOT, v.s1());
+            GarbageCollector.Result r = new GarbageCollector(dying, GcCoordinator.alone(),
+                    GarbageCollector.Options.defaults()).run(GarbageCollector.Progress.none());
+            assertTrue(r.bytesFreed() > 0, r.toString());
+        }
+        try (Vault vault = open(Storages.open(v.vaultDir().toString()))) {
+            assertEquals(1, CapacityHistory.read(vault, null, e -> { }).size(), "the killed run recorded nothing");
+            GarbageCollector.Result next = new GarbageCollector(vault, GcCoordinator.alone(),
+                    GarbageCollector.Options.defaults()).run(GarbageCollector.Progress.none());
+            assertEquals(0, next.packsDeleted() + next.packsRepacked(), "nothing left to delete: " + next);
+            List<CapacityHistory.Entry> h = CapacityHistory.read(vault, null, e -> { });
+            assertEquals(2, h.size(), h.toString());
+            assertEquals(CapacityHistory.Trigger.GC, h.get(1).trigger());
+            assertEquals(next.run(), h.get(1).run());
+            assertEquals(vault.list(ObjectKind.PACK).bytes(), h.get(1).capacity().byKind().get(ObjectKind.PACK));
+
+            GarbageCollector.Result third = new GarbageCollector(vault, GcCoordinator.alone(),
+                    GarbageCollector.Options.defaults()).run(GarbageCollector.Progress.none());
+            assertEquals(2, CapacityHistory.read(vault, null, e -> { }).size(), "an up-to-date record is not repeated");
+            assertEquals(0, third.bytesFreed());
+        }
+    }
+
+    /** A storage that refuses to write capacity records, as if the process died before them. */
+    private static final class NoCapacityWrites extends ForwardingStorage {
+        NoCapacityWrites(Storage s) {
+            super(s);
+        }
+
+        @Override
+        public boolean putIfAbsent(String name, byte[] data) {
+            if (name.startsWith(ObjectKind.CAPACITY.prefix())) {
+                throw new FatalException(ErrorCode.CANCELLED, "killed before writing " + name);
+            }
+            return super.putIfAbsent(name, data);
+        }
+    }
+
     /** A storage whose deletions fail after a number of them, as if the process died there. */
     private static final class DyingStorage extends ForwardingStorage {
         private final AtomicInteger left;
