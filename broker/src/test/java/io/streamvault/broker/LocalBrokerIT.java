@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -201,6 +202,24 @@ class LocalBrokerIT {
         } finally {
             child.destroy();
             child.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aJoinWhileTheOwnerStopsRunsTheBrokerOnceTheLockIsFree() throws Exception {
+        Process child = Children.start(LockHolderMain.class, state.toString());
+        Children.firstLine(child, "locked", Duration.ofSeconds(30));
+        CompletableFuture<LocalBroker> joining = CompletableFuture.supplyAsync(
+                () -> LocalBroker.acquire(state, Duration.ofSeconds(60)));
+        Thread.sleep(1000);
+        assertFalse(joining.isDone(), "waits while the owner holds the lock");
+        child.destroy(); // the owner goes (an idle agent stopping): its lock is released
+        child.waitFor(30, TimeUnit.SECONDS);
+        try (LocalBroker mine = joining.get(50, TimeUnit.SECONDS)) {
+            assertTrue(mine.owned(), "the waiting process runs the broker itself");
+            try (Admin admin = Admin.create(clientProps(mine))) {
+                admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            }
         }
     }
 

@@ -83,7 +83,9 @@ public final class Brokers {
 
     /**
      * Another process holds the lock: wait (up to {@code timeout}) until broker.json names a broker
-     * that answers. The owner may be starting right now, so a missing or stale file is retried.
+     * that answers. The owner may be starting right now, so a missing or stale file is retried; it
+     * may also be stopping (an agent that was idle), and when its lock comes free meanwhile this
+     * process runs the broker itself.
      */
     private static LocalBroker join(BrokerFiles files, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -92,6 +94,12 @@ public final class Brokers {
             info = files.readInfo();
             if (info.isPresent() && Probe.answers(info.get().bootstrap(), Duration.ofSeconds(2))) {
                 return new JoinedBroker(info.get().bootstrap(), "process " + info.get().pid(), files);
+            }
+            Optional<StateLock> free = StateLock.tryTake(files.lock());
+            if (free.isPresent()) {
+                OwnedBroker started = start(files, free.get());
+                RUNNING.put(files.dir(), started);
+                return started;
             }
             try {
                 Thread.sleep(200);
