@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -77,22 +76,12 @@ class CheckIT {
     @BeforeEach
     void copyVault() throws IOException {
         vault = tmp.resolve("vault");
-        try (Stream<Path> s = Files.walk(base.resolve("vault"))) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path to = vault.resolve(base.resolve("vault").relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        Cli.copyTree(base.resolve("vault"), vault);
         pw = base.resolve("password");
     }
 
     private Cli.Result cli(Object... args) {
-        Object[] all = BackupRestoreIT.concat(args, new Object[] {"--vault", vault, "--password-file", pw});
-        return Cli.run(all);
+        return Cli.onVault(vault, pw, args);
     }
 
     /** Where the first chunk of three.bin (only in snapshot B) is stored. */

@@ -8,10 +8,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs the streamvault command in this JVM or as a child process, capturing its output. */
 public final class Cli {
@@ -63,6 +65,25 @@ public final class Cli {
         Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         oldErr.print(r.err());
         return r;
+    }
+
+    /** Runs a command in this JVM against {@code vault} opened with the password in {@code password}. */
+    public static Result onVault(Path vault, Path password, Object... args) {
+        return run(BackupRestoreIT.concat(args, new Object[] {"--vault", vault, "--password-file", password}));
+    }
+
+    /** Copies a directory tree (a vault), keeping the files' attributes. */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
     }
 
     /** Runs {@code bin/streamvault} as a child process, optionally behind a wrapper (e.g. capsh). */

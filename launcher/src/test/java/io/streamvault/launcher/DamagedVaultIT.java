@@ -30,7 +30,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,21 +86,12 @@ class DamagedVaultIT {
     @BeforeEach
     void copyVault() throws IOException {
         vault = tmp.resolve("vault");
-        try (Stream<Path> s = Files.walk(base.resolve("vault"))) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path to = vault.resolve(base.resolve("vault").relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        Cli.copyTree(base.resolve("vault"), vault);
         pw = base.resolve("password");
     }
 
     private Cli.Result cli(Object... args) {
-        return Cli.run(BackupRestoreIT.concat(args, new Object[] {"--vault", vault, "--password-file", pw}));
+        return Cli.onVault(vault, pw, args);
     }
 
     // --- damage -----------------------------------------------------------------------------

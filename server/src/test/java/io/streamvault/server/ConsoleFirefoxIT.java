@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.streamvault.vault.TestVault;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,7 @@ class ConsoleFirefoxIT {
                 + " (Debian: apt-get install firefox-esr; bin/test installs it when it runs as root)");
         assumeTrue(Files.isDirectory(MODULES.resolve("puppeteer-core")), "the console's Firefox test needs puppeteer-core"
                 + " in " + MODULES + " (bin/install-test-tools installs it with npm)");
-        assumeTrue(runs("node", "--version"), "the console's Firefox test needs Node.js (node) on the PATH");
+        assumeTrue(Commands.runs("node", "--version"), "the console's Firefox test needs Node.js (node) on the PATH");
         Path src = Files.createDirectories(tmp.resolve("src/docs"));
         Files.writeString(src.resolve("a.txt"), "hello firefox\n");
         Path run = Files.createDirectories(tmp.resolve("run"));
@@ -66,14 +65,4 @@ class ConsoleFirefoxIT {
         }
     }
 
-    private static boolean runs(String... command) {
-        try {
-            return new ProcessBuilder(command).start().waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
+import io.streamvault.server.Commands;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class ConsoleScriptsTest {
                 assertFalse(text.contains(sink), js + " uses " + sink + ": the console sets text only (docs/console.md)");
             }
         }
-        assumeTrue(runs("node", "--version"), "the syntax check of the console's scripts needs Node.js (node)");
+        assumeTrue(Commands.runs("node", "--version"), "the syntax check of the console's scripts needs Node.js (node)");
         for (Path js : scripts) {
             Path copy = tmp.resolve(js.getFileName().toString().replace(".js", ".mjs")); // checked as a module
             Files.copy(js, copy, StandardCopyOption.REPLACE_EXISTING);
@@ -48,14 +48,4 @@ class ConsoleScriptsTest {
         }
     }
 
-    private static boolean runs(String... command) {
-        try {
-            return new ProcessBuilder(command).start().waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 }
