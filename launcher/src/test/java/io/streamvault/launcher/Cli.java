@@ -2,6 +2,7 @@ package io.streamvault.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamvault.common.fs.Posix;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -72,17 +73,30 @@ public final class Cli {
         return run(BackupRestoreIT.concat(args, new Object[] {"--vault", vault, "--password-file", password}));
     }
 
-    /** Copies a directory tree (a vault), keeping the files' attributes. */
+    /**
+     * Copies a directory tree (a vault, a source tree) with the same contents, modes and times, to the
+     * nanosecond, which Files.copy is not (directories' times set after their entries).
+     */
     public static void copyTree(Path from, Path to) throws IOException {
+        List<Path> dirs = new ArrayList<>();
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
+                Path t = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
+                    Files.createDirectories(t);
+                    dirs.add(p);
                 } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
+                    long mtime = Posix.lstat(p).mtimeNs();
+                    Posix.setTimes(t, mtime, mtime);
                 }
             }
+        }
+        for (int i = dirs.size() - 1; i >= 0; i--) {
+            Path t = to.resolve(from.relativize(dirs.get(i)).toString());
+            Files.setPosixFilePermissions(t, Files.getPosixFilePermissions(dirs.get(i)));
+            long mtime = Posix.lstat(dirs.get(i)).mtimeNs();
+            Posix.setTimes(t, mtime, mtime);
         }
     }
 

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamvault.broker.LocalBroker;
-import io.streamvault.common.fs.Posix;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -61,30 +59,6 @@ class GcIT {
         SourceTree.write(src.resolve("fresh-" + rnd.nextInt(1000)), SourceTree.bytes(rnd, 120_000));
     }
 
-    /** A copy with the same contents, modes and times (directories' times set after their entries). */
-    private static void copyTree(Path from, Path to) throws Exception {
-        List<Path> dirs = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                    dirs.add(p);
-                } else {
-                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
-                    long mtime = Posix.lstat(p).mtimeNs();
-                    Posix.setTimes(t, mtime, mtime); // to the nanosecond, which Files.copy is not
-                }
-            }
-        }
-        for (int i = dirs.size() - 1; i >= 0; i--) {
-            Path t = to.resolve(from.relativize(dirs.get(i)).toString());
-            Files.setPosixFilePermissions(t, Files.getPosixFilePermissions(dirs.get(i)));
-            long mtime = Posix.lstat(dirs.get(i)).mtimeNs();
-            Posix.setTimes(t, mtime, mtime);
-        }
-    }
-
     private static Object[] concat(Object[] a, Object... b) {
         return BackupRestoreIT.concat(a, b);
     }
@@ -126,7 +100,7 @@ class GcIT {
                     Path src = tmp.resolve("src-" + tree);
                     round(src, rnd, 30);
                     Path copy = tmp.resolve("expected-" + tree + "-" + r);
-                    copyTree(src, copy);
+                    Cli.copyTree(src, copy);
                     Object[] args = concat(new Object[] {"backup", src, "--json", "--state-dir", tmp.resolve("client-" + tree)}, c);
                     backups.add(CompletableFuture.runAsync(() -> {
                         try {
@@ -184,7 +158,7 @@ class GcIT {
                     r % 2 == 0 ? "plan:alpha" : "plan:beta"}, c));
                 assertEquals(0, b.code(), b.toString());
                 Path copy = tmp.resolve("expected-" + r);
-                copyTree(src, copy);
+                Cli.copyTree(src, copy);
                 expected.put(b.json().get("snapshot").asText(), copy);
             }
             Cli.Result forget = Cli.run(concat(new Object[] {"forget", "--keep-last", "2", "--json"}, c));
