@@ -20,6 +20,7 @@ import io.streamvault.launcher.cli.RetainCommand;
 import io.streamvault.launcher.cli.ServeCommand;
 import io.streamvault.launcher.cli.SnapshotsCommand;
 import io.streamvault.launcher.cli.StatsCommand;
+import io.streamvault.launcher.internal.AgentStarter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ public final class Main {
      * the command.
      */
     private static Integer recordFirst(String[] args) {
-        String file = System.getenv("STREAMVAULT_RECORD_FILE");
+        String file = System.getenv(AgentStarter.RECORD_FILE_ENV);
         if (file == null || !QuickBackup.isJob(args)) {
             return null;
         }
@@ -94,7 +95,7 @@ public final class Main {
      * it writes the class-data archive at exit.
      */
     private static void exit(int status) {
-        String file = System.getenv("STREAMVAULT_STATUS_FILE");
+        String file = System.getenv(AgentStarter.STATUS_FILE_ENV);
         if (file != null) {
             try {
                 Files.writeString(Path.of(file), status + "\n");

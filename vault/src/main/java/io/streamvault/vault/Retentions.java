@@ -56,13 +56,13 @@ public final class Retentions {
         return d;
     }
 
-    /** The shortest text {@link #parse} reads back: {@code 30d}, {@code 72h}, {@code 90s}. */
+    /** The shortest text {@link #parse} reads back: {@code 30d}, {@code 72h}, {@code 30min}, {@code 90s}. */
     public static String format(Duration d) {
         long s = d.getSeconds();
         if (s % 86400 == 0 && s > 0) {
             long days = s / 86400;
             return days % 365 == 0 ? days / 365 + "y" : days % 7 == 0 ? days / 7 + "w" : days + "d";
         }
-        return s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s + "s";
+        return s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s > 0 ? s / 60 + "min" : s + "s";
     }
 }

@@ -221,12 +221,12 @@ public final class AgentCommand implements Callable<Integer> {
                 if (idle != null && server.idleMillis() >= idle.toMillis()) {
                     int others = pipeline.brokerUsersBesideMe();
                     if (others == 0) {
-                        LOG.info("no job for {}: stopping (--idle-stop)", AgentStarter.human(idle));
+                        LOG.info("no job for {}: stopping (--idle-stop)", Retentions.format(idle));
                         break;
                     }
                     if (!waitingForOthers) {
                         LOG.info("no job for {}, but {} other processes use the broker this agent runs: not stopping"
-                                + " while they do", AgentStarter.human(idle), others);
+                                + " while they do", Retentions.format(idle), others);
                     }
                     waitingForOthers = true;
                 }

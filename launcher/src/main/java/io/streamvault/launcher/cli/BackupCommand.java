@@ -233,7 +233,7 @@ public final class BackupCommand implements Callable<Integer> {
      */
     private boolean startAgent(StreamVaultConfig config) {
         Duration idle = AgentStarter.idle(System.getenv(), "1".equals(System.getenv(AgentStarter.INTERACTIVE_ENV)));
-        if (idle == null || common.hasSettings() || System.getenv("STREAMVAULT_STATUS_FILE") != null
+        if (idle == null || common.hasSettings() || System.getenv(AgentStarter.STATUS_FILE_ENV) != null
                 || AgentLink.anyListening(config.stateDir()) || !common.vaultExists(config)) {
             // not bin/streamvault, turned off, not at a terminal, settings of its own, bin/streamvault recording
             // its class-data archive from a job that runs here, an agent that declined, or no vault

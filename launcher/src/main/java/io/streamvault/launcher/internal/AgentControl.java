@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.vault.Retentions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -113,8 +114,8 @@ public final class AgentControl {
                 + String.join(",", roles) + "; vault " + a.get("vault").asText() + "; cluster " + a.get("cluster").asText()
                 + "; started " + a.get("started").asText() + " by " + ("command".equals(a.get("started_by").asText())
                         ? "a backup command" : "the user")
-                + "; " + (a.get("busy").asBoolean() ? "busy" : "idle " + AgentStarter.human(Duration.ofSeconds(a.get("idle_ms").asLong() / 1000)))
-                + (idleStop > 0 ? ", stops after " + AgentStarter.human(Duration.ofSeconds(idleStop)) + " idle" : "") + "; " + a.get("jobs").asLong()
+                + "; " + (a.get("busy").asBoolean() ? "busy" : "idle " + Retentions.format(Duration.ofSeconds(a.get("idle_ms").asLong() / 1000)))
+                + (idleStop > 0 ? ", stops after " + Retentions.format(Duration.ofSeconds(idleStop)) + " idle" : "") + "; " + a.get("jobs").asLong()
                 + " jobs from commands";
     }
 }

@@ -53,8 +53,17 @@ public final class AgentStarter {
     /** Written when a start failed: commands do not try again for {@link #RETRY_AFTER_FAILURE}. */
     static final String FAILED = "agent-start.failed";
     static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(10);
+    /**
+     * bin/streamvault's class-data recording (Main): set, a backup whose job would run in its JVM
+     * creates this file and ends, and the command runs again, recording.
+     */
+    public static final String RECORD_FILE_ENV = "STREAMVAULT_RECORD_FILE";
+    /** The same recording's second run: where Main writes the exit status before the archive is written. */
+    public static final String STATUS_FILE_ENV = "STREAMVAULT_STATUS_FILE";
     /** Variables of bin/streamvault's class-data recording, which must not reach the agent. */
-    private static final List<String> SCRIPT_ONLY = List.of("STREAMVAULT_RECORD_FILE", "STREAMVAULT_STATUS_FILE");
+    private static final List<String> SCRIPT_ONLY = List.of(RECORD_FILE_ENV, STATUS_FILE_ENV);
+    /** The start lock, once an agent that stops has taken it ({@link #holdStartLock}). */
+    private static final List<FileLock> HELD = new CopyOnWriteArrayList<>();
 
     private AgentStarter() {
     }
@@ -121,7 +130,7 @@ public final class AgentStarter {
             }
             String where = stateDir.equals(Home.defaultStateDir()) ? "" : " --state-dir " + stateDir;
             err.println("streamvault: starting a background agent for this and later commands (it stops after "
-                    + human(idle) + " without a job; streamvault agent --status" + where + ", --stop; log " + log + ")");
+                    + Retentions.format(idle) + " without a job; streamvault agent --status" + where + ", --stop; log " + log + ")");
             Process agent = spawn(args, idle, log, stateDir);
             long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
             String problem = null;
@@ -157,12 +166,6 @@ public final class AgentStarter {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** A duration as {@code --idle-stop} reads it back, in its largest whole unit: {@code 30min}, {@code 2h}, {@code 90s}. */
-    public static String human(Duration d) {
-        long s = d.toSeconds();
-        return s > 0 && s % 3600 == 0 ? s / 3600 + "h" : s > 0 && s % 60 == 0 ? s / 60 + "min" : s + "s";
     }
 
     /** The start lock, waiting (and saying so) while another command starts an agent or one stops. */
@@ -207,8 +210,6 @@ public final class AgentStarter {
             // a command may then join this agent's broker just before it stops; it reports that and retries
         }
     }
-
-    private static final List<FileLock> HELD = new CopyOnWriteArrayList<>();
 
     /** {@code setsid bin/streamvault agent ...}, detached: its own session, no terminal, output to the log. */
     private static Process spawn(List<String> args, Duration idle, Path log, Path stateDir) throws IOException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.vault.Retentions;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,13 +31,13 @@ class AgentStarterTest {
 
     @Test
     void durationsReadBackAsTheyAreShown() {
-        assertEquals("30min", AgentStarter.human(Duration.ofMinutes(30)));
-        assertEquals("2h", AgentStarter.human(Duration.ofHours(2)));
-        assertEquals("90min", AgentStarter.human(Duration.ofMinutes(90)));
-        assertEquals("45s", AgentStarter.human(Duration.ofSeconds(45)));
-        assertEquals("0s", AgentStarter.human(Duration.ZERO));
+        assertEquals("30min", Retentions.format(Duration.ofMinutes(30)));
+        assertEquals("2h", Retentions.format(Duration.ofHours(2)));
+        assertEquals("90min", Retentions.format(Duration.ofMinutes(90)));
+        assertEquals("45s", Retentions.format(Duration.ofSeconds(45)));
+        assertEquals("0s", Retentions.format(Duration.ZERO));
         for (String s : new String[] {"30min", "2h", "45s", "90min"}) {
-            assertEquals(s, AgentStarter.human(AgentStarter.idle(with(s), false)));
+            assertEquals(s, Retentions.format(AgentStarter.idle(with(s), false)));
         }
     }
 
