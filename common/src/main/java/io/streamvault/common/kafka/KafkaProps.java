@@ -30,6 +30,15 @@ public final class KafkaProps {
     static final String SESSION_TIMEOUT_MS = "6000";
     /** The restore consumers' fetch wait (see {@link #streams}). */
     static final String RESTORE_FETCH_MAX_WAIT_MS = "50";
+    /**
+     * How long a producer waits before it retries a request refused for now (default 100 ms). A
+     * transactional producer meets two such refusals in normal work: CONCURRENT_TRANSACTIONS, when
+     * its next transaction starts while the markers of the last one are still being written, and the
+     * lookup of its consumer group's coordinator before its first offset commit. Each added a tenth
+     * of a second to a garbage collection's round trip through a topology, and to pipeline stages.
+     * The wait still doubles on each retry, up to {@code retry.backoff.max.ms} (1 s).
+     */
+    static final String RETRY_BACKOFF_MS = "10";
     /** A third of the session timeout, as Kafka advises. */
     static final String HEARTBEAT_INTERVAL_MS = "2000";
     private final String bootstrap;
@@ -99,6 +108,7 @@ public final class KafkaProps {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, RETRY_BACKOFF_MS);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(128 * 1024));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression());
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(config.getInt(StreamVaultConfig.KAFKA_TIMEOUT_MS)));
@@ -145,6 +155,7 @@ public final class KafkaProps {
         // empty, and formats a log message for every such check, logged or not.)
         p.put("max.task.idle.ms", "-1");
         p.put("producer." + ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put("producer." + ProducerConfig.RETRY_BACKOFF_MS_CONFIG, RETRY_BACKOFF_MS);
         p.put("producer." + ProducerConfig.COMPRESSION_TYPE_CONFIG, compression());
         p.put("producer." + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 String.valueOf(config.getInt(StreamVaultConfig.TRANSACTION_TIMEOUT_MS)));
