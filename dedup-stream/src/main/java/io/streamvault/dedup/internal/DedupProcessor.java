@@ -272,6 +272,9 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         int partition = context.recordMetadata().map(m -> m.partition()).orElse(request.getPartition());
         if (request.getAction() == GcAction.MARKER) {
             gcReply(record, request.getRun(), GcReplyKind.MARKER_DONE, partition, List.of());
+            // The answer is visible (read committed) only once this task commits: now, not at the next
+            // commit interval, which the waiting collector would add to its time.
+            context.commit();
             return;
         }
         List<ByteBuffer> spared = new ArrayList<>();
