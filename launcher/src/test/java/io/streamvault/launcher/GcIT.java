@@ -206,14 +206,19 @@ class GcIT {
                 assertEquals(0, Cli.run("restore", id, "--target", out, "--vault", vault, "--password-file", pw).code());
                 TreeAssert.assertSameTree(expected.get(id), out);
             }
-            assertCapacity(vault, pw, expected.keySet(), forget.json().get("removed"), gc.json().get("run").asText());
+            // The space was freed by the first run after the kills, or by a killed one that got to its end
+            // (it recorded itself; the run after it then has nothing to do and records nothing).
+            boolean freedHere = gc.json().get("packs_deleted").asLong() + gc.json().get("packs_repacked").asLong() > 0;
+            assertCapacity(vault, pw, expected.keySet(), forget.json().get("removed"),
+                    freedHere ? gc.json().get("run").asText() : null);
         }
     }
 
     /**
      * docs/capacity.md: each backup command, the forget and the collection that freed something left a
      * record whose shares add up; the plans' shares now add up to the stored capacity stats reports,
-     * which is the bytes of the vault's files.
+     * which is the bytes of the vault's files. {@code run}: the collection that freed the space (null:
+     * one of the collections, a killed one that got to its end).
      */
     private void assertCapacity(Path vault, Path pw, Set<String> backedUp, JsonNode removed, String run)
             throws Exception {
@@ -238,7 +243,8 @@ class GcIT {
         List<String> forgotten = new ArrayList<>();
         removed.forEach(x -> forgotten.add(x.asText()));
         assertEquals(forgotten, forgets, "the forget's record names what it removed");
-        assertTrue(runs.contains(run), "the collection that freed the space is recorded: " + runs);
+        assertTrue(run == null ? !runs.isEmpty() : runs.contains(run), "the collection that freed the space is recorded: "
+                + runs);
 
         Cli.Result st = Cli.run("stats", "--json", "--vault", vault, "--password-file", pw);
         assertEquals(0, st.code(), st.toString());

@@ -29,8 +29,10 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Garbage collection: deletes the packs no snapshot uses, repacks packs that are mostly unused, and
@@ -104,6 +106,7 @@ public final class GarbageCollector {
      *
      * @param bytesFreed the vault's size before minus after: packs and index objects deleted, minus
      *     the new packs and index objects written and what the capacity record of the run added
+     *     (unless the record is written after the run: see the constructor)
      */
     public record Result(String run, boolean dryRun, int snapshots, long blobsForgotten, long blobsSpared,
             int packsBefore, int packsDeleted, int packsRepacked, int packsKept, int unindexedPacksDeleted,
@@ -114,32 +117,65 @@ public final class GarbageCollector {
     private final Vault vault;
     private final GcCoordinator coordinator;
     private final Options options;
+    private final Executor recordOn;
 
+    /** A collector that writes its capacity record itself, before {@link #run} returns. */
     public GarbageCollector(Vault vault, GcCoordinator coordinator, Options options) {
+        this(vault, coordinator, options, null);
+    }
+
+    /**
+     * @param recordOn where the capacity record after the run is written (docs/capacity.md): null, by
+     *     the run itself before it returns; else handed to this executor (an agent's), so that the
+     *     command waits only for the collection. The result's {@code bytes_freed} then does not count
+     *     the record, which is written after.
+     */
+    public GarbageCollector(Vault vault, GcCoordinator coordinator, Options options, Executor recordOn) {
         this.vault = vault;
         this.coordinator = coordinator;
         this.options = options;
+        this.recordOn = recordOn;
     }
 
     public Result run(Progress progress) {
         long start = System.nanoTime();
         String run = UUID.randomUUID().toString();
-        // The index may be read while the catalog tasks answer: only the snapshots must be listed after.
-        CompletableFuture<MasterIndex> loading = CompletableFuture.supplyAsync(vault::loadIndex);
-        try {
-            coordinator.begin(run);
-        } catch (RuntimeException e) {
-            loading.cancel(true);
-            throw e;
-        }
+        // The catalog tasks answer STRICT_ON while the index is loaded and the snapshots are listed and
+        // marked: the answers are awaited before anything is condemned (docs/gc.md, steps 2 to 5).
+        CompletableFuture<Void> beginning = CompletableFuture.runAsync(() -> coordinator.begin(run), task -> {
+            Thread t = new Thread(task, "gc-begin");
+            t.setDaemon(true);
+            t.start();
+        });
         Result r;
         try (ReadPool pool = new ReadPool(options.threads())) {
             progress.update("loading the index", 0, 0);
-            r = collect(run, join(loading), pool, progress, start);
-        } finally {
-            coordinator.end(run);
+            r = collect(run, vault.loadIndex(), pool, progress, start, () -> join(beginning));
+        } catch (RuntimeException e) {
+            if (begun(beginning)) {
+                coordinator.end(run);
+            }
+            throw e;
         }
-        return r.dryRun() || changedNothing(r) && !unrecordedChange() ? r : recordCapacity(r, progress);
+        coordinator.end(run);
+        if (r.dryRun() || changedNothing(r) && !unrecordedChange()) {
+            return r;
+        }
+        if (recordOn == null) {
+            return recordCapacity(r, progress);
+        }
+        recordOn.execute(() -> recordCapacity(r, Progress.none()));
+        return r;
+    }
+
+    /** Waits for the run's begin; true when it succeeded (so the run must be ended), false when it failed. */
+    private static boolean begun(CompletableFuture<Void> beginning) {
+        try {
+            beginning.join();
+            return true;
+        } catch (CompletionException | CancellationException e) {
+            return false;
+        }
     }
 
     /**
@@ -193,7 +229,14 @@ public final class GarbageCollector {
         }
     }
 
-    private Result collect(String run, MasterIndex index, ReadPool pool, Progress progress, long start) {
+    /**
+     * The run after its index is loaded. {@code begun} waits until every catalog task has stopped
+     * reusing trees (and throws what the begin threw): the snapshots may be listed and marked before,
+     * since a snapshot sealed while the tasks answer is sealed by a job the barrier waits for, so it is
+     * marked with those sealed meanwhile.
+     */
+    private Result collect(String run, MasterIndex index, ReadPool pool, Progress progress, long start,
+            Runnable begun) {
         Set<String> indexObjects = new HashSet<>(index.indexObjects());
         Map<String, Long> sizes = new HashMap<>();
         for (VaultObject o : vault.list(ObjectKind.PACK).objects()) {
@@ -218,6 +261,7 @@ public final class GarbageCollector {
 
         Set<BlobId> spared;
         long[] forgotten = {0};
+        begun.run();
         if (options.dryRun()) {
             spared = Set.of();
         } else {

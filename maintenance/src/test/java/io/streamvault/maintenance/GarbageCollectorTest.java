@@ -13,6 +13,7 @@ import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.ForwardingStorage;
 import io.streamvault.vault.Node;
+import io.streamvault.vault.ObjectInfo;
 import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.SnapshotRef;
 import io.streamvault.vault.Storage;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -34,6 +36,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -165,18 +170,26 @@ class GarbageCollectorTest {
 
     /** A coordinator that plays a backup's part at the barrier, and may spare ids. */
     private static final class Scripted implements GcCoordinator {
+        private final Runnable atBegin;
         private final Runnable atBarrier;
         private final Set<BlobId> spare;
         final AtomicInteger begun = new AtomicInteger();
         final AtomicInteger ended = new AtomicInteger();
 
         Scripted(Runnable atBarrier, Set<BlobId> spare) {
+            this(() -> { }, atBarrier, spare);
+        }
+
+        /** {@code atBegin}: what happens while the catalog tasks answer (it may throw what begin throws). */
+        Scripted(Runnable atBegin, Runnable atBarrier, Set<BlobId> spare) {
+            this.atBegin = atBegin;
             this.atBarrier = atBarrier;
             this.spare = spare;
         }
 
         @Override
         public void begin(String run) {
+            atBegin.run();
             begun.incrementAndGet();
         }
 
@@ -248,6 +261,90 @@ class GarbageCollectorTest {
             Path expected = tree("late-src", Map.of("own.bin", random(1 << 20, 1)));
             assertRestores(vault, sealed[0], expected);
             assertRestores(vault, v.s2(), v.src2());
+        }
+    }
+
+    @Test
+    void aSnapshotSealedWhileTheCatalogTasksAnswerSurvives() throws IOException {
+        Two v = twoSnapshots();
+        Path dir = v.vaultDir();
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch listed = new CountDownLatch(1);
+        Storage watched = new ForwardingStorage(Storages.open(dir.toString())) {
+            @Override
+            public List<ObjectInfo> list(String prefix) {
+                List<ObjectInfo> out = super.list(prefix);
+                if (armed.get() && prefix.startsWith(ObjectKind.SNAPSHOT.prefix())) {
+                    listed.countDown();
+                }
+                return out;
+            }
+        };
+        try (Vault vault = open(watched)) {
+            List<BlobId> own = contentOf(vault, v.s1(), "own.bin");
+            vault.delete(ObjectKind.SNAPSHOT, v.s1());
+            String[] sealed = new String[1];
+            // The catalog tasks answer STRICT_ON slowly: the run lists the snapshots meanwhile (and
+            // marks them), and a backup whose job started before the run (so the barrier waits for it)
+            // seals own.bin's chunks, reusing what the run has not marked, before the answers are in.
+            Runnable slowAnswers = () -> {
+                try {
+                    assertTrue(listed.await(30, TimeUnit.SECONDS), "the run listed the snapshots");
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                try (TestVault tv = TestVault.open(dir, CHUNK)) {
+                    BlobId sub = tv.tree(List.of(TestVault.file("own.bin".getBytes(), own, 1 << 20, 1_000)));
+                    BlobId top = tv.tree(List.of(TestVault.dir("late".getBytes(), sub, 1_000)));
+                    sealed[0] = tv.snapshot(top, "/late".getBytes(), "h");
+                }
+            };
+            Scripted c = new Scripted(slowAnswers, () -> { }, Set.of());
+            armed.set(true);
+            new GarbageCollector(vault, c, GarbageCollector.Options.defaults()).run(GarbageCollector.Progress.none());
+            assertEquals(1, c.ended.get());
+            assertClean(vault);
+            assertRestores(vault, sealed[0], tree("late-src", Map.of("own.bin", random(1 << 20, 1))));
+            assertRestores(vault, v.s2(), v.src2());
+        }
+    }
+
+    @Test
+    void aRunWhoseBeginFailsDeletesNothingAndSaysWhy() throws IOException {
+        Two v = twoSnapshots();
+        try (Vault vault = open(Storages.open(v.vaultDir().toString()))) {
+            vault.delete(ObjectKind.SNAPSHOT, v.s1());
+        }
+        long before = bytes(v.vaultDir());
+        try (Vault vault = open(Storages.open(v.vaultDir().toString()))) {
+            Scripted c = new Scripted(() -> {
+                throw new FatalException(ErrorCode.FENCED, "another collector took over");
+            }, () -> { }, Set.of());
+            FatalException e = assertThrows(FatalException.class, () -> new GarbageCollector(vault, c,
+                    GarbageCollector.Options.defaults()).run(GarbageCollector.Progress.none()));
+            assertEquals(ErrorCode.FENCED, e.code());
+            assertEquals(0, c.ended.get(), "a run that never began is not ended");
+        }
+        assertEquals(before, bytes(v.vaultDir()), "nothing was written or deleted");
+    }
+
+    @Test
+    void aCapacityRecordLeftToTheCallerIsWrittenWhenItRuns() throws IOException {
+        Two v = twoSnapshots();
+        try (Vault vault = open(Storages.open(v.vaultDir().toString()))) {
+            vault.delete(ObjectKind.SNAPSHOT, v.s1());
+            List<Runnable> later = new ArrayList<>();
+            GarbageCollector.Result r = new GarbageCollector(vault, GcCoordinator.alone(),
+                    GarbageCollector.Options.defaults(), later::add).run(GarbageCollector.Progress.none());
+            assertTrue(r.bytesFreed() > 0, r.toString());
+            assertEquals(1, later.size(), "the record is handed over");
+            assertTrue(CapacityHistory.read(vault, null, e -> { }).isEmpty(), "and not written by the run");
+            later.get(0).run();
+            List<CapacityHistory.Entry> h = CapacityHistory.read(vault, null, e -> { });
+            assertEquals(1, h.size(), h.toString());
+            assertEquals(CapacityHistory.Trigger.GC, h.get(0).trigger());
+            assertEquals(r.run(), h.get(0).run());
+            assertEquals(vault.list(ObjectKind.PACK).bytes(), h.get(0).capacity().byKind().get(ObjectKind.PACK));
         }
     }
 

@@ -11,35 +11,28 @@ import io.streamvault.schemas.records.GcReply;
 import io.streamvault.schemas.records.GcReplyKind;
 import io.streamvault.schemas.records.GcRequest;
 import io.streamvault.schemas.records.JobStarted;
-import io.streamvault.schemas.records.JobState;
-import io.streamvault.schemas.records.JobStatus;
 import io.streamvault.vault.BlobId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +56,8 @@ public final class KafkaGcCoordinator implements GcCoordinator {
     private final int chunkPartitions;
     private final int jobPartitions;
     private boolean initialized;
+    private EarlierJobs ahead;
+    private String aheadRun;
 
     /**
      * @param answerTimeout how long to wait for every catalog and dedup task to answer before giving
@@ -73,7 +68,8 @@ public final class KafkaGcCoordinator implements GcCoordinator {
         this.topics = pipeline.topics();
         this.answerTimeout = answerTimeout;
         this.producer = new KafkaProducer<>(pipeline.props().transactionalProducer(topics.maintenanceTransactionalId()));
-        this.replies = new KafkaConsumer<>(fast(pipeline.props().consumer(null, topics.groupId("gc.replies"), 500)));
+        this.replies = new KafkaConsumer<>(EarlierJobs.fast(pipeline.props().consumer(null, topics.groupId("gc.replies"),
+                500)));
         TopicPartition tp = new TopicPartition(topics.gcReplies.name(), 0);
         replies.assign(List.of(tp));
         replies.seekToEnd(List.of(tp));
@@ -82,11 +78,6 @@ public final class KafkaGcCoordinator implements GcCoordinator {
         this.jobPartitions = producer.partitionsFor(topics.gcControl.name()).size();
     }
 
-
-    private static Properties fast(Properties p) {
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-        return p;
-    }
 
     /** Makes the transactional producer ready (fencing any earlier collector), ahead of the first run. */
     public synchronized void ready() {
@@ -104,8 +95,30 @@ public final class KafkaGcCoordinator implements GcCoordinator {
                 sendControl(p, run, new GcControl(run, GcControlAction.STRICT_ON, p, null, null));
             }
         });
+        readAhead(run);
         awaitEach(run, GcReplyKind.STRICT_ACK, jobPartitions, "catalog", r -> { });
         LOG.info("garbage collection {}: every catalog task seals without reusing trees", run);
+    }
+
+    /** Reads the barrier's topics while the catalog tasks answer and the run marks; the barrier reads only the rest. */
+    private void readAhead(String run) {
+        closeAhead();
+        try {
+            ahead = new EarlierJobs(pipeline);
+            ahead.readAhead();
+            aheadRun = run;
+        } catch (KafkaException e) {
+            closeAhead(); // the barrier reads everything itself
+            LOG.info("garbage collection {}: the jobs were not read ahead ({})", run, e.getMessage());
+        }
+    }
+
+    private void closeAhead() {
+        if (ahead != null) {
+            ahead.close();
+            ahead = null;
+            aheadRun = null;
+        }
     }
 
     @Override
@@ -149,40 +162,20 @@ public final class KafkaGcCoordinator implements GcCoordinator {
 
     @Override
     public void awaitEarlierJobs(String run, Duration fenceAfter, Consumer<String> waiting) {
-        Deserializer<JobStarted> jobs = topics.jobs.valueSerde().deserializer();
-        Map<String, JobStarted> started = readAll(topics.jobs.name(), (topic, value) -> {
-            JobStarted s = jobs.deserialize(topic, value);
-            if (s != null) {
-                s.setChangedDirs(null); // a narrowed job's list (up to 512 KiB) says nothing about when it ends
-            }
-            return s;
-        });
-        Set<String> ended = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> status = new KafkaConsumer<>(fast(pipeline.props().consumer(null,
-                topics.groupId("gc.status"), 2000)))) {
-            List<TopicPartition> parts = partitions(status, topics.jobStatus.name());
-            status.assign(parts);
-            status.seekToBeginning(parts);
-            var reader = topics.jobStatus.valueSerde().deserializer();
+        EarlierJobs jobs = run.equals(aheadRun) ? ahead : new EarlierJobs(pipeline);
+        ahead = null;
+        aheadRun = null;
+        try (jobs) {
+            Map<String, JobStarted> started = jobs.startedNow();
             Set<String> fenced = new HashSet<>();
             long nextNote = 0;
             while (true) {
-                for (ConsumerRecord<byte[], byte[]> r : status.poll(Duration.ofMillis(200))) {
-                    try {
-                        JobStatus s = reader.deserialize(r.topic(), r.value());
-                        if (s != null && s.getState() != JobState.RUNNING) {
-                            ended.add(s.getJob());
-                        }
-                    } catch (SerializationException e) {
-                        // not a status this version reads: it cannot end a job we wait for
-                    }
-                }
-                if (!caughtUp(status, parts)) {
+                if (!jobs.poll(Duration.ofMillis(200))) {
                     continue;
                 }
                 Map<String, JobStarted> open = new LinkedHashMap<>();
                 started.forEach((job, s) -> {
-                    if (!ended.contains(job)) {
+                    if (!jobs.ended(job)) {
                         open.put(job, s);
                     }
                 });
@@ -208,6 +201,7 @@ public final class KafkaGcCoordinator implements GcCoordinator {
                             + " that started before the collection: " + String.join("; ", names.subList(0,
                                     Math.min(3, names.size()))) + (names.size() > 3 ? "; ..." : ""));
                 }
+                jobs.read(Duration.ofMillis(200));
             }
         }
     }
@@ -233,15 +227,20 @@ public final class KafkaGcCoordinator implements GcCoordinator {
                         new GcReply(run, GcReplyKind.HEARTBEAT, -1, List.of())))));
     }
 
+    /**
+     * Sends STRICT_OFF without waiting for the answers: nothing in the run depends on them. Each catalog
+     * task reloads its tree index before it reuses trees again, whenever it reads the order; a task
+     * that is down reads it when it runs again (the mode is kept in its store).
+     */
     @Override
     public void end(String run) {
+        closeAhead();
         try {
             send(run, () -> {
                 for (int p = 0; p < jobPartitions; p++) {
                     sendControl(p, run, new GcControl(run, GcControlAction.STRICT_OFF, p, null, null));
                 }
             });
-            awaitEach(run, GcReplyKind.STRICT_OFF_ACK, jobPartitions, "catalog", r -> { });
         } catch (RuntimeException e) {
             // the next collection's STRICT_ON and STRICT_OFF end the mode; until then trees are written again
             LOG.warn("garbage collection {}: could not tell every catalog task that it ended: {}", run, e.getMessage());
@@ -250,6 +249,7 @@ public final class KafkaGcCoordinator implements GcCoordinator {
 
     @Override
     public void close() {
+        closeAhead();
         replies.close(CloseOptions.timeout(Duration.ZERO));
         producer.close(Duration.ofSeconds(5));
     }
@@ -312,58 +312,5 @@ public final class KafkaGcCoordinator implements GcCoordinator {
                 }
             }
         }
-    }
-
-    /** Every record of a topic up to its end now (read committed), by key, the last value winning. */
-    private <V> Map<String, V> readAll(String topic, Deserializer<V> reader) {
-        Map<String, V> out = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(fast(pipeline.props().consumer(null,
-                topics.groupId("gc.read"), 2000)))) {
-            List<TopicPartition> parts = partitions(c, topic);
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            while (true) {
-                if (reached(c, parts, end)) {
-                    return out;
-                }
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.key() == null || r.value() == null) {
-                        continue;
-                    }
-                    try {
-                        V v = reader.deserialize(r.topic(), r.value());
-                        if (v != null) {
-                            out.put(new String(r.key(), StandardCharsets.UTF_8), v);
-                        }
-                    } catch (SerializationException e) {
-                        // a record this version cannot read: not a job it must wait for
-                    }
-                }
-            }
-        }
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
-        List<TopicPartition> parts = new ArrayList<>();
-        for (PartitionInfo pi : c.partitionsFor(topic)) {
-            parts.add(new TopicPartition(pi.topic(), pi.partition()));
-        }
-        return parts;
-    }
-
-    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts) {
-        return reached(c, parts, c.endOffsets(parts));
-    }
-
-    /** True when the consumer's position in every partition is at or past {@code end}. */
-    private static boolean reached(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts,
-            Map<TopicPartition, Long> end) {
-        for (TopicPartition tp : parts) {
-            if (c.position(tp) < end.get(tp)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
