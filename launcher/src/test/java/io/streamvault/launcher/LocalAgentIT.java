@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -131,6 +132,32 @@ class LocalAgentIT {
                     "the quick start's bad parent and this one");
             assertEquals(4, Scrapes.value(Scrapes.samples(metrics), "streamvault_catalog_backups_total{result=\"sealed\"}"),
                     "the agent sealed four backups: first, again, quick, handed");
+
+            // gc goes to the agent too (no password here either): it collects what a forgotten snapshot
+            // alone held, and writes the capacity record after the command has its answer.
+            Path extra = Files.createDirectories(tmp.resolve("extra"));
+            SourceTree.write(extra.resolve("once.bin"), SourceTree.bytes(new Random(77), 1 << 20));
+            Cli.Result once = Cli.run("backup", extra, "--vault", vault, "--state-dir", state, "--json");
+            assertEquals(0, once.code(), once.toString());
+            Cli.Result forget = Cli.run("forget", once.json().get("snapshot").asText(), "--allow-remove-all", "--vault", vault,
+                    "--password-file", pw, "--state-dir", tmp.resolve("forget-state"));
+            assertEquals(0, forget.code(), forget.toString());
+            Cli.Result gc = Cli.run("gc", "--vault", vault, "--state-dir", state, "--json");
+            assertEquals(0, gc.code(), gc.toString());
+            assertTrue(gc.json().get("bytes_freed").asLong() > 1 << 19, "the forgotten megabyte is freed: " + gc.out());
+            String run = gc.json().get("run").asText();
+            boolean recorded = false;
+            for (int i = 0; i < 300 && !recorded; i++) {
+                Cli.Result h = Cli.run("stats", "--history", "--json", "--vault", vault, "--password-file", pw);
+                assertEquals(0, h.code(), h.toString());
+                for (JsonNode r : h.json()) {
+                    recorded |= run.equals(r.path("run").asText());
+                }
+                Thread.sleep(recorded ? 0 : 100);
+            }
+            assertTrue(recorded, "the agent recorded the vault's capacity after the collection " + run);
+            Cli.Result checked = Cli.run("check", "--read-data", "--vault", vault, "--password-file", pw);
+            assertEquals(0, checked.code(), checked.toString());
 
             // Not the agent's vault, or --no-agent: the command runs the job itself, and so needs the password.
             Path other = tmp.resolve("other");

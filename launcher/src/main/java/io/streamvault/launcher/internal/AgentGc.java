@@ -10,6 +10,12 @@ import io.streamvault.vault.Vault;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +25,21 @@ import org.slf4j.LoggerFactory;
  * agent's open vault, its running catalog and dedup, and a coordinator whose transactional producer
  * is made ready when the agent starts, so a collection pays for none of it (docs/gc.md). One at a
  * time. The coordinator holds the vault's maintenance transactional id: a collection started
- * elsewhere fences it, and the next one here makes a new coordinator.
+ * elsewhere fences it, and the next one here makes a new coordinator. The capacity record after a
+ * collection is written on a thread of the agent after the collection returns (the command does
+ * not wait for it, as backups do not wait for theirs); the next collection, and closing, wait for it.
  */
 public final class AgentGc implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentGc.class);
     private final Pipeline pipeline;
     private final Vault vault;
     private final GcMeters meters;
+    private final ExecutorService records = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "gc-capacity-record");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<?> lastRecord;
     private KafkaGcCoordinator coordinator;
 
     /** {@code meters}: where the collections are counted (docs/metrics.md). */
@@ -59,9 +73,28 @@ public final class AgentGc implements AutoCloseable {
      * ends it with FENCED, as for any collector.
      */
     public synchronized GarbageCollector.Result run(GarbageCollector.Options options, GarbageCollector.Progress progress) {
+        awaitRecord(RECORD_WAIT_MS);
         return meters.count(options.dryRun(), () -> options.dryRun()
                 ? new GarbageCollector(vault, GcCoordinator.alone(), options).run(progress)
-                : new GarbageCollector(vault, new Renewing(), options).run(progress));
+                : new GarbageCollector(vault, new Renewing(), options, task -> lastRecord = records.submit(task))
+                        .run(progress));
+    }
+
+    /** How long a collection, or closing, waits for the last collection's capacity record. */
+    private static final long RECORD_WAIT_MS = 45_000L;
+
+    private void awaitRecord(long ms) {
+        if (lastRecord == null) {
+            return;
+        }
+        try {
+            lastRecord.get(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the capacity record of the last collection was not written: {}", e.toString());
+        }
+        lastRecord = null;
     }
 
     /** The agent's coordinator, made anew when it turns out fenced as a run begins. */
@@ -109,6 +142,8 @@ public final class AgentGc implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        awaitRecord(RECORD_WAIT_MS);
+        records.shutdownNow();
         if (coordinator != null) {
             coordinator.close();
         }
