@@ -67,6 +67,18 @@ class AgentAutostartIT {
             Cli.Result none = Cli.process(List.of(), Map.of(), "agent", "--status", "--state-dir", state);
             assertEquals("no agent of " + state + " is running", none.out().strip(), none.toString());
 
+            // gc starts one too, and hands it the collection.
+            List<Object> gcArgs = new ArrayList<>(List.of("gc", "--json"));
+            gcArgs.addAll(List.of(where));
+            Cli.Result gc = Cli.process(List.of(), hour, gcArgs.toArray());
+            assertEquals(0, gc.code(), gc.toString());
+            assertTrue(gc.err().contains("starting a background agent"), gc.toString());
+            assertTrue(gc.json().has("run"), gc.toString());
+            JsonNode collector = onlyAgent(state);
+            assertEquals(1, collector.get("jobs").asLong(), "the collection went to the agent it started: " + collector);
+            assertEquals(0, Cli.process(List.of(), Map.of(), "agent", "--stop", "--state-dir", state).code());
+            assertFalse(AgentLink.anyListening(state));
+
             // Started again by the next backup, it stops by itself once idle for its time.
             Files.writeString(src.resolve("new-file"), "changed since the second backup\n");
             Cli.Result third = backup(Map.of(AgentStarter.IDLE_ENV, "8s", "STREAMVAULT_NO_CDS", "1"), src, where);

@@ -5,7 +5,6 @@ import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.launcher.internal.AgentLink;
-import io.streamvault.launcher.internal.AgentStarter;
 import io.streamvault.launcher.internal.BackupJob;
 import io.streamvault.launcher.internal.FailureWatch;
 import io.streamvault.launcher.internal.InstanceSlot;
@@ -156,7 +155,7 @@ public final class BackupCommand implements Callable<Integer> {
         byte[] rootBytes = job.root();
         if (!args.noAgent()) {
             Integer status = viaAgent(config, job);
-            if (status == null && startAgent(config)) {
+            if (status == null && common.startAgent(config, true)) {
                 status = viaAgent(config, job);
             }
             if (status != null) {
@@ -225,21 +224,6 @@ public final class BackupCommand implements Callable<Integer> {
     private Integer viaAgent(StreamVaultConfig config, BackupJob job) {
         return AgentLink.backup(config.stateDir(), agentRequest(config, job), System.out,
                 new ProgressLine(System.err, System.console() != null));
-    }
-
-    /**
-     * Starts a background agent of the state directory for this and later commands, when this
-     * command would hand it the job and none listens ({@link AgentStarter}); true when one listens.
-     */
-    private boolean startAgent(StreamVaultConfig config) {
-        Duration idle = AgentStarter.idle(System.getenv(), "1".equals(System.getenv(AgentStarter.INTERACTIVE_ENV)));
-        if (idle == null || common.hasSettings() || System.getenv(AgentStarter.STATUS_FILE_ENV) != null
-                || AgentLink.anyListening(config.stateDir()) || !common.vaultExists(config)) {
-            // not bin/streamvault, turned off, not at a terminal, settings of its own, bin/streamvault recording
-            // its class-data archive from a job that runs here, an agent that declined, or no vault
-            return false;
-        }
-        return AgentStarter.ensure(config.stateDir(), common.agentArgs(), idle, System.err);
     }
 
     /** What {@link #viaAgent} sends (for tests: {@link QuickBackup} must send the same). */

@@ -3,6 +3,8 @@ package io.streamvault.launcher.cli;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.launcher.internal.AgentLink;
+import io.streamvault.launcher.internal.AgentStarter;
 import io.streamvault.launcher.internal.Home;
 import io.streamvault.launcher.internal.Passwords;
 import io.streamvault.vault.Storage;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -112,20 +115,37 @@ public final class CommonOptions {
     }
 
     /**
-     * True when the vault exists. The default one is created here when it does not, so that the
-     * command, not an agent it starts, says where its password was generated.
+     * True when the vault exists. With {@code createDefault}, the default one is created here when it
+     * does not, so that the command, not an agent it starts, says where its password was generated.
      */
-    public boolean vaultExists(StreamVaultConfig config) {
+    public boolean vaultExists(StreamVaultConfig config, boolean createDefault) {
         try (Storage storage = Storages.open(vaultUri(config))) {
             if (Vault.exists(storage)) {
                 return true;
             }
         }
-        if (!isDefaultVault(config)) {
+        if (!createDefault || !isDefaultVault(config)) {
             return false;
         }
         openVault(config, true).close();
         return true;
+    }
+
+    /**
+     * Starts the background agent of the state directory ({@link AgentStarter}; README, The background
+     * agent) when this command would hand it its job and none listens; true when one listens then.
+     * Nothing is started outside bin/streamvault, when turned off or not at a terminal, for a command
+     * with settings of its own, while bin/streamvault records its class-data archive from a job that
+     * runs in the command, when an agent listens (it declined the job), or when the vault does not
+     * exist ({@code createDefault}: the default vault is created first, for a first backup).
+     */
+    public boolean startAgent(StreamVaultConfig config, boolean createDefault) {
+        Duration idle = AgentStarter.idle(System.getenv(), "1".equals(System.getenv(AgentStarter.INTERACTIVE_ENV)));
+        if (idle == null || hasSettings() || System.getenv(AgentStarter.STATUS_FILE_ENV) != null
+                || AgentLink.anyListening(config.stateDir()) || !vaultExists(config, createDefault)) {
+            return false;
+        }
+        return AgentStarter.ensure(config.stateDir(), agentArgs(), idle, System.err);
     }
 
     /** The vault URI, and whether it is the default one. */

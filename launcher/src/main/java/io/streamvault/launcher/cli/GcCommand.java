@@ -55,9 +55,15 @@ public final class GcCommand implements Callable<Integer> {
             return schedule(config);
         }
         if (!noAgent) {
-            Integer status = AgentLink.backup(config.stateDir(), AgentLink.gcRequest(common.vaultUri(config),
+            // As a backup does: an agent of the state directory collects; at a terminal, one is started
+            // when none runs (its start costs less than the one-shot collection's own, and stays for later).
+            AgentLink.Request request = AgentLink.gcRequest(common.vaultUri(config),
                     config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS), common.hasSettings(), gc.maxUnused, gc.fenceAfter,
-                    dryRun, json), System.out, new ProgressLine(System.err, System.console() != null));
+                    dryRun, json);
+            Integer status = viaAgent(config, request);
+            if (status == null && common.startAgent(config, false)) {
+                status = viaAgent(config, request);
+            }
             if (status != null) {
                 return status;
             }
@@ -67,6 +73,11 @@ public final class GcCommand implements Callable<Integer> {
             print(r, json, System.out);
         }
         return 0;
+    }
+
+    private static Integer viaAgent(StreamVaultConfig config, AgentLink.Request request) {
+        return AgentLink.backup(config.stateDir(), request, System.out, new ProgressLine(System.err,
+                System.console() != null));
     }
 
     /** {@code gc --schedule}: the maintenance plan named {@link #PLAN}, created or changed. */
