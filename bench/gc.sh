@@ -3,8 +3,10 @@
 # Both tools back up ten states of the shared ~2 GiB data set (the data set, then nine "days of
 # change" of the shared data set tools' mutate-dataset.sh: small files modified, medium ones appended, large
 # ones rewritten in part, files deleted and added), then forget the five oldest (keep-last 5). Timed, ROUNDS times on fresh copies of both repositories, alternating which
-# goes first: `streamvault gc` (one-shot: it starts the embedded broker and the roles it needs)
-# against `restic prune` (the forget itself is not timed for either). Reported: wall time, CPU,
+# goes first: `streamvault gc` one-shot (sv: it starts the embedded broker and the roles it needs),
+# handed to an agent started just before (sv-agent), handed to an agent that has made a no-change
+# backup since it started (sv-warm: as an agent that backs up the vault has), against `restic prune`
+# (the forget itself is not timed for either). Reported: wall time, CPU (the agent's included),
 # peak RSS, the bytes each frees, and how close `forget --dry-run`'s prediction came.
 # Results: bench/results/gc-<time>.md (git-ignored). Needs restic and /usr/bin/time; about 12 GiB free.
 set -euo pipefail
@@ -62,10 +64,14 @@ run_sv() { # round
   echo "$r $(( before - $(du -sb "$v" | cut -f1) ))"
   rm -rf "$v" "$st"
 }
-run_sv_agent() { # round
+run_sv_agent() { # round [warm]: with warm, the agent first makes a no-change backup of the tree, as an
+  # agent that backs up the vault has (its JIT has then compiled the tree decoding and index lookups)
   local v="$work/sva-vault-$1" st="$work/sva-state-$1" r before
   cp -a "$base_sv" "$v"; cp -a "$base_st" "$st"
   start_agent "$v" "$st" "$pw"
+  if [ -n "${2:-}" ]; then
+    "$sv" backup "$live" --vault "$v" --state-dir "$st" --json > /dev/null
+  fi
   before=$(du -sb "$v" | cut -f1)
   sync
   agent_pid=$agent_java # the agent collects (gc is handed to it): its CPU and memory are counted
@@ -84,24 +90,27 @@ run_restic() { # round
   echo "$r $(( before - $(du -sb "$repo" | cut -f1) ))"
   rm -rf "$repo"
 }
-declare -a SVA
+declare -a SVA SVW
 for round in $(seq 1 "$rounds"); do
-  case $((round % 3)) in 1) order="sv sv-agent restic";; 2) order="restic sv sv-agent";; *) order="sv-agent restic sv";; esac
+  case $((round % 4)) in 1) order="sv sv-agent sv-warm restic";; 2) order="restic sv sv-agent sv-warm";;
+    3) order="sv-warm restic sv sv-agent";; *) order="sv-agent sv-warm restic sv";; esac
   for tool in $order; do
     case $tool in
       sv) r=$(run_sv "$round"); SV+=("${r%% *}");;
       sv-agent) r=$(run_sv_agent "$round"); SVA+=("${r%% *}");;
+      sv-warm) r=$(run_sv_agent "$round-warm" warm); SVW+=("${r%% *}");;
       *) r=$(run_restic "$round"); RE+=("${r%% *}");;
     esac
     read -r wall cpu rss freed <<< "$r"
     log "| $round | $tool | $wall | $cpu | $((rss / 1024)) | $((freed / 1048576)) |"
   done
 done
-python3 - "${SV[*]}" "${SVA[*]}" "${RE[*]}" <<'PY' | tee -a "$md" >&2
+python3 - "${SV[*]}" "${SVA[*]}" "${SVW[*]}" "${RE[*]}" <<'PY' | tee -a "$md" >&2
 import statistics, sys
-sv, sva, re = ([float(x) for x in a.split()] for a in sys.argv[1:4])
-ms, ma, mr = statistics.median(sv), statistics.median(sva), statistics.median(re)
-print(f"\nMedians: streamvault gc {ms:.2f} s one-shot, {ma:.2f} s beside an agent; restic prune {mr:.2f} s"
-      f" (restic / streamvault: {mr / ms:.2f}x one-shot, {mr / ma:.2f}x beside an agent; target: faster than restic).")
+sv, sva, svw, re = ([float(x) for x in a.split()] for a in sys.argv[1:5])
+ms, ma, mw, mr = (statistics.median(x) for x in (sv, sva, svw, re))
+print(f"\nMedians: streamvault gc {ms:.2f} s one-shot, {ma:.2f} s beside a just-started agent, {mw:.2f} s beside an"
+      f" agent that has made a backup; restic prune {mr:.2f} s (restic / streamvault: {mr / ms:.2f}x, {mr / ma:.2f}x,"
+      f" {mr / mw:.2f}x; target: faster than restic).")
 PY
 echo "bench: results in $md" >&2
