@@ -91,13 +91,19 @@ public final class CapacityHistory {
 
     /**
      * {@link #record}, for the paths a record must never fail (a backup, a forget, a collection): a
-     * failure is logged as a warning and returns null.
+     * failure is logged as a warning and returns null. So is running out of memory: measuring walks
+     * every snapshot, which a vault of millions of files may not fit beside what the command holds
+     * (a forget of a 5,000,000-file vault in the default heap did); what it took is free once it unwinds.
      */
     public static Entry recordQuietly(Vault vault, Trigger trigger, List<String> snapshots, String run) {
         try {
             return record(vault, trigger, snapshots, run);
         } catch (RuntimeException e) {
             LOG.warn("the vault's capacity was not recorded after this {}: {}", trigger.id(), e.getMessage());
+            return null;
+        } catch (OutOfMemoryError e) {
+            LOG.warn("the vault's capacity was not recorded after this {}: out of memory measuring it ({}); give the"
+                    + " command a larger heap (STREAMVAULT_JAVA_OPTS=-Xmx...) for a record", trigger.id(), e.getMessage());
             return null;
         }
     }

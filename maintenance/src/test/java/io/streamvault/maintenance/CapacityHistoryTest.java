@@ -8,8 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
+import io.streamvault.vault.ForwardingStorage;
+import io.streamvault.vault.ObjectInfo;
 import io.streamvault.vault.ObjectKind;
+import io.streamvault.vault.Storage;
+import io.streamvault.vault.Storages;
 import io.streamvault.vault.TestVault;
+import io.streamvault.vault.Vault;
 import io.streamvault.vault.VaultObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +60,27 @@ class CapacityHistoryTest {
 
     private int documents() {
         return tv.vault.list(ObjectKind.CAPACITY).objects().size();
+    }
+
+    @Test
+    void aMeasurementThatRunsOutOfMemoryFailsNeitherTheForgetNorItsRecorder() {
+        // A vault too large for the heap (5,000,000 files in 1 GiB, docs/performance.md): the record is
+        // a warning, the snapshots are forgotten, and the command succeeds.
+        Storage starved = new ForwardingStorage(Storages.open(tmp.resolve("vault").toString())) {
+            @Override
+            public List<ObjectInfo> list(String prefix) {
+                if (prefix.startsWith(ObjectKind.INDEX.prefix())) {
+                    throw new OutOfMemoryError("Java heap space (test)");
+                }
+                return super.list(prefix);
+            }
+        };
+        try (Vault vault = Vault.open(starved, TestVault.PASSWORD)) {
+            assertNull(CapacityHistory.recordQuietly(vault, CapacityHistory.Trigger.FORGET, List.of(), null));
+            Forget.remove(vault, List.of(s1));
+            assertTrue(vault.list(ObjectKind.SNAPSHOT).objects().stream().noneMatch(o -> o.id().equals(s1)));
+        }
+        assertEquals(List.of(), history(), "nothing recorded");
     }
 
     @Test
