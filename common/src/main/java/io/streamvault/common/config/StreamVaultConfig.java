@@ -101,10 +101,11 @@ public final class StreamVaultConfig extends AbstractConfig {
                             + "about (this + 1) x uploader.pack.bytes, whatever the size of the backup.")
             .define(UPLOADER_FLUSH_MS, Type.LONG, 50L, Range.atLeast(0), Importance.LOW,
                     "A pack that is not full is written anyway when no new chunk arrived for this long, or when it is this old times five.")
-            .define(HANDOFF_BYTES, Type.LONG, 512L << 20, Range.between(0L, 1L << 30), Importance.LOW,
+            .define(HANDOFF_BYTES, Type.LONG, 128L << 20, Range.between(0L, 1L << 30), Importance.LOW,
                     "Memory (off the heap) holding the bytes of chunks this process's chunkers just read, for its "
-                            + "uploaders: a chunk found there is not read from its source and hashed again. Allocated only "
-                            + "while an uploader runs here; 0 turns it off.")
+                            + "uploaders: a chunk found there is not read from its source and hashed again. It need only "
+                            + "cover how far the uploaders lag behind the chunkers. Allocated only while an uploader runs "
+                            + "here; 0 turns it off.")
             .define(DEDUP_THREADS, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM, "Kafka Streams threads of the dedup topology in this process.")
             .define(DEDUP_PENDING_TIMEOUT_MS, Type.LONG, 10 * 60_000L, Range.atLeast(1000), Importance.LOW,
                     "A chunk requested for upload that is not stored within this time is requested again (its uploader died).")
