@@ -140,6 +140,7 @@ public final class GarbageCollector {
     public Result run(Progress progress) {
         long start = System.nanoTime();
         String run = UUID.randomUUID().toString();
+        coordinator.fence(run); // before anything is listed: an earlier collector deletes no more
         // The catalog tasks answer STRICT_ON while the index is loaded and the snapshots are listed and
         // marked: the answers are awaited before anything is condemned (docs/gc.md, steps 2 to 5).
         CompletableFuture<Void> beginning = CompletableFuture.runAsync(() -> coordinator.begin(run), task -> {
@@ -151,7 +152,9 @@ public final class GarbageCollector {
         try (ReadPool pool = new ReadPool(options.threads())) {
             progress.update("loading the index", 0, 0);
             r = collect(run, vault.loadIndex(), pool, progress, start, () -> join(beginning));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // (an Error too: the begin's thread must be done with the coordinator, and the catalog tasks
+            // told to reuse trees again, before the caller closes it)
             if (begun(beginning)) {
                 coordinator.end(run);
             }

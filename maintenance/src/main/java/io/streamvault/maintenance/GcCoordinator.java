@@ -15,8 +15,19 @@ import java.util.function.Consumer;
 public interface GcCoordinator extends AutoCloseable {
 
     /**
-     * Takes the vault's collector role, fencing any earlier collector, then tells every catalog task
-     * to stop reusing existing trees; returns once every task has answered.
+     * Takes the vault's collector role, fencing any earlier collector (which deletes nothing more from
+     * its next check of {@link #checkOwner}); throws {@code FENCED} when it cannot. Called before the run
+     * lists anything, so that an earlier collector's deletions end before this run's view is taken.
+     * By default, {@link #checkOwner}.
+     */
+    default void fence(String run) {
+        checkOwner(run);
+    }
+
+    /**
+     * Tells every catalog task to stop reusing existing trees; returns once every task has answered.
+     * Called after {@link #fence}, on a thread of its own: the run loads the index and lists and marks
+     * the snapshots meanwhile, and waits for it before it condemns anything (docs/gc.md, steps 2 to 5).
      */
     void begin(String run);
 
@@ -38,7 +49,8 @@ public interface GcCoordinator extends AutoCloseable {
 
     /**
      * Tells every catalog task to reload its tree index (forgetting deleted trees) and to reuse trees
-     * again; returns once every task has answered. Called after the run, whether it completed or not.
+     * again, without waiting for the answers. Called after the run, whether it completed or not, once
+     * {@link #begin} succeeded.
      */
     void end(String run);
 

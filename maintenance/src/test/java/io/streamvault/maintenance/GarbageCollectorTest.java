@@ -175,6 +175,8 @@ class GarbageCollectorTest {
         private final Set<BlobId> spare;
         final AtomicInteger begun = new AtomicInteger();
         final AtomicInteger ended = new AtomicInteger();
+        /** What happens when the run takes the collector role (it may throw what fence throws). */
+        Runnable atFence = () -> { };
 
         Scripted(Runnable atBarrier, Set<BlobId> spare) {
             this(() -> { }, atBarrier, spare);
@@ -185,6 +187,11 @@ class GarbageCollectorTest {
             this.atBegin = atBegin;
             this.atBarrier = atBarrier;
             this.spare = spare;
+        }
+
+        @Override
+        public void fence(String run) {
+            atFence.run();
         }
 
         @Override
@@ -326,6 +333,88 @@ class GarbageCollectorTest {
             assertEquals(0, c.ended.get(), "a run that never began is not ended");
         }
         assertEquals(before, bytes(v.vaultDir()), "nothing was written or deleted");
+    }
+
+    @Test
+    void theRunTakesTheCollectorRoleBeforeItListsAnything() throws IOException {
+        Two v = twoSnapshots();
+        AtomicBoolean fenced = new AtomicBoolean();
+        List<String> listedBefore = new ArrayList<>();
+        Storage watched = new ForwardingStorage(Storages.open(v.vaultDir().toString())) {
+            @Override
+            public List<ObjectInfo> list(String prefix) {
+                if (!fenced.get()) {
+                    listedBefore.add(prefix);
+                }
+                return super.list(prefix);
+            }
+        };
+        try (Vault vault = open(watched)) {
+            vault.delete(ObjectKind.SNAPSHOT, v.s1());
+            listedBefore.clear();
+            // An earlier collector still deleting must be fenced before this run takes its view of the
+            // packs, the index and the snapshots (docs/gc.md, step 1).
+            Scripted c = new Scripted(() -> { }, Set.of());
+            c.atFence = () -> fenced.set(true);
+            new GarbageCollector(vault, c, GarbageCollector.Options.defaults()).run(GarbageCollector.Progress.none());
+            assertEquals(List.of(), listedBefore, "listed before the fence");
+
+            Scripted refused = new Scripted(() -> { }, Set.of());
+            refused.atFence = () -> {
+                throw new FatalException(ErrorCode.FENCED, "another collector took over");
+            };
+            fenced.set(false);
+            FatalException e = assertThrows(FatalException.class, () -> new GarbageCollector(vault, refused,
+                    GarbageCollector.Options.defaults()).run(GarbageCollector.Progress.none()));
+            assertEquals(ErrorCode.FENCED, e.code());
+            assertEquals(List.of(), listedBefore, "a run that could not take the role lists nothing");
+            assertEquals(0, refused.begun.get() + refused.ended.get());
+        }
+    }
+
+    private static Set<String> packIds(Vault vault) {
+        Set<String> ids = new HashSet<>();
+        vault.list(ObjectKind.PACK).objects().forEach(o -> ids.add(o.id()));
+        return ids;
+    }
+
+    /**
+     * The index records a blob in two packs and one of them is gone (a collection that ran before this
+     * one deleted it after this run loaded its index): the other copy is live, whichever entry the mark
+     * reached. Both ways round, so that one of them has the mark on the missing copy.
+     */
+    @Test
+    void aLiveBlobWhosePackWentMissingIsKeptInItsOtherCopy() throws IOException {
+        byte[] data = random(300_000, 9);
+        Path base = tmp.resolve("dup-vault");
+        List<String> dataPacks = new ArrayList<>();
+        String snap;
+        try (TestVault tv = TestVault.create(base, CHUNK)) {
+            List<BlobId> ids = tv.content(data);
+            tv.flush();
+            Set<String> first = packIds(tv.vault);
+            tv.content(data); // the same chunks again, in a pack of their own
+            tv.flush();
+            Set<String> second = packIds(tv.vault);
+            second.removeAll(first);
+            dataPacks.add(first.iterator().next());
+            dataPacks.add(second.iterator().next());
+            BlobId sub = tv.tree(List.of(TestVault.file("d.bin".getBytes(), ids, data.length, 1_000)));
+            BlobId top = tv.tree(List.of(TestVault.dir("d".getBytes(), sub, 1_000)));
+            snap = tv.snapshot(top, "/d".getBytes(), "h");
+        }
+        Path expected = tree("dup-src", Map.of("d.bin", data));
+        for (String gone : dataPacks) {
+            Path dir = tmp.resolve("dup-" + gone.substring(0, 8));
+            copy(base, dir);
+            try (Vault vault = open(Storages.open(dir.toString()))) {
+                vault.delete(ObjectKind.PACK, gone);
+                new GarbageCollector(vault, GcCoordinator.alone(), GarbageCollector.Options.defaults())
+                        .run(GarbageCollector.Progress.none());
+                assertRestores(vault, snap, expected);
+                assertClean(vault);
+            }
+        }
     }
 
     @Test

@@ -97,12 +97,12 @@ public final class AgentGc implements AutoCloseable {
         lastRecord = null;
     }
 
-    /** The agent's coordinator, made anew when it turns out fenced as a run begins. */
+    /** The agent's coordinator, made anew when it turns out fenced as a run takes the collector role. */
     private final class Renewing implements GcCoordinator {
         @Override
-        public void begin(String run) {
+        public void fence(String run) {
             try {
-                coordinator().begin(run);
+                coordinator().fence(run);
             } catch (StreamVaultException e) {
                 if (e.code() != ErrorCode.FENCED) {
                     throw e;
@@ -110,8 +110,13 @@ public final class AgentGc implements AutoCloseable {
                 LOG.info("the agent's collector was fenced by a collection elsewhere; it starts with a new one");
                 coordinator.close();
                 coordinator = null;
-                coordinator().begin(run);
+                coordinator().fence(run);
             }
+        }
+
+        @Override
+        public void begin(String run) {
+            coordinator().begin(run);
         }
 
         @Override

@@ -40,9 +40,19 @@ final class EarlierJobs implements AutoCloseable {
     EarlierJobs(Pipeline pipeline) {
         this.topics = pipeline.topics();
         this.jobs = new KafkaConsumer<>(fast(pipeline.props().consumer(null, topics.groupId("gc.read"), 2000)));
-        this.statuses = new KafkaConsumer<>(fast(pipeline.props().consumer(null, topics.groupId("gc.status"), 2000)));
-        this.jobParts = assignFromStart(jobs, topics.jobs.name());
-        this.statusParts = assignFromStart(statuses, topics.jobStatus.name());
+        KafkaConsumer<byte[], byte[]> s = null;
+        try {
+            s = new KafkaConsumer<>(fast(pipeline.props().consumer(null, topics.groupId("gc.status"), 2000)));
+            this.jobParts = assignFromStart(jobs, topics.jobs.name());
+            this.statusParts = assignFromStart(s, topics.jobStatus.name());
+        } catch (RuntimeException e) {
+            jobs.close(CloseOptions.timeout(Duration.ZERO));
+            if (s != null) {
+                s.close(CloseOptions.timeout(Duration.ZERO));
+            }
+            throw e;
+        }
+        this.statuses = s;
     }
 
     static Properties fast(Properties p) {

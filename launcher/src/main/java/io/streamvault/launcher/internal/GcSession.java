@@ -72,8 +72,11 @@ public final class GcSession implements AutoCloseable {
 
     @Override
     public void close() {
-        coordinator.close();
-        close(pipeline, slot, roles);
+        try {
+            coordinator.close();
+        } finally {
+            close(pipeline, slot, roles);
+        }
     }
 
     /** The session's coordinator, closing the session with it. */
@@ -82,6 +85,11 @@ public final class GcSession implements AutoCloseable {
 
         Owning(GcSession session) {
             this.session = session;
+        }
+
+        @Override
+        public void fence(String run) {
+            session.coordinator.fence(run);
         }
 
         @Override

@@ -87,6 +87,13 @@ public final class KafkaGcCoordinator implements GcCoordinator {
         }
     }
 
+    /** Makes the producer ready (initTransactions fences an earlier collector), then proves it is the owner. */
+    @Override
+    public void fence(String run) {
+        ready();
+        checkOwner(run);
+    }
+
     @Override
     public void begin(String run) {
         ready();
@@ -96,7 +103,12 @@ public final class KafkaGcCoordinator implements GcCoordinator {
             }
         });
         readAhead(run);
-        awaitEach(run, GcReplyKind.STRICT_ACK, jobPartitions, "catalog", r -> { });
+        try {
+            awaitEach(run, GcReplyKind.STRICT_ACK, jobPartitions, "catalog", r -> { });
+        } catch (RuntimeException e) {
+            closeAhead(); // a run that did not begin is not ended: nothing else closes them
+            throw e;
+        }
         LOG.info("garbage collection {}: every catalog task seals without reusing trees", run);
     }
 

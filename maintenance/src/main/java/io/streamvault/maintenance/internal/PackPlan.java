@@ -61,6 +61,7 @@ public final class PackPlan {
             double maxUnused) {
         int n = index.entryCount();
         int packs = index.packCount();
+        liveEverywhere(index, marked, sizes);
         int[] start = new int[packs + 1];
         for (int e = 0; e < n; e++) {
             start[index.packOf(e) + 1]++;
@@ -105,6 +106,39 @@ public final class PackPlan {
             plan.checkCopies(liveInMissing, sizes);
         }
         return plan;
+    }
+
+    /**
+     * A live blob whose marked entry is in a pack the storage no longer holds (a collection that ran
+     * before this one deleted it after this run loaded its index) is live in every copy the index
+     * records: those entries are marked too, so that the pack holding the copy that is left is kept or
+     * repacked with it, never deleted as unused. The mark reaches one entry per id, whichever the index
+     * finds first. (A spared id is live in every copy already.)
+     */
+    private static void liveEverywhere(MasterIndex index, EntryBits marked, Map<String, Long> sizes) {
+        boolean[] gone = new boolean[index.packCount()];
+        boolean any = false;
+        for (int p = 0; p < gone.length; p++) {
+            gone[p] = !sizes.containsKey(index.packId(p));
+            any |= gone[p];
+        }
+        if (!any) {
+            return;
+        }
+        Set<BlobId> need = new HashSet<>();
+        for (int e = 0; e < index.entryCount(); e++) {
+            if (gone[index.packOf(e)] && marked.get(e)) {
+                need.add(index.location(e).id());
+            }
+        }
+        if (need.isEmpty()) {
+            return;
+        }
+        for (int e = 0; e < index.entryCount(); e++) {
+            if (!gone[index.packOf(e)] && !marked.get(e) && need.contains(index.location(e).id())) {
+                marked.set(e);
+            }
+        }
     }
 
     /**
