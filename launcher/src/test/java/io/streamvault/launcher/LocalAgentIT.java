@@ -44,6 +44,8 @@ class LocalAgentIT {
     void theJobGoesToTheLocalAgentAndFallsBackWhenItCannot() throws Exception {
         Path src = tmp.resolve("src");
         SourceTree.full(src, 11);
+        // enough bytes that the first backup reads for a while: the metrics are scraped meanwhile
+        SourceTree.write(src.resolve("large.bin"), SourceTree.bytes(new Random(5), 48 << 20));
         Path vault = tmp.resolve("vault");
         Path pw = Files.writeString(tmp.resolve("pw"), "local agent\n");
         Path state = tmp.resolve("state");

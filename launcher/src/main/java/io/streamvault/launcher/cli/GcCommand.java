@@ -61,7 +61,7 @@ public final class GcCommand implements Callable<Integer> {
                     config.getString(StreamVaultConfig.BOOTSTRAP_SERVERS), common.hasSettings(), gc.maxUnused, gc.fenceAfter,
                     dryRun, json);
             Integer status = viaAgent(config, request);
-            if (status == null && common.startAgent(config, false)) {
+            if (status == null && !dryRun && common.startAgent(config, false)) { // (a preview starts nothing)
                 status = viaAgent(config, request);
             }
             if (status != null) {

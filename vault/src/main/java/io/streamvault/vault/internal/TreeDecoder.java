@@ -167,38 +167,32 @@ final class TreeDecoder {
 
     /** Reads field k of NUMBER_FIELDS with its range: mode 07777, uid/gid u32, size >= 0, times i64, rest u64. */
     private static long readNumber(JsonParser p, JsonToken t, int k, Object node, String field) throws IOException {
-        Object what = new Object() {
-            @Override
-            public String toString() {
-                return node + " \"" + field + "\"";
-            }
-        };
         if (t != JsonToken.VALUE_NUMBER_INT) {
-            throw Errors.corrupt(what + " is not an integer");
+            throw Errors.corrupt(node + " \"" + field + "\" is not an integer");
         }
         if (k >= 7) {
             JsonParser.NumberType type = p.getNumberType();
             if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
                 long v = p.getLongValue(); // the common case, without a BigInteger
                 if (v < 0) {
-                    throw Errors.corrupt(what + " " + v + " is not an unsigned 64-bit integer");
+                    throw Errors.corrupt(node + " \"" + field + "\" " + v + " is not an unsigned 64-bit integer");
                 }
                 return v;
             }
             BigInteger v = p.getBigIntegerValue();
             if (v.signum() < 0 || v.compareTo(U64_LIMIT) >= 0) {
-                throw Errors.corrupt(what + " " + v + " is not an unsigned 64-bit integer");
+                throw Errors.corrupt(node + " \"" + field + "\" " + v + " is not an unsigned 64-bit integer");
             }
             return v.longValue();
         }
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw Errors.corrupt(what + " is out of range");
+            throw Errors.corrupt(node + " \"" + field + "\" is out of range");
         }
         long v = p.getLongValue();
         long max = k == 0 ? 07777 : k <= 2 ? 0xFFFF_FFFFL : Long.MAX_VALUE;
         long min = k <= 3 ? 0 : Long.MIN_VALUE;
         if (v < min || v > max) {
-            throw Errors.corrupt(what + " " + v + " is out of range");
+            throw Errors.corrupt(node + " \"" + field + "\" " + v + " is out of range");
         }
         return v;
     }
