@@ -61,7 +61,7 @@ public final class PackPlan {
             double maxUnused) {
         int n = index.entryCount();
         int packs = index.packCount();
-        liveEverywhere(index, marked, sizes);
+        keepCopies(index, marked, spared, sizes);
         int[] start = new int[packs + 1];
         for (int e = 0; e < n; e++) {
             start[index.packOf(e) + 1]++;
@@ -75,7 +75,6 @@ public final class PackPlan {
             order[fill[index.packOf(e)]++] = e;
         }
         PackPlan plan = new PackPlan(index, order);
-        Set<BlobId> liveInMissing = new HashSet<>();
         for (int p = 0; p < packs; p++) {
             int to = plan.sortByOffset(start[p], start[p + 1]);
             String id = index.packId(p);
@@ -87,9 +86,6 @@ public final class PackPlan {
                 all += index.lengthOf(e);
                 if (isLive(index, marked, spared, e)) {
                     live += index.lengthOf(e);
-                    if (size == null) {
-                        liveInMissing.add(index.location(e).id());
-                    }
                 }
             }
             Pack pack = new Pack(id, size == null ? 0 : size, start[p], to, live, all);
@@ -102,42 +98,52 @@ public final class PackPlan {
             }
         }
         plan.chooseRepacks(maxUnused);
-        if (!liveInMissing.isEmpty()) {
-            plan.checkCopies(liveInMissing, sizes);
-        }
         return plan;
     }
 
     /**
-     * A live blob whose marked entry is in a pack the storage no longer holds (a collection that ran
-     * before this one deleted it after this run loaded its index) is live in every copy the index
-     * records: those entries are marked too, so that the pack holding the copy that is left is kept or
-     * repacked with it, never deleted as unused. The mark reaches one entry per id, whichever the index
-     * finds first. (A spared id is live in every copy already.)
+     * A live blob recorded in a pack the storage no longer holds (a collection that ran before this one
+     * deleted it after this run loaded its index) must have a copy in a pack that exists, and every such
+     * copy is live: its entries are marked, so that the pack holding it is kept or repacked with it,
+     * never deleted as unused (the mark reaches one entry per id, whichever the index finds first). A
+     * live blob with no copy left is VAULT_DAMAGED: the run deletes nothing.
      */
-    private static void liveEverywhere(MasterIndex index, EntryBits marked, Map<String, Long> sizes) {
+    private static void keepCopies(MasterIndex index, EntryBits marked, Set<BlobId> spared, Map<String, Long> sizes) {
         boolean[] gone = new boolean[index.packCount()];
-        boolean any = false;
+        List<String> missing = new ArrayList<>();
         for (int p = 0; p < gone.length; p++) {
             gone[p] = !sizes.containsKey(index.packId(p));
-            any |= gone[p];
+            if (gone[p]) {
+                missing.add(index.packId(p));
+            }
         }
-        if (!any) {
+        if (missing.isEmpty()) {
             return;
         }
         Set<BlobId> need = new HashSet<>();
         for (int e = 0; e < index.entryCount(); e++) {
-            if (gone[index.packOf(e)] && marked.get(e)) {
+            if (gone[index.packOf(e)] && isLive(index, marked, spared, e)) {
                 need.add(index.location(e).id());
             }
         }
         if (need.isEmpty()) {
             return;
         }
+        Set<BlobId> found = new HashSet<>();
         for (int e = 0; e < index.entryCount(); e++) {
-            if (!gone[index.packOf(e)] && !marked.get(e) && need.contains(index.location(e).id())) {
-                marked.set(e);
+            if (!gone[index.packOf(e)]) {
+                BlobId id = index.location(e).id();
+                if (need.contains(id)) {
+                    marked.set(e);
+                    found.add(id);
+                }
             }
+        }
+        if (found.size() < need.size()) {
+            throw new FatalException(ErrorCode.VAULT_DAMAGED, (need.size() - found.size()) + " blobs that snapshots use"
+                    + " are recorded only in packs that are missing (" + String.join(", ", missing.subList(0,
+                            Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : "") + "); garbage collection"
+                    + " deletes nothing in a damaged vault: run check");
         }
     }
 
@@ -188,25 +194,6 @@ public final class PackPlan {
         }
         keep.clear();
         keep.addAll(stay);
-    }
-
-    /** Live blobs recorded in a missing pack must have a copy in a pack that exists. */
-    private void checkCopies(Set<BlobId> ids, Map<String, Long> sizes) {
-        Set<BlobId> found = new HashSet<>();
-        for (int e = 0; e < index.entryCount(); e++) {
-            if (sizes.containsKey(index.packId(index.packOf(e)))) {
-                BlobId id = index.location(e).id();
-                if (ids.contains(id)) {
-                    found.add(id);
-                }
-            }
-        }
-        if (found.size() < ids.size()) {
-            throw new FatalException(ErrorCode.VAULT_DAMAGED, (ids.size() - found.size()) + " blobs that snapshots use"
-                    + " are recorded only in packs that are missing (" + String.join(", ", missing.subList(0,
-                            Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : "") + "); garbage collection"
-                    + " deletes nothing in a damaged vault: run check");
-        }
     }
 
     private static boolean isLive(MasterIndex index, EntryBits marked, Set<BlobId> spared, int e) {
