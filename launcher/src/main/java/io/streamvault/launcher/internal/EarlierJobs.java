@@ -26,7 +26,7 @@ import org.apache.kafka.common.errors.SerializationException;
  * What the barrier of a garbage collection reads (docs/gc.md, step 6): the {@code jobs} topic (every
  * job whose start is committed) and {@code job-status} (which of them ended), read committed from
  * their beginning. Both are read ahead while the run marks ({@link #readAhead}), so that the barrier
- * itself only reads what came since ({@link #startedNow}, {@link #poll}). One thread at a time.
+ * itself only reads what came since ({@link #startedNow}, {@link #caughtUp}). One thread at a time.
  */
 final class EarlierJobs implements AutoCloseable {
     private final Topics topics;
@@ -63,7 +63,7 @@ final class EarlierJobs implements AutoCloseable {
     /** Reads both topics up to their ends as they are now. */
     void readAhead() {
         readJobsTo(jobs.endOffsets(jobParts));
-        while (!poll(Duration.ofMillis(200))) {
+        while (!caughtUp(Duration.ofMillis(200))) {
             // read on
         }
     }
@@ -75,15 +75,15 @@ final class EarlierJobs implements AutoCloseable {
     }
 
     /**
-     * Reads {@code job-status} up to its end as it is now, polling at most once (for at most
-     * {@code timeout}); true when it is read to its end.
+     * True when {@code job-status} is read to its end as it is now; else reads what comes within
+     * {@code timeout} and returns false (ask again).
      */
-    boolean poll(Duration timeout) {
+    boolean caughtUp(Duration timeout) {
         if (reached(statuses, statusParts, statuses.endOffsets(statusParts))) {
             return true;
         }
         read(timeout);
-        return reached(statuses, statusParts, statuses.endOffsets(statusParts));
+        return false;
     }
 
     /** Waits at most {@code timeout} for statuses that came since, and reads them. */

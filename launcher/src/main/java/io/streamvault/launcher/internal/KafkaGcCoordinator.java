@@ -182,7 +182,7 @@ public final class KafkaGcCoordinator implements GcCoordinator {
             Set<String> fenced = new HashSet<>();
             long nextNote = 0;
             while (true) {
-                if (!jobs.poll(Duration.ofMillis(200))) {
+                if (!jobs.caughtUp(Duration.ofMillis(200))) {
                     continue;
                 }
                 Map<String, JobStarted> open = new LinkedHashMap<>();
