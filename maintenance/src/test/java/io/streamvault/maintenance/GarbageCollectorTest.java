@@ -253,13 +253,7 @@ class GarbageCollectorTest {
             String[] sealed = new String[1];
             // The worst case: a backup that started before the run found own.bin's chunks stored
             // (dedup answered before the run forgot them), and seals after the run's first mark.
-            Runnable backupSeals = () -> {
-                try (TestVault tv = TestVault.open(dir, CHUNK)) {
-                    BlobId sub = tv.tree(List.of(TestVault.file("own.bin".getBytes(), own, 1 << 20, 1_000)));
-                    BlobId top = tv.tree(List.of(TestVault.dir("late".getBytes(), sub, 1_000)));
-                    sealed[0] = tv.snapshot(top, "/late".getBytes(), "h");
-                }
-            };
+            Runnable backupSeals = () -> sealed[0] = sealLate(dir, own);
             Scripted c = new Scripted(backupSeals, Set.of());
             new GarbageCollector(vault, c, GarbageCollector.Options.defaults()).run(GarbageCollector.Progress.none());
             assertEquals(1, c.begun.get());
@@ -271,22 +265,41 @@ class GarbageCollectorTest {
         }
     }
 
+    /**
+     * The worst case's backup: one that found own.bin's chunks stored (dedup answered before the run
+     * forgot them) and seals a snapshot of them now; its id.
+     */
+    private static String sealLate(Path dir, List<BlobId> own) {
+        try (TestVault tv = TestVault.open(dir, CHUNK)) {
+            BlobId sub = tv.tree(List.of(TestVault.file("own.bin".getBytes(), own, 1 << 20, 1_000)));
+            BlobId top = tv.tree(List.of(TestVault.dir("late".getBytes(), sub, 1_000)));
+            return tv.snapshot(top, "/late".getBytes(), "h");
+        }
+    }
+
+    /** The vault's storage, telling {@code onList} each prefix it has listed (once listed). */
+    private static Storage listing(Path dir, Consumer<String> onList) {
+        return new ForwardingStorage(Storages.open(dir.toString())) {
+            @Override
+            public List<ObjectInfo> list(String prefix) {
+                List<ObjectInfo> out = super.list(prefix);
+                onList.accept(prefix);
+                return out;
+            }
+        };
+    }
+
     @Test
     void aSnapshotSealedWhileTheCatalogTasksAnswerSurvives() throws IOException {
         Two v = twoSnapshots();
         Path dir = v.vaultDir();
         AtomicBoolean armed = new AtomicBoolean();
         CountDownLatch listed = new CountDownLatch(1);
-        Storage watched = new ForwardingStorage(Storages.open(dir.toString())) {
-            @Override
-            public List<ObjectInfo> list(String prefix) {
-                List<ObjectInfo> out = super.list(prefix);
-                if (armed.get() && prefix.startsWith(ObjectKind.SNAPSHOT.prefix())) {
-                    listed.countDown();
-                }
-                return out;
+        Storage watched = listing(dir, prefix -> {
+            if (armed.get() && prefix.startsWith(ObjectKind.SNAPSHOT.prefix())) {
+                listed.countDown();
             }
-        };
+        });
         try (Vault vault = open(watched)) {
             List<BlobId> own = contentOf(vault, v.s1(), "own.bin");
             vault.delete(ObjectKind.SNAPSHOT, v.s1());
@@ -300,11 +313,7 @@ class GarbageCollectorTest {
                 } catch (InterruptedException e) {
                     throw new AssertionError(e);
                 }
-                try (TestVault tv = TestVault.open(dir, CHUNK)) {
-                    BlobId sub = tv.tree(List.of(TestVault.file("own.bin".getBytes(), own, 1 << 20, 1_000)));
-                    BlobId top = tv.tree(List.of(TestVault.dir("late".getBytes(), sub, 1_000)));
-                    sealed[0] = tv.snapshot(top, "/late".getBytes(), "h");
-                }
+                sealed[0] = sealLate(dir, own);
             };
             Scripted c = new Scripted(slowAnswers, () -> { }, Set.of());
             armed.set(true);
@@ -340,15 +349,11 @@ class GarbageCollectorTest {
         Two v = twoSnapshots();
         AtomicBoolean fenced = new AtomicBoolean();
         List<String> listedBefore = new ArrayList<>();
-        Storage watched = new ForwardingStorage(Storages.open(v.vaultDir().toString())) {
-            @Override
-            public List<ObjectInfo> list(String prefix) {
-                if (!fenced.get()) {
-                    listedBefore.add(prefix);
-                }
-                return super.list(prefix);
+        Storage watched = listing(v.vaultDir(), prefix -> {
+            if (!fenced.get()) {
+                listedBefore.add(prefix);
             }
-        };
+        });
         try (Vault vault = open(watched)) {
             vault.delete(ObjectKind.SNAPSHOT, v.s1());
             listedBefore.clear();
@@ -381,7 +386,8 @@ class GarbageCollectorTest {
     /**
      * The index records a blob in two packs and one of them is gone (a collection that ran before this
      * one deleted it after this run loaded its index): the other copy is live, whichever entry the mark
-     * reached. Both ways round, so that one of them has the mark on the missing copy.
+     * reached. Both ways round, so that one of them has the mark on the missing copy; with both gone,
+     * the run stops.
      */
     @Test
     void aLiveBlobWhosePackWentMissingIsKeptInItsOtherCopy() throws IOException {
@@ -414,6 +420,18 @@ class GarbageCollectorTest {
                 assertRestores(vault, snap, expected);
                 assertClean(vault);
             }
+        }
+        // Both copies gone: the vault is damaged, and the run deletes nothing.
+        Path dir = tmp.resolve("dup-both");
+        copy(base, dir);
+        try (Vault vault = open(Storages.open(dir.toString()))) {
+            dataPacks.forEach(p -> vault.delete(ObjectKind.PACK, p));
+            long before = bytes(dir);
+            StreamVaultException e = assertThrows(StreamVaultException.class, () -> new GarbageCollector(vault,
+                    GcCoordinator.alone(), GarbageCollector.Options.defaults()).run(GarbageCollector.Progress.none()));
+            assertEquals(ErrorCode.VAULT_DAMAGED, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("recorded only in packs that are missing"), e.getMessage());
+            assertEquals(before, bytes(dir), "nothing deleted");
         }
     }
 
