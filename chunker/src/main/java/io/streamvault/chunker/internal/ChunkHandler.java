@@ -5,6 +5,7 @@ import io.streamvault.chunker.Fastcdc;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.FileMeta;
 import io.streamvault.common.fs.Posix;
+import io.streamvault.common.fs.RacyTimestamps;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -35,7 +37,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * keyed id. Emits one chunk record per distinct id (the claim check: where to read the bytes, not
  * the bytes) and the part's manifest with its ordered chunk ids. A file whose size, mtime, ctime
  * or inode differ before and after the read is read again, up to a limit; then it is recorded as
- * changed during backup. The bytes of each new chunk are offered to the process's {@link ChunkHandoff}.
+ * changed during backup. So is a file whose timestamps are too recent to vouch for the read
+ * ({@link RacyTimestamps}) and whose second read does not give the same chunks. The bytes of each
+ * new chunk are offered to the process's {@link ChunkHandoff}.
  */
 public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent> {
     /** Bytes read after which the worker commits (see {@link #commitNow()}). */
@@ -51,9 +55,26 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
     private long uncommitted;
     /** Where files are read, reused from file to file (direct: the kernel copies straight into it). */
     private final ByteBuffer readBuffer;
+    /** Wall-clock time, ns since the epoch: when a read starts, to tell a racy file. */
+    private final LongSupplier clockNs;
+    /** Waits the given ns (Thread.sleep; a test's clock moves instead). */
+    private final Sleeper sleeper;
+
+    /** Waits for a racy file's window to pass. */
+    interface Sleeper {
+        void sleep(long ns) throws InterruptedException;
+    }
 
     public ChunkHandler(Topics topics, Vault vault, String worker, int maxRereads, ChunkHandoff handoff,
             ChunkMeters meters) {
+        this(topics, vault, worker, maxRereads, handoff, meters, () -> System.currentTimeMillis() * 1_000_000L,
+                ns -> Thread.sleep(ns / 1_000_000L, (int) (ns % 1_000_000L)));
+    }
+
+    ChunkHandler(Topics topics, Vault vault, String worker, int maxRereads, ChunkHandoff handoff,
+            ChunkMeters meters, LongSupplier clockNs, Sleeper sleeper) {
+        this.clockNs = clockNs;
+        this.sleeper = sleeper;
         this.meters = meters;
         this.topics = topics;
         var c = vault.config();
@@ -76,7 +97,10 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         }
         Read r = null;
         for (int attempt = 0; attempt <= maxRereads; attempt++) {
-            r = read(path, abs, ev, single);
+            r = read(path, abs, ev, single, true);
+            if (r.error == null && r.stable && RacyTimestamps.racy(r.after, r.startNs)) {
+                r.stable = calm(r.after) && confirmed(r, read(path, abs, ev, single, false));
+            }
             if (r.error != null || (r.stable && (single || same(ev.getNode(), r.after)))) {
                 break;
             }
@@ -146,8 +170,39 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
                 .build());
     }
 
-    private Read read(Path path, byte[] abs, FileEvent ev, boolean single) {
+    /**
+     * Waits until the timestamps of {@code m} can vouch for a read ({@link RacyTimestamps#calmNs}):
+     * at most the window. False when interrupted (the read then counts as unstable).
+     */
+    private boolean calm(FileMeta m) {
+        long waitNs = RacyTimestamps.calmNs(m) - clockNs.getAsLong();
+        if (waitNs <= 0) {
+            return true;
+        }
+        try {
+            sleeper.sleep(Math.min(waitNs, RacyTimestamps.COARSE_WINDOW_NS));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * True when {@code again}, a read of a racy file that started once its timestamps could vouch for
+     * it, is stable, saw the timestamps {@code first} saw and gave the same chunks: {@code first} was
+     * then whole too, and a later write will show in mtime.
+     */
+    private static boolean confirmed(Read first, Read again) {
+        return again.error == null && again.stable && again.after.size() == first.after.size()
+                && again.after.mtimeNs() == first.after.mtimeNs() && again.after.ctimeNs() == first.after.ctimeNs()
+                && again.after.inode() == first.after.inode() && again.ids.equals(first.ids);
+    }
+
+    /** One read of the file or segment; {@code offer}: new chunks' bytes go to the hand-off. */
+    private Read read(Path path, byte[] abs, FileEvent ev, boolean single, boolean offer) {
         Read r = new Read();
+        r.startNs = clockNs.getAsLong();
         try {
             FileMeta before = Posix.lstat(path);
             if (before.kind() != FileKind.FILE) {
@@ -162,7 +217,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
                     BlobId id = hasher.id(cs.buffer(), cs.bufferOffset(), cs.length());
                     ByteBuffer key = ByteBuffer.wrap(id.bytes());
                     r.ids.add(key);
-                    if (r.distinct.putIfAbsent(key, new long[] {cs.offset(), cs.length()}) == null) {
+                    if (r.distinct.putIfAbsent(key, new long[] {cs.offset(), cs.length()}) == null && offer) {
                         handoff.offer(id.bytes(), cs.buffer(), cs.bufferOffset(), cs.length());
                     }
                 }
@@ -191,6 +246,8 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         long bytesRead;
         FileMeta after;
         boolean stable;
+        /** When the read started (ns since the epoch). */
+        long startNs;
         String error;
     }
 }

@@ -1,0 +1,175 @@
+package io.streamvault.chunker.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamvault.common.fs.FileMeta;
+import io.streamvault.common.fs.Posix;
+import io.streamvault.common.fs.RacyTimestamps;
+import io.streamvault.common.kafka.Emitter;
+import io.streamvault.common.kafka.TopicSpec;
+import io.streamvault.common.util.ChunkHandoff;
+import io.streamvault.schemas.SchemaRegistries;
+import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.FileEvent;
+import io.streamvault.schemas.records.FileManifest;
+import io.streamvault.schemas.records.FileOrigin;
+import io.streamvault.schemas.records.NodeRecord;
+import io.streamvault.schemas.records.NodeType;
+import io.streamvault.vault.Storages;
+import io.streamvault.vault.Vault;
+import io.streamvault.vault.VaultOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A file whose timestamps are too recent to vouch for its read is read again once they can, and a
+ * write in between is never stored in silence (RacyTimestamps; ChangingFilesIT races a real writer).
+ */
+class ChunkHandlerTest {
+    @TempDir
+    Path tmp;
+    private Vault vault;
+    private Topics topics;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final AtomicLong clock = new AtomicLong();
+    private final List<Long> waits = new ArrayList<>();
+    private final List<FileManifest> manifests = new ArrayList<>();
+    /** Runs at each wait, before the clock moves on. */
+    private Runnable duringWait = () -> { };
+
+    @BeforeEach
+    void setUp() {
+        vault = Vault.init(Storages.open(tmp.resolve("vault").toString()), "pw".toCharArray(),
+                VaultOptions.defaults().withKdfLogN(10));
+        topics = new Topics("sv", vault.id(), 1, (short) 1, SchemaRegistries.inMemory());
+    }
+
+    @Test
+    void aFileChangedJustBeforeItsReadIsReadAgainOnceItsWindowHasPassed() throws Exception {
+        byte[] content = bytes(1, 200_000);
+        Path f = Files.write(tmp.resolve("f"), content);
+        FileMeta m = Posix.lstat(f);
+        clock.set(m.ctimeNs() + 1_000_000L); // 1 ms after its last change
+
+        FileManifest out = chunk(f);
+
+        assertEquals(List.of(RacyTimestamps.calmNs(m) - (m.ctimeNs() + 1_000_000L)), waits);
+        assertFalse(out.getNode().getChangedDuringBackup());
+        assertEquals(2 * content.length, readBytes(), "read, then read again");
+        assertEquals(content.length, out.getBytesRead());
+    }
+
+    @Test
+    void aFileWhoseWindowHasPassedIsReadOnce() throws Exception {
+        Path f = Files.write(tmp.resolve("f"), bytes(2, 200_000));
+        clock.set(RacyTimestamps.calmNs(Posix.lstat(f)));
+
+        FileManifest out = chunk(f);
+
+        assertEquals(List.of(), waits);
+        assertEquals(200_000, readBytes());
+        assertFalse(out.getNode().getChangedDuringBackup());
+    }
+
+    @Test
+    void aWriteWhileTheChunkerWaitsIsStoredAsTheNewVersion() throws Exception {
+        Path f = Files.write(tmp.resolve("f"), bytes(3, 200_000));
+        byte[] second = bytes(4, 200_000);
+        clock.set(Posix.lstat(f).ctimeNs());
+        duringWait = () -> {
+            write(f, second);
+            duringWait = () -> { };
+        };
+
+        FileManifest out = chunk(f);
+
+        assertFalse(out.getNode().getChangedDuringBackup());
+        assertEquals(idsOf(second), out.getNode().getContent(), "the version written during the wait, read twice");
+        assertEquals(2, waits.size());
+    }
+
+    @Test
+    void aFileWrittenAtEveryWaitIsRecordedAsChangedDuringBackup() throws Exception {
+        Path f = Files.write(tmp.resolve("f"), bytes(5, 200_000));
+        clock.set(Posix.lstat(f).ctimeNs());
+        int[] version = {6};
+        duringWait = () -> write(f, bytes(version[0]++, 200_000));
+
+        FileManifest out = chunk(f);
+
+        assertTrue(out.getNode().getChangedDuringBackup());
+        assertEquals(3, waits.size(), "the first read and two more, as maxRereads allows");
+    }
+
+    private FileManifest chunk(Path f) throws Exception {
+        manifests.clear();
+        FileMeta m = Posix.lstat(f);
+        NodeRecord node = NodeRecord.newBuilder().setName(ByteBuffer.wrap(f.getFileName().toString()
+                .getBytes(StandardCharsets.UTF_8))).setType(NodeType.FILE).setMode(m.mode()).setUid(m.uid())
+                .setGid(m.gid()).setSize(m.size()).setMtimeNs(m.mtimeNs()).setAtimeNs(m.atimeNs())
+                .setCtimeNs(m.ctimeNs()).setInode(m.inode()).setDev(m.dev()).setNlink(m.nlink()).build();
+        FileEvent ev = FileEvent.newBuilder().setJob("job").setRoot(ByteBuffer.wrap(tmp.toString()
+                .getBytes(StandardCharsets.UTF_8))).setDir(ByteBuffer.allocate(0)).setNode(node)
+                .setOrigin(FileOrigin.NEW).setOffset(0).setLength(m.size()).setPart(0).setParts(1).build();
+        ChunkHandoff handoff = new ChunkHandoff(16L << 20);
+        handoff.open();
+        ChunkHandler h = new ChunkHandler(topics, vault, "w", 2, handoff, new ChunkMeters(registry), clock::get,
+                ns -> {
+                    waits.add(ns);
+                    duringWait.run();
+                    clock.addAndGet(ns);
+                });
+        h.handle(null, ev, new Emitter() {
+            @Override
+            public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
+                if (value instanceof FileManifest fm) {
+                    manifests.add(fm);
+                }
+            }
+
+            @Override
+            public void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+                throw new AssertionError(reason);
+            }
+        });
+        assertEquals(1, manifests.size());
+        return manifests.get(0);
+    }
+
+    private double readBytes() {
+        return registry.get("streamvault.chunker.read").counter().count();
+    }
+
+    private List<ByteBuffer> idsOf(byte[] content) throws Exception {
+        Path other = Files.write(tmp.resolve("other"), content);
+        clock.set(RacyTimestamps.calmNs(Posix.lstat(other)));
+        return chunk(other).getNode().getContent();
+    }
+
+    private static void write(Path f, byte[] content) {
+        try {
+            Files.write(f, content);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] bytes(int seed, int n) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+}
