@@ -78,7 +78,7 @@ public final class Brokers {
         files.writeInfo(BrokerInfo.ofThisProcess(node.bootstrap()));
         files.writeLastPort(node.port());
         LOG.info("embedded broker of {} runs at {}", files.dir(), node.bootstrap());
-        return new OwnedBroker(files, lock, node);
+        return new OwnedBroker(files, lock, node, HangingTransactions.start(node.bootstrap()));
     }
 
     /**

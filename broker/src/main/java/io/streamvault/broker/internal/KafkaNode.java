@@ -137,7 +137,8 @@ final class KafkaNode {
                     // Transactions v1 (without KIP-890 part 2's epoch bump per transaction): with v2, a
                     // broker killed mid-transaction was seen to end a chunker's transaction as committed
                     // without writing its markers to some partitions, which then stalled for ever
-                    // (bench/faults.sh xbroker, docs/reliability.md); with v1 it was not seen.
+                    // (bench/faults.sh xbroker, docs/reliability.md); with v1 it was seen more rarely,
+                    // and HangingTransactions ends such transactions in either case.
                     .setFeatureLevel("transaction.version", (short) 1)
                     .setIgnoreFormatted(true)
                     .run();

@@ -2,17 +2,22 @@ package io.streamvault.broker.internal;
 
 import io.streamvault.broker.LocalBroker;
 
-/** The broker this process runs: closing it shuts the server down, then releases the lock. */
+/**
+ * The broker this process runs, with the sweep that ends its hanging transactions: closing it stops
+ * the sweep, shuts the server down, then releases the lock.
+ */
 final class OwnedBroker implements LocalBroker {
     private final BrokerFiles files;
     private final StateLock lock;
     private final KafkaNode node;
+    private final HangingTransactions hanging;
     private boolean closed;
 
-    OwnedBroker(BrokerFiles files, StateLock lock, KafkaNode node) {
+    OwnedBroker(BrokerFiles files, StateLock lock, KafkaNode node, HangingTransactions hanging) {
         this.files = files;
         this.lock = lock;
         this.node = node;
+        this.hanging = hanging;
     }
 
     BrokerFiles files() {
@@ -38,6 +43,7 @@ final class OwnedBroker implements LocalBroker {
             closed = true;
         }
         try {
+            hanging.close();
             files.deleteInfo();
             node.stop();
         } finally {

@@ -1,0 +1,220 @@
+package io.streamvault.broker.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends the "hanging" transactions of the broker this process runs: a partition holds a transaction
+ * open that its coordinator no longer has (it completed the transaction, or never knew the
+ * partition was in it), so no marker will ever close it, and every read_committed reader of that
+ * partition (and every fetch of a group's offsets, on {@code __consumer_offsets}) waits for ever.
+ * Seen after the process that ran the broker was killed while a transaction was being committed:
+ * the restarted coordinator wrote the commit as complete without the markers (DedupIT,
+ * LocalBrokerIT; docs/reliability.md, "Hanging transactions after a broker crash").
+ *
+ * <p>Every {@link #INTERVAL} a sweep describes the producers of every partition, asks the
+ * coordinator about each producer with a transaction open, and aborts (as {@code kafka-transactions.sh
+ * abort} does: an abort marker written to that partition alone) an open transaction that the
+ * coordinator does not cover: its state is neither ongoing nor preparing, or that partition is not
+ * among its partitions. Right before, the partition is described again, and only a transaction still
+ * open at the same start offset is aborted: the coordinator writes a transaction's markers before it
+ * calls it complete, so one that is still open after the coordinator said so is not a live one. A
+ * producer the coordinator cannot name, and any sweep whose calls fail, end nothing.
+ *
+ * <p>Its producer may be alive and believe the transaction committed (the broker restarted under a
+ * worker whose commit was in flight): the abort took its output and its consumed offsets away, and
+ * its consumer would read on past them. So the transactional id is then fenced, as
+ * {@code OrphanTransactions} does: a worker whose producer is fenced goes back to its last committed
+ * offsets and does the work again (a Kafka Streams task likewise), and a dead one loses nothing.
+ */
+final class HangingTransactions implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HangingTransactions.class);
+    /** Between sweeps; the first runs this long after the broker started. */
+    static final Duration INTERVAL = Duration.ofSeconds(10);
+    /** How long one admin call of a sweep may take. */
+    private static final long TIMEOUT_MS = 10_000;
+    private static final Set<TransactionState> COVERING = Set.of(TransactionState.ONGOING,
+            TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
+
+    /** A transaction a partition holds open. */
+    record Open(TopicPartition partition, long producerId, short producerEpoch, long startOffset, int coordinatorEpoch) {
+    }
+
+    private final Admin admin;
+    private final String bootstrap;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hanging-txns");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private HangingTransactions(Admin admin, String bootstrap) {
+        this.admin = admin;
+        this.bootstrap = bootstrap;
+    }
+
+    /** Starts sweeping the broker at {@code bootstrap} in the background. */
+    static HangingTransactions start(String bootstrap) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("client.id", "streamvault-hanging-txns");
+        p.put("default.api.timeout.ms", String.valueOf(TIMEOUT_MS));
+        p.put("request.timeout.ms", String.valueOf(TIMEOUT_MS));
+        HangingTransactions h = new HangingTransactions(Admin.create(p), bootstrap);
+        h.timer.scheduleWithFixedDelay(h::sweepQuietly, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        return h;
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep(admin, bootstrap);
+        } catch (Exception e) {
+            LOG.debug("hanging transaction sweep failed (the next one tries again): {}", e.toString());
+        }
+    }
+
+    /** One sweep of the broker at {@code bootstrap}; returns the transactions it aborted. */
+    static List<Open> sweep(Admin admin, String bootstrap) throws Exception {
+        List<TopicPartition> partitions = partitions(admin);
+        List<Open> open = open(admin.describeProducers(partitions).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        if (open.isEmpty()) {
+            return List.of();
+        }
+        Set<Long> producers = new HashSet<>();
+        open.forEach(o -> producers.add(o.producerId()));
+        Map<Long, String> ids = new HashMap<>();
+        for (TransactionListing l : admin.listTransactions(new ListTransactionsOptions().filterProducerIds(producers))
+                .all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+            ids.put(l.producerId(), l.transactionalId());
+        }
+        Map<Long, TransactionDescription> byProducer = new HashMap<>();
+        if (!ids.isEmpty()) {
+            admin.describeTransactions(ids.values()).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .forEach((id, d) -> byProducer.put(d.producerId(), d));
+        }
+        List<Open> candidates = hanging(open, byProducer);
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        Set<TopicPartition> again = new HashSet<>();
+        candidates.forEach(o -> again.add(o.partition()));
+        Set<Open> stillOpen = new HashSet<>(open(admin.describeProducers(again).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)));
+        List<Open> aborted = new ArrayList<>();
+        for (Open o : candidates) {
+            if (!stillOpen.contains(o)) {
+                continue;
+            }
+            LOG.warn("partition {} holds a transaction open (producer {} epoch {}, from offset {}) that its coordinator"
+                    + " no longer has ({}): aborting it there, or its readers would wait for ever", o.partition(),
+                    o.producerId(), o.producerEpoch(), o.startOffset(), describe(byProducer.get(o.producerId())));
+            admin.abortTransaction(new AbortTransactionSpec(o.partition(), o.producerId(), o.producerEpoch(),
+                    o.coordinatorEpoch())).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            aborted.add(o);
+        }
+        Set<String> fenced = new HashSet<>();
+        for (Open o : aborted) {
+            String id = ids.get(o.producerId());
+            if (fenced.add(id)) {
+                fence(bootstrap, id);
+            }
+        }
+        return aborted;
+    }
+
+    /** Initialises a producer with {@code transactionalId}: its current producer is fenced. */
+    private static void fence(String bootstrap, String transactionalId) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("transactional.id", transactionalId);
+        p.put("client.id", "streamvault-hanging-txns-fence");
+        p.put("max.block.ms", String.valueOf(TIMEOUT_MS));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+        }
+        LOG.warn("fenced the producer of {}: a worker of it that is alive starts again from its last commit",
+                transactionalId);
+    }
+
+    private static List<TopicPartition> partitions(Admin admin) throws Exception {
+        Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .values()) {
+            for (TopicPartitionInfo p : d.partitions()) {
+                partitions.add(new TopicPartition(d.name(), p.partition()));
+            }
+        }
+        return partitions;
+    }
+
+    /** The transactions the partitions hold open. */
+    static List<Open> open(Map<TopicPartition, PartitionProducerState> states) {
+        List<Open> open = new ArrayList<>();
+        states.forEach((tp, s) -> {
+            for (ProducerState p : s.activeProducers()) {
+                if (p.currentTransactionStartOffset().isPresent()) {
+                    open.add(new Open(tp, p.producerId(), (short) p.producerEpoch(),
+                            p.currentTransactionStartOffset().getAsLong(), p.coordinatorEpoch().orElse(0)));
+                }
+            }
+        });
+        return open;
+    }
+
+    /**
+     * The open transactions that the coordinator's view ({@code byProducer}: the description of each
+     * producer's transactional id it could name) does not cover. A producer it cannot name is left alone.
+     */
+    static List<Open> hanging(List<Open> open, Map<Long, TransactionDescription> byProducer) {
+        List<Open> hanging = new ArrayList<>();
+        for (Open o : open) {
+            TransactionDescription d = byProducer.get(o.producerId());
+            if (d != null && !(COVERING.contains(d.state()) && d.topicPartitions().contains(o.partition()))) {
+                hanging.add(o);
+            }
+        }
+        return hanging;
+    }
+
+    private static String describe(TransactionDescription d) {
+        return d == null ? "unknown" : "its state is " + d.state() + " at epoch " + d.producerEpoch();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        admin.close(Duration.ofSeconds(5));
+    }
+}
