@@ -131,6 +131,12 @@ public final class TransactionalWorker<V> implements Runnable {
     private final Map<String, Serializer<Object>> keySerializers = new HashMap<>();
     private final Map<String, Serializer<Object>> valueSerializers = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    /**
+     * The offsets this worker last committed, per partition, since it last rewound or was assigned
+     * partitions: a handler whose committable offsets stand still (an uploader while its pack is
+     * written) asks for no transaction that would only commit them again.
+     */
+    private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
     private final Deserializer<V> valueDeserializer;
     private Consumer<byte[], byte[]> consumer;
     private Producer<byte[], byte[]> producer;
@@ -358,7 +364,9 @@ public final class TransactionalWorker<V> implements Runnable {
         if (pending.isEmpty() && !inTransaction) {
             return false;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = handler.committable(new HashMap<>(pending));
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(handler.committable(new HashMap<>(pending)));
+        offsets.entrySet().removeIf(e -> committed.containsKey(e.getKey())
+                && committed.get(e.getKey()).offset() >= e.getValue().offset());
         if (offsets.isEmpty() && !inTransaction) {
             return false;
         }
@@ -368,6 +376,7 @@ public final class TransactionalWorker<V> implements Runnable {
         }
         producer.commitTransaction();
         inTransaction = false;
+        committed.putAll(offsets);
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
             pending.computeIfPresent(e.getKey(), (tp, o) -> o.offset() <= e.getValue().offset() ? null : o);
         }
@@ -408,6 +417,7 @@ public final class TransactionalWorker<V> implements Runnable {
         abortQuietly();
         handler.reset();
         pending.clear();
+        committed.clear();
         rewind(consumer.assignment());
         long backoff = Math.min(30_000L, 250L << Math.min(failures, 7));
         Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
@@ -513,10 +523,12 @@ public final class TransactionalWorker<V> implements Runnable {
             abortQuietly();
             handler.reset();
             pending.clear();
+            committed.clear();
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            committed.clear();
             rebalanced.run();
         }
     }

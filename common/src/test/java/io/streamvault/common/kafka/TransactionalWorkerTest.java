@@ -203,10 +203,22 @@ class TransactionalWorkerTest {
         }
     }
 
-    /** Upper-cases each value to OUT. "fatal" cannot be processed; "fence" is where another process fences this one. */
+    /**
+     * Upper-cases each value to OUT. "fatal" cannot be processed; "fence" is where another process
+     * fences this one; "quiet" sends nothing. Offsets past {@link #holdAt} are not committable yet
+     * (as an uploader's while their pack is written).
+     */
     final class Upper implements TransactionalWorker.Handler<String> {
         final List<String> handled = new CopyOnWriteArrayList<>();
         final AtomicInteger resets = new AtomicInteger();
+        volatile long holdAt = Long.MAX_VALUE;
+
+        @Override
+        public Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, OffsetAndMetadata> handled) {
+            Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+            handled.forEach((tp, o) -> out.put(tp, new OffsetAndMetadata(Math.min(o.offset(), holdAt))));
+            return out;
+        }
 
         @Override
         public void handle(ConsumerRecord<byte[], byte[]> raw, String value, Emitter out) {
@@ -219,6 +231,7 @@ class TransactionalWorkerTest {
                         b.fenceProducer(); // not again once this producer is replaced
                     }
                 }
+                case "quiet" -> { }
                 default -> out.send(OUT, raw.key(), value.toUpperCase(Locale.ROOT));
             }
         }
@@ -388,6 +401,18 @@ class TransactionalWorkerTest {
                 + " times first: " + listener.events);
         FatalException e = (FatalException) listener.errors.get(listener.errors.size() - 1);
         assertTrue(e.getMessage().contains("same instance id"), e.getMessage());
+    }
+
+    @Test
+    void offsetsThatStandStillAreNotCommittedAgainAtEveryPoll() throws InterruptedException {
+        handler.holdAt = 1;
+        consumer.append("a", "quiet", "quiet", "quiet");
+        thread.start();
+        await(() -> handler.handled.size() == 4 && producer.committedOffset() == 1, "all four inputs are handled");
+        Thread.sleep(3 * TransactionalWorker.POLL_MS);
+        stop();
+        assertEquals(List.of(new Transaction(List.of("out:A"), Map.of(TP, 1L))), producer.committed,
+                "one transaction: the later polls had no new offset to commit and nothing to send");
     }
 
     @Test
