@@ -12,6 +12,7 @@ import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
+import io.streamvault.schemas.records.BatchedManifest;
 import io.streamvault.schemas.records.CatalogJob;
 import io.streamvault.schemas.records.ChunkAck;
 import io.streamvault.schemas.records.ChunkSource;
@@ -257,6 +258,36 @@ class CatalogTopologyTest {
         assertTrue(sealed().isEmpty());
         ack(chunk(2), 1);
         assertEquals(JobState.SEALED, sealed().get(0).getState());
+    }
+
+    @Test
+    void aManifestThatCarriesAWholeDirectoryCountsEachEntryAsItsOwn() {
+        start();
+        dir("", 4, 0);
+        NodeRecord link = node("link", NodeType.SYMLINK, 4);
+        link.setLinkTarget(b("a"));
+        files.pipeInput(JOB, FileManifest.newBuilder().setJob(JOB).setDir(b("")).setNode(node("a", NodeType.FILE, 10,
+                chunk(1))).setOrigin(FileOrigin.NEW).setChunksPending(1).setBytesRead(10).setWorker("chunk-1")
+                .setMore(List.of(new BatchedManifest(node("b", NodeType.FILE, 20, chunk(2)), FileOrigin.CHANGED, 1, 20L),
+                        new BatchedManifest(node("c", NodeType.FILE, 30, chunk(1)), FileOrigin.UNMODIFIED, 0, 0L),
+                        new BatchedManifest(link, FileOrigin.NEW, 0, 0L)))
+                .build());
+        ack(chunk(1), 1);
+        assertTrue(sealed().isEmpty(), "b's chunk is still pending");
+        ack(chunk(2), 1);
+        JobStatus s = sealed().get(0);
+        assertEquals(JobState.SEALED, s.getState());
+        assertEquals(1, s.getProgress().getFilesNew());
+        assertEquals(1, s.getProgress().getFilesChanged());
+        assertEquals(1, s.getProgress().getFilesUnmodified());
+        assertEquals(60, s.getProgress().getBytesTotal());
+        assertEquals(30, s.getProgress().getBytesRead());
+        MasterIndex index = vault.loadIndex();
+        Tree top = tree(index, vault.loadSnapshot(s.getSnapshot()).snapshot().tree());
+        Tree root = tree(index, top.nodes().get(0).subtree());
+        assertEquals(List.of("a", "b", "c", "link"), names(root));
+        assertEquals(List.of(BlobId.of(chunk(2))), root.nodes().get(1).content());
+        assertEquals("a", new String(root.nodes().get(3).linkTarget(), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -168,12 +168,13 @@ class AvroSerdeTest {
 
     /**
      * {@code record} as a writer produced it when NodeRecord was named Node: the same bytes (names are
-     * not encoded), under the id of the old schema. Read back with today's class.
+     * not encoded), under the id of the old schema (its definition and every reference to it renamed).
+     * Read back with today's class.
      */
     private <T extends SpecificRecord> T readAsWrittenByOldNode(String topic, Class<T> type, T record)
             throws IOException {
         Schema old = new Schema.Parser().parse(record.getSchema().toString()
-                .replace("\"name\":\"NodeRecord\"", "\"name\":\"Node\"").replace(",\"aliases\":[\"Node\"]", ""));
+                .replace(",\"aliases\":[\"Node\"]", "").replace("\"NodeRecord\"", "\"Node\""));
         assertTrue(old.toString().contains("\"name\":\"Node\"") && !old.toString().contains("NodeRecord"));
         byte[] wire = write(registry.register(topic + "-value", old), record.getSchema(), (GenericRecord) record);
         return AvroSerde.forValues(registry, type).deserializer().deserialize(topic, wire);

@@ -8,6 +8,7 @@ import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.DeadLetters;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
+import io.streamvault.schemas.records.BatchedManifest;
 import io.streamvault.schemas.records.CatalogJob;
 import io.streamvault.schemas.records.ChunkAck;
 import io.streamvault.schemas.records.ChunkSource;
@@ -249,45 +250,55 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         }
     }
 
+    /** A manifest: its own entry, then each further whole entry it carries ({@code more}), counted alike. */
     private void onFile(String job, CatalogJob state, FileManifest f) {
-        JobProgress p = state.getProgress();
-        NodeRecord n = f.getNode();
+        byte[] dir = Buffers.of(f.getDir());
         WorkerStats w = JobCounting.worker(state, f.getWorker());
-        if (f.getAttempt() == 0) {
+        onEntry(job, state, dir, w, f.getNode(), f.getOrigin(), f.getPart(), f.getParts(), f.getAttempt(),
+                f.getChunksPending(), f.getBytesRead());
+        for (BatchedManifest m : f.getMore()) {
+            onEntry(job, state, dir, w, m.getNode(), m.getOrigin(), 0, 1, f.getAttempt(), m.getChunksPending(),
+                    m.getBytesRead());
+        }
+    }
+
+    private void onEntry(String job, CatalogJob state, byte[] dir, WorkerStats w, NodeRecord n, FileOrigin origin,
+            int part, int parts, int attempt, int chunksPending, long bytesRead) {
+        JobProgress p = state.getProgress();
+        if (attempt == 0) {
             p.setPartsReceived(p.getPartsReceived() + 1);
-            if (f.getPart() == 0) {
+            if (part == 0) {
                 p.setEntriesReceived(p.getEntriesReceived() + 1);
-                p.setPartsExpected(p.getPartsExpected() + f.getParts());
+                p.setPartsExpected(p.getPartsExpected() + parts);
                 if (n.getType() == NodeType.FILE && n.getError() == null) {
-                    count(p, f);
+                    count(p, origin, n);
                     w.setFiles(w.getFiles() + 1);
                 }
             }
         } else {
             p.setRereadsReceived(p.getRereadsReceived() + 1);
         }
-        p.setChunksExpected(p.getChunksExpected() + f.getChunksPending());
-        p.setBytesRead(p.getBytesRead() + f.getBytesRead());
-        w.setBytesRead(w.getBytesRead() + f.getBytesRead());
-        byte[] dir = Buffers.of(f.getDir());
+        p.setChunksExpected(p.getChunksExpected() + chunksPending);
+        p.setBytesRead(p.getBytesRead() + bytesRead);
+        w.setBytesRead(w.getBytesRead() + bytesRead);
         byte[] name = Buffers.of(n.getName());
-        if (n.getError() != null && f.getPart() == 0) {
+        if (n.getError() != null && part == 0) {
             p.setFilesSkipped(p.getFilesSkipped() + 1);
             JobCounting.warn(state, "cannot read " + display(TreeAssembler.join(dir, name)) + ": " + n.getError());
-        } else if (n.getChangedDuringBackup() && f.getPart() == 0) {
+        } else if (n.getChangedDuringBackup() && part == 0) {
             JobCounting.warn(state, "changed during backup: " + display(TreeAssembler.join(dir, name)));
         }
-        entries.put(EntryKey.of(job, dir, name, f.getPart()), nodeSerde.serializer().serialize(storeTopic(), n));
+        entries.put(EntryKey.of(job, dir, name, part), nodeSerde.serializer().serialize(storeTopic(), n));
     }
 
-    private static void count(JobProgress p, FileManifest f) {
-        switch (f.getOrigin()) {
+    private static void count(JobProgress p, FileOrigin origin, NodeRecord n) {
+        switch (origin) {
             case NEW -> p.setFilesNew(p.getFilesNew() + 1);
             case CHANGED -> p.setFilesChanged(p.getFilesChanged() + 1);
             case UNMODIFIED -> p.setFilesUnmodified(p.getFilesUnmodified() + 1);
-            default -> throw new IllegalStateException("unknown origin " + f.getOrigin());
+            default -> throw new IllegalStateException("unknown origin " + origin);
         }
-        p.setBytesTotal(p.getBytesTotal() + f.getNode().getSize());
+        p.setBytesTotal(p.getBytesTotal() + n.getSize());
     }
 
     private void onAck(String job, CatalogJob state, ChunkAck a) {

@@ -12,6 +12,8 @@ import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.BatchedFile;
+import io.streamvault.schemas.records.BatchedManifest;
 import io.streamvault.schemas.records.ChunkRecord;
 import io.streamvault.schemas.records.ChunkSource;
 import io.streamvault.schemas.records.FileEvent;
@@ -86,8 +88,28 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         this.readBuffer = ByteBuffer.allocateDirect(ChunkStream.bufferSize(cdc));
     }
 
+    /**
+     * Reads the event's file (or segment) and the further small files it carries ({@code more}),
+     * and answers them all with one manifest.
+     */
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> raw, FileEvent ev, Emitter out) {
+        FileManifest head = readOne(ev, out);
+        if (!ev.getMore().isEmpty()) {
+            List<BatchedManifest> more = new ArrayList<>(ev.getMore().size());
+            for (BatchedFile b : ev.getMore()) {
+                FileEvent one = new FileEvent(ev.getJob(), ev.getRoot(), ev.getDir(), b.getNode(), b.getOrigin(), 0L,
+                        b.getNode().getSize(), 0, 1, 0, List.of());
+                FileManifest m = readOne(one, out);
+                more.add(new BatchedManifest(m.getNode(), m.getOrigin(), m.getChunksPending(), m.getBytesRead()));
+            }
+            head.setMore(more);
+        }
+        out.send(topics.fileManifests, ev.getJob(), head);
+    }
+
+    /** Reads one file or segment, sends its chunk records and returns its manifest (not sent). */
+    private FileManifest readOne(FileEvent ev, Emitter out) {
         byte[] rel = RawPaths.join(Buffers.of(ev.getDir()), Buffers.of(ev.getNode().getName()));
         byte[] abs = RawPaths.join(Buffers.of(ev.getRoot()), rel);
         Path path = RawPaths.of(abs);
@@ -112,8 +134,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         if (r.error != null) {
             node.setError(r.error);
             node.setContent(List.of());
-            emitManifest(ev, node, 0, r.bytesRead, out);
-            return;
+            return manifest(ev, node, 0, r.bytesRead);
         }
         boolean changed = !r.stable || (!single && !same(ev.getNode(), r.after));
         if (single) {
@@ -133,7 +154,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
                     ev.getDir(), ev.getNode().getName(), ev.getPart(), ev.getAttempt());
             out.send(topics.chunks, id, new ChunkRecord(ByteBuffer.wrap(id), ev.getJob(), source));
         }
-        emitManifest(ev, node, r.distinct.size(), r.bytesRead, out);
+        return manifest(ev, node, r.distinct.size(), r.bytesRead);
     }
 
     /**
@@ -155,8 +176,8 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         uncommitted = 0;
     }
 
-    private void emitManifest(FileEvent ev, NodeRecord node, int pending, long bytesRead, Emitter out) {
-        out.send(topics.fileManifests, ev.getJob(), FileManifest.newBuilder()
+    private FileManifest manifest(FileEvent ev, NodeRecord node, int pending, long bytesRead) {
+        return FileManifest.newBuilder()
                 .setJob(ev.getJob())
                 .setDir(ev.getDir())
                 .setNode(node)
@@ -167,7 +188,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
                 .setChunksPending(pending)
                 .setBytesRead(bytesRead)
                 .setWorker(worker)
-                .build());
+                .build();
     }
 
     /**

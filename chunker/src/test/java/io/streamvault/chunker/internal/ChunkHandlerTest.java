@@ -13,6 +13,8 @@ import io.streamvault.common.kafka.TopicSpec;
 import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.BatchedFile;
+import io.streamvault.schemas.records.BatchedManifest;
 import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.FileManifest;
 import io.streamvault.schemas.records.FileOrigin;
@@ -114,16 +116,56 @@ class ChunkHandlerTest {
         assertEquals(3, waits.size(), "the first read and two more, as maxRereads allows");
     }
 
+    @Test
+    void aBatchOfSmallFilesIsAnsweredWithOneManifest() throws Exception {
+        List<Path> paths = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            paths.add(Files.write(tmp.resolve("s" + i), bytes(10 + i, 1000 + i)));
+        }
+        List<List<ByteBuffer>> ids = new ArrayList<>();
+        for (Path p : paths) {
+            ids.add(idsOf(Files.readAllBytes(p)));
+        }
+        clock.set(RacyTimestamps.calmNs(Posix.lstat(paths.get(2))));
+        FileEvent ev = event(paths.get(0));
+        ev.setMore(List.of(new BatchedFile(node(paths.get(1)), FileOrigin.CHANGED),
+                new BatchedFile(node(paths.get(2)), FileOrigin.NEW)));
+
+        FileManifest out = chunk(ev);
+
+        assertEquals(ids.get(0), out.getNode().getContent());
+        assertEquals(2, out.getMore().size());
+        for (int i = 1; i < 3; i++) {
+            BatchedManifest m = out.getMore().get(i - 1);
+            assertEquals(ids.get(i), m.getNode().getContent());
+            assertEquals(1000 + i, m.getBytesRead());
+            assertEquals(1, m.getChunksPending());
+        }
+        assertEquals(FileOrigin.CHANGED, out.getMore().get(0).getOrigin());
+        assertEquals(1000 + 1001 + 1002, readBytes() - 3003, "each file read once (the first 3003: idsOf)");
+    }
+
     private FileManifest chunk(Path f) throws Exception {
-        manifests.clear();
+        return chunk(event(f));
+    }
+
+    private NodeRecord node(Path f) throws Exception {
         FileMeta m = Posix.lstat(f);
-        NodeRecord node = NodeRecord.newBuilder().setName(ByteBuffer.wrap(f.getFileName().toString()
+        return NodeRecord.newBuilder().setName(ByteBuffer.wrap(f.getFileName().toString()
                 .getBytes(StandardCharsets.UTF_8))).setType(NodeType.FILE).setMode(m.mode()).setUid(m.uid())
                 .setGid(m.gid()).setSize(m.size()).setMtimeNs(m.mtimeNs()).setAtimeNs(m.atimeNs())
                 .setCtimeNs(m.ctimeNs()).setInode(m.inode()).setDev(m.dev()).setNlink(m.nlink()).build();
-        FileEvent ev = FileEvent.newBuilder().setJob("job").setRoot(ByteBuffer.wrap(tmp.toString()
+    }
+
+    private FileEvent event(Path f) throws Exception {
+        NodeRecord node = node(f);
+        return FileEvent.newBuilder().setJob("job").setRoot(ByteBuffer.wrap(tmp.toString()
                 .getBytes(StandardCharsets.UTF_8))).setDir(ByteBuffer.allocate(0)).setNode(node)
-                .setOrigin(FileOrigin.NEW).setOffset(0).setLength(m.size()).setPart(0).setParts(1).build();
+                .setOrigin(FileOrigin.NEW).setOffset(0).setLength(node.getSize()).setPart(0).setParts(1).build();
+    }
+
+    private FileManifest chunk(FileEvent ev) {
+        manifests.clear();
         ChunkHandoff handoff = new ChunkHandoff(16L << 20);
         handoff.open();
         ChunkHandler h = new ChunkHandler(topics, vault, "w", 2, handoff, new ChunkMeters(registry), clock::get,

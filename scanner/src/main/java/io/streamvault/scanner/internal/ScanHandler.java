@@ -69,6 +69,8 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
     private final String worker;
     private final long segmentBytes;
     private final ScanMeters meters;
+    /** The small entries of the directory being listed, sent in batches. */
+    private final DirBatches batches;
     /** The exclude globs of the job last scanned (a worker takes many tasks of one job in a row). */
     private Excludes lastExcludes = Excludes.NONE;
 
@@ -78,6 +80,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         this.trees = trees;
         this.worker = worker;
         this.segmentBytes = segmentBytes;
+        this.batches = new DirBatches(topics, worker);
     }
 
     @Override
@@ -166,6 +169,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             ParentListing previous, List<ByteBuffer> changed, Emitter out) {
         String job = task.getJob();
         Counts c = new Counts();
+        batches.start(job, root, rel);
         // Names sorted, then matched against the parent's entries (also in name order) in one
         // pass: memory holds the names, never the parent's listing of a huge directory.
         List<byte[]> names = new ArrayList<>();
@@ -195,6 +199,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         } else {
             held.release(job, rel, out);
         }
+        batches.flush(out);
         return c;
     }
 
@@ -500,11 +505,15 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             c.bytes += n.getSize();
             if (n.getSize() > 0) {
                 c.bytesToRead += n.getSize();
-                fileEvents(job, root, rel, n, origin, out);
+                if (DirBatches.small(n)) {
+                    batches.file(n, origin, out);
+                } else {
+                    fileEvents(job, root, rel, n, origin, out);
+                }
                 return;
             }
         }
-        out.send(topics.fileManifests, job, manifest(job, rel, n, origin, 0, 1));
+        batches.manifest(n, origin, out);
     }
 
     /**
@@ -554,7 +563,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
         if (n.getType() == NodeType.FILE) {
             reuse(job, rel, n, prev, out);
         } else {
-            out.send(topics.fileManifests, job, manifest(job, rel, n, FileOrigin.UNMODIFIED, 0, 1));
+            batches.manifest(n, FileOrigin.UNMODIFIED, out);
         }
     }
 
@@ -576,7 +585,11 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                 content.add(ByteBuffer.wrap(id.bytes()));
             }
             NodeRecord copy = NodeRecord.newBuilder(n).setContent(content).build();
-            out.send(topics.fileManifests, job, manifest(job, rel, copy, FileOrigin.UNMODIFIED, part, parts));
+            if (parts == 1) {
+                batches.manifest(copy, FileOrigin.UNMODIFIED, out);
+            } else {
+                out.send(topics.fileManifests, job, manifest(job, rel, copy, FileOrigin.UNMODIFIED, part, parts));
+            }
         }
     }
 

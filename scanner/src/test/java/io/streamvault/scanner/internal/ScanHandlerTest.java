@@ -18,6 +18,8 @@ import io.streamvault.common.kafka.TopicSpec;
 import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.Topics;
+import io.streamvault.schemas.records.BatchedFile;
+import io.streamvault.schemas.records.BatchedManifest;
 import io.streamvault.schemas.records.DirScanned;
 import io.streamvault.schemas.records.DirTask;
 import io.streamvault.schemas.records.FileEvent;
@@ -71,12 +73,31 @@ class ScanHandlerTest {
     private Vault vault;
     private Topics topics;
     private Path root;
+    /** What was sent, a batch record taken apart into one record per entry (see {@link #records}). */
     private final List<Object> sent = new ArrayList<>();
+    /** The records as sent. */
+    private final List<Object> records = new ArrayList<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Emitter out = new Emitter() {
         @Override
         public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
-            sent.add(value);
+            records.add(value);
+            if (value instanceof FileManifest f) {
+                sent.add(FileManifest.newBuilder(f).setMore(List.of()).build());
+                for (BatchedManifest m : f.getMore()) {
+                    sent.add(FileManifest.newBuilder(f).setNode(m.getNode()).setOrigin(m.getOrigin())
+                            .setChunksPending(m.getChunksPending()).setBytesRead(m.getBytesRead()).setMore(List.of())
+                            .build());
+                }
+            } else if (value instanceof FileEvent e) {
+                sent.add(FileEvent.newBuilder(e).setMore(List.of()).build());
+                for (BatchedFile b : e.getMore()) {
+                    sent.add(FileEvent.newBuilder(e).setNode(b.getNode()).setOrigin(b.getOrigin())
+                            .setLength(b.getNode().getSize()).setMore(List.of()).build());
+                }
+            } else {
+                sent.add(value);
+            }
         }
 
         @Override
@@ -754,5 +775,35 @@ class ScanHandlerTest {
         walk(top, List.of("c/sub", "a/b"));
         assertEquals(Map.of("h", FileOrigin.CHANGED), origins(events("c")), "a list that cannot be searched narrows nothing");
         assertCountsAgree();
+    }
+
+    @Test
+    void theSmallEntriesOfADirectoryGoOutInBatchesAndLargeFilesOnTheirOwn() throws IOException {
+        Path many = Files.createDirectories(root.resolve("many"));
+        int small = DirBatches.MAX_ENTRIES + 10;
+        for (int i = 0; i < small; i++) {
+            Files.write(many.resolve(String.format("s%04d", i)), new byte[] {(byte) i});
+            Files.createSymbolicLink(many.resolve(String.format("l%04d", i)), Path.of("target"));
+        }
+        Files.write(many.resolve("large"), new byte[(int) DirBatches.SMALL_FILE_BYTES + 1]);
+        scan("many", null, false);
+
+        List<Integer> eventSizes = new ArrayList<>();
+        List<Integer> manifestSizes = new ArrayList<>();
+        for (Object o : records) {
+            if (o instanceof FileEvent e) {
+                eventSizes.add(1 + e.getMore().size());
+            } else if (o instanceof FileManifest f) {
+                manifestSizes.add(1 + f.getMore().size());
+            }
+        }
+        assertEquals(List.of(DirBatches.MAX_ENTRIES, 10, 1).stream().sorted().toList(),
+                eventSizes.stream().sorted().toList(), "small files in batches of at most MAX_ENTRIES; large alone");
+        assertEquals(List.of(DirBatches.MAX_ENTRIES, 10), manifestSizes, "the links' manifests likewise");
+        assertEquals(2 * small + 1, scanned("many").getEntries());
+        assertEquals(2 * small + 1, events("many").size() + manifests("many").size(), "every entry exactly once");
+        for (FileEvent e : events("many").values()) {
+            assertEquals(e.getNode().getSize(), e.getLength(), "each read whole");
+        }
     }
 }
