@@ -2,6 +2,8 @@ package io.streamvault.chunker.internal;
 
 import io.streamvault.chunker.ChunkStream;
 import io.streamvault.chunker.Fastcdc;
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.RetryableException;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.FileMeta;
 import io.streamvault.common.fs.Posix;
@@ -46,6 +48,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent> {
     /** Bytes read after which the worker commits (see {@link #commitNow()}). */
     static final long COMMIT_BYTES = 32L << 20;
+    /**
+     * The longest the racy files of one record (a batch of small files) may wait in all: the
+     * transaction the record is handled in is aborted after {@code transaction.timeout.ms} (60 s by
+     * default). Past it, a racy file is read again at once, without the wait.
+     */
+    static final long WAIT_BUDGET_NS = 5_000_000_000L;
     private final Topics topics;
     private final Fastcdc cdc;
     private final ChunkHasher hasher;
@@ -61,6 +69,9 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
     private final LongSupplier clockNs;
     /** Waits the given ns (Thread.sleep; a test's clock moves instead). */
     private final Sleeper sleeper;
+
+    /** What is left of {@link #WAIT_BUDGET_NS} for the record being handled. */
+    private long waitLeftNs;
 
     /** Waits for a racy file's window to pass. */
     interface Sleeper {
@@ -94,6 +105,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
      */
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> raw, FileEvent ev, Emitter out) {
+        waitLeftNs = WAIT_BUDGET_NS;
         FileManifest head = readOne(ev, out);
         if (!ev.getMore().isEmpty()) {
             List<BatchedManifest> more = new ArrayList<>(ev.getMore().size());
@@ -121,7 +133,8 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
         for (int attempt = 0; attempt <= maxRereads; attempt++) {
             r = read(path, abs, ev, single, true);
             if (r.error == null && r.stable && RacyTimestamps.racy(r.after, r.startNs)) {
-                r.stable = calm(r.after) && confirmed(r, read(path, abs, ev, single, false));
+                settle(r.after);
+                r.stable = confirmed(r, read(path, abs, ev, single, false));
             }
             if (r.error != null || (r.stable && (single || same(ev.getNode(), r.after)))) {
                 break;
@@ -193,19 +206,23 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
 
     /**
      * Waits until the timestamps of {@code m} can vouch for a read ({@link RacyTimestamps#calmNs}):
-     * at most the window. False when interrupted (the read then counts as unstable).
+     * at most the window. Not at all when its last change lies in the future (a clock ahead, or
+     * times set by hand): no wait makes such a time vouch, and a later write moves mtime away from
+     * it anyway; nor once the record's {@link #WAIT_BUDGET_NS} is spent. The read that follows
+     * is then a plain second read. Interrupted, it abandons the whole record (its transaction is
+     * aborted and the record handled again), rather than record anything about the file.
      */
-    private boolean calm(FileMeta m) {
+    private void settle(FileMeta m) {
         long waitNs = RacyTimestamps.calmNs(m) - clockNs.getAsLong();
-        if (waitNs <= 0) {
-            return true;
+        if (waitNs <= 0 || waitNs > RacyTimestamps.windowNs(m) || waitNs > waitLeftNs) {
+            return;
         }
         try {
-            sleeper.sleep(Math.min(waitNs, RacyTimestamps.COARSE_WINDOW_NS));
-            return true;
+            sleeper.sleep(waitNs);
+            waitLeftNs -= waitNs;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            throw new RetryableException(ErrorCode.CANCELLED, "interrupted while a changed file's timestamps settled", e);
         }
     }
 

@@ -27,6 +27,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -114,6 +117,19 @@ class ChunkHandlerTest {
 
         assertTrue(out.getNode().getChangedDuringBackup());
         assertEquals(3, waits.size(), "the first read and two more, as maxRereads allows");
+    }
+
+    @Test
+    void aFileDatedInTheFutureIsReadTwiceWithoutWaiting() throws Exception {
+        Path f = Files.write(tmp.resolve("f"), bytes(7, 200_000));
+        Files.setLastModifiedTime(f, FileTime.from(Instant.now().plus(Duration.ofHours(1))));
+        clock.set(Posix.lstat(f).ctimeNs());
+
+        FileManifest out = chunk(f);
+
+        assertEquals(List.of(), waits, "no wait makes a time in the future vouch for a read");
+        assertEquals(2 * 200_000, readBytes(), "but the file is read again");
+        assertFalse(out.getNode().getChangedDuringBackup());
     }
 
     @Test

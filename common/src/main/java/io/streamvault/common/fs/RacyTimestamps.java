@@ -16,8 +16,11 @@ public final class RacyTimestamps {
      * the longest single write(2) still copying that it covers (90 ms, a few hundred MiB).
      */
     public static final long WINDOW_NS = 100_000_000L;
-    /** The window for timestamps in whole seconds (FAT, some network and parallel file systems). */
-    public static final long COARSE_WINDOW_NS = 2_000_000_000L;
+    /**
+     * The window for timestamps in whole seconds (FAT's tick is 2 s; some network and parallel file
+     * systems keep whole seconds): the tick plus the same allowance for a write still copying.
+     */
+    public static final long COARSE_WINDOW_NS = 3_000_000_000L;
 
     private RacyTimestamps() {
     }
@@ -27,9 +30,13 @@ public final class RacyTimestamps {
      * its last change (mtime or ctime, whichever is later) plus the window for its granularity.
      */
     public static long calmNs(FileMeta m) {
-        long last = Math.max(m.mtimeNs(), m.ctimeNs());
+        return Math.max(m.mtimeNs(), m.ctimeNs()) + windowNs(m);
+    }
+
+    /** The window for the granularity of {@code m}'s timestamps. */
+    public static long windowNs(FileMeta m) {
         boolean wholeSeconds = m.mtimeNs() % 1_000_000_000L == 0 && m.ctimeNs() % 1_000_000_000L == 0;
-        return last + (wholeSeconds ? COARSE_WINDOW_NS : WINDOW_NS);
+        return wholeSeconds ? COARSE_WINDOW_NS : WINDOW_NS;
     }
 
     /** True when a read that started at {@code startNs} cannot rely on the timestamps of {@code m}. */
