@@ -78,7 +78,16 @@ public final class Brokers {
         files.writeInfo(BrokerInfo.ofThisProcess(node.bootstrap()));
         files.writeLastPort(node.port());
         LOG.info("embedded broker of {} runs at {}", files.dir(), node.bootstrap());
-        return new OwnedBroker(files, lock, node, HangingTransactions.start(node.bootstrap()));
+        HangingTransactions hanging;
+        try {
+            hanging = HangingTransactions.start(node.bootstrap());
+        } catch (RuntimeException e) {
+            node.stop();
+            lock.close();
+            throw new FatalException(ErrorCode.BROKER_UNREACHABLE, "the embedded broker in " + files.data()
+                    + " started but its admin client did not: " + e.getMessage(), e);
+        }
+        return new OwnedBroker(files, lock, node, hanging);
     }
 
     /**

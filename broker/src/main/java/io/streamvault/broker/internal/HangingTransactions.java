@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,16 +42,20 @@ import org.slf4j.LoggerFactory;
  * coordinator about each producer with a transaction open, and aborts (as {@code kafka-transactions.sh
  * abort} does: an abort marker written to that partition alone) an open transaction that the
  * coordinator does not cover: its state is neither ongoing nor preparing, or that partition is not
- * among its partitions. Right before, the partition is described again, and only a transaction still
- * open at the same start offset is aborted: the coordinator writes a transaction's markers before it
- * calls it complete, so one that is still open after the coordinator said so is not a live one. A
- * producer the coordinator cannot name, and any sweep whose calls fail, end nothing.
+ * among its partitions. The partition is described again, and only a transaction still open at the
+ * same start offset goes on: the coordinator writes a transaction's markers before it calls it
+ * complete, so one that is still open after the coordinator said so is not a live one.
  *
  * <p>Its producer may be alive and believe the transaction committed (the broker restarted under a
- * worker whose commit was in flight): the abort took its output and its consumed offsets away, and
- * its consumer would read on past them. So the transactional id is then fenced, as
- * {@code OrphanTransactions} does: a worker whose producer is fenced goes back to its last committed
- * offsets and does the work again (a Kafka Streams task likewise), and a dead one loses nothing.
+ * worker whose commit was in flight). So its transactional id is fenced first, as
+ * {@code OrphanTransactions} does: with transaction version 1, a producer of the same id and epoch
+ * that began its next transaction would add that one's records to the transaction still open on the
+ * partition, and the abort would take them too; once fenced, nothing more joins it (and a next
+ * transaction already begun is aborted by the fence itself, everywhere). Then the partition is
+ * described a third time and the transaction, still open at the same offset, is aborted there. A
+ * worker whose producer is fenced goes back to its last committed offsets and does the work again
+ * (a Kafka Streams task likewise), and a dead one loses nothing. A producer the coordinator cannot
+ * name, and any step that fails, end nothing: the next sweep starts over.
  */
 final class HangingTransactions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HangingTransactions.class);
@@ -94,6 +99,9 @@ final class HangingTransactions implements AutoCloseable {
         try {
             sweep(admin, bootstrap);
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             LOG.debug("hanging transaction sweep failed (the next one tries again): {}", e.toString());
         }
     }
@@ -113,37 +121,56 @@ final class HangingTransactions implements AutoCloseable {
             ids.put(l.producerId(), l.transactionalId());
         }
         Map<Long, TransactionDescription> byProducer = new HashMap<>();
-        if (!ids.isEmpty()) {
-            admin.describeTransactions(ids.values()).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                    .forEach((id, d) -> byProducer.put(d.producerId(), d));
+        var described = admin.describeTransactions(ids.values());
+        for (String id : ids.values()) {
+            try {
+                TransactionDescription d = described.description(id).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                byProducer.put(d.producerId(), d);
+            } catch (ExecutionException e) {
+                LOG.debug("cannot describe transaction {} (its producer is left alone): {}", id, e.getCause().toString());
+            }
         }
-        List<Open> candidates = hanging(open, byProducer);
+        List<Open> candidates = stillOpen(admin, hanging(open, byProducer));
         if (candidates.isEmpty()) {
             return List.of();
         }
-        Set<TopicPartition> again = new HashSet<>();
-        candidates.forEach(o -> again.add(o.partition()));
-        Set<Open> stillOpen = new HashSet<>(open(admin.describeProducers(again).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)));
-        List<Open> aborted = new ArrayList<>();
-        for (Open o : candidates) {
-            if (!stillOpen.contains(o)) {
-                continue;
-            }
-            LOG.warn("partition {} holds a transaction open (producer {} epoch {}, from offset {}) that its coordinator"
-                    + " no longer has ({}): aborting it there, or its readers would wait for ever", o.partition(),
-                    o.producerId(), o.producerEpoch(), o.startOffset(), describe(byProducer.get(o.producerId())));
-            admin.abortTransaction(new AbortTransactionSpec(o.partition(), o.producerId(), o.producerEpoch(),
-                    o.coordinatorEpoch())).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            aborted.add(o);
-        }
         Set<String> fenced = new HashSet<>();
-        for (Open o : aborted) {
+        for (Open o : candidates) {
             String id = ids.get(o.producerId());
             if (fenced.add(id)) {
+                LOG.warn("partition {} holds a transaction open (producer {} epoch {}, from offset {}) that its"
+                        + " coordinator no longer has ({}): fencing {}, then aborting it there, or its readers would"
+                        + " wait for ever", o.partition(), o.producerId(), o.producerEpoch(), o.startOffset(),
+                        describe(byProducer.get(o.producerId())), id);
                 fence(bootstrap, id);
             }
         }
+        List<Open> aborted = new ArrayList<>();
+        for (Open o : stillOpen(admin, candidates)) {
+            admin.abortTransaction(new AbortTransactionSpec(o.partition(), o.producerId(), o.producerEpoch(),
+                    o.coordinatorEpoch())).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            LOG.warn("aborted the hanging transaction of producer {} on partition {}", o.producerId(), o.partition());
+            aborted.add(o);
+        }
         return aborted;
+    }
+
+    /** Those of {@code candidates} that their partitions, described now, still hold open as they were. */
+    private static List<Open> stillOpen(Admin admin, List<Open> candidates) throws Exception {
+        if (candidates.isEmpty()) {
+            return candidates;
+        }
+        Set<TopicPartition> partitions = new HashSet<>();
+        candidates.forEach(o -> partitions.add(o.partition()));
+        Set<Open> now = new HashSet<>(open(admin.describeProducers(partitions).all().get(TIMEOUT_MS,
+                TimeUnit.MILLISECONDS)));
+        List<Open> still = new ArrayList<>();
+        for (Open o : candidates) {
+            if (now.contains(o)) {
+                still.add(o);
+            }
+        }
+        return still;
     }
 
     /** Initialises a producer with {@code transactionalId}: its current producer is fenced. */

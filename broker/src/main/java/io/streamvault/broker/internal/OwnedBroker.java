@@ -43,9 +43,12 @@ final class OwnedBroker implements LocalBroker {
             closed = true;
         }
         try {
-            hanging.close();
-            files.deleteInfo();
-            node.stop();
+            try {
+                hanging.close();
+            } finally {
+                files.deleteInfo();
+                node.stop();
+            }
         } finally {
             Brokers.forget(this);
             lock.close();
