@@ -100,12 +100,19 @@ public final class TransactionalWorker<V> implements Runnable {
         }
     }
 
+    /** How often an idle worker checks that the offsets it committed are still the group's. */
+    static final long UNDONE_CHECK_MS = 10_000;
+
     /**
      * @param name worker name for logs and the listener
      * @param batchBudgetMs after this long in one batch, the rest of the batch is left for the next poll
+     * @param undoneCheckMs how often an idle worker checks that its commits still stand
      */
     public record Settings(String name, String groupId, String transactionalId, int maxPollRecords,
-            long batchBudgetMs) {
+            long batchBudgetMs, long undoneCheckMs) {
+        public Settings(String name, String groupId, String transactionalId, int maxPollRecords, long batchBudgetMs) {
+            this(name, groupId, transactionalId, maxPollRecords, batchBudgetMs, UNDONE_CHECK_MS);
+        }
     }
 
     private final Supplier<Producer<byte[], byte[]>> producers;
@@ -137,6 +144,8 @@ public final class TransactionalWorker<V> implements Runnable {
      * written) asks for no transaction that would only commit them again.
      */
     private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+    /** When {@link #rewindIfUndone} last asked the group for its offsets. */
+    private long lastUndoneCheckMs;
     private final Deserializer<V> valueDeserializer;
     private Consumer<byte[], byte[]> consumer;
     private Producer<byte[], byte[]> producer;
@@ -221,6 +230,9 @@ public final class TransactionalWorker<V> implements Runnable {
                     process(records, out);
                     if (handler.checkpoint(out, records.isEmpty())) {
                         commit();
+                    }
+                    if (records.isEmpty()) {
+                        rewindIfUndone();
                     }
                     // Recovered only on real progress: a commit, or nothing left to do. A loop turn that
                     // merely did not fail (records re-read after a rewind, the batch not yet written)
@@ -421,6 +433,39 @@ public final class TransactionalWorker<V> implements Runnable {
         rewind(consumer.assignment());
         long backoff = Math.min(30_000L, 250L << Math.min(failures, 7));
         Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+    }
+
+    /**
+     * While idle, now and then: when the group's offsets of a partition are below what this worker
+     * last committed there, a transaction it committed was ended from outside afterwards (a broker's
+     * hanging transaction aborted, docs/reliability.md) and its work is gone. The worker then goes
+     * back to the group's offsets and does it again, as after a fence; without this, an idle worker
+     * would notice only with its next record.
+     */
+    private void rewindIfUndone() {
+        long now = System.currentTimeMillis();
+        if (committed.isEmpty() || !pending.isEmpty() || inTransaction || now - lastUndoneCheckMs < settings.undoneCheckMs()) {
+            return;
+        }
+        lastUndoneCheckMs = now;
+        Map<TopicPartition, OffsetAndMetadata> stored;
+        try {
+            stored = consumer.committed(new HashSet<>(committed.keySet()), Duration.ofSeconds(5));
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return; // offsets not stable yet (a transaction still open on them): asked again next time
+        }
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
+            OffsetAndMetadata s = stored.get(e.getKey());
+            if (s == null || s.offset() < e.getValue().offset()) {
+                LOG.warn("{}: the group's offset of {} is {}, below the {} this worker committed: its transaction was"
+                        + " ended from outside after it committed; starting again from the group's offsets",
+                        settings.name(), e.getKey(), s == null ? "unset" : s.offset(), e.getValue().offset());
+                handler.reset();
+                committed.clear();
+                rewind(consumer.assignment());
+                return;
+            }
+        }
     }
 
     private void rewind(Collection<TopicPartition> partitions) {

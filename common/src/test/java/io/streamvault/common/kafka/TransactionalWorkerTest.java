@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -413,6 +414,27 @@ class TransactionalWorkerTest {
         stop();
         assertEquals(List.of(new Transaction(List.of("out:A"), Map.of(TP, 1L))), producer.committed,
                 "one transaction: the later polls had no new offset to commit and nothing to send");
+    }
+
+    @Test
+    void anIdleWorkerWhoseCommitWasUndoneFromOutsideDoesTheWorkAgain() throws InterruptedException {
+        TransactionalWorker<String> quick = new TransactionalWorker<>(() -> producer, () -> consumer, IN, handler,
+                DEAD_LETTERS, listener, new TransactionalWorker.Settings("worker-0", "group", "group.test.0", 100, 5_000,
+                        100), meters, "upper");
+        Thread t = new Thread(quick, "worker-quick");
+        consumer.append("a", "b");
+        t.start();
+        try {
+            await(() -> producer.committedOffset() == 2, "both inputs are committed");
+            // A hanging transaction's abort takes the records and the offsets of a commit the worker saw succeed.
+            consumer.commitSync(Map.of(TP, new OffsetAndMetadata(0)));
+            await(() -> handler.handled.size() == 4, "the idle worker notices and handles both again");
+            await(() -> consumer.committed(Set.of(TP)).get(TP).offset() == 2, "and commits them again");
+        } finally {
+            quick.stop();
+            t.join(20_000);
+        }
+        assertEquals(List.of("a", "b", "a", "b"), handler.handled);
     }
 
     @Test
