@@ -171,6 +171,13 @@ class LocalBrokerIT {
                     p.send(new ProducerRecord<>("survivor", "k", "before-the-crash"));
                     p.commitTransaction();
                 }
+                // commitTransaction returns once the coordinator logged the commit; the markers follow.
+                // A kill before they are written is another case, one the broker does not always
+                // recover from (HangingTransactionsIT, docs/reliability.md): this test kills after.
+                try (KafkaConsumer<String, String> c = consumer(joined, "before-crash")) {
+                    c.subscribe(List.of("survivor"));
+                    assertEquals(List.of("before-the-crash"), readUntil(c, 1), "the commit's marker is written");
+                }
             }
         } finally {
             child.destroyForcibly(); // SIGKILL: no shutdown hook, broker.json stays behind
