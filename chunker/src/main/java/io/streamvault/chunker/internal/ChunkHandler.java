@@ -232,9 +232,12 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
      * then whole too, and a later write will show in mtime.
      */
     private static boolean confirmed(Read first, Read again) {
-        return again.error == null && again.stable && again.after.size() == first.after.size()
-                && again.after.mtimeNs() == first.after.mtimeNs() && again.after.ctimeNs() == first.after.ctimeNs()
-                && again.after.inode() == first.after.inode() && again.ids.equals(first.ids);
+        return again.error == null && again.stable && unchanged(first.after, again.after) && again.ids.equals(first.ids);
+    }
+
+    /** True when {@code a} and {@code b}, two lstats of one path, show the same size, mtime, ctime and inode. */
+    private static boolean unchanged(FileMeta a, FileMeta b) {
+        return a.size() == b.size() && a.mtimeNs() == b.mtimeNs() && a.ctimeNs() == b.ctimeNs() && a.inode() == b.inode();
     }
 
     /** One read of the file or segment; {@code offer}: new chunks' bytes go to the hand-off. */
@@ -264,9 +267,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
                 meters.bytes.increment(r.bytesRead);
             }
             r.after = Posix.lstat(path);
-            r.stable = r.bytesRead == length && before.size() == r.after.size()
-                    && before.mtimeNs() == r.after.mtimeNs() && before.ctimeNs() == r.after.ctimeNs()
-                    && before.inode() == r.after.inode();
+            r.stable = r.bytesRead == length && unchanged(before, r.after);
         } catch (IOException e) {
             r.error = Posix.reason(e);
         }
