@@ -1,5 +1,8 @@
 package io.streamvault.broker.internal;
 
+import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.common.kafka.KafkaProps;
+import io.streamvault.common.kafka.OrphanTransactions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
@@ -22,10 +26,9 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,33 +74,32 @@ final class HangingTransactions implements AutoCloseable {
     }
 
     private final Admin admin;
-    private final String bootstrap;
+    private final KafkaProps props;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hanging-txns");
         t.setDaemon(true);
         return t;
     });
 
-    private HangingTransactions(Admin admin, String bootstrap) {
+    private HangingTransactions(Admin admin, KafkaProps props) {
         this.admin = admin;
-        this.bootstrap = bootstrap;
+        this.props = props;
     }
 
     /** Starts sweeping the broker at {@code bootstrap} in the background. */
     static HangingTransactions start(String bootstrap) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("client.id", "streamvault-hanging-txns");
-        p.put("default.api.timeout.ms", String.valueOf(TIMEOUT_MS));
-        p.put("request.timeout.ms", String.valueOf(TIMEOUT_MS));
-        HangingTransactions h = new HangingTransactions(Admin.create(p), bootstrap);
+        KafkaProps props = new KafkaProps(bootstrap, StreamVaultConfig.defaults());
+        Properties p = props.admin("streamvault-hanging-txns");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT_MS));
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT_MS));
+        HangingTransactions h = new HangingTransactions(Admin.create(p), props);
         h.timer.scheduleWithFixedDelay(h::sweepQuietly, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return h;
     }
 
     private void sweepQuietly() {
         try {
-            sweep(admin, bootstrap);
+            sweep(admin, props);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -106,8 +108,8 @@ final class HangingTransactions implements AutoCloseable {
         }
     }
 
-    /** One sweep of the broker at {@code bootstrap}; returns the transactions it aborted. */
-    static List<Open> sweep(Admin admin, String bootstrap) throws Exception {
+    /** One sweep of the broker {@code admin} and {@code props} reach; returns the transactions it aborted. */
+    static List<Open> sweep(Admin admin, KafkaProps props) throws Exception {
         List<TopicPartition> partitions = partitions(admin);
         List<Open> open = open(admin.describeProducers(partitions).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS));
         if (open.isEmpty()) {
@@ -142,7 +144,7 @@ final class HangingTransactions implements AutoCloseable {
                         + " coordinator no longer has ({}): fencing {}, then aborting it there, or its readers would"
                         + " wait for ever", o.partition(), o.producerId(), o.producerEpoch(), o.startOffset(),
                         describe(byProducer.get(o.producerId())), id);
-                fence(bootstrap, id);
+                fence(props, id);
             }
         }
         List<Open> aborted = new ArrayList<>();
@@ -173,17 +175,11 @@ final class HangingTransactions implements AutoCloseable {
         return still;
     }
 
-    /** Initialises a producer with {@code transactionalId}: its current producer is fenced. */
-    private static void fence(String bootstrap, String transactionalId) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("transactional.id", transactionalId);
-        p.put("client.id", "streamvault-hanging-txns-fence");
-        p.put("max.block.ms", String.valueOf(TIMEOUT_MS));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            producer.initTransactions();
-        }
+    /** Fences the current producer of {@code transactionalId} ({@link OrphanTransactions#fence}). */
+    private static void fence(KafkaProps props, String transactionalId) {
+        Properties p = props.transactionalProducer(transactionalId);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(TIMEOUT_MS));
+        OrphanTransactions.fence(p);
         LOG.warn("fenced the producer of {}: a worker of it that is alive starts again from its last commit",
                 transactionalId);
     }

@@ -57,7 +57,7 @@ class HangingTransactionsIT {
                     producer.send(new ProducerRecord<>("live", 0, null, new byte[] {1})).get();
                     assertEquals(0, reader.endOffsets(List.of(STUCK)).get(STUCK), "readers wait at the hanging transaction");
 
-                    List<HangingTransactions.Open> aborted = HangingTransactions.sweep(admin, node.bootstrap());
+                    List<HangingTransactions.Open> aborted = HangingTransactions.sweep(admin, props);
 
                     assertEquals(2, aborted.size(), aborted.toString());
                     assertTrue(aborted.stream().anyMatch(o -> o.partition().equals(STUCK) && o.producerId() == 2
@@ -67,7 +67,7 @@ class HangingTransactionsIT {
                     await(() -> reader.endOffsets(List.of(STUCK)).get(STUCK) == 2, "the record and its abort marker");
                     assertEquals(2, admin.describeTransactions(List.of(UPLOADER_TXN)).description(UPLOADER_TXN)
                             .get(30, TimeUnit.SECONDS).producerEpoch(), "its producer (epoch 1 then) is fenced");
-                    assertEquals(List.of(), HangingTransactions.sweep(admin, node.bootstrap()), "nothing is left to end");
+                    assertEquals(List.of(), HangingTransactions.sweep(admin, props), "nothing is left to end");
                     Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(UPLOADERS)
                             .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
                     assertTrue(!offsets.isEmpty(), "the uploader group's offsets can be fetched again");

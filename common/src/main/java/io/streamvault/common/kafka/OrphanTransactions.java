@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -216,13 +217,24 @@ public final class OrphanTransactions {
         return owners;
     }
 
-    /** Initialises a producer with the transactional id: the broker aborts its open transaction first. */
+    /** {@link #fence(Properties)} with this cluster's settings; a failure is logged, not thrown. */
     private void fence(String transactionalId) {
-        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props.transactionalProducer(transactionalId));
         try {
-            p.initTransactions();
+            fence(props.transactionalProducer(transactionalId));
         } catch (KafkaException e) {
             LOG.warn("{}: could not end its open transaction: {}", transactionalId, e.toString());
+        }
+    }
+
+    /**
+     * Initialises a producer with the transactional id of {@code transactionalProducer} (settings from
+     * {@link KafkaProps#transactionalProducer}): the broker aborts the id's open transaction first,
+     * and its current producer is fenced. Throws what initialising throws.
+     */
+    public static void fence(Properties transactionalProducer) {
+        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(transactionalProducer);
+        try {
+            p.initTransactions();
         } finally {
             p.close(CLOSE_TIMEOUT);
         }
