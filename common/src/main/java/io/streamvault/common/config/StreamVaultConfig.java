@@ -101,7 +101,7 @@ public final class StreamVaultConfig extends AbstractConfig {
                             + "about (this + 1) x uploader.pack.bytes, whatever the size of the backup.")
             .define(UPLOADER_FLUSH_MS, Type.LONG, 50L, Range.atLeast(0), Importance.LOW,
                     "A pack that is not full is written anyway when no new chunk arrived for this long, or when it is this old times five.")
-            .define(HANDOFF_BYTES, Type.LONG, 128L << 20, Range.between(0L, 1L << 30), Importance.LOW,
+            .define(HANDOFF_BYTES, Type.LONG, 32L << 20, Range.between(0L, 1L << 30), Importance.LOW,
                     "Memory (off the heap) holding the bytes of chunks this process's chunkers just read, for its "
                             + "uploaders: a chunk found there is not read from its source and hashed again. It need only "
                             + "cover how far the uploaders lag behind the chunkers. Allocated only while an uploader runs "
