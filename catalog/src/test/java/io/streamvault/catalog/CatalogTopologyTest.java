@@ -137,7 +137,8 @@ class CatalogTopologyTest {
     }
 
     private void ack(byte[] id, int count) {
-        acks.pipeInput(JOB, new ChunkAck(JOB, ByteBuffer.wrap(id), AckStatus.STORED, count, 100L, null, null, "up-1"));
+        acks.pipeInput(JOB, new ChunkAck(JOB, ByteBuffer.wrap(id), AckStatus.STORED, count, 100L, null, null, "up-1",
+                new ArrayList<>()));
     }
 
     private void start() {
@@ -250,6 +251,26 @@ class CatalogTopologyTest {
     }
 
     @Test
+    void oneRecordOfAcknowledgementsCountsEveryOneItCarries() {
+        start();
+        dir("", 1, 0);
+        file("", node("f", NodeType.FILE, 10, chunk(1), chunk(2), chunk(3), chunk(1)), 0, 1, 4);
+        ChunkAck batch = new ChunkAck(JOB, ByteBuffer.wrap(chunk(1)), AckStatus.STORED, 2, 100L, null, null, "up-1",
+                new ArrayList<>());
+        batch.getMore().add(new ChunkAck(JOB, ByteBuffer.wrap(chunk(2)), AckStatus.STORED, 1, 100L, null, null, "up-1",
+                new ArrayList<>()));
+        acks.pipeInput(JOB, batch);
+        assertTrue(sealed().isEmpty(), "three of the four references");
+        batch.setMore(new ArrayList<>());
+        batch.setId(ByteBuffer.wrap(chunk(3)));
+        batch.setCount(1);
+        acks.pipeInput(JOB, batch);
+        JobStatus s = sealed().get(0);
+        assertEquals(JobState.SEALED, s.getState());
+        assertEquals(3, s.getProgress().getChunksNew());
+    }
+
+    @Test
     void waitsForTheLastAck() {
         start();
         dir("", 1, 0);
@@ -322,7 +343,8 @@ class CatalogTopologyTest {
         file("", node("f", NodeType.FILE, 10, chunk(1), chunk(2)), 0, 1, 2);
         ack(chunk(1), 1);
         ChunkSource src = new ChunkSource(b("/data/root/f"), 0L, 5, b(""), b("f"), 0, 0);
-        acks.pipeInput(JOB, new ChunkAck(JOB, ByteBuffer.wrap(chunk(2)), AckStatus.FAILED, 1, 0L, src, "changed", ""));
+        acks.pipeInput(JOB, new ChunkAck(JOB, ByteBuffer.wrap(chunk(2)), AckStatus.FAILED, 1, 0L, src, "changed", "",
+                new ArrayList<>()));
         assertTrue(sealed().isEmpty(), "the job waits for the file to be read again");
         FileEvent again = rereads.readValue();
         assertEquals(1, again.getAttempt());
@@ -347,7 +369,8 @@ class CatalogTopologyTest {
         start();
         dir("", 1, 0);
         file("", node("f", NodeType.FILE, 10, chunk(1)), 0, 1, 1);
-        acks.pipeInput(JOB, new ChunkAck(JOB, ByteBuffer.wrap(chunk(1)), AckStatus.FAILED, 1, 0L, null, "gone", ""));
+        acks.pipeInput(JOB, new ChunkAck(JOB, ByteBuffer.wrap(chunk(1)), AckStatus.FAILED, 1, 0L, null, "gone", "",
+                new ArrayList<>()));
         JobStatus s = sealed().get(0);
         assertEquals(JobState.SEALED, s.getState());
         assertEquals(1, s.getWarningsTotal());

@@ -28,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.utils.Bytes;
@@ -96,13 +97,68 @@ class DedupTopologyTest {
     }
 
     private void sight(int n, String job, String path) {
-        chunks.pipeInput(id(n), new ChunkRecord(ByteBuffer.wrap(id(n)), job, source(path, 0)));
+        chunks.pipeInput(id(n), chunk(n, job, path));
+    }
+
+    private static ChunkRecord chunk(int n, String job, String path) {
+        return new ChunkRecord(ByteBuffer.wrap(id(n)), job, source(path, 0), new ArrayList<>());
+    }
+
+    private static ChunkStored storedEvent(int n, String job, String path) {
+        return ChunkStored.newBuilder().setId(ByteBuffer.wrap(id(n))).setStatus(StoreStatus.STORED)
+                .setJob(job).setPack(ByteBuffer.wrap(new byte[32])).setOffset(0).setLength(90).setRawLength(100)
+                .setSource(source(path, 0)).setWorker("w1").build();
     }
 
     private void store(int n, String job, String path) {
-        stored.pipeInput(id(n), ChunkStored.newBuilder().setId(ByteBuffer.wrap(id(n))).setStatus(StoreStatus.STORED)
-                .setJob(job).setPack(ByteBuffer.wrap(new byte[32])).setOffset(0).setLength(90).setRawLength(100)
-                .setSource(source(path, 0)).setWorker("w1").build());
+        stored.pipeInput(id(n), storedEvent(n, job, path));
+    }
+
+    @Test
+    void aBatchOfChunksIsAnsweredWithOneRecordEachWay() {
+        sight(9, "old", "/a/nine");
+        store(9, "old", "/a/nine");
+        uploads.readValuesToList();
+        acks.readValuesToList();
+        // One record carries ids 1 to 4, id 1 twice (two files with the same content) and id 9, already stored.
+        ChunkRecord batch = chunk(1, "j", "/b/one");
+        for (int n : new int[] {2, 3, 1, 9, 4}) {
+            batch.getMore().add(chunk(n, "j", "/b/" + n));
+        }
+        chunks.pipeInput(id(1), batch);
+        List<UploadRequest> requests = uploads.readValuesToList();
+        assertEquals(1, requests.size(), "one record of upload requests");
+        UploadRequest head = requests.get(0);
+        List<ByteBuffer> asked = new ArrayList<>(List.of(head.getId()));
+        head.getMore().forEach(r -> asked.add(r.getId()));
+        assertEquals(List.of(ByteBuffer.wrap(id(1)), ByteBuffer.wrap(id(2)), ByteBuffer.wrap(id(3)),
+                ByteBuffer.wrap(id(4))), asked, "each new id asked for once");
+        List<ChunkAck> known = acks.readValuesToList();
+        assertEquals(1, known.size());
+        assertEquals(ByteBuffer.wrap(id(9)), known.get(0).getId(), "the stored id is acknowledged at once");
+        assertTrue(known.get(0).getMore().isEmpty());
+        KeyValueStore<Bytes, ChunkState> store = driver.getKeyValueStore(DedupTopology.STORE);
+        assertTrue(store.get(Bytes.wrap(id(1))).getRequest().getMore().isEmpty(),
+                "a request kept in the state carries no batch");
+
+        // The uploader's events of one pack, in one record: one acknowledgement record for the job.
+        ChunkStored events = storedEvent(1, "j", "/b/one");
+        for (int n : new int[] {2, 3, 4}) {
+            events.getMore().add(storedEvent(n, "j", "/b/" + n));
+        }
+        stored.pipeInput(id(1), events);
+        List<ChunkAck> done = acks.readValuesToList();
+        assertEquals(1, done.size(), "one acknowledgement record for the job");
+        ChunkAck first = done.get(0);
+        List<ChunkAck> all = new ArrayList<>(List.of(first));
+        all.addAll(first.getMore());
+        assertEquals(4, all.size());
+        assertEquals(2, all.get(0).getCount(), "id 1 was seen twice");
+        assertEquals(5, all.stream().mapToInt(ChunkAck::getCount).sum());
+        for (int n = 1; n <= 4; n++) {
+            assertEquals(ChunkStatus.STORED, store.get(Bytes.wrap(id(n))).getStatus());
+        }
+        assertTrue(uploads.isEmpty());
     }
 
     @Test

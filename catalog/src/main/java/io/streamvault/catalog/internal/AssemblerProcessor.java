@@ -161,7 +161,11 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             } else if (topic.equals(topics.fileManifests.name())) {
                 onFile(job, state, fileReader.deserialize(topic, record.value()));
             } else if (topic.equals(topics.chunkAcks.name())) {
-                onAck(job, state, ackReader.deserialize(topic, record.value()));
+                ChunkAck ack = ackReader.deserialize(topic, record.value());
+                onAck(job, state, ack);
+                for (ChunkAck one : ack.getMore()) {
+                    onAck(job, state, one);
+                }
             } else {
                 deadLetter(record, topic, "unexpected topic");
                 return;

@@ -38,8 +38,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Reads one file (or one segment of a large file), cuts it with FastCDC and computes each chunk's
- * keyed id. Emits one chunk record per distinct id (the claim check: where to read the bytes, not
- * the bytes) and the part's manifest with its ordered chunk ids. A file whose size, mtime, ctime
+ * keyed id. Emits a chunk record per distinct id (the claim check: where to read the bytes, not
+ * the bytes), those of one partition batched in one record, and the part's manifest with its
+ * ordered chunk ids. A file whose size, mtime, ctime
  * or inode differ before and after the read is read again, up to a limit; then it is recorded as
  * changed during backup. So is a file whose timestamps are too recent to vouch for the read
  * ({@link RacyTimestamps}) and whose second read does not give the same chunks. The bytes of each
@@ -106,22 +107,39 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> raw, FileEvent ev, Emitter out) {
         waitLeftNs = WAIT_BUDGET_NS;
-        FileManifest head = readOne(ev, out);
+        List<ChunkRecord> chunks = new ArrayList<>();
+        FileManifest head = readOne(ev, chunks);
         if (!ev.getMore().isEmpty()) {
             List<BatchedManifest> more = new ArrayList<>(ev.getMore().size());
             for (BatchedFile b : ev.getMore()) {
                 FileEvent one = new FileEvent(ev.getJob(), ev.getRoot(), ev.getDir(), b.getNode(), b.getOrigin(), 0L,
                         b.getNode().getSize(), 0, 1, 0, List.of());
-                FileManifest m = readOne(one, out);
+                FileManifest m = readOne(one, chunks);
                 more.add(new BatchedManifest(m.getNode(), m.getOrigin(), m.getChunksPending(), m.getBytesRead()));
             }
             head.setMore(more);
         }
+        send(chunks, out);
         out.send(topics.fileManifests, ev.getJob(), head);
     }
 
-    /** Reads one file or segment, sends its chunk records and returns its manifest (not sent). */
-    private FileManifest readOne(FileEvent ev, Emitter out) {
+    /**
+     * Sends the chunk records of one input record: one record per partition of {@code chunks} (up to
+     * {@link Topics#CHUNKS_PER_RECORD} chunks), not one per chunk, which a batch of small files would
+     * otherwise cost.
+     */
+    private void send(List<ChunkRecord> chunks, Emitter out) {
+        for (List<ChunkRecord> g : Topics.byChunkPartition(chunks, ChunkRecord::getId, out.partitions(topics.chunks))) {
+            ChunkRecord first = g.get(0);
+            if (g.size() > 1) {
+                first.setMore(new ArrayList<>(g.subList(1, g.size())));
+            }
+            out.send(topics.chunks, Buffers.of(first.getId()), first);
+        }
+    }
+
+    /** Reads one file or segment, adds its chunk records to {@code chunks} and returns its manifest (not sent). */
+    private FileManifest readOne(FileEvent ev, List<ChunkRecord> chunks) {
         byte[] rel = RawPaths.join(Buffers.of(ev.getDir()), Buffers.of(ev.getNode().getName()));
         byte[] abs = RawPaths.join(Buffers.of(ev.getRoot()), rel);
         Path path = RawPaths.of(abs);
@@ -165,7 +183,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
             byte[] id = Buffers.of(e.getKey());
             ChunkSource source = new ChunkSource(ByteBuffer.wrap(abs), e.getValue()[0], (int) e.getValue()[1],
                     ev.getDir(), ev.getNode().getName(), ev.getPart(), ev.getAttempt());
-            out.send(topics.chunks, id, new ChunkRecord(ByteBuffer.wrap(id), ev.getJob(), source));
+            chunks.add(new ChunkRecord(ByteBuffer.wrap(id), ev.getJob(), source, List.of()));
         }
         return manifest(ev, node, r.distinct.size(), r.bytesRead);
     }

@@ -192,6 +192,11 @@ class ChunkHandlerTest {
                 });
         h.handle(null, ev, new Emitter() {
             @Override
+            public int partitions(TopicSpec<?, ?> topic) {
+                return 4;
+            }
+
+            @Override
             public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
                 if (value instanceof FileManifest fm) {
                     manifests.add(fm);

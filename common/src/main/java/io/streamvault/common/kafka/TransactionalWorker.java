@@ -137,6 +137,8 @@ public final class TransactionalWorker<V> implements Runnable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<String, Serializer<Object>> keySerializers = new HashMap<>();
     private final Map<String, Serializer<Object>> valueSerializers = new HashMap<>();
+    /** Partitions of the topics this worker sent to, asked of the cluster once. */
+    private final Map<String, Integer> partitionCounts = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     /**
      * The offsets this worker last committed, per partition, since it last rewound or was assigned
@@ -537,6 +539,11 @@ public final class TransactionalWorker<V> implements Runnable {
                     n -> (Serializer<Object>) topic.valueSerde().serializer());
             producer.send(new ProducerRecord<>(topic.name(), ks.serialize(topic.name(), key),
                     vs.serialize(topic.name(), value)));
+        }
+
+        @Override
+        public int partitions(TopicSpec<?, ?> topic) {
+            return partitionCounts.computeIfAbsent(topic.name(), n -> producer.partitionsFor(n).size());
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.streamvault.dedup.internal;
 
 import io.streamvault.dedup.DedupSettings;
 import io.streamvault.dedup.DedupTopology;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.DeadLetters;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
@@ -23,7 +24,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -41,7 +44,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * request. Later sightings: the job waits (PENDING) or is acknowledged at once (STORED). A stored
  * event acknowledges every waiting job. A mismatch (the source changed) fails the reference it
  * came from and tries another waiting source. Pending chunks older than the timeout are requested
- * again.
+ * again. A record of {@code chunks} or {@code chunk-stored} may carry more ids of its partition (its
+ * {@code more}); the upload requests and acknowledgements one input record causes are sent as few
+ * records, batched the same way, so a batch of small files costs records per batch, not per chunk.
  */
 public final class DedupProcessor implements Processor<byte[], byte[], Object, Object> {
     private static final int MAX_REISSUE_PER_PUNCTUATION = 10_000;
@@ -54,6 +59,10 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Bytes, ChunkState> store;
     private KeyValueStore<Bytes, byte[]> pending;
+    /** Upload requests caused by the input record being processed, sent by {@link #flush}. */
+    private final List<UploadRequest> uploads = new ArrayList<>();
+    /** Acknowledgements caused by the input record being processed, per job, sent by {@link #flush}. */
+    private final Map<String, List<ChunkAck>> acks = new LinkedHashMap<>();
 
     public DedupProcessor(Topics topics, DedupSettings settings, DedupMeters meters) {
         this.meters = meters;
@@ -105,7 +114,10 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                 deadLetter(record, topic, e.getMessage());
                 return;
             }
-            onStored(record, stored);
+            for (ChunkStored one : items(stored, stored.getMore())) {
+                onStored(Buffers.of(one.getId()), one);
+            }
+            flush(record);
         } else {
             ChunkRecord chunk;
             try {
@@ -118,8 +130,43 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                 deadLetter(record, topic, "null chunk record");
                 return;
             }
-            onChunk(record, chunk);
+            for (ChunkRecord one : items(chunk, chunk.getMore())) {
+                onChunk(Buffers.of(one.getId()), one);
+            }
+            flush(record);
         }
+    }
+
+    /** A batched record's items: itself (only its own fields are read) and its {@code more}. */
+    private static <T> List<T> items(T head, List<T> more) {
+        if (more.isEmpty()) {
+            return List.of(head);
+        }
+        List<T> all = new ArrayList<>(more.size() + 1);
+        all.add(head);
+        all.addAll(more);
+        return all;
+    }
+
+    /**
+     * Sends what one input record caused: its upload requests as few records (the first of each
+     * group carrying the rest as {@code more}), and its acknowledgements as few records per job.
+     */
+    private void flush(Record<byte[], byte[]> record) {
+        for (List<UploadRequest> g : Topics.inRecords(uploads)) {
+            UploadRequest first = UploadRequest.newBuilder(g.get(0)).setMore(new ArrayList<>(g.subList(1, g.size()))).build();
+            context.forward(record.withValue((Object) first).withKey((Object) Buffers.of(first.getId())),
+                    DedupTopology.SINK_UPLOADS);
+        }
+        uploads.clear();
+        for (Map.Entry<String, List<ChunkAck>> e : acks.entrySet()) {
+            for (List<ChunkAck> g : Topics.inRecords(e.getValue())) {
+                ChunkAck first = g.get(0);
+                first.setMore(new ArrayList<>(g.subList(1, g.size())));
+                context.forward(record.withKey((Object) e.getKey()).withValue((Object) first), DedupTopology.SINK_ACKS);
+            }
+        }
+        acks.clear();
     }
 
     /** The state of an id, with lists that can be changed in place (Avro's decoded arrays cannot). */
@@ -135,22 +182,23 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         return state;
     }
 
-    private void onChunk(Record<byte[], byte[]> record, ChunkRecord chunk) {
-        Bytes id = Bytes.wrap(record.key());
+    private void onChunk(byte[] key, ChunkRecord chunk) {
+        Bytes id = Bytes.wrap(key);
         ChunkState state = load(id);
         long now = context.currentSystemTimeMs();
         (state == null ? meters.fresh : meters.known).increment();
         if (state == null) {
             long generation = ThreadLocalRandom.current().nextLong() | 1; // never 0, the seeder's
-            UploadRequest request = new UploadRequest(chunk.getId(), chunk.getJob(), chunk.getSource(), 0, generation);
+            UploadRequest request = new UploadRequest(chunk.getId(), chunk.getJob(), chunk.getSource(), 0, generation,
+                    List.of());
             List<Waiter> waiters = new ArrayList<>();
             waiters.add(new Waiter(chunk.getJob(), 1, new ArrayList<>(List.of(chunk.getSource()))));
             state = new ChunkState(ChunkStatus.PENDING, now, 1, request, waiters, null, generation);
             store.put(id, state);
-            pending.put(pendingKey(now, record.key()), new byte[0]);
-            context.forward(record.withValue((Object) request).withKey((Object) record.key()), DedupTopology.SINK_UPLOADS);
+            pending.put(pendingKey(now, key), new byte[0]);
+            uploads.add(request);
         } else if (state.getStatus() == ChunkStatus.STORED) {
-            ack(record, chunk.getJob(), chunk.getId(), AckStatus.STORED, 1, 0, null, null, "");
+            ack(chunk.getJob(), chunk.getId(), AckStatus.STORED, 1, 0, null, null, "");
         } else {
             addWaiter(state, chunk);
             store.put(id, state);
@@ -170,8 +218,8 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         state.getWaiters().add(new Waiter(chunk.getJob(), 1, new ArrayList<>(List.of(chunk.getSource()))));
     }
 
-    private void onStored(Record<byte[], byte[]> record, ChunkStored stored) {
-        Bytes id = Bytes.wrap(record.key());
+    private void onStored(byte[] key, ChunkStored stored) {
+        Bytes id = Bytes.wrap(key);
         ChunkState state = load(id);
         long now = context.currentSystemTimeMs();
         if (stored.getGeneration() != 0 && (state == null || state.getGeneration() != stored.getGeneration())) {
@@ -187,10 +235,10 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                 String payer = payer(state);
                 for (Waiter w : state.getWaiters()) {
                     boolean pays = w.getJob().equals(payer);
-                    ack(record, w.getJob(), stored.getId(), AckStatus.STORED, w.getCount(),
+                    ack(w.getJob(), stored.getId(), AckStatus.STORED, w.getCount(),
                             pays ? stored.getLength() : 0, null, null, pays ? stored.getWorker() : "");
                 }
-                pending.delete(pendingKey(state.getSinceMs(), record.key()));
+                pending.delete(pendingKey(state.getSinceMs(), key));
             }
             store.put(id, new ChunkState(ChunkStatus.STORED, now, state == null ? 0 : state.getAttempts(), null,
                     new ArrayList<>(), stored.getPack(), state == null ? 0 : state.getGeneration()));
@@ -199,7 +247,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         if (state == null || state.getStatus() == ChunkStatus.STORED) {
             return;
         }
-        onUnreadable(record, id, state, stored, now);
+        onUnreadable(key, id, state, stored, now);
     }
 
     /** The job whose request caused the upload pays its bytes; if it stopped waiting, the first waiter. */
@@ -213,15 +261,14 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         return state.getWaiters().isEmpty() ? null : state.getWaiters().get(0).getJob();
     }
 
-    private void onUnreadable(Record<byte[], byte[]> record, Bytes id, ChunkState state, ChunkStored stored,
-            long now) {
+    private void onUnreadable(byte[] key, Bytes id, ChunkState state, ChunkStored stored, long now) {
         ChunkSource bad = stored.getSource();
         String reason = stored.getError() == null ? stored.getStatus().name().toLowerCase() : stored.getError();
         // The reference that came from the bad source fails; its job reads the file again.
         for (Iterator<Waiter> it = state.getWaiters().iterator(); it.hasNext();) {
             Waiter w = it.next();
             if (bad != null && w.getSources().removeIf(s -> sameSource(s, bad))) {
-                ack(record, w.getJob(), stored.getId(), AckStatus.FAILED, 1, 0, bad, reason, "");
+                ack(w.getJob(), stored.getId(), AckStatus.FAILED, 1, 0, bad, reason, "");
                 w.setCount(w.getCount() - 1);
                 if (w.getCount() <= 0) {
                     it.remove();
@@ -229,7 +276,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                 break;
             }
         }
-        pending.delete(pendingKey(state.getSinceMs(), record.key()));
+        pending.delete(pendingKey(state.getSinceMs(), key));
         ChunkSource next = null;
         String nextJob = null;
         for (Waiter w : state.getWaiters()) {
@@ -242,19 +289,19 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         if (next == null) {
             // Nobody left who can supply the bytes: every remaining reference fails.
             for (Waiter w : state.getWaiters()) {
-                ack(record, w.getJob(), stored.getId(), AckStatus.FAILED, w.getCount(), 0, null, reason, "");
+                ack(w.getJob(), stored.getId(), AckStatus.FAILED, w.getCount(), 0, null, reason, "");
             }
             store.delete(id);
             return;
         }
         UploadRequest request = new UploadRequest(stored.getId(), nextJob, next, state.getAttempts(),
-                state.getGeneration());
+                state.getGeneration(), List.of());
         state.setRequest(request);
         state.setAttempts(state.getAttempts() + 1);
         state.setSinceMs(now);
         store.put(id, state);
-        pending.put(pendingKey(now, record.key()), new byte[0]);
-        context.forward(record.withValue((Object) request).withKey((Object) record.key()), DedupTopology.SINK_UPLOADS);
+        pending.put(pendingKey(now, key), new byte[0]);
+        uploads.add(request);
     }
 
     private static boolean sameSource(ChunkSource a, ChunkSource b) {
@@ -336,7 +383,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
             }
             UploadRequest old = state.getRequest();
             UploadRequest request = new UploadRequest(old.getId(), old.getJob(), old.getSource(), state.getAttempts(),
-                    state.getGeneration());
+                    state.getGeneration(), List.of());
             state.setRequest(request);
             state.setAttempts(state.getAttempts() + 1);
             state.setSinceMs(now);
@@ -346,10 +393,11 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         }
     }
 
-    private void ack(Record<byte[], byte[]> record, String job, ByteBuffer id, AckStatus status, int count,
-            long bytesAdded, ChunkSource source, String error, String worker) {
-        ChunkAck ack = new ChunkAck(job, id, status, count, bytesAdded, source, error, worker);
-        context.forward(record.withKey((Object) job).withValue((Object) ack), DedupTopology.SINK_ACKS);
+    /** Adds an acknowledgement for {@link #flush} to send. */
+    private void ack(String job, ByteBuffer id, AckStatus status, int count, long bytesAdded, ChunkSource source,
+            String error, String worker) {
+        acks.computeIfAbsent(job, j -> new ArrayList<>())
+                .add(new ChunkAck(job, id, status, count, bytesAdded, source, error, worker, new ArrayList<>()));
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String topic, String reason) {

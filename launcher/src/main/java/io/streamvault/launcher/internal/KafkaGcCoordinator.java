@@ -33,7 +33,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,7 +140,7 @@ public final class KafkaGcCoordinator implements GcCoordinator {
         }
         while (ids.hasNext()) {
             byte[] id = ids.next().bytes();
-            int p = Utils.toPositive(Utils.murmur2(id)) % chunkPartitions; // the partition that owns the id
+            int p = Topics.chunkPartition(id, chunkPartitions);
             List<ByteBuffer> b = batches.get(p);
             b.add(ByteBuffer.wrap(id));
             if (b.size() == IDS_PER_REQUEST) {

@@ -80,6 +80,11 @@ class ScanHandlerTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Emitter out = new Emitter() {
         @Override
+        public int partitions(TopicSpec<?, ?> topic) {
+            return 4;
+        }
+
+        @Override
         public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
             records.add(value);
             if (value instanceof FileManifest f) {

@@ -47,7 +47,8 @@ import org.apache.kafka.common.TopicPartition;
  * the open pack. A full (or idle) pack is written in the background, create-only, then its index
  * object, while the next pack fills; at most {@code packsInFlight} are being written at once, so
  * memory is bounded by that many packs. Packs complete in order; only then are their chunk-stored events
- * emitted, in the same transaction as the offsets of every request they hold: a crash before the
+ * emitted (one record per partition of chunk-stored, the rest of a partition's events in its
+ * {@code more}; a request record's {@code more} is handled as requests of its own), in the same transaction as the offsets of every request they hold: a crash before the
  * commit leaves at most unreferenced packs, and those requests are served again.
  */
 public final class UploadHandler implements TransactionalWorker.Handler<UploadRequest>, AutoCloseable {
@@ -107,10 +108,25 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
 
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> raw, UploadRequest req, Emitter out) {
-        open.upTo.put(new TopicPartition(raw.topic(), raw.partition()), new OffsetAndMetadata(raw.offset() + 1));
+        PackJob last = add(req);
+        for (UploadRequest one : req.getMore()) {
+            last = add(one);
+        }
+        // On the pack that holds the record's last request (packs complete in order, so those holding
+        // its earlier requests are durable first): the offset commits once all of them are durable.
+        last.upTo.put(new TopicPartition(raw.topic(), raw.partition()), new OffsetAndMetadata(raw.offset() + 1));
+        drain(out, false);
+    }
+
+    /**
+     * Adds one requested chunk (or its failure) to the open pack, submitting the pack once it is full;
+     * returns the pack that answers the request.
+     */
+    private PackJob add(UploadRequest req) {
+        PackJob holder = open;
         BlobId id = BlobId.of(Buffers.of(req.getId()));
         if (open.pack.contains(id)) {
-            return; // requested twice (a re-issued request): the pack already carries it
+            return holder; // requested twice (a re-issued request): the pack already carries it
         }
         ChunkSource src = req.getSource();
         int length = src.getLength();
@@ -133,7 +149,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                 submit();
             }
         }
-        drain(out, false);
+        return holder;
     }
 
     private String readSource(ChunkSource src, int length) {
@@ -213,9 +229,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     }
 
     private void emit(PackJob job, PackInfo info, Emitter out) {
-        for (ChunkStored f : job.failures) {
-            out.send(topics.chunkStored, Buffers.of(f.getId()), f);
-        }
+        List<ChunkStored> events = new ArrayList<>(job.failures);
         if (info != null) {
             meters.packs.increment();
             meters.added.increment(info.size());
@@ -226,7 +240,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
             ByteBuffer packId = ByteBuffer.wrap(Hex.parse(info.id()));
             for (UploadRequest req : job.members) {
                 PackEntry e = entries.get(BlobId.of(Buffers.of(req.getId())));
-                out.send(topics.chunkStored, Buffers.of(req.getId()), ChunkStored.newBuilder()
+                events.add(ChunkStored.newBuilder()
                         .setId(req.getId())
                         .setStatus(StoreStatus.STORED)
                         .setJob(req.getJob())
@@ -239,6 +253,12 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                         .setGeneration(req.getGeneration())
                         .build());
             }
+        }
+        // One record per partition of chunk-stored (the dedup task that owns the ids), not one per chunk.
+        for (List<ChunkStored> g : Topics.byChunkPartition(events, ChunkStored::getId, out.partitions(topics.chunkStored))) {
+            ChunkStored first = g.get(0);
+            first.setMore(new ArrayList<>(g.subList(1, g.size())));
+            out.send(topics.chunkStored, Buffers.of(first.getId()), first);
         }
         durable.putAll(job.upTo);
         emitted = true;

@@ -33,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -53,11 +55,27 @@ class UploadHandlerTest {
     private final ChunkHandoff handoff = new ChunkHandoff(8 << 20);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<ChunkStored> stored = new ArrayList<>();
+    private static final int PARTITIONS = 4;
+    /** Records sent (a record carries more events in its {@code more}). */
+    private int records;
     private final Emitter out = new Emitter() {
         @Override
         public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
             assertEquals(topics.chunkStored.name(), topic.name());
-            stored.add((ChunkStored) value);
+            ChunkStored head = (ChunkStored) value;
+            int partition = Topics.chunkPartition((byte[]) key, PARTITIONS);
+            records++;
+            stored.add(head);
+            for (ChunkStored one : head.getMore()) {
+                assertEquals(partition, Topics.chunkPartition(Buffers.of(one.getId()), PARTITIONS),
+                        "a batched event of another partition than its record's");
+                stored.add(one);
+            }
+        }
+
+        @Override
+        public int partitions(TopicSpec<?, ?> topic) {
+            return PARTITIONS;
         }
 
         @Override
@@ -70,11 +88,20 @@ class UploadHandlerTest {
     private final Emitter checkingOut = new Emitter() {
         @Override
         public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
-            ChunkStored s = (ChunkStored) value;
-            if (s.getStatus() == StoreStatus.STORED) {
-                durableWhenSent.add(durable(s));
+            ChunkStored head = (ChunkStored) value;
+            List<ChunkStored> all = new ArrayList<>(List.of(head));
+            all.addAll(head.getMore());
+            for (ChunkStored s : all) {
+                if (s.getStatus() == StoreStatus.STORED) {
+                    durableWhenSent.add(durable(s));
+                }
             }
             out.send(topic, key, value);
+        }
+
+        @Override
+        public int partitions(TopicSpec<?, ?> topic) {
+            return PARTITIONS;
         }
 
         @Override
@@ -112,11 +139,19 @@ class UploadHandlerTest {
     }
 
     private void upload(UploadHandler h, Path file, BlobId id, int length, Emitter to) {
+        upload(h, request(file, id, length), to);
+    }
+
+    private void upload(UploadHandler h, UploadRequest req, Emitter to) {
+        h.handle(new ConsumerRecord<>(topics.uploadRequests.name(), 0, offset++, Buffers.of(req.getId()), new byte[0]), req, to);
+    }
+
+    private static UploadRequest request(Path file, BlobId id, int length) {
         byte[] path = file.toString().getBytes(StandardCharsets.UTF_8);
-        UploadRequest req = new UploadRequest(ByteBuffer.wrap(id.bytes()), "job-1",
+        return new UploadRequest(ByteBuffer.wrap(id.bytes()), "job-1",
                 new ChunkSource(ByteBuffer.wrap(path), 0L, length, ByteBuffer.wrap(new byte[0]),
-                        ByteBuffer.wrap(file.getFileName().toString().getBytes(StandardCharsets.UTF_8)), 0, 0), 0, 42L);
-        h.handle(new ConsumerRecord<>(topics.uploadRequests.name(), 0, offset++, id.bytes(), new byte[0]), req, to);
+                        ByteBuffer.wrap(file.getFileName().toString().getBytes(StandardCharsets.UTF_8)), 0, 0), 0, 42L,
+                new ArrayList<>());
     }
 
     private boolean durable(ChunkStored s) {
@@ -232,7 +267,8 @@ class UploadHandlerTest {
             assertTrue(vault.list(ObjectKind.PACK).objects().isEmpty(), "nothing written yet");
 
             h.flush(checkingOut); // what the worker does before a rebalance or at shutdown
-            assertEquals(List.of(id(first), id(second)), stored.stream().map(s -> BlobId.of(Buffers.of(s.getId()))).toList());
+            assertEquals(Set.of(id(first), id(second)), stored.stream().map(s -> BlobId.of(Buffers.of(s.getId())))
+                    .collect(Collectors.toSet()));
             assertEquals(List.of(true, true), durableWhenSent, "the pack and its index object came first");
             assertTrue(h.commitNow(), "the events commit now, with the offsets");
             assertFalse(h.commitNow(), "once");
@@ -268,5 +304,48 @@ class UploadHandlerTest {
         }
         assertArrayEquals(big, read(result(id(big))));
         assertArrayEquals(small, read(result(id(small))));
+    }
+
+    @Test
+    void aRecordOfSeveralRequestsCommitsOnlyOnceThePacksOfAllOfThemAreWritten() throws Exception {
+        byte[] big = random(150_000, 11); // fills a 100 kB pack by itself
+        byte[] small = random(10_000, 12);
+        Path a = Files.write(tmp.resolve("big"), big);
+        Path b = Files.write(tmp.resolve("small"), small);
+        UploadRequest batch = request(a, id(big), big.length);
+        batch.getMore().add(request(b, id(small), small.length));
+        try (UploadHandler h = new UploadHandler(topics, vault, "test", 100_000, 60_000, 1, handoff, new UploadMeters(meters))) {
+            upload(h, batch, checkingOut); // offset 0: its first request's pack is full, its second in the next
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (stored.isEmpty() && System.nanoTime() < deadline) {
+                h.checkpoint(checkingOut, false);
+                Thread.sleep(UploadHandler.BUSY_POLL_MS);
+            }
+            assertEquals(List.of(id(big)), stored.stream().map(s -> BlobId.of(Buffers.of(s.getId()))).toList());
+            assertEquals(Map.of(), h.committable(handledUpTo(1)),
+                    "the record's second request is in the open pack: its offset waits");
+
+            h.flush(checkingOut);
+            assertEquals(StoreStatus.STORED, result(id(small)).getStatus());
+            assertEquals(List.of(true, true), durableWhenSent);
+            assertEquals(handledUpTo(1), h.committable(handledUpTo(1)));
+        }
+        assertArrayEquals(small, read(result(id(small))));
+    }
+
+    @Test
+    void theEventsOfAPackGoOutAsOneRecordPerPartitionOfTheirIds() throws Exception {
+        List<BlobId> ids = new ArrayList<>();
+        try (UploadHandler h = new UploadHandler(topics, vault, "test", 16 << 20, 60_000, 1, handoff, new UploadMeters(meters))) {
+            for (int i = 0; i < 40; i++) {
+                byte[] data = random(1000, 100 + i);
+                ids.add(id(data));
+                upload(h, Files.write(tmp.resolve("f" + i), data), id(data), data.length, checkingOut);
+            }
+            h.flush(checkingOut);
+        }
+        assertEquals(Set.copyOf(ids), stored.stream().map(s -> BlobId.of(Buffers.of(s.getId()))).collect(Collectors.toSet()));
+        assertEquals(ids.stream().map(i -> Topics.chunkPartition(i.bytes(), PARTITIONS)).distinct().count(), records,
+                "one record per partition (the partition of each event is checked as it is sent)");
     }
 }
