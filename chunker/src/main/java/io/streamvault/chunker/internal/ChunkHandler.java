@@ -219,6 +219,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
                 .setChunksPending(pending)
                 .setBytesRead(bytesRead)
                 .setWorker(worker)
+                .setMore(List.of()) // every field set: an unset one costs a hash of its schema per build
                 .build();
     }
 

@@ -601,7 +601,11 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                 .setOrigin(origin)
                 .setPart(part)
                 .setParts(parts)
+                .setAttempt(0)
+                .setChunksPending(0)
+                .setBytesRead(0)
                 .setWorker(worker)
+                .setMore(List.of()) // every field set: see Metadata.stat
                 .build();
     }
 
@@ -621,6 +625,8 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
                     .setLength(Math.min(segmentBytes, size - offset))
                     .setPart(part)
                     .setParts(parts)
+                    .setAttempt(0)
+                    .setMore(List.of()) // every field set: see Metadata.stat
                     .build());
         }
     }
