@@ -35,6 +35,12 @@ public final class ChunkHandoff {
     private final Map<ByteBuffer, Entry> live = new HashMap<>();
     /** The ring (malloc'd: pages become resident only once written); null while closed. */
     private Memory ring;
+    /**
+     * The whole ring as one buffer, made once: copies use its absolute bulk methods. (JNA's
+     * getByteBuffer per copy made a buffer and registered it for cleanup each time: 16% of a
+     * chunker's time in a profile of small files.)
+     */
+    private ByteBuffer view;
     private int head;
     private long hits;
     private long misses;
@@ -52,12 +58,14 @@ public final class ChunkHandoff {
     public synchronized void open() {
         if (ring == null && capacity > 0) {
             ring = new Memory(capacity); // not ByteBuffer.allocateDirect, which zeroes it all at once
+            view = ring.getByteBuffer(0, capacity);
         }
     }
 
     /** Drops every chunk and frees the ring (the uploader stopped). */
     public synchronized void close() {
         if (ring != null) {
+            view = null;
             ring.close();
             ring = null;
         }
@@ -93,7 +101,7 @@ public final class ChunkHandoff {
         while (!order.isEmpty() && (order.peekFirst().overlaps(head, head + len) || order.size() >= maxEntries)) {
             drop();
         }
-        ring.getByteBuffer(head, len).put(buf.duplicate().limit(off + len).position(off));
+        view.put(head, buf, off, len);
         Entry e = new Entry(key, head, len);
         order.addLast(e);
         live.put(key, e);
@@ -119,7 +127,7 @@ public final class ChunkHandoff {
             misses++;
             return -1;
         }
-        dst.duplicate().clear().put(ring.getByteBuffer(e.start(), e.length()));
+        dst.duplicate().clear().put(0, view, e.start(), e.length());
         live.remove(e.id());
         hits++;
         return e.length();
