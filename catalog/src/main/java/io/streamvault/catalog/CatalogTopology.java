@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.catalog.internal.AssemblerProcessor;
 import io.streamvault.catalog.internal.CatalogMeters;
 import io.streamvault.catalog.internal.Sealer;
+import io.streamvault.common.kafka.UnpositionedStores;
 import io.streamvault.schemas.AvroSerde;
 import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
@@ -62,11 +63,11 @@ public final class CatalogTopology {
         Sealer sealer = new Sealer(vault, new TreeIndex(vault), settings.packBytes(), sealed);
         t.addProcessor("assembler", () -> new AssemblerProcessor(topics, sealer, nodeSerde, settings, counted),
                 sources);
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(),
+        t.addStateStore(Stores.keyValueStoreBuilder(UnpositionedStores.persistent(JOBS_STORE), Serdes.String(),
                 AvroSerde.forValues(registry, CatalogJob.class)).withCachingEnabled(), "assembler");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE), Serdes.Bytes(),
+        t.addStateStore(Stores.keyValueStoreBuilder(UnpositionedStores.persistent(ENTRIES_STORE), Serdes.Bytes(),
                 Serdes.ByteArray()), "assembler");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GC_STORE), Serdes.String(),
+        t.addStateStore(Stores.keyValueStoreBuilder(UnpositionedStores.persistent(GC_STORE), Serdes.String(),
                 Serdes.String()), "assembler");
         t.addSink(SINK_STATUS, topics.jobStatus.name(), topics.jobStatus.keySerde().serializer(),
                 topics.jobStatus.valueSerde().serializer(), "assembler");

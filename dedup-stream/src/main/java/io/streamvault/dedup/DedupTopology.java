@@ -1,6 +1,7 @@
 package io.streamvault.dedup;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamvault.common.kafka.UnpositionedStores;
 import io.streamvault.dedup.internal.DedupMeters;
 import io.streamvault.dedup.internal.DedupProcessor;
 import io.streamvault.schemas.AvroSerde;
@@ -49,9 +50,9 @@ public final class DedupTopology {
         // Not cached: a chunk's PENDING and STORED states are rarely written within one commit
         // interval (the pack is written in between), so the record cache saved few changelog writes
         // and cost a third of the dedup thread's CPU (sorted-map upkeep and evictions).
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Bytes(),
+        t.addStateStore(Stores.keyValueStoreBuilder(UnpositionedStores.persistent(STORE), Serdes.Bytes(),
                 AvroSerde.forValues(registry, ChunkState.class)).withCachingDisabled(), "dedup");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_INDEX), Serdes.Bytes(),
+        t.addStateStore(Stores.keyValueStoreBuilder(UnpositionedStores.persistent(PENDING_INDEX), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingDisabled(), "dedup");
         t.addSink(SINK_UPLOADS, topics.uploadRequests.name(), topics.uploadRequests.keySerde().serializer(),
                 topics.uploadRequests.valueSerde().serializer(), "dedup");
