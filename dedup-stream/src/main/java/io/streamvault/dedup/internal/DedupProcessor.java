@@ -162,7 +162,9 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         for (Map.Entry<String, List<ChunkAck>> e : acks.entrySet()) {
             for (List<ChunkAck> g : Topics.inRecords(e.getValue())) {
                 ChunkAck first = g.get(0);
-                first.setMore(new ArrayList<>(g.subList(1, g.size())));
+                List<ChunkAck> more = new ArrayList<>(g.subList(1, g.size()));
+                more.forEach(a -> a.setJob("")); // the record's (its key and its first ack's)
+                first.setMore(more);
                 context.forward(record.withKey((Object) e.getKey()).withValue((Object) first), DedupTopology.SINK_ACKS);
             }
         }

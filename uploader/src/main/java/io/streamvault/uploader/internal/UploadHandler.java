@@ -235,8 +235,9 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                 PackEntry e = entries.get(BlobId.of(Buffers.of(req.getId())));
                 // The constructor, not a builder: a builder looks up the default of each field left
                 // unset, hashing its whole schema each time (a cost per chunk in profiles).
-                events.add(new ChunkStored(req.getId(), StoreStatus.STORED, req.getJob(), packId, e.offset(),
-                        e.length(), e.rawLength(), req.getSource(), null, worker, req.getGeneration(), new ArrayList<>()));
+                // Without job and source, which dedup reads only from failures: they were most of the bytes.
+                events.add(new ChunkStored(req.getId(), StoreStatus.STORED, "", packId, e.offset(),
+                        e.length(), e.rawLength(), null, null, worker, req.getGeneration(), new ArrayList<>()));
             }
         }
         // One record per partition of chunk-stored (the dedup task that owns the ids), not one per chunk.
