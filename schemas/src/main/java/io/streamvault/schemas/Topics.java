@@ -18,13 +18,9 @@ import io.streamvault.schemas.records.JobStatus;
 import io.streamvault.schemas.records.PlanRun;
 import io.streamvault.schemas.records.UploadRequest;
 import io.streamvault.schemas.records.VaultEvent;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -135,53 +131,12 @@ public final class Topics {
     }
 
     /**
-     * The most chunks one record of {@link #chunks}, {@link #uploadRequests}, {@link #chunkStored} or
-     * {@link #chunkAcks} carries (itself and its {@code more}): a few hundred KB, far below the
-     * broker's 1 MB record limit even with long paths in the sources.
-     */
-    public static final int CHUNKS_PER_RECORD = 512;
-
-    /**
      * The partition of {@link #chunks}, {@link #chunkStored} and {@link #gcRequests} that owns a chunk
      * id: the default partitioner's for the id as key, so that every record about an id, batched or
-     * not, reaches the one dedup task that owns its state.
+     * not ({@link ChunkBatches}), reaches the one dedup task that owns its state.
      */
     public static int chunkPartition(byte[] id, int partitions) {
         return keyPartition(id, partitions);
-    }
-
-    /**
-     * Groups records about chunks by the partition that owns their id ({@link #chunkPartition}), in
-     * groups of at most {@link #CHUNKS_PER_RECORD}, each sent as one record (the first, with the rest
-     * as its {@code more}) keyed by its first id.
-     */
-    public static <T> List<List<T>> byChunkPartition(List<T> items, Function<T, ByteBuffer> id, int partitions) {
-        Map<Integer, List<T>> open = new TreeMap<>();
-        List<List<T>> groups = new ArrayList<>();
-        for (T item : items) {
-            List<T> g = open.computeIfAbsent(chunkPartition(Buffers.of(id.apply(item)), partitions),
-                    p -> new ArrayList<>());
-            g.add(item);
-            if (g.size() == CHUNKS_PER_RECORD) {
-                groups.add(new ArrayList<>(g));
-                g.clear();
-            }
-        }
-        for (List<T> g : open.values()) {
-            if (!g.isEmpty()) {
-                groups.add(g);
-            }
-        }
-        return groups;
-    }
-
-    /** Groups items in lists of at most {@link #CHUNKS_PER_RECORD}, in order. */
-    public static <T> List<List<T>> inRecords(List<T> items) {
-        List<List<T>> groups = new ArrayList<>();
-        for (int i = 0; i < items.size(); i += CHUNKS_PER_RECORD) {
-            groups.add(items.subList(i, Math.min(items.size(), i + CHUNKS_PER_RECORD)));
-        }
-        return groups;
     }
 
     private static int keyPartition(byte[] key, int partitions) {

@@ -13,6 +13,7 @@ import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.schemas.Buffers;
+import io.streamvault.schemas.ChunkBatches;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.BatchedFile;
 import io.streamvault.schemas.records.BatchedManifest;
@@ -125,11 +126,12 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
 
     /**
      * Sends the chunk records of one input record: one record per partition of {@code chunks} (up to
-     * {@link Topics#CHUNKS_PER_RECORD} chunks), not one per chunk, which a batch of small files would
+     * {@link ChunkBatches#MAX_CHUNKS} chunks), not one per chunk, which a batch of small files would
      * otherwise cost.
      */
     private void send(List<ChunkRecord> chunks, Emitter out) {
-        for (List<ChunkRecord> g : Topics.byChunkPartition(chunks, ChunkRecord::getId, out.partitions(topics.chunks))) {
+        for (List<ChunkRecord> g : ChunkBatches.byPartition(chunks, ChunkRecord::getId, ChunkBatches::bytes,
+                out.partitions(topics.chunks))) {
             ChunkRecord first = g.get(0);
             if (g.size() > 1) {
                 first.setMore(new ArrayList<>(g.subList(1, g.size())));

@@ -3,6 +3,7 @@ package io.streamvault.dedup.internal;
 import io.streamvault.dedup.DedupSettings;
 import io.streamvault.dedup.DedupTopology;
 import io.streamvault.schemas.Buffers;
+import io.streamvault.schemas.ChunkBatches;
 import io.streamvault.schemas.DeadLetters;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
@@ -153,14 +154,14 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
      * group carrying the rest as {@code more}), and its acknowledgements as few records per job.
      */
     private void flush(Record<byte[], byte[]> record) {
-        for (List<UploadRequest> g : Topics.inRecords(uploads)) {
+        for (List<UploadRequest> g : ChunkBatches.inOrder(uploads, ChunkBatches::bytes)) {
             UploadRequest first = UploadRequest.newBuilder(g.get(0)).setMore(new ArrayList<>(g.subList(1, g.size()))).build();
             context.forward(record.withValue((Object) first).withKey((Object) Buffers.of(first.getId())),
                     DedupTopology.SINK_UPLOADS);
         }
         uploads.clear();
         for (Map.Entry<String, List<ChunkAck>> e : acks.entrySet()) {
-            for (List<ChunkAck> g : Topics.inRecords(e.getValue())) {
+            for (List<ChunkAck> g : ChunkBatches.inOrder(e.getValue(), ChunkBatches::bytes)) {
                 ChunkAck first = g.get(0);
                 List<ChunkAck> more = new ArrayList<>(g.subList(1, g.size()));
                 more.forEach(a -> a.setJob("")); // the record's (its key and its first ack's)

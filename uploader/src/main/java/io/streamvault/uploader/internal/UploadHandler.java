@@ -10,6 +10,7 @@ import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.common.util.Hex;
 import io.streamvault.schemas.Buffers;
+import io.streamvault.schemas.ChunkBatches;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.ChunkSource;
 import io.streamvault.schemas.records.ChunkStored;
@@ -241,7 +242,8 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
             }
         }
         // One record per partition of chunk-stored (the dedup task that owns the ids), not one per chunk.
-        for (List<ChunkStored> g : Topics.byChunkPartition(events, ChunkStored::getId, out.partitions(topics.chunkStored))) {
+        for (List<ChunkStored> g : ChunkBatches.byPartition(events, ChunkStored::getId, ChunkBatches::bytes,
+                out.partitions(topics.chunkStored))) {
             ChunkStored first = g.get(0);
             first.setMore(new ArrayList<>(g.subList(1, g.size())));
             out.send(topics.chunkStored, Buffers.of(first.getId()), first);
