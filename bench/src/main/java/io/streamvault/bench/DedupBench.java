@@ -92,7 +92,7 @@ public final class DedupBench {
                 boolean dup = distinct > 0 && rnd.nextInt(100) < dupPercent;
                 long n = dup ? (long) (rnd.nextDouble() * distinct) : distinct++;
                 ByteBuffer.wrap(id).putLong(n).putLong(n * 0x9E3779B97F4A7C15L);
-                ChunkRecord r = new ChunkRecord(ByteBuffer.wrap(id), "job-" + (i % 3), source);
+                ChunkRecord r = new ChunkRecord(ByteBuffer.wrap(id), "job-" + (i % 3), source, List.of());
                 p.send(new ProducerRecord<>(topic, id, ser.serialize(topic, r)));
             }
             p.flush();

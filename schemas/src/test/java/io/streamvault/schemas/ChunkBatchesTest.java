@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.junit.jupiter.api.Test;
 
 class ChunkBatchesTest {
@@ -52,6 +53,25 @@ class ChunkBatchesTest {
         }
         assertEquals(chunks.size(), seen.size());
         assertTrue(groups.size() < 50, groups.size() + " groups for " + chunks.size() + " chunks");
+        // As sent: the first with the rest in its more, under the producer's and broker's 1 MB limit.
+        Topics topics = new Topics("sv", "0123456789abcdef", PARTITIONS, (short) 1, SchemaRegistries.inMemory());
+        for (List<ChunkRecord> g : groups) {
+            ChunkRecord first = ChunkRecord.newBuilder(g.get(0)).setMore(new ArrayList<>(g.subList(1, g.size()))).build();
+            byte[] wire = topics.chunks.valueSerde().serializer().serialize(topics.chunks.name(), first);
+            assertTrue(wire.length < 1_000_000, wire.length + " bytes");
+        }
+    }
+
+    @Test
+    void theOwningPartitionIsKafkasDefaultPartitionersChoice() {
+        Random random = new Random(3);
+        for (int i = 0; i < 1000; i++) {
+            byte[] id = new byte[32];
+            random.nextBytes(id);
+            for (int n : new int[] {1, 3, 4, 12}) {
+                assertEquals(BuiltInPartitioner.partitionForKey(id, n), Topics.chunkPartition(id, n));
+            }
+        }
     }
 
     @Test

@@ -11,10 +11,12 @@ import io.streamvault.common.fs.RacyTimestamps;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TopicSpec;
 import io.streamvault.common.util.ChunkHandoff;
+import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.BatchedFile;
 import io.streamvault.schemas.records.BatchedManifest;
+import io.streamvault.schemas.records.ChunkRecord;
 import io.streamvault.schemas.records.FileEvent;
 import io.streamvault.schemas.records.FileManifest;
 import io.streamvault.schemas.records.FileOrigin;
@@ -31,10 +33,14 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * write in between is never stored in silence (RacyTimestamps; ChangingFilesIT races a real writer).
  */
 class ChunkHandlerTest {
+    private static final int PARTITIONS = 4;
     @TempDir
     Path tmp;
     private Vault vault;
@@ -52,6 +59,8 @@ class ChunkHandlerTest {
     private final AtomicLong clock = new AtomicLong();
     private final List<Long> waits = new ArrayList<>();
     private final List<FileManifest> manifests = new ArrayList<>();
+    /** The chunk records sent, with their keys. */
+    private final List<Map.Entry<byte[], ChunkRecord>> chunkRecords = new ArrayList<>();
     /** Runs at each wait, before the clock moves on. */
     private Runnable duringWait = () -> { };
 
@@ -161,6 +170,47 @@ class ChunkHandlerTest {
         assertEquals(1000 + 1001 + 1002, readBytes() - 3003, "each file read once (the first 3003: idsOf)");
     }
 
+    @Test
+    void theChunksOfABatchGoAsOneRecordPerPartitionOfTheirIds() throws Exception {
+        List<Path> paths = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            paths.add(Files.write(tmp.resolve("c" + i), bytes(100 + i, 500)));
+        }
+        clock.set(RacyTimestamps.calmNs(Posix.lstat(paths.get(paths.size() - 1))));
+        FileEvent ev = event(paths.get(0));
+        List<BatchedFile> more = new ArrayList<>();
+        for (Path p : paths.subList(1, paths.size())) {
+            more.add(new BatchedFile(node(p), FileOrigin.NEW));
+        }
+        ev.setMore(more);
+        chunkRecords.clear();
+
+        chunk(ev);
+
+        List<ByteBuffer> sent = new ArrayList<>();
+        Set<Integer> partitions = new HashSet<>();
+        for (Map.Entry<byte[], ChunkRecord> e : chunkRecords) {
+            ChunkRecord head = e.getValue();
+            assertEquals(ByteBuffer.wrap(e.getKey()), head.getId(), "keyed by its first id");
+            int partition = BuiltInPartitioner.partitionForKey(e.getKey(), PARTITIONS);
+            assertTrue(partitions.add(partition), "one record per partition");
+            sent.add(head.getId());
+            for (ChunkRecord c : head.getMore()) {
+                assertEquals(partition, BuiltInPartitioner.partitionForKey(Buffers.of(c.getId()), PARTITIONS),
+                        "a chunk sent in the record of another partition: another dedup task would own it");
+                assertTrue(c.getMore().isEmpty());
+                sent.add(c.getId());
+            }
+        }
+        assertTrue(chunkRecords.size() <= PARTITIONS, chunkRecords.size() + " records");
+        List<ByteBuffer> expected = new ArrayList<>();
+        for (Path p : paths) {
+            expected.addAll(idsOf(Files.readAllBytes(p)));
+        }
+        assertEquals(Set.copyOf(expected), Set.copyOf(sent));
+        assertEquals(expected.size(), sent.size(), "each chunk once");
+    }
+
     private FileManifest chunk(Path f) throws Exception {
         return chunk(event(f));
     }
@@ -193,13 +243,15 @@ class ChunkHandlerTest {
         h.handle(null, ev, new Emitter() {
             @Override
             public int partitions(TopicSpec<?, ?> topic) {
-                return 4;
+                return PARTITIONS;
             }
 
             @Override
             public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
                 if (value instanceof FileManifest fm) {
                     manifests.add(fm);
+                } else if (value instanceof ChunkRecord c) {
+                    chunkRecords.add(Map.entry((byte[]) key, c));
                 }
             }
 

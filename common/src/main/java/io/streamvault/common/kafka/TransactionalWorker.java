@@ -137,8 +137,6 @@ public final class TransactionalWorker<V> implements Runnable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<String, Serializer<Object>> keySerializers = new HashMap<>();
     private final Map<String, Serializer<Object>> valueSerializers = new HashMap<>();
-    /** Partitions of the topics this worker sent to, asked of the cluster once. */
-    private final Map<String, Integer> partitionCounts = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     /**
      * The offsets this worker last committed, per partition, since it last rewound or was assigned
@@ -543,7 +541,7 @@ public final class TransactionalWorker<V> implements Runnable {
 
         @Override
         public int partitions(TopicSpec<?, ?> topic) {
-            return partitionCounts.computeIfAbsent(topic.name(), n -> producer.partitionsFor(n).size());
+            return producer.partitionsFor(topic.name()).size(); // the producer's metadata, which its sends use
         }
 
         @Override

@@ -77,6 +77,8 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
+        uploads.clear();
+        acks.clear();
         this.store = context.getStateStore(DedupTopology.STORE);
         this.pending = context.getStateStore(DedupTopology.PENDING_INDEX);
         long every = Math.max(1000, settings.pendingTimeoutMs() / 4);
@@ -85,6 +87,10 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        // What an earlier call left when it failed halfway (a timeout in a store's changelog write: the
+        // task is revived with this processor and the record processed again) never goes out.
+        uploads.clear();
+        acks.clear();
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
         if (record.key() == null) {
             deadLetter(record, topic, "record without a chunk id key");

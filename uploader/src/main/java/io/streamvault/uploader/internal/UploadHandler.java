@@ -109,9 +109,9 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
 
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> raw, UploadRequest req, Emitter out) {
-        PackJob last = add(req);
+        PackJob last = add(req, out);
         for (UploadRequest one : req.getMore()) {
-            last = add(one);
+            last = add(one, out);
         }
         // On the pack that holds the record's last request (packs complete in order, so those holding
         // its earlier requests are durable first): the offset commits once all of them are durable.
@@ -123,7 +123,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
      * Adds one requested chunk (or its failure) to the open pack, submitting the pack once it is full;
      * returns the pack that answers the request.
      */
-    private PackJob add(UploadRequest req) {
+    private PackJob add(UploadRequest req, Emitter out) {
         PackJob holder = open;
         BlobId id = BlobId.of(Buffers.of(req.getId()));
         if (open.pack.contains(id)) {
@@ -148,6 +148,10 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
             lastAddAt = System.currentTimeMillis();
             if (open.pack.size() >= packBytes) {
                 submit();
+                // Waits here while too many packs are being written, so that one record of many
+                // requests cannot put more than packsInFlight packs in memory. (The record's own
+                // offset goes on a later pack, after the loop: none of this commits it.)
+                drain(out, false);
             }
         }
         return holder;
