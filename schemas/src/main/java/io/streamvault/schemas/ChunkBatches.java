@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -59,6 +60,31 @@ public final class ChunkBatches {
         }
         g.close(groups);
         return groups;
+    }
+
+    /**
+     * Each group as the one record it is sent as: its first item, carrying the rest as its
+     * {@code more} (set by {@code setMore}, the record type's setter).
+     */
+    public static <T> List<T> joined(List<List<T>> groups, BiConsumer<T, List<T>> setMore) {
+        List<T> records = new ArrayList<>(groups.size());
+        for (List<T> g : groups) {
+            T first = g.get(0);
+            setMore.accept(first, new ArrayList<>(g.subList(1, g.size())));
+            records.add(first);
+        }
+        return records;
+    }
+
+    /** A received record's items: itself (only its own fields are read, not its {@code more}) and its {@code more}. */
+    public static <T> List<T> items(T record, List<T> more) {
+        if (more.isEmpty()) {
+            return List.of(record);
+        }
+        List<T> all = new ArrayList<>(more.size() + 1);
+        all.add(record);
+        all.addAll(more);
+        return all;
     }
 
     public static int bytes(ChunkRecord r) {

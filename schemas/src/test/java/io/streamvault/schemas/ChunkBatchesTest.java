@@ -55,8 +55,9 @@ class ChunkBatchesTest {
         assertTrue(groups.size() < 50, groups.size() + " groups for " + chunks.size() + " chunks");
         // As sent: the first with the rest in its more, under the producer's and broker's 1 MB limit.
         Topics topics = new Topics("sv", "0123456789abcdef", PARTITIONS, (short) 1, SchemaRegistries.inMemory());
-        for (List<ChunkRecord> g : groups) {
-            ChunkRecord first = ChunkRecord.newBuilder(g.get(0)).setMore(new ArrayList<>(g.subList(1, g.size()))).build();
+        List<ChunkRecord> records = ChunkBatches.joined(groups, ChunkRecord::setMore);
+        assertEquals(groups.size(), records.size());
+        for (ChunkRecord first : records) {
             byte[] wire = topics.chunks.valueSerde().serializer().serialize(topics.chunks.name(), first);
             assertTrue(wire.length < 1_000_000, wire.length + " bytes");
         }

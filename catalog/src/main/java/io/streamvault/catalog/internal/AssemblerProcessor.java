@@ -5,6 +5,7 @@ import io.streamvault.catalog.CatalogTopology;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.RawPaths;
 import io.streamvault.schemas.Buffers;
+import io.streamvault.schemas.ChunkBatches;
 import io.streamvault.schemas.DeadLetters;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.AckStatus;
@@ -162,8 +163,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
                 onFile(job, state, fileReader.deserialize(topic, record.value()));
             } else if (topic.equals(topics.chunkAcks.name())) {
                 ChunkAck ack = ackReader.deserialize(topic, record.value());
-                onAck(job, state, ack);
-                for (ChunkAck one : ack.getMore()) {
+                for (ChunkAck one : ChunkBatches.items(ack, ack.getMore())) {
                     onAck(job, state, one);
                 }
             } else {

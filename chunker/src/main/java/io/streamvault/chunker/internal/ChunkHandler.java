@@ -130,13 +130,9 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
      * otherwise cost.
      */
     private void send(List<ChunkRecord> chunks, Emitter out) {
-        for (List<ChunkRecord> g : ChunkBatches.byPartition(chunks, ChunkRecord::getId, ChunkBatches::bytes,
-                out.partitions(topics.chunks))) {
-            ChunkRecord first = g.get(0);
-            if (g.size() > 1) {
-                first.setMore(new ArrayList<>(g.subList(1, g.size())));
-            }
-            out.send(topics.chunks, Buffers.of(first.getId()), first);
+        for (ChunkRecord r : ChunkBatches.joined(ChunkBatches.byPartition(chunks, ChunkRecord::getId,
+                ChunkBatches::bytes, out.partitions(topics.chunks)), ChunkRecord::setMore)) {
+            out.send(topics.chunks, Buffers.of(r.getId()), r);
         }
     }
 

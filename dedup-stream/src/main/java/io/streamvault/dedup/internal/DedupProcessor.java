@@ -121,7 +121,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                 deadLetter(record, topic, e.getMessage());
                 return;
             }
-            for (ChunkStored one : items(stored, stored.getMore())) {
+            for (ChunkStored one : ChunkBatches.items(stored, stored.getMore())) {
                 onStored(Buffers.of(one.getId()), one);
             }
             flush(record);
@@ -137,22 +137,11 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                 deadLetter(record, topic, "null chunk record");
                 return;
             }
-            for (ChunkRecord one : items(chunk, chunk.getMore())) {
+            for (ChunkRecord one : ChunkBatches.items(chunk, chunk.getMore())) {
                 onChunk(Buffers.of(one.getId()), one);
             }
             flush(record);
         }
-    }
-
-    /** A batched record's items: itself (only its own fields are read) and its {@code more}. */
-    private static <T> List<T> items(T head, List<T> more) {
-        if (more.isEmpty()) {
-            return List.of(head);
-        }
-        List<T> all = new ArrayList<>(more.size() + 1);
-        all.add(head);
-        all.addAll(more);
-        return all;
     }
 
     /**
@@ -160,19 +149,18 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
      * group carrying the rest as {@code more}), and its acknowledgements as few records per job.
      */
     private void flush(Record<byte[], byte[]> record) {
-        for (List<UploadRequest> g : ChunkBatches.inOrder(uploads, ChunkBatches::bytes)) {
-            UploadRequest first = UploadRequest.newBuilder(g.get(0)).setMore(new ArrayList<>(g.subList(1, g.size()))).build();
-            context.forward(record.withValue((Object) first).withKey((Object) Buffers.of(first.getId())),
-                    DedupTopology.SINK_UPLOADS);
+        // (A request is also in the state it was made for, which its store already serialized: setting
+        // its more here changes nothing stored.)
+        for (UploadRequest r : ChunkBatches.joined(ChunkBatches.inOrder(uploads, ChunkBatches::bytes),
+                UploadRequest::setMore)) {
+            context.forward(record.withValue((Object) r).withKey((Object) Buffers.of(r.getId())), DedupTopology.SINK_UPLOADS);
         }
         uploads.clear();
         for (Map.Entry<String, List<ChunkAck>> e : acks.entrySet()) {
-            for (List<ChunkAck> g : ChunkBatches.inOrder(e.getValue(), ChunkBatches::bytes)) {
-                ChunkAck first = g.get(0);
-                List<ChunkAck> more = new ArrayList<>(g.subList(1, g.size()));
-                more.forEach(a -> a.setJob("")); // the record's (its key and its first ack's)
-                first.setMore(more);
-                context.forward(record.withKey((Object) e.getKey()).withValue((Object) first), DedupTopology.SINK_ACKS);
+            for (ChunkAck a : ChunkBatches.joined(ChunkBatches.inOrder(e.getValue(), ChunkBatches::bytes),
+                    ChunkAck::setMore)) {
+                a.getMore().forEach(m -> m.setJob("")); // the record's (its key and its first ack's)
+                context.forward(record.withKey((Object) e.getKey()).withValue((Object) a), DedupTopology.SINK_ACKS);
             }
         }
         acks.clear();

@@ -109,8 +109,8 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
 
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> raw, UploadRequest req, Emitter out) {
-        PackJob last = add(req, out);
-        for (UploadRequest one : req.getMore()) {
+        PackJob last = null;
+        for (UploadRequest one : ChunkBatches.items(req, req.getMore())) {
             last = add(one, out);
         }
         // On the pack that holds the record's last request (packs complete in order, so those holding
@@ -246,11 +246,9 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
             }
         }
         // One record per partition of chunk-stored (the dedup task that owns the ids), not one per chunk.
-        for (List<ChunkStored> g : ChunkBatches.byPartition(events, ChunkStored::getId, ChunkBatches::bytes,
-                out.partitions(topics.chunkStored))) {
-            ChunkStored first = g.get(0);
-            first.setMore(new ArrayList<>(g.subList(1, g.size())));
-            out.send(topics.chunkStored, Buffers.of(first.getId()), first);
+        for (ChunkStored s : ChunkBatches.joined(ChunkBatches.byPartition(events, ChunkStored::getId,
+                ChunkBatches::bytes, out.partitions(topics.chunkStored)), ChunkStored::setMore)) {
+            out.send(topics.chunkStored, Buffers.of(s.getId()), s);
         }
         durable.putAll(job.upTo);
         emitted = true;

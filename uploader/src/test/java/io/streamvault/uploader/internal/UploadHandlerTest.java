@@ -154,6 +154,15 @@ class UploadHandlerTest {
                 new ArrayList<>());
     }
 
+    /** Checkpoints as the worker does after each poll (at most 10 s) until a stored event went out. */
+    private void checkpointUntilAnEvent(UploadHandler h, Emitter to, boolean idle) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (stored.isEmpty() && System.nanoTime() < deadline) {
+            h.checkpoint(to, idle);
+            Thread.sleep(UploadHandler.BUSY_POLL_MS);
+        }
+    }
+
     private boolean durable(ChunkStored s) {
         String pack = Hex.of(Buffers.of(s.getPack()));
         boolean written = vault.list(ObjectKind.PACK).objects().stream().anyMatch(o -> o.id().equals(pack));
@@ -240,11 +249,7 @@ class UploadHandlerTest {
             h.checkpoint(out, true);
             assertTrue(stored.isEmpty(), "the input was idle for less than the flush interval");
             Thread.sleep(60);
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (stored.isEmpty() && System.nanoTime() < deadline) {
-                h.checkpoint(out, true); // what the worker does after each (short) idle poll
-                Thread.sleep(UploadHandler.BUSY_POLL_MS);
-            }
+            checkpointUntilAnEvent(h, out, true); // what the worker does after each (short) idle poll
             assertEquals(StoreStatus.STORED, result(id).getStatus(), "written and reported without more input");
             assertEquals(TransactionalWorker.POLL_MS, h.pollMs(), "nothing held any more");
         }
@@ -285,11 +290,7 @@ class UploadHandlerTest {
         try (UploadHandler h = new UploadHandler(topics, vault, "test", 100_000, 60_000, 1, handoff, new UploadMeters(meters))) {
             upload(h, a, id(big), big.length, checkingOut); // offset 0: its pack is full and goes to a writer
             upload(h, b, id(small), small.length, checkingOut); // offset 1: in the next pack, still open
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (stored.isEmpty() && System.nanoTime() < deadline) {
-                h.checkpoint(checkingOut, false); // the worker's checkpoint after each poll
-                Thread.sleep(UploadHandler.BUSY_POLL_MS);
-            }
+            checkpointUntilAnEvent(h, checkingOut, false); // the worker's checkpoint after each poll
             assertEquals(List.of(id(big)), stored.stream().map(s -> BlobId.of(Buffers.of(s.getId()))).toList(),
                     "the written pack's event, not the open pack's");
             assertEquals(List.of(true), durableWhenSent);
@@ -316,11 +317,7 @@ class UploadHandlerTest {
         batch.getMore().add(request(b, id(small), small.length));
         try (UploadHandler h = new UploadHandler(topics, vault, "test", 100_000, 60_000, 1, handoff, new UploadMeters(meters))) {
             upload(h, batch, checkingOut); // offset 0: its first request's pack is full, its second in the next
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (stored.isEmpty() && System.nanoTime() < deadline) {
-                h.checkpoint(checkingOut, false);
-                Thread.sleep(UploadHandler.BUSY_POLL_MS);
-            }
+            checkpointUntilAnEvent(h, checkingOut, false);
             assertEquals(List.of(id(big)), stored.stream().map(s -> BlobId.of(Buffers.of(s.getId()))).toList());
             assertEquals(Map.of(), h.committable(handledUpTo(1)),
                     "the record's second request is in the open pack: its offset waits");
