@@ -34,6 +34,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -49,6 +52,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
+    /**
+     * How long a connected command may take to send its request. A command sends it at once; one
+     * that connected and sent nothing (stopped, or not a command at all) is cut off after this, so
+     * that it holds no thread, and no stop of the agent waits for it ({@link #drain}).
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private final Duration requestTimeout;
+    /** Cuts off commands that send no request; its thread ends when no command is being read. */
+    private final ScheduledThreadPoolExecutor cutOff = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "agent-socket-timeout");
+        t.setDaemon(true);
+        return t;
+    });
     private final Path socket;
     private final ServerSocketChannel server;
     private final String vaultUri;
@@ -81,6 +97,17 @@ public final class AgentServer implements AutoCloseable {
      */
     public AgentServer(Path slotDir, String vaultUri, String bootstrap, Vault vault, JobClient client, String instance,
             Supplier<RuntimeException> failure, AgentGc gc, MeterRegistry meters, Control control) {
+        this(slotDir, vaultUri, bootstrap, vault, client, instance, failure, gc, meters, control, REQUEST_TIMEOUT);
+    }
+
+    /** As above, with another time a command may take to send its request (tests). */
+    AgentServer(Path slotDir, String vaultUri, String bootstrap, Vault vault, JobClient client, String instance,
+            Supplier<RuntimeException> failure, AgentGc gc, MeterRegistry meters, Control control,
+            Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+        cutOff.setRemoveOnCancelPolicy(true);
+        cutOff.setKeepAliveTime(1, TimeUnit.SECONDS);
+        cutOff.allowCoreThreadTimeOut(true);
         this.gc = gc;
         this.control = control;
         this.meters = meters;
@@ -139,8 +166,15 @@ public final class AgentServer implements AutoCloseable {
     private void serve(SocketChannel ch) {
         try (ch) {
             OutputStream out = Channels.newOutputStream(ch);
-            Map<String, List<byte[]>> req = read(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
-                    StandardCharsets.UTF_8)));
+            // A channel's streams have no read timeout: closing the channel ends a read that waits.
+            ScheduledFuture<?> late = cutOff.schedule(() -> closeQuietly(ch), requestTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            Map<String, List<byte[]>> req;
+            try {
+                req = read(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8)));
+            } finally {
+                late.cancel(false);
+            }
             String command = one(req, "command");
             if (req.isEmpty()) {
                 return; // a command that only checked that an agent listens
@@ -377,6 +411,14 @@ public final class AgentServer implements AutoCloseable {
         synchronized (out) {
             out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // closed anyway
         }
     }
 

@@ -4,16 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import java.io.BufferedReader;
 import java.io.StringReader;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a backup command hands a local agent is the job the agent runs, option for option. */
 class AgentServerTest {
@@ -62,5 +70,20 @@ class AgentServerTest {
                 "start", List.of("1".getBytes(StandardCharsets.UTF_8)),
                 "exclude", List.of("a[b".getBytes(StandardCharsets.UTF_8)));
         assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(FatalException.class, () -> AgentServer.job(req)).code());
+    }
+
+    @Test
+    void aCommandThatSendsNothingIsCutOffAndDoesNotHoldTheAgentsStop(@TempDir Path slot) throws Exception {
+        AgentServer server = new AgentServer(slot, "/v", "", null, null, "i1", () -> null, null,
+                new SimpleMeterRegistry(), new AgentServer.Control(Map.of("instance", "i1"), () -> { }, () -> null),
+                Duration.ofMillis(300));
+        try (server; SocketChannel silent = SocketChannel.open(UnixDomainSocketAddress.of(slot.resolve(AgentLink.SOCKET)))) {
+            // Another command meanwhile is answered as always.
+            assertTrue(AgentLink.control(slot.resolve(AgentLink.SOCKET), AgentServer.STATUS).contains("\"i1\""));
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                assertEquals(-1, silent.read(ByteBuffer.allocate(64)), "the agent closed the silent connection");
+                server.drain(null); // waits for every connection still served: returns only once none is
+            });
+        }
     }
 }
