@@ -8,5 +8,6 @@ FROM eclipse-temurin:17-jre
 RUN useradd --create-home streamvault
 COPY --from=build /src/launcher/target/streamvault.jar /opt/streamvault/streamvault.jar
 COPY --from=build /src/launcher/target/lib /opt/streamvault/lib
-ENV STREAMVAULT_JAVA_OPTS="-Xmx1g -XX:+UseParallelGC" LC_ALL=C.UTF-8
+# The heap options of bin/streamvault (its comments say why); MALLOC_ARENA_MAX as it sets it too.
+ENV STREAMVAULT_JAVA_OPTS="-Xms32m -Xmx1g -XX:+UseParallelGC -XX:GCTimeRatio=9" MALLOC_ARENA_MAX=2 LC_ALL=C.UTF-8
 ENTRYPOINT ["sh", "-c", "exec java $STREAMVAULT_JAVA_OPTS --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp '/opt/streamvault/streamvault.jar:/opt/streamvault/lib/*' io.streamvault.launcher.Main \"$@\"", "streamvault"]

@@ -167,13 +167,21 @@ public final class AgentServer implements AutoCloseable {
         try (ch) {
             OutputStream out = Channels.newOutputStream(ch);
             // A channel's streams have no read timeout: closing the channel ends a read that waits.
-            ScheduledFuture<?> late = cutOff.schedule(() -> closeQuietly(ch), requestTimeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> late = cutOff.schedule(() -> {
+                LOG.info("a local connection sent no request within {}: closed", requestTimeout);
+                closeQuietly(ch);
+            }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
             Map<String, List<byte[]>> req;
             try {
                 req = read(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8)));
-            } finally {
+            } catch (IOException e) {
                 late.cancel(false);
+                throw e;
+            }
+            if (!late.cancel(false)) {
+                // The cut-off came as the request did: the connection is closed, and no job may start
+                // for it (the command, seeing no job taken, runs its job itself).
+                return;
             }
             String command = one(req, "command");
             if (req.isEmpty()) {
@@ -222,7 +230,7 @@ public final class AgentServer implements AutoCloseable {
                 busy.decrementAndGet();
             }
         } catch (IOException e) {
-            LOG.info("a local backup command went away: {}", e.getMessage());
+            LOG.info("a local backup command went away: {}", e.toString());
         }
     }
 

@@ -76,12 +76,15 @@ class AgentServerTest {
     void aCommandThatSendsNothingIsCutOffAndDoesNotHoldTheAgentsStop(@TempDir Path slot) throws Exception {
         AgentServer server = new AgentServer(slot, "/v", "", null, null, "i1", () -> null, null,
                 new SimpleMeterRegistry(), new AgentServer.Control(Map.of("instance", "i1"), () -> { }, () -> null),
-                Duration.ofMillis(300));
+                Duration.ofSeconds(2));
         try (server; SocketChannel silent = SocketChannel.open(UnixDomainSocketAddress.of(slot.resolve(AgentLink.SOCKET)))) {
+            long connected = System.nanoTime();
             // Another command meanwhile is answered as always.
             assertTrue(AgentLink.control(slot.resolve(AgentLink.SOCKET), AgentServer.STATUS).contains("\"i1\""));
-            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
                 assertEquals(-1, silent.read(ByteBuffer.allocate(64)), "the agent closed the silent connection");
+                assertTrue(System.nanoTime() - connected >= Duration.ofMillis(1900).toNanos(),
+                        "closed by the cut-off, not by an error before it");
                 server.drain(null); // waits for every connection still served: returns only once none is
             });
         }
