@@ -77,8 +77,6 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        uploads.clear();
-        acks.clear();
         this.store = context.getStateStore(DedupTopology.STORE);
         this.pending = context.getStateStore(DedupTopology.PENDING_INDEX);
         long every = Math.max(1000, settings.pendingTimeoutMs() / 4);
