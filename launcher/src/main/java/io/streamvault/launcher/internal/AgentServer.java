@@ -172,13 +172,13 @@ public final class AgentServer implements AutoCloseable {
                 closeQuietly(ch);
             }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
             Map<String, List<byte[]>> req;
+            boolean cutOffFirst;
             try {
                 req = read(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8)));
-            } catch (IOException e) {
-                late.cancel(false);
-                throw e;
+            } finally {
+                cutOffFirst = !late.cancel(false);
             }
-            if (!late.cancel(false)) {
+            if (cutOffFirst) {
                 // The cut-off came as the request did: the connection is closed, and no job may start
                 // for it (the command, seeing no job taken, runs its job itself).
                 return;
