@@ -27,14 +27,21 @@ export RESTIC_PASSWORD="bench password"
 rounds="${ROUNDS:-3}"
 broker_java=""
 agent_java=""
+# stop PID: TERM, up to 30 s to end, then KILL.
+stop() {
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+# The agent first (it leaves its groups while the broker still answers), then the broker.
 cleanup() {
-  [ -z "$agent_java" ] || { kill "$agent_java" 2>/dev/null || true; }
-  [ -z "$broker_java" ] || { kill "$broker_java" 2>/dev/null || true; }
-  wait 2>/dev/null || true
+  [ -z "$agent_java" ] || stop "$agent_java"
+  [ -z "$broker_java" ] || stop "$broker_java"
   agent_java=""
   broker_java=""
 }
-trap cleanup EXIT
+trap 'cleanup; rm -rf "$work/r"' EXIT
 # await FILE PATTERN: waits up to 120 s for PATTERN in FILE.
 await() {
   for _ in $(seq 1 1200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
@@ -42,22 +49,32 @@ await() {
 }
 declare -a SV_START SV_FULL SV_CPU SV_RSS R_FULL R_CPU R_RSS
 sv_round() {
+  # (bin/streamvault execs the JVM: $! is its pid)
   "$sv" broker --state-dir "$work/r/broker" --registry-listen none > "$work/broker.out" 2>&1 &
+  broker_java=$!
   await "$work/broker.out" 'bootstrap.servers='
-  broker_java=$(pgrep -f -n "launcher.Main broker --state-dir $work/r/broker")
-  local bs s e c0 c1
+  local bs s e c0 c1 instance
   bs=$(grep -o 'bootstrap.servers=[^ ]*' "$work/broker.out" | head -1 | cut -d= -f2)
   s=$(date +%s.%N)
   "$sv" agent --bootstrap-servers "$bs" --roles scanner,chunker,dedup,uploader,catalog --vault "$work/r/vault" \
     --state-dir "$work/r/agent" --password-file "$pw" > "$work/agent.out" 2>&1 &
+  agent_java=$!
   await "$work/agent.out" ' ready'
   e=$(date +%s.%N)
   SV_START[$r]=$(python3 -c "print(f'{$e - $s:.2f}')")
-  agent_java=$(pgrep -f -n "launcher.Main agent --bootstrap-servers $bs")
+  instance=$(sed -n 's/^agent \([^ ]*\) ready.*/\1/p' "$work/agent.out" | head -1)
   c0=$(awk '{print $14 + $15}' "/proc/$agent_java/stat")
   read -r SV_FULL[$r] SV_CPU[$r] _ < <(timed "$sv" backup "$dataset" --bootstrap-servers "$bs" --vault "$work/r/vault" \
     --state-dir "$work/r/client" --password-file "$pw" --json)
   c1=$(awk '{print $14 + $15}' "/proc/$agent_java/stat")
+  # The agent must have done all of it: a command that finds a role without a member runs it itself.
+  python3 - "$work/last.out" "$instance" <<'PY'
+import json, sys
+out = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+workers = sorted(out.get("workers", {}))
+if workers != [sys.argv[2]]:
+    sys.exit(f"bench: the backup was not the agent's alone: workers {workers}, agent {sys.argv[2]}")
+PY
   SV_CPU[$r]=$(python3 -c "print(f'{${SV_CPU[$r]} + ($c1 - $c0) / $(getconf CLK_TCK):.1f}')")
   SV_RSS[$r]=$(( $(awk '/VmHWM/{print $2}' "/proc/$agent_java/status") / 1024 ))
   cleanup
