@@ -81,7 +81,9 @@ class AgentAutostartIT {
 
             // Started again by the next backup, it stops by itself once idle for its time.
             Files.writeString(src.resolve("new-file"), "changed since the second backup\n");
-            Cli.Result third = backup(Map.of(AgentStarter.IDLE_ENV, "8s", "STREAMVAULT_NO_CDS", "1"), src, where);
+            // (20 s: the status command and the user's agent below must be in within it, on a machine
+            // that also runs another test)
+            Cli.Result third = backup(Map.of(AgentStarter.IDLE_ENV, "20s", "STREAMVAULT_NO_CDS", "1"), src, where);
             assertTrue(third.err().contains("starting a background agent"), third.toString());
             long pid = onlyAgent(state).get("pid").asLong();
             Optional<ProcessHandle> p = ProcessHandle.of(pid);
@@ -104,7 +106,7 @@ class AgentAutostartIT {
                 Thread.sleep(200);
             }
             assertFalse(p.map(ProcessHandle::isAlive).orElse(false), "the idle agent stopped by itself");
-            assertTrue(Files.readString(log).contains("no job for 8s: stopping"), Files.readString(log));
+            assertTrue(Files.readString(log).contains("no job for 20s: stopping"), Files.readString(log));
             restoresEqual(third.json().get("snapshot").asText(), src, where);
         } finally {
             Cli.process(List.of(), Map.of(), "agent", "--stop", "--state-dir", state);

@@ -50,7 +50,8 @@ class DockerComposeIT {
         assertTrue(s.get("agent").get("volumes").get(0).asText().endsWith(":/data:ro"), "agents mount the source read-only");
         JsonNode env = s.get("agent").get("environment");
         assertTrue(env.has("STREAMVAULT_PASSWORD") && env.has("AZURE_STORAGE_CONNECTION_STRING"), "agents keep the common environment");
-        assertTrue(env.get("STREAMVAULT_JAVA_OPTS").asText().contains("-Xmx320m"), "agents have a workers-only agent's heap");
+        assertTrue(env.has("STREAMVAULT_JAVA_OPTS") && env.get("STREAMVAULT_JAVA_OPTS").asText().contains("-Xmx320m"),
+                "agents have a workers-only agent's heap: " + env);
         // every command-line flag the compose file passes exists
         Cli.Result help = Cli.run("agent", "--help");
         for (String flag : List.of("--bootstrap-servers", "--vault", "-o")) {
