@@ -26,7 +26,7 @@ rm -rf "$work"; mkdir -p "$work"
 pw="$work/password"
 echo "bench password" > "$pw"
 export RESTIC_PASSWORD="bench password"
-find "$data" "${warm_all[@]}" -type f -print0 | xargs -0 cat > /dev/null   # all read from the page cache
+page_cache "$data" "${warm_all[@]}"   # all read from the page cache
 
 # Each runs in a subshell ($(...)) and prints "wall cpu rss_kib size_bytes".
 run_sv() { # round

@@ -136,3 +136,9 @@ cpu = float(u) + float(y) + (float(a1) - float(a0)) / float(tck)
 print(f"{float(e) - float(s):.2f} {cpu:.1f} {max(int(m), int(hwm))}")
 PY
 }
+
+# median N...: the median of the numbers given (the mean of the middle two for an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# page_cache DIR...: reads every file under the DIRs once, so that a timed tool finds them in the page cache.
+page_cache() { find "$@" -type f -print0 | xargs -0 cat > /dev/null; }

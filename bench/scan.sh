@@ -40,9 +40,6 @@ pw="$work/password"
 echo "bench password" > "$pw"
 export RESTIC_PASSWORD="bench password"
 rounds="${ROUNDS:-3}"
-# Both tools meet the tree in the page cache: the first to read it after it was made (or after
-# bench/run.sh dropped the caches) would otherwise pay the disk for both.
-warm_cache() { find "$tree" -type f -print0 | xargs -0 cat > /dev/null; }
 declare -a SV_FULL SV_SAME SV_RSS R_FULL R_SAME R_RSS
 sv_round() { # full and no-change backups with a freshly started agent (timed: "wall_s cpu_s peak_rss_kib")
   start_agent "$work/r/vault" "$work/r/state" "$pw"
@@ -63,11 +60,12 @@ for r in $(seq 1 "$rounds"); do
   mkdir -p "$work/r"
   "$sv" init --vault "$work/r/vault" --password-file "$pw" >&2
   restic init --repo "$work/r/restic" >/dev/null 2>&1
-  warm_cache
+  # Both tools meet the tree in the page cache: the first to read it after it was made (or after
+  # bench/run.sh dropped the caches) would otherwise pay the disk for both.
+  page_cache "$tree"
   if [ $((r % 2)) = 1 ]; then sv_round; restic_round; else restic_round; sv_round; fi
   echo "bench: round $r: streamvault ${SV_FULL[$r]} s / ${SV_SAME[$r]} s, restic ${R_FULL[$r]} s / ${R_SAME[$r]} s" >&2
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 sv_full=$(median "${SV_FULL[@]}"); sv_same=$(median "${SV_SAME[@]}"); sv_rss=$(median "${SV_RSS[@]}")
 restic_full=$(median "${R_FULL[@]}"); restic_same=$(median "${R_SAME[@]}"); restic_rss=$(median "${R_RSS[@]}")
 

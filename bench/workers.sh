@@ -89,11 +89,10 @@ for r in $(seq 1 "$rounds"); do
   mkdir -p "$work/r"
   "$sv" init --vault "$work/r/vault" --password-file "$pw" >&2
   restic init --repo "$work/r/restic" >/dev/null 2>&1
-  find "$dataset" -type f -print0 | xargs -0 cat > /dev/null
+  page_cache "$dataset"
   if [ $((r % 2)) = 1 ]; then sv_round; restic_round; else restic_round; sv_round; fi
   echo "bench: round $r: streamvault ${SV_FULL[$r]} s (${SV_RSS[$r]} MiB), restic ${R_FULL[$r]} s (${R_RSS[$r]} MiB)" >&2
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 log "# An agent of workers only: full backup of the shared data set ($stamp)"
 log ""
 log "- command: \`bench/workers.sh\` (ROUNDS=$rounds); data: $dataset ($(du -sb "$dataset" | cut -f1) bytes)"
