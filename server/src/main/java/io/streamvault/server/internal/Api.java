@@ -3,6 +3,7 @@ package io.streamvault.server.internal;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.maintenance.Capacity;
 import io.streamvault.maintenance.CopyLag;
+import io.streamvault.maintenance.StatsCache;
 import io.streamvault.plans.PlanControl;
 import io.streamvault.server.JobView;
 import io.vertx.core.Vertx;
@@ -27,6 +28,8 @@ public final class Api {
     public static final String BASE = "/api/v1";
     /** The largest request body read (the JSON of any request is far smaller). */
     static final int BODY_LIMIT = 1 << 20;
+    /** Readers of trees when the server measures the vault's statistics or capacity. */
+    static final int MEASURE_THREADS = 8;
     private final Access access;
     private final List<Route> routes;
     private final ServerMeters meters;
@@ -44,6 +47,7 @@ public final class Api {
         this.meters = meters;
         Worker worker = new Worker(executor);
         RouteTable table = new RouteTable();
+        StatsCache measured = new StatsCache(browser.vault(), MEASURE_THREADS);
         new OpenApiRoutes().register(table);
         new SnapshotRoutes(browser, worker).register(table);
         new FileRoutes(browser, worker).register(table);
@@ -51,12 +55,12 @@ public final class Api {
         new ForgetRoutes(browser, worker).register(table);
         new GcRoutes(gcJobs).register(table);
         new PlanRoutes(browser, worker, plans).register(table);
-        new StatsRoutes(browser, worker).register(table);
+        new StatsRoutes(browser, measured, worker).register(table);
         new CopyRoutes(worker, copyLags).register(table);
         new JobRoutes(worker, backups).register(table);
         new LockRoutes(browser, worker).register(table);
         new SessionRoutes().register(table);
-        new CapacityRoutes(browser, worker, price).register(table);
+        new CapacityRoutes(browser, measured, worker, price).register(table);
         new MetricsRoutes(meters, worker).register(table);
         this.access = new Access(tokens);
         this.routes = table.routes();

@@ -4,21 +4,25 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.maintenance.Reports;
 import io.streamvault.maintenance.Stats;
+import io.streamvault.maintenance.StatsCache;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /**
  * Statistics (role read), as {@code streamvault stats --json} prints them: {@code GET /stats} (the
- * vault and every snapshot) and {@code GET /snapshots/{id}/stats} (the vault and one snapshot). Each
- * request reads every snapshot's trees once, since a snapshot's unique bytes depend on all others.
+ * vault and every snapshot) and {@code GET /snapshots/{id}/stats} (the vault and one snapshot). A
+ * measurement reads every snapshot's trees once, since a snapshot's unique bytes depend on all others;
+ * it is made again only when the vault's objects changed ({@link StatsCache}).
  */
 final class StatsRoutes {
     private final Browser browser;
+    private final StatsCache measured;
     private final Worker worker;
 
-    StatsRoutes(Browser browser, Worker worker) {
+    StatsRoutes(Browser browser, StatsCache measured, Worker worker) {
         this.browser = browser;
+        this.measured = measured;
         this.worker = worker;
     }
 
@@ -29,7 +33,7 @@ final class StatsRoutes {
 
     private void all(RoutingContext ctx) {
         worker.run(ctx, () -> {
-            Stats.Result r = Stats.load(browser.vault(), 8, () -> { }).compute();
+            Stats.Result r = measured.stats();
             return JsonForms.of(Reports.stats(r, r.snapshots()));
         }, body -> Replies.ok(ctx, body));
     }
@@ -38,7 +42,7 @@ final class StatsRoutes {
         String idOrPrefix = ctx.pathParam("id");
         worker.run(ctx, () -> {
             String id = browser.vault().resolveSnapshot(idOrPrefix);
-            Stats.Result r = Stats.load(browser.vault(), 8, () -> { }).compute();
+            Stats.Result r = measured.stats();
             List<Stats.SnapshotStats> shown = r.snapshots().stream().filter(s -> s.id().equals(id)).toList();
             if (shown.isEmpty()) {
                 throw new FatalException(ErrorCode.SNAPSHOT_NOT_FOUND, "snapshot " + id + " was forgotten meanwhile");

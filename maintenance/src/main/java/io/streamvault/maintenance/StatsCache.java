@@ -1,0 +1,84 @@
+package io.streamvault.maintenance;
+
+import io.streamvault.vault.ObjectKind;
+import io.streamvault.vault.Vault;
+import io.streamvault.vault.VaultObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/**
+ * The last statistics and capacity of one vault, measured again only when its objects changed: for a
+ * server whose console asks for them at every visit, where each measurement reads every snapshot's
+ * trees. The key is the vault's listing (every object's kind, name and size): a measurement reads
+ * only packs, index and snapshot objects, written once under names of their content, and every
+ * object's size, so the same listing gives the same answer. A
+ * measurement whose listing moved while it ran (a backup or a collection) is returned, not kept.
+ * Concurrent callers wait for one measurement rather than each making their own.
+ */
+public final class StatsCache {
+    private final Vault vault;
+    private final int threads;
+    private byte[] statsKey;
+    private Stats.Result stats;
+    private byte[] capacityKey;
+    private Capacity capacity;
+
+    /** @param threads readers of trees when a measurement is made */
+    public StatsCache(Vault vault, int threads) {
+        this.vault = vault;
+        this.threads = threads;
+    }
+
+    /** Every snapshot's statistics and the vault's ({@link Stats#compute}), with its capacity. */
+    public synchronized Stats.Result stats() {
+        byte[] key = key();
+        if (Arrays.equals(key, statsKey)) {
+            return stats;
+        }
+        Stats.Result r = Stats.load(vault, threads, () -> { }).compute();
+        if (Arrays.equals(key, key())) {
+            statsKey = key;
+            stats = r;
+        }
+        return r;
+    }
+
+    /** The capacity and the plans' shares ({@link Capacity#measure}); the statistics' own when they are current. */
+    public synchronized Capacity capacity() {
+        byte[] key = key();
+        if (Arrays.equals(key, capacityKey)) {
+            return capacity;
+        }
+        if (Arrays.equals(key, statsKey)) {
+            return stats.capacity();
+        }
+        Capacity c = Capacity.measure(vault, threads);
+        if (Arrays.equals(key, key())) {
+            capacityKey = key;
+            capacity = c;
+        }
+        return c;
+    }
+
+    /** A digest of the vault's listing. */
+    private byte[] key() {
+        MessageDigest d;
+        try {
+            d = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (ObjectKind k : ObjectKind.values()) {
+            d.update(k.name().getBytes(StandardCharsets.UTF_8));
+            for (VaultObject o : vault.list(k).objects()) { // sorted by id
+                d.update(o.id().getBytes(StandardCharsets.UTF_8));
+                d.update((byte) 0);
+                d.update(Long.toString(o.size()).getBytes(StandardCharsets.US_ASCII));
+                d.update((byte) '\n');
+            }
+        }
+        return d.digest();
+    }
+}
