@@ -21,6 +21,7 @@ import io.streamvault.schemas.records.UploadRequest;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
+import io.streamvault.vault.ForwardingStorage;
 import io.streamvault.vault.ObjectKind;
 import io.streamvault.vault.Storages;
 import io.streamvault.vault.Vault;
@@ -379,6 +380,55 @@ class UploadHandlerTest {
         for (byte[] data : parts) {
             assertArrayEquals(data, read(result(id(data))));
         }
+    }
+
+    @Test
+    void aRecordOfManyPacksHoldsAtMostPacksInFlightPlusOneAtATime() throws Exception {
+        // Memory is bounded by the packs held: the open one, and those written whose events are not out.
+        // So when a pack's write starts, all but the packsInFlight before it have had their events sent.
+        int inFlight = 2;
+        List<Integer> behind = new ArrayList<>(); // at each pack write: packs started before it, less events sent
+        int[] started = {0};
+        Vault slow = Vault.init(new ForwardingStorage(Storages.open(tmp.resolve("slow").toString())) {
+            @Override
+            public boolean putIfAbsent(String name, byte[] data) {
+                if (name.startsWith(ObjectKind.PACK.prefix())) {
+                    synchronized (behind) {
+                        behind.add(started[0]++ - stored.size());
+                    }
+                    try {
+                        Thread.sleep(30); // writes overlap the filling of the next packs
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.putIfAbsent(name, data);
+            }
+        }, "pw".toCharArray(), VaultOptions.defaults().withKdfLogN(10));
+        UploadRequest batch = null;
+        for (int i = 0; i < 8; i++) {
+            byte[] data = random(150_000, 40 + i); // each fills a 100 kB pack by itself
+            byte[] path = Files.write(tmp.resolve("p" + i), data).toString().getBytes(StandardCharsets.UTF_8);
+            UploadRequest req = new UploadRequest(ByteBuffer.wrap(slow.newHasher().id(data, 0, data.length).bytes()),
+                    "job-1", new ChunkSource(ByteBuffer.wrap(path), 0L, data.length, ByteBuffer.wrap(new byte[0]),
+                            ByteBuffer.wrap(new byte[0]), 0, 0), 0, 42L, new ArrayList<>());
+            if (batch == null) {
+                batch = req;
+            } else {
+                batch.getMore().add(req);
+            }
+        }
+        try (UploadHandler h = new UploadHandler(topics, slow, "test", 100_000, 60_000, inFlight, handoff,
+                new UploadMeters(meters))) {
+            upload(h, batch, out);
+            h.flush(out);
+        } finally {
+            slow.close();
+        }
+        assertEquals(8, behind.size(), "eight packs written");
+        assertEquals(8, stored.size());
+        assertTrue(behind.stream().allMatch(b -> b <= inFlight), "packs written but not reported when each write"
+                + " started: " + behind);
     }
 
     @Test
