@@ -38,6 +38,6 @@ public final class CopyMeters {
 
     /** How far the copy at {@code target} is behind, as just measured. */
     void measured(String target, Copier.Lag lag) {
-        lags.measured(target, lag.objects(), lag.bytes(), lag.snapshots(), lag.seconds());
+        lags.measured(target, System.currentTimeMillis(), lag.objects(), lag.bytes(), lag.snapshots(), lag.seconds());
     }
 }

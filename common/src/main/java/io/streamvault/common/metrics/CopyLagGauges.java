@@ -13,8 +13,16 @@ import java.util.function.ToDoubleFunction;
  * {@code copy-status}.
  */
 public final class CopyLagGauges {
-    /** One measurement of one target. */
-    private record Lag(long objects, long bytes, long snapshots, long seconds) {
+    /** One measurement of one target, taken at {@code atMs}. */
+    private record Lag(long atMs, long objects, long bytes, long snapshots, long seconds) {
+        /** The oldest missing snapshot keeps getting older until a measurement finds it copied. */
+        double secondsNow() {
+            return seconds == 0 ? 0 : seconds + ageSeconds();
+        }
+
+        double ageSeconds() {
+            return Math.max(0, System.currentTimeMillis() - atMs) / 1000.0;
+        }
     }
 
     private final MeterRegistry registry;
@@ -25,11 +33,13 @@ public final class CopyLagGauges {
     }
 
     /**
-     * The copy at {@code target} lacks {@code objects} objects of {@code bytes} bytes, among them
-     * {@code snapshots} snapshots, the oldest sealed {@code seconds} ago (0: none is missing).
+     * The copy at {@code target} lacked, at {@code atMs}, {@code objects} objects of {@code bytes} bytes,
+     * among them {@code snapshots} snapshots, the oldest sealed {@code seconds} before (0: none was
+     * missing). The gauges age from then on: a copier that stopped measuring is seen, by the lag in
+     * seconds growing and by the age of the measurement.
      */
-    public void measured(String target, long objects, long bytes, long snapshots, long seconds) {
-        Lag lag = new Lag(objects, bytes, snapshots, seconds);
+    public void measured(String target, long atMs, long objects, long bytes, long snapshots, long seconds) {
+        Lag lag = new Lag(atMs, objects, bytes, snapshots, seconds);
         targets.computeIfAbsent(target, t -> {
             AtomicReference<Lag> last = new AtomicReference<>(lag);
             gauge(t, last, "streamvault.copy.lag.objects", "Objects of the vault not on the copy, when last measured.",
@@ -38,8 +48,10 @@ public final class CopyLagGauges {
                     Lag::bytes);
             gauge(t, last, "streamvault.copy.lag.snapshots", "Snapshots not on the copy, when last measured.",
                     Lag::snapshots);
-            gauge(t, last, "streamvault.copy.lag.seconds", "How long ago the oldest snapshot not on the copy was sealed"
-                    + " (0: none is missing), when last measured.", Lag::seconds);
+            gauge(t, last, "streamvault.copy.lag.seconds", "How long ago the oldest snapshot not on the copy when last"
+                    + " measured was sealed, counted to now (0: none was missing).", Lag::secondsNow);
+            gauge(t, last, "streamvault.copy.lag.measured.age.seconds", "How long ago the lag was last measured.",
+                    Lag::ageSeconds);
             return last;
         }).set(lag);
     }

@@ -149,7 +149,7 @@ public final class ServerMeters implements AutoCloseable {
     private void readLags(Supplier<List<CopyLag>> copyLags, CopyLagGauges lags) {
         try {
             for (CopyLag l : copyLags.get()) {
-                lags.measured(l.target(), l.objects(), l.bytes(), l.snapshots(), l.seconds());
+                lags.measured(l.target(), l.atMs(), l.objects(), l.bytes(), l.snapshots(), l.seconds());
             }
         } catch (RuntimeException e) {
             LOG.warn("the lag of copies was not read: {}", e.getMessage());
