@@ -14,6 +14,7 @@ import io.streamvault.launcher.internal.AgentGc;
 import io.streamvault.launcher.internal.AgentLink;
 import io.streamvault.launcher.internal.AgentServer;
 import io.streamvault.launcher.internal.AgentStarter;
+import io.streamvault.launcher.internal.ClusterWatch;
 import io.streamvault.launcher.internal.CopyRole;
 import io.streamvault.launcher.internal.CopyTarget;
 import io.streamvault.launcher.internal.InstanceSlot;
@@ -178,6 +179,7 @@ public final class AgentCommand implements Callable<Integer> {
             }
             // Backup commands of this state directory hand their jobs to this agent (AgentLink).
             client = new JobClient(pipeline, instance);
+            ClusterWatch watch = new ClusterWatch(pipeline.admin(), pipeline.bootstrap());
             // gc commands and maintenance plans, with warm clients
             collector = new AgentGc(pipeline, vault, new GcMeters(meters));
             server = new AgentServer(slot.dir(), AgentLink.canonicalVault(common.vaultUri(config)),
@@ -186,7 +188,7 @@ public final class AgentCommand implements Callable<Integer> {
                         return f == null ? null : new FatalException(ErrorCode.JOB_FAILED, "a worker of the agent stopped: "
                                 + f.getMessage());
                     }, collector, meters, new AgentServer.Control(about(instance, chosen, scheduling, idle, config),
-                            stop::countDown, brokerInUse(pipeline, instance, config)));
+                            stop::countDown, brokerInUse(pipeline, instance, config), watch::status));
             CopyMeters copies = new CopyMeters(meters);
             if (scheduling) {
                 scheduler = new Scheduler(pipeline.props(), pipeline.topics(), new PlanStore(vault),
@@ -218,6 +220,7 @@ public final class AgentCommand implements Callable<Integer> {
             System.out.flush();
             boolean waitingForOthers = false;
             while (!stop.await(1, TimeUnit.SECONDS)) {
+                watch.tick();
                 if (idle != null && server.idleMillis() >= idle.toMillis()) {
                     int others = pipeline.brokerUsersBesideMe();
                     if (others == 0) {

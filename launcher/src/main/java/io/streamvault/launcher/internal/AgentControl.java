@@ -116,6 +116,8 @@ public final class AgentControl {
                         ? "a backup command" : "the user")
                 + "; " + (a.get("busy").asBoolean() ? "busy" : "idle " + Retentions.format(Duration.ofSeconds(a.get("idle_ms").asLong() / 1000)))
                 + (idleStop > 0 ? ", stops after " + Retentions.format(Duration.ofSeconds(idleStop)) + " idle" : "") + "; " + a.get("jobs").asLong()
-                + " jobs from commands";
+                + " jobs from commands"
+                + (a.has("cluster_unreachable_since") ? "; its cluster has not answered since "
+                        + a.get("cluster_unreachable_since").asText() + " (" + a.get("cluster_error").asText() + ")" : "");
     }
 }

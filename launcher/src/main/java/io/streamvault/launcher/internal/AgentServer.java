@@ -85,9 +85,11 @@ public final class AgentServer implements AutoCloseable {
 
     /**
      * What the agent says of itself to {@code agent --status} (instance, roles, vault, ...; the server
-     * adds pid, busy, idle and jobs), and how {@code agent --stop} stops it.
+     * adds pid, busy, idle and jobs; {@code health}, asked at each request, adds what is wrong now, such
+     * as a cluster that does not answer), and how {@code agent --stop} stops it.
      */
-    public record Control(Map<String, Object> about, Runnable stop, Supplier<String> refuseStop) {
+    public record Control(Map<String, Object> about, Runnable stop, Supplier<String> refuseStop,
+            Supplier<Map<String, Object>> health) {
     }
 
     /**
@@ -274,6 +276,7 @@ public final class AgentServer implements AutoCloseable {
         n.put("busy", busy.get() > 0);
         n.put("idle_ms", idleMillis());
         n.put("jobs", served.get());
+        n.setAll((ObjectNode) new ObjectMapper().valueToTree(control.health().get()));
         return n.toString();
     }
 

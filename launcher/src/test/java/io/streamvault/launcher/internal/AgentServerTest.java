@@ -75,7 +75,7 @@ class AgentServerTest {
     @Test
     void aCommandThatSendsNothingIsCutOffAndDoesNotHoldTheAgentsStop(@TempDir Path slot) throws Exception {
         AgentServer server = new AgentServer(slot, "/v", "", null, null, "i1", () -> null, null,
-                new SimpleMeterRegistry(), new AgentServer.Control(Map.of("instance", "i1"), () -> { }, () -> null),
+                new SimpleMeterRegistry(), new AgentServer.Control(Map.of("instance", "i1"), () -> { }, () -> null, Map::of),
                 Duration.ofSeconds(2));
         try (server; SocketChannel silent = SocketChannel.open(UnixDomainSocketAddress.of(slot.resolve(AgentLink.SOCKET)))) {
             long connected = System.nanoTime();

@@ -1,0 +1,55 @@
+package io.streamvault.launcher.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamvault.broker.LocalBroker;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real broker that stops: the agent's watch says since when its cluster has not answered, and
+ * forgets it once the broker, started again on its port, answers.
+ */
+class ClusterWatchIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aClusterThatStopsAnsweringIsShownUntilItAnswersAgain() throws Exception {
+        LocalBroker broker = LocalBroker.acquire(tmp.resolve("state"));
+        String bootstrap = broker.bootstrapServers();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500))) {
+            ClusterWatch watch = new ClusterWatch(admin, bootstrap);
+            assertTrue(watch.ask());
+            assertEquals(Map.of(), watch.status());
+
+            broker.close();
+            Instant before = Instant.now().minusSeconds(1);
+            assertFalse(watch.ask(), "a stopped broker does not answer");
+            Map<String, Object> down = watch.status();
+            assertTrue(!Instant.parse((String) down.get("cluster_unreachable_since")).isBefore(before), down.toString());
+            assertTrue(((String) down.get("cluster_error")).startsWith("no answer within"), down.toString());
+            assertFalse(watch.ask());
+            assertEquals(down.get("cluster_unreachable_since"), watch.status().get("cluster_unreachable_since"),
+                    "the first time it did not answer");
+
+            broker = LocalBroker.acquire(tmp.resolve("state"));
+            assertEquals(bootstrap, broker.bootstrapServers(), "started again on its port");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!watch.ask()) {
+                assertTrue(System.nanoTime() < deadline, "the broker answers again: " + watch.status());
+            }
+            assertEquals(Map.of(), watch.status());
+        } finally {
+            broker.close();
+        }
+    }
+}
