@@ -548,11 +548,6 @@ public final class TransactionalWorker<V> implements Runnable {
         public void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
             deadLetters.publish(this, settings.name(), record, reason);
         }
-
-        @Override
-        public void commit() {
-            TransactionalWorker.this.commit();
-        }
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {

@@ -49,10 +49,11 @@ import org.apache.kafka.common.TopicPartition;
  * object, while the next pack fills; at most {@code packsInFlight} are being written at once, so
  * memory is bounded by that many packs. Packs complete in order; only then are their chunk-stored events
  * emitted (one record per partition of chunk-stored, the rest of a partition's events in its
- * {@code more}; a request record's {@code more} is handled as requests of its own) and committed,
- * in the middle of a record of many requests too, with the offsets of every record whose requests
- * are all durable: a crash or a failed write leaves at most the packs being written unreferenced,
- * and their requests are served again.
+ * {@code more}; a request record's {@code more} is handled as requests of its own), in the same
+ * transaction as the offsets of every record whose requests are all durable. A crash or a failed
+ * write serves again every request of the records not yet committed: those of the packs being
+ * written, and those of the record being handled that earlier packs already hold (a chunk then in
+ * two packs, as after a crash: docs/pipeline.md).
  */
 public final class UploadHandler implements TransactionalWorker.Handler<UploadRequest>, AutoCloseable {
     /** The poll while a pack is open or being written. */
@@ -154,13 +155,6 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                 // requests cannot put more than packsInFlight packs in memory. (The record's own
                 // offset goes on a later pack, after the loop: none of this commits it.)
                 drain(out, false);
-                if (emitted) {
-                    // The events of the packs written so far commit now, not with the record: a failure in
-                    // a later pack of a record of many requests (a directory's new data, 24 MiB and more)
-                    // would otherwise leave all of its written packs unreferenced, to be uploaded again.
-                    out.commit();
-                    emitted = false;
-                }
             }
         }
         return holder;

@@ -332,57 +332,6 @@ class UploadHandlerTest {
     }
 
     @Test
-    void aRecordOfManyPacksCommitsTheEventsOfEachPackOnceItIsWritten() throws Exception {
-        // Committed only with the record, the events of its first packs would be undone by a failure in
-        // its last one, and their packs uploaded again by the next backup.
-        List<Integer> sentAtCommit = new ArrayList<>();
-        Emitter committing = new Emitter() {
-            @Override
-            public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
-                out.send(topic, key, value);
-            }
-
-            @Override
-            public int partitions(TopicSpec<?, ?> topic) {
-                return PARTITIONS;
-            }
-
-            @Override
-            public void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
-                out.deadLetter(record, reason);
-            }
-
-            @Override
-            public void commit() {
-                sentAtCommit.add(stored.size());
-            }
-        };
-        UploadRequest batch = null;
-        List<byte[]> parts = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            byte[] data = random(150_000, 20 + i); // each fills a 100 kB pack by itself
-            parts.add(data);
-            UploadRequest req = request(Files.write(tmp.resolve("part-" + i), data), id(data), data.length);
-            if (batch == null) {
-                batch = req;
-            } else {
-                batch.getMore().add(req);
-            }
-        }
-        try (UploadHandler h = new UploadHandler(topics, vault, "test", 100_000, 60_000, 1, handoff, new UploadMeters(meters))) {
-            upload(h, batch, committing);
-            assertTrue(sentAtCommit.size() >= 3, "commits inside the record: " + sentAtCommit);
-            assertTrue(stored.size() - sentAtCommit.get(sentAtCommit.size() - 1) <= 1,
-                    "at the record's end at most its last pack's event is uncommitted: " + stored.size() + " sent, "
-                            + sentAtCommit);
-            h.flush(committing);
-        }
-        for (byte[] data : parts) {
-            assertArrayEquals(data, read(result(id(data))));
-        }
-    }
-
-    @Test
     void aRecordOfManyPacksHoldsAtMostPacksInFlightPlusOneAtATime() throws Exception {
         // Memory is bounded by the packs held: the open one, and those written whose events are not out.
         // So when a pack's write starts, all but the packsInFlight before it have had their events sent.
