@@ -15,7 +15,8 @@ import java.util.Arrays;
  * only packs, index and snapshot objects, written once under names of their content, and every
  * object's size, so the same listing gives the same answer. A
  * measurement whose listing moved while it ran (a backup or a collection) is returned, not kept.
- * Concurrent callers wait for one measurement rather than each making their own.
+ * Measurements run outside the lock: while backups run, each request measures, as without a cache,
+ * and none waits for another's.
  */
 public final class StatsCache {
     private final Vault vault;
@@ -32,32 +33,40 @@ public final class StatsCache {
     }
 
     /** Every snapshot's statistics and the vault's ({@link Stats#compute}), with its capacity. */
-    public synchronized Stats.Result stats() {
+    public Stats.Result stats() {
         byte[] key = key();
-        if (Arrays.equals(key, statsKey)) {
-            return stats;
+        synchronized (this) {
+            if (Arrays.equals(key, statsKey)) {
+                return stats;
+            }
         }
         Stats.Result r = Stats.load(vault, threads, () -> { }).compute();
         if (Arrays.equals(key, key())) {
-            statsKey = key;
-            stats = r;
+            synchronized (this) {
+                statsKey = key;
+                stats = r;
+            }
         }
         return r;
     }
 
     /** The capacity and the plans' shares ({@link Capacity#measure}); the statistics' own when they are current. */
-    public synchronized Capacity capacity() {
+    public Capacity capacity() {
         byte[] key = key();
-        if (Arrays.equals(key, capacityKey)) {
-            return capacity;
-        }
-        if (Arrays.equals(key, statsKey)) {
-            return stats.capacity();
+        synchronized (this) {
+            if (Arrays.equals(key, capacityKey)) {
+                return capacity;
+            }
+            if (Arrays.equals(key, statsKey)) {
+                return stats.capacity();
+            }
         }
         Capacity c = Capacity.measure(vault, threads);
         if (Arrays.equals(key, key())) {
-            capacityKey = key;
-            capacity = c;
+            synchronized (this) {
+                capacityKey = key;
+                capacity = c;
+            }
         }
         return c;
     }
