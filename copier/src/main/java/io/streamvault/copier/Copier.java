@@ -340,7 +340,7 @@ public final class Copier {
         long seconds = missing == 0 ? 0
                 : Math.max(0, now.getEpochSecond() - Instant.ofEpochSecond(0, oldestMissingNs).getEpochSecond());
         Lag lag = new Lag(objs, byts, missing, seconds, newestCopied);
-        meters.measured(target.location(), lag);
+        meters.measured(target.location(), now.toEpochMilli(), lag);
         return lag;
     }
 

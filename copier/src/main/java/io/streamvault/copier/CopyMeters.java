@@ -36,8 +36,8 @@ public final class CopyMeters {
                 .tag("target", target).register(registry).increment(bytes);
     }
 
-    /** How far the copy at {@code target} is behind, as just measured. */
-    void measured(String target, Copier.Lag lag) {
-        lags.measured(target, System.currentTimeMillis(), lag.objects(), lag.bytes(), lag.snapshots(), lag.seconds());
+    /** How far the copy at {@code target} was behind at {@code atMs}, the time its lag in seconds counts to. */
+    void measured(String target, long atMs, Copier.Lag lag) {
+        lags.measured(target, atMs, lag.objects(), lag.bytes(), lag.snapshots(), lag.seconds());
     }
 }
