@@ -26,8 +26,11 @@ public final class ClusterWatch {
     private final Admin admin;
     private final String cluster;
     private long lastAskedMs;
-    private volatile long downSinceMs;
-    private volatile String reason;
+    /** Since when and why the cluster has not answered; null while it answers. */
+    private volatile Down down;
+
+    private record Down(long sinceMs, String reason) {
+    }
 
     /** @param cluster the cluster as the agent names it (its bootstrap servers) */
     public ClusterWatch(Admin admin, String cluster) {
@@ -50,17 +53,20 @@ public final class ClusterWatch {
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).clusterId()
                     .get(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            if (downSinceMs != 0) {
-                LOG.info("the cluster {} answers again, after {} s without", cluster, (now - downSinceMs) / 1000);
+            Down was = down;
+            if (was != null) {
+                LOG.info("the cluster {} answers again, after {} s without", cluster, (now - was.sinceMs()) / 1000);
             }
-            downSinceMs = 0;
-            reason = null;
+            down = null;
             return true;
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            reason = "no answer within " + TIMEOUT.toSeconds() + " s (" + cause.getClass().getSimpleName() + ")";
-            if (downSinceMs == 0) {
-                downSinceMs = now;
+            boolean timedOut = cause instanceof TimeoutException
+                    || cause instanceof org.apache.kafka.common.errors.TimeoutException;
+            String reason = timedOut ? "no answer within " + TIMEOUT.toSeconds() + " s" : String.valueOf(cause.getMessage());
+            Down was = down;
+            down = new Down(was == null ? now : was.sinceMs(), reason);
+            if (was == null) {
                 LOG.warn("the cluster {} does not answer: {}; jobs handed to this agent wait for it", cluster, reason);
             }
             return false;
@@ -70,10 +76,10 @@ public final class ClusterWatch {
     /** For {@code agent --status}: since when the cluster has not answered, and why; empty while it answers. */
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
-        long since = downSinceMs;
-        if (since != 0) {
-            m.put("cluster_unreachable_since", Instant.ofEpochMilli(since).toString());
-            m.put("cluster_error", reason);
+        Down d = down;
+        if (d != null) {
+            m.put("cluster_unreachable_since", Instant.ofEpochMilli(d.sinceMs()).toString());
+            m.put("cluster_error", d.reason());
         }
         return m;
     }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +43,10 @@ class ClusterWatchIT {
                     "the first time it did not answer");
 
             broker = LocalBroker.acquire(tmp.resolve("state"));
-            assertEquals(bootstrap, broker.bootstrapServers(), "started again on its port");
+            // Another process may have been given the port meanwhile (an outgoing connection's): rare,
+            // and then the rest cannot be shown.
+            Assumptions.assumeTrue(bootstrap.equals(broker.bootstrapServers()), "the broker's port was taken while"
+                    + " it was stopped: it started on " + broker.bootstrapServers());
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (!watch.ask()) {
                 assertTrue(System.nanoTime() < deadline, "the broker answers again: " + watch.status());
