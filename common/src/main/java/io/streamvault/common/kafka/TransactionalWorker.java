@@ -98,6 +98,15 @@ public final class TransactionalWorker<V> implements Runnable {
         /** Forgets everything handled since the last commit: the input will be delivered again. */
         default void reset() {
         }
+
+        /**
+         * The group's committed offsets, metadata included, of partitions whose input was just
+         * positioned at them (an assignment, or a rewind after a failure). A handler that commits a
+         * record's own offset with metadata saying how much of it is done (through {@link #committable})
+         * learns here what to skip when that record comes again.
+         */
+        default void resume(Map<TopicPartition, OffsetAndMetadata> committed) {
+        }
     }
 
     /** How often an idle worker checks that the offsets it committed are still the group's. */
@@ -377,8 +386,10 @@ public final class TransactionalWorker<V> implements Runnable {
             return false;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(handler.committable(new HashMap<>(pending)));
+        // (The same offset again with other metadata is progress: more of that record is done.)
         offsets.entrySet().removeIf(e -> committed.containsKey(e.getKey())
-                && committed.get(e.getKey()).offset() >= e.getValue().offset());
+                && (committed.get(e.getKey()).offset() > e.getValue().offset()
+                        || committed.get(e.getKey()).equals(e.getValue())));
         if (offsets.isEmpty() && !inTransaction) {
             return false;
         }
@@ -473,14 +484,17 @@ public final class TransactionalWorker<V> implements Runnable {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+        Map<TopicPartition, OffsetAndMetadata> at = new HashMap<>();
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata o = committed.get(tp);
             if (o != null) {
                 consumer.seek(tp, o.offset());
+                at.put(tp, o);
             } else {
                 consumer.seekToBeginning(List.of(tp));
             }
         }
+        handler.resume(at);
     }
 
     private void abortQuietly() {
@@ -579,6 +593,21 @@ public final class TransactionalWorker<V> implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             committed.clear();
+            if (!partitions.isEmpty()) {
+                // The input starts at these offsets; the handler learns their metadata (see Handler.resume).
+                try {
+                    Map<TopicPartition, OffsetAndMetadata> at = new HashMap<>();
+                    consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(10)).forEach((tp, o) -> {
+                        if (o != null) {
+                            at.put(tp, o);
+                        }
+                    });
+                    handler.resume(at);
+                } catch (KafkaException e) {
+                    // only what a record's metadata would have spared is done again
+                    LOG.debug("{}: the committed offsets were not read at the assignment: {}", settings.name(), e.toString());
+                }
+            }
             rebalanced.run();
         }
     }

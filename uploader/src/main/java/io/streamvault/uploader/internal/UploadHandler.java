@@ -72,6 +72,14 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     /** Input offsets whose packs are durable and whose events are emitted. */
     private final Map<TopicPartition, OffsetAndMetadata> durable = new HashMap<>();
     private PackJob open;
+    /** Per partition: the record to come first after a resume, and how many of its requests to skip. */
+    private final Map<TopicPartition, Done> skips = new HashMap<>();
+
+    /** The metadata of a record's own committed offset: how many of its requests are durable. */
+    static final String DONE = "uploader.done=";
+
+    private record Done(long offset, long count) {
+    }
     /** A chunk's bytes on their way into the pack: direct, so that zstd and GCM read them in place. */
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private long lastAddAt;
@@ -83,11 +91,13 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         final List<UploadRequest> members = new ArrayList<>();
         final List<ChunkStored> failures = new ArrayList<>();
         final Map<TopicPartition, OffsetAndMetadata> upTo = new HashMap<>();
+        /** For a record only partly in this pack and those before: its own offset, and how many of its requests. */
+        final Map<TopicPartition, OffsetAndMetadata> partial = new HashMap<>();
         final long openedAt = System.currentTimeMillis();
         Future<PackInfo> written;
 
         boolean empty() {
-            return members.isEmpty() && failures.isEmpty() && upTo.isEmpty();
+            return members.isEmpty() && failures.isEmpty() && upTo.isEmpty() && partial.isEmpty();
         }
     }
 
@@ -112,22 +122,32 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
 
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> raw, UploadRequest req, Emitter out) {
+        TopicPartition tp = new TopicPartition(raw.topic(), raw.partition());
+        Done done = skips.remove(tp);
+        long skip = done != null && done.offset() == raw.offset() ? done.count() : 0;
         PackJob last = null;
+        int i = 0;
         for (UploadRequest one : ChunkBatches.items(req, req.getMore())) {
-            last = add(one, out);
+            if (i++ < skip) {
+                continue; // durable before the record came again: its stored event is committed
+            }
+            // The record's own offset, saying that its first i requests are durable once this one's pack is.
+            last = add(one, out, tp, new OffsetAndMetadata(raw.offset(), DONE + i));
         }
         // On the pack that holds the record's last request (packs complete in order, so those holding
         // its earlier requests are durable first): the offset commits once all of them are durable.
-        last.upTo.put(new TopicPartition(raw.topic(), raw.partition()), new OffsetAndMetadata(raw.offset() + 1));
+        (last == null ? open : last).upTo.put(tp, new OffsetAndMetadata(raw.offset() + 1));
         drain(out, false);
     }
 
     /**
      * Adds one requested chunk (or its failure) to the open pack, submitting the pack once it is full;
-     * returns the pack that answers the request.
+     * returns the pack that answers the request. {@code done} is how much of its record is durable
+     * once that pack is.
      */
-    private PackJob add(UploadRequest req, Emitter out) {
+    private PackJob add(UploadRequest req, Emitter out, TopicPartition tp, OffsetAndMetadata done) {
         PackJob holder = open;
+        holder.partial.put(tp, done);
         BlobId id = BlobId.of(Buffers.of(req.getId()));
         if (open.pack.contains(id)) {
             return holder; // requested twice (a re-issued request): the pack already carries it
@@ -253,8 +273,43 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                 ChunkBatches::bytes, out.partitions(topics.chunkStored)), ChunkStored::setMore)) {
             out.send(topics.chunkStored, Buffers.of(s.getId()), s);
         }
-        durable.putAll(job.upTo);
+        job.partial.forEach(this::advance);
+        job.upTo.forEach(this::advance);
         emitted = true;
+    }
+
+    /**
+     * Records what is durable on a partition: a later record, or more of the same one (an offset
+     * without metadata is a record done whole, the one before it).
+     */
+    private void advance(TopicPartition tp, OffsetAndMetadata now) {
+        durable.merge(tp, now, (was, is) -> is.offset() > was.offset()
+                || (is.offset() == was.offset() && doneOf(is) > doneOf(was)) ? is : was);
+    }
+
+    private static long doneOf(OffsetAndMetadata o) {
+        String m = o.metadata();
+        if (m == null || !m.startsWith(DONE)) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(m.substring(DONE.length()));
+        } catch (NumberFormatException e) {
+            return 0; // not ours: nothing is skipped
+        }
+    }
+
+    /** After the input was positioned at the group's offsets: the part of each record there that is durable. */
+    @Override
+    public void resume(Map<TopicPartition, OffsetAndMetadata> committed) {
+        committed.forEach((tp, o) -> {
+            long n = doneOf(o);
+            if (n > 0) {
+                skips.put(tp, new Done(o.offset(), n));
+            } else {
+                skips.remove(tp);
+            }
+        });
     }
 
     /** Right after a pack's events are emitted, they commit with the offsets of its requests. */
@@ -321,6 +376,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         }
         writing.clear();
         durable.clear();
+        skips.clear(); // the rewind that follows says again what is durable
         open = new PackJob();
         emitted = false;
     }

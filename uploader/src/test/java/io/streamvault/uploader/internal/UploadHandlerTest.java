@@ -320,8 +320,9 @@ class UploadHandlerTest {
             upload(h, batch, checkingOut); // offset 0: its first request's pack is full, its second in the next
             checkpointUntilAnEvent(h, checkingOut, false);
             assertEquals(List.of(id(big)), stored.stream().map(s -> BlobId.of(Buffers.of(s.getId()))).toList());
-            assertEquals(Map.of(), h.committable(handledUpTo(1)),
-                    "the record's second request is in the open pack: its offset waits");
+            assertEquals(Map.of(new TopicPartition(topics.uploadRequests.name(), 0),
+                    new OffsetAndMetadata(0, UploadHandler.DONE + 1)), h.committable(handledUpTo(1)),
+                    "the record's second request is in the open pack: its own offset, with its first request done");
 
             h.flush(checkingOut);
             assertEquals(StoreStatus.STORED, result(id(small)).getStatus());
@@ -329,6 +330,46 @@ class UploadHandlerTest {
             assertEquals(handledUpTo(1), h.committable(handledUpTo(1)));
         }
         assertArrayEquals(small, read(result(id(small))));
+    }
+
+    @Test
+    void aRecordThatComesAgainSkipsTheRequestsItsCommittedOffsetSaysAreDurable() throws Exception {
+        // Four requests that each fill a 100 kB pack, and a small one left in the open pack.
+        UploadRequest batch = null;
+        List<byte[]> parts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] data = random(i < 4 ? 150_000 : 10_000, 60 + i);
+            parts.add(data);
+            UploadRequest req = request(Files.write(tmp.resolve("again-" + i), data), id(data), data.length);
+            if (batch == null) {
+                batch = req;
+            } else {
+                batch.getMore().add(req);
+            }
+        }
+        TopicPartition tp = new TopicPartition(topics.uploadRequests.name(), 0);
+        OffsetAndMetadata at;
+        try (UploadHandler first = new UploadHandler(topics, vault, "test", 100_000, 60_000, 1, handoff,
+                new UploadMeters(meters))) {
+            upload(first, batch, out); // offset 0
+            at = first.committable(handledUpTo(1)).get(tp);
+        } // the process ends here: the rest of the record is not durable
+        assertEquals(0, at.offset(), "the record's own offset: it comes again");
+        int done = Integer.parseInt(at.metadata().substring(UploadHandler.DONE.length()));
+        assertTrue(done == 3 || done == 4, "its first packs' requests are durable: " + at);
+        assertEquals(done, stored.size());
+
+        try (UploadHandler second = new UploadHandler(topics, vault, "test", 100_000, 60_000, 1, handoff,
+                new UploadMeters(meters))) {
+            second.resume(Map.of(tp, at));
+            second.handle(new ConsumerRecord<>(tp.topic(), 0, 0L, Buffers.of(batch.getId()), new byte[0]), batch, out);
+            second.flush(out);
+            assertEquals(handledUpTo(1), second.committable(handledUpTo(1)));
+        }
+        assertEquals(5, stored.size(), "only the requests not durable were written again: " + stored.size());
+        for (byte[] data : parts) {
+            assertArrayEquals(data, read(result(id(data))));
+        }
     }
 
     @Test
