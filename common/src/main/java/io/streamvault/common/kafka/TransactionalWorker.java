@@ -467,7 +467,9 @@ public final class TransactionalWorker<V> implements Runnable {
         }
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
             OffsetAndMetadata s = stored.get(e.getKey());
-            if (s == null || s.offset() < e.getValue().offset()) {
+            // (The same offset with other metadata too: a record's done part, Handler.resume, moved back.)
+            if (s == null || s.offset() < e.getValue().offset()
+                    || (s.offset() == e.getValue().offset() && !s.metadata().equals(e.getValue().metadata()))) {
                 LOG.warn("{}: the group's offset of {} is {}, below the {} this worker committed: its transaction was"
                         + " ended from outside after it committed; starting again from the group's offsets",
                         settings.name(), e.getKey(), s == null ? "unset" : s.offset(), e.getValue().offset());
@@ -603,12 +605,15 @@ public final class TransactionalWorker<V> implements Runnable {
                         }
                     });
                     handler.resume(at);
-                } catch (KafkaException e) {
+                } catch (RuntimeException e) {
                     // only what a record's metadata would have spared is done again
                     LOG.debug("{}: the committed offsets were not read at the assignment: {}", settings.name(), e.toString());
+                } finally {
+                    rebalanced.run();
                 }
+            } else {
+                rebalanced.run();
             }
-            rebalanced.run();
         }
     }
 }
