@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The last statistics and capacity of one vault, measured again only when its objects changed: for a
@@ -21,10 +22,14 @@ import java.util.Arrays;
 public final class StatsCache {
     private final Vault vault;
     private final int threads;
-    private byte[] statsKey;
-    private Stats.Result stats;
-    private byte[] capacityKey;
-    private Capacity capacity;
+    private final Slot<Stats.Result> stats = new Slot<>();
+    private final Slot<Capacity> capacity = new Slot<>();
+
+    /** One kept measurement and the key it was taken on (guarded by the cache). */
+    private static final class Slot<T> {
+        byte[] key;
+        T value;
+    }
 
     /** @param threads readers of trees when a measurement is made */
     public StatsCache(Vault vault, int threads) {
@@ -36,39 +41,37 @@ public final class StatsCache {
     public Stats.Result stats() {
         byte[] key = key();
         synchronized (this) {
-            if (Arrays.equals(key, statsKey)) {
-                return stats;
+            if (Arrays.equals(key, stats.key)) {
+                return stats.value;
             }
         }
-        Stats.Result r = Stats.load(vault, threads, () -> { }).compute();
-        if (Arrays.equals(key, key())) {
-            synchronized (this) {
-                statsKey = key;
-                stats = r;
-            }
-        }
-        return r;
+        return measure(key, stats, () -> Stats.load(vault, threads, () -> { }).compute());
     }
 
     /** The capacity and the plans' shares ({@link Capacity#measure}); the statistics' own when they are current. */
     public Capacity capacity() {
         byte[] key = key();
         synchronized (this) {
-            if (Arrays.equals(key, capacityKey)) {
-                return capacity;
+            if (Arrays.equals(key, capacity.key)) {
+                return capacity.value;
             }
-            if (Arrays.equals(key, statsKey)) {
-                return stats.capacity();
+            if (Arrays.equals(key, stats.key)) {
+                return stats.value.capacity();
             }
         }
-        Capacity c = Capacity.measure(vault, threads);
+        return measure(key, capacity, () -> Capacity.measure(vault, threads));
+    }
+
+    /** Measures (outside the lock), and keeps the result when the listing did not move meanwhile. */
+    private <T> T measure(byte[] key, Slot<T> slot, Supplier<T> how) {
+        T value = how.get();
         if (Arrays.equals(key, key())) {
             synchronized (this) {
-                capacityKey = key;
-                capacity = c;
+                slot.key = key;
+                slot.value = value;
             }
         }
-        return c;
+        return value;
     }
 
     /** A digest of the vault's listing. */

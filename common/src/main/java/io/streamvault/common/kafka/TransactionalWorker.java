@@ -486,16 +486,25 @@ public final class TransactionalWorker<V> implements Runnable {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
-        Map<TopicPartition, OffsetAndMetadata> at = new HashMap<>();
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata o = committed.get(tp);
             if (o != null) {
                 consumer.seek(tp, o.offset());
-                at.put(tp, o);
             } else {
                 consumer.seekToBeginning(List.of(tp));
             }
         }
+        resume(committed);
+    }
+
+    /** Tells the handler the committed offsets the input now starts at (those of partitions that have one). */
+    private void resume(Map<TopicPartition, OffsetAndMetadata> committed) {
+        Map<TopicPartition, OffsetAndMetadata> at = new HashMap<>();
+        committed.forEach((tp, o) -> {
+            if (o != null) {
+                at.put(tp, o);
+            }
+        });
         handler.resume(at);
     }
 
@@ -595,23 +604,15 @@ public final class TransactionalWorker<V> implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             committed.clear();
-            if (!partitions.isEmpty()) {
-                // The input starts at these offsets; the handler learns their metadata (see Handler.resume).
-                try {
-                    Map<TopicPartition, OffsetAndMetadata> at = new HashMap<>();
-                    consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(10)).forEach((tp, o) -> {
-                        if (o != null) {
-                            at.put(tp, o);
-                        }
-                    });
-                    handler.resume(at);
-                } catch (RuntimeException e) {
-                    // only what a record's metadata would have spared is done again
-                    LOG.debug("{}: the committed offsets were not read at the assignment: {}", settings.name(), e.toString());
-                } finally {
-                    rebalanced.run();
+            try {
+                if (!partitions.isEmpty()) {
+                    // The input starts at these offsets; the handler learns their metadata (see Handler.resume).
+                    resume(consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(10)));
                 }
-            } else {
+            } catch (RuntimeException e) {
+                // only what a record's metadata would have spared is done again
+                LOG.debug("{}: the committed offsets were not read at the assignment: {}", settings.name(), e.toString());
+            } finally {
                 rebalanced.run();
             }
         }

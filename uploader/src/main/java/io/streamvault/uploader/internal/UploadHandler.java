@@ -92,7 +92,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         final List<ChunkStored> failures = new ArrayList<>();
         final Map<TopicPartition, OffsetAndMetadata> upTo = new HashMap<>();
         /** For a record only partly in this pack and those before: its own offset, and how many of its requests. */
-        final Map<TopicPartition, OffsetAndMetadata> partial = new HashMap<>();
+        final Map<TopicPartition, Done> partial = new HashMap<>();
         final long openedAt = System.currentTimeMillis();
         Future<PackInfo> written;
 
@@ -132,7 +132,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                 continue; // durable before the record came again: its stored event is committed
             }
             // The record's own offset, saying that its first i requests are durable once this one's pack is.
-            last = add(one, out, tp, new OffsetAndMetadata(raw.offset(), DONE + i));
+            last = add(one, out, tp, new Done(raw.offset(), i));
         }
         // On the pack that holds the record's last request (packs complete in order, so those holding
         // its earlier requests are durable first): the offset commits once all of them are durable.
@@ -145,7 +145,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
      * returns the pack that answers the request. {@code done} is how much of its record is durable
      * once that pack is.
      */
-    private PackJob add(UploadRequest req, Emitter out, TopicPartition tp, OffsetAndMetadata done) {
+    private PackJob add(UploadRequest req, Emitter out, TopicPartition tp, Done done) {
         PackJob holder = open;
         holder.partial.put(tp, done);
         BlobId id = BlobId.of(Buffers.of(req.getId()));
@@ -273,7 +273,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
                 ChunkBatches::bytes, out.partitions(topics.chunkStored)), ChunkStored::setMore)) {
             out.send(topics.chunkStored, Buffers.of(s.getId()), s);
         }
-        job.partial.forEach(this::advance);
+        job.partial.forEach((tp, d) -> advance(tp, new OffsetAndMetadata(d.offset(), DONE + d.count())));
         job.upTo.forEach(this::advance);
         emitted = true;
     }
@@ -288,8 +288,8 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     }
 
     private static long doneOf(OffsetAndMetadata o) {
-        String m = o.metadata();
-        if (m == null || !m.startsWith(DONE)) {
+        String m = o.metadata(); // "" when none
+        if (!m.startsWith(DONE)) {
             return 0;
         }
         try {
