@@ -107,6 +107,14 @@ public final class TransactionalWorker<V> implements Runnable {
          */
         default void resume(Map<TopicPartition, OffsetAndMetadata> committed) {
         }
+
+        /**
+         * True when {@link #resume} is of use to this handler. Only then does an assignment read the
+         * group's committed offsets (one more request, which waits while a transaction is open on them).
+         */
+        default boolean resumes() {
+            return false;
+        }
     }
 
     /** How often an idle worker checks that the offsets it committed are still the group's. */
@@ -605,7 +613,7 @@ public final class TransactionalWorker<V> implements Runnable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             committed.clear();
             try {
-                if (!partitions.isEmpty()) {
+                if (!partitions.isEmpty() && handler.resumes()) {
                     // The input starts at these offsets; the handler learns their metadata (see Handler.resume).
                     resume(consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(10)));
                 }

@@ -212,13 +212,27 @@ class TransactionalWorkerTest {
     final class Upper implements TransactionalWorker.Handler<String> {
         final List<String> handled = new CopyOnWriteArrayList<>();
         final AtomicInteger resets = new AtomicInteger();
+        final List<Map<TopicPartition, OffsetAndMetadata>> resumed = new CopyOnWriteArrayList<>();
         volatile long holdAt = Long.MAX_VALUE;
+        /** The metadata of a held offset: how much of the record there is done, as an uploader says it. */
+        volatile String holdDone = "";
 
         @Override
         public Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, OffsetAndMetadata> handled) {
             Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-            handled.forEach((tp, o) -> out.put(tp, new OffsetAndMetadata(Math.min(o.offset(), holdAt))));
+            handled.forEach((tp, o) -> out.put(tp, o.offset() <= holdAt ? new OffsetAndMetadata(o.offset())
+                    : new OffsetAndMetadata(holdAt, holdDone)));
             return out;
+        }
+
+        @Override
+        public boolean resumes() {
+            return true;
+        }
+
+        @Override
+        public void resume(Map<TopicPartition, OffsetAndMetadata> committed) {
+            resumed.add(committed);
         }
 
         @Override
@@ -435,6 +449,40 @@ class TransactionalWorkerTest {
             t.join(20_000);
         }
         assertEquals(List.of("a", "b", "a", "b"), handler.handled);
+    }
+
+    @Test
+    void aRecordsDonePartCommitsAsMetadataAndIsHandedBackWhenTheRecordComesAgain() throws InterruptedException {
+        TransactionalWorker<String> quick = new TransactionalWorker<>(() -> producer, () -> consumer, IN, handler,
+                DEAD_LETTERS, listener, new TransactionalWorker.Settings("worker-0", "group", "group.test.0", 100, 5_000,
+                        100), meters, "upper");
+        Thread t = new Thread(quick, "worker-quick");
+        handler.holdAt = 1;
+        handler.holdDone = "done=1";
+        consumer.append("a", "quiet");
+        t.start();
+        try {
+            await(() -> "done=1".equals(metadata()), "record 1's own offset commits with its done part");
+            handler.holdDone = "done=2";
+            await(() -> "done=2".equals(metadata()), "the same offset commits again when its done part moved");
+            handler.holdAt = Long.MAX_VALUE;
+            await(() -> producer.committedOffset() == 2, "the record's end commits past it");
+            // A hanging transaction's abort takes back the last commits: the record comes again, and the
+            // handler learns what the group's offset now says is done.
+            consumer.commitSync(Map.of(TP, new OffsetAndMetadata(1, "done=1")));
+            await(() -> handler.handled.size() == 3, "the idle worker notices and handles record 1 again");
+        } finally {
+            quick.stop();
+            t.join(20_000);
+        }
+        assertEquals(List.of("a", "quiet", "quiet"), handler.handled);
+        assertEquals(Map.of(TP, new OffsetAndMetadata(1, "done=1")), handler.resumed.get(handler.resumed.size() - 1),
+                "resumed at the group's offset, metadata included: " + handler.resumed);
+    }
+
+    private String metadata() {
+        OffsetAndMetadata o = consumer.committed(Set.of(TP)).get(TP);
+        return o == null ? null : o.metadata();
     }
 
     @Test

@@ -299,6 +299,11 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         }
     }
 
+    @Override
+    public boolean resumes() {
+        return true;
+    }
+
     /** After the input was positioned at the group's offsets: the part of each record there that is durable. */
     @Override
     public void resume(Map<TopicPartition, OffsetAndMetadata> committed) {
