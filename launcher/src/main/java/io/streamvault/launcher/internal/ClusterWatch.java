@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class ClusterWatch {
     private final Admin admin;
     private final String cluster;
     private long lastAskedMs;
+    private final AtomicBoolean asking = new AtomicBoolean();
     /** Since when and why the cluster has not answered; null while it answers. */
     private volatile Down down;
 
@@ -38,39 +40,45 @@ public final class ClusterWatch {
         this.cluster = cluster;
     }
 
-    /** Asks, when {@link #EVERY} has passed since the last time (from the agent's loop). */
-    public void tick() throws InterruptedException {
+    /**
+     * Asks, when {@link #EVERY} has passed since the last time and no question is open (from the
+     * agent's loop). It does not wait for the answer: the admin client's thread takes it, so a cluster
+     * that went away never holds up the loop (an idle stop, or {@code agent --stop}).
+     */
+    public void tick() {
         long now = System.currentTimeMillis();
-        if (now - lastAskedMs >= EVERY.toMillis()) {
+        if (now - lastAskedMs >= EVERY.toMillis() && asking.compareAndSet(false, true)) {
             lastAskedMs = now;
-            ask();
+            ask().whenComplete((answered, e) -> asking.set(false));
         }
     }
 
-    /** Asks now: true when the cluster answered. */
-    boolean ask() throws InterruptedException {
+    /** Asks now; completes with true when the cluster answered, false when it did not within {@link #TIMEOUT}. */
+    CompletionStage<Boolean> ask() {
         long now = System.currentTimeMillis();
-        try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).clusterId()
-                    .get(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        return admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).clusterId()
+                .toCompletionStage().handle((id, e) -> answered(now, e));
+    }
+
+    private boolean answered(long askedMs, Throwable e) {
+        if (e == null) {
             Down was = down;
             if (was != null) {
-                LOG.info("the cluster {} answers again, after {} s without", cluster, (now - was.sinceMs()) / 1000);
+                LOG.info("the cluster {} answers again, after {} s without", cluster,
+                        (System.currentTimeMillis() - was.sinceMs()) / 1000);
             }
             down = null;
             return true;
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            boolean timedOut = cause instanceof TimeoutException
-                    || cause instanceof org.apache.kafka.common.errors.TimeoutException;
-            String reason = timedOut ? "no answer within " + TIMEOUT.toSeconds() + " s" : String.valueOf(cause.getMessage());
-            Down was = down;
-            down = new Down(was == null ? now : was.sinceMs(), reason);
-            if (was == null) {
-                LOG.warn("the cluster {} does not answer: {}; jobs handed to this agent wait for it", cluster, reason);
-            }
-            return false;
         }
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        String reason = cause instanceof TimeoutException ? "no answer within " + TIMEOUT.toSeconds() + " s"
+                : String.valueOf(cause.getMessage());
+        Down was = down;
+        down = new Down(was == null ? askedMs : was.sinceMs(), reason);
+        if (was == null) {
+            LOG.warn("the cluster {} does not answer: {}; jobs handed to this agent wait for it", cluster, reason);
+        }
+        return false;
     }
 
     /** For {@code agent --status}: since when the cluster has not answered, and why; empty while it answers. */
