@@ -24,6 +24,7 @@ import io.streamvault.launcher.internal.Pipeline;
 import io.streamvault.launcher.internal.PlanRunner;
 import io.streamvault.launcher.internal.Roles;
 import io.streamvault.launcher.internal.Telemetry;
+import io.streamvault.launcher.internal.Timing;
 import io.streamvault.maintenance.GcMeters;
 import io.streamvault.plans.PlanStore;
 import io.streamvault.scheduler.Scheduler;
@@ -106,6 +107,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Timing.mark("agent: command parsed");
         StreamVaultConfig config = common.config();
         if (status || stopAgents) {
             return AgentControl.run(config.stateDir(), stopAgents, json, System.out);
@@ -145,6 +147,7 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             endpoint = telemetry == null ? null : MetricsEndpoint.start(metrics, telemetry);
             vault = common.openVault(config, true);
+            Timing.mark("agent: vault opened");
         } catch (RuntimeException e) {
             if (endpoint != null) {
                 endpoint.close();
@@ -164,6 +167,7 @@ public final class AgentCommand implements Callable<Integer> {
         Thread copier = null;
         try {
             pipeline = Pipeline.connect(config, vault);
+            Timing.mark("agent: cluster connected");
             if (startedByCommand && config.embeddedBroker() && !pipeline.ownsBroker()) {
                 // It would lose its cluster when that process ends (a command that runs its job itself).
                 System.err.println("streamvault: the embedded broker of " + config.stateDir() + " runs in another process;"
@@ -174,9 +178,11 @@ public final class AgentCommand implements Callable<Integer> {
             String instance = slot.instanceId(config.getString(StreamVaultConfig.INSTANCE_ID));
             running = new Roles(pipeline, vault, slot, instance, listener, meters);
             running.start(chosen);
+            Timing.mark("agent: roles started");
             if (!running.awaitReady(Duration.ofMinutes(2))) {
                 throw new FatalException(ErrorCode.TIMEOUT, "the topologies did not start within 2 minutes");
             }
+            Timing.mark("agent: topologies running");
             // Backup commands of this state directory hand their jobs to this agent (AgentLink).
             client = new JobClient(pipeline, instance);
             ClusterWatch watch = new ClusterWatch(pipeline.admin(), pipeline.bootstrap());
@@ -213,6 +219,7 @@ public final class AgentCommand implements Callable<Integer> {
                 System.out.println("agent " + instance + " metrics at http://" + metrics.substring(0, metrics.lastIndexOf(':'))
                         + ":" + endpoint.port() + MetricsEndpoint.PATH);
             }
+            Timing.mark("agent: ready");
             System.out.println("agent " + instance + " ready: roles " + String.join(",", chosen)
                     + (scheduling ? (chosen.isEmpty() ? "" : ",") + Scheduler.ROLE : "")
                     + (copying ? "," + COPIER + " to " + copyTo : "") + " on "

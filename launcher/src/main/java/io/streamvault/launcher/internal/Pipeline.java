@@ -60,6 +60,7 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Pipeline connect(StreamVaultConfig config, Supplier<Vault> opening) {
         LocalBroker broker = config.embeddedBroker() ? LocalBroker.acquire(config.stateDir()) : null;
+        Timing.mark("pipeline: broker acquired");
         Admin admin = null;
         SchemaRegistry registry = null;
         try {
@@ -68,12 +69,15 @@ public final class Pipeline implements AutoCloseable {
             admin = Admin.create(props.admin("streamvault-admin-" + Hosts.hostname()));
             Duration timeout = Duration.ofMillis(config.getInt(StreamVaultConfig.KAFKA_TIMEOUT_MS));
             checkReachable(admin, bootstrap, timeout);
+            Timing.mark("pipeline: cluster reached");
             registry = SchemaRegistries.open(config, props.common());
+            Timing.mark("pipeline: registry opened");
             Vault vault = opening.get();
             Topics topics = new Topics(config.getString(StreamVaultConfig.TOPIC_PREFIX), vault.id(),
                     config.getInt(StreamVaultConfig.TOPIC_PARTITIONS), config.getShort(StreamVaultConfig.TOPIC_REPLICATION),
                     registry);
             Set<String> created = TopicAdmin.ensure(admin, topics.all(), timeout);
+            Timing.mark("pipeline: topics ensured");
             if (created.contains(topics.chunkStored.name()) && !vault.listIndex().isEmpty()) {
                 // The cluster has never seen this vault (or lost its state): tell dedup what the vault holds.
                 long n = StoreSeeder.seed(props, topics, vault, c -> { });
