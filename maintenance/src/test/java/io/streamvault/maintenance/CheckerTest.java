@@ -12,7 +12,9 @@ import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.ObjectKind;
+import io.streamvault.vault.PackInfo;
 import io.streamvault.vault.TestVault;
+import io.streamvault.vault.VaultObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,6 +139,22 @@ class CheckerTest {
         Result share = check(new Options(0.01, 2, 1));
         assertTrue(share.ok(), share.toString());
         assertEquals(1, share.packsRead(), "a share reads at least one pack: " + share);
+    }
+
+    @Test
+    void packsRecordedByTwoIndexObjectsCheckCleanAndCountOnce() {
+        // as rebuild-index leaves them after a crash between a pack's index object and its own
+        List<PackInfo> again = new ArrayList<>();
+        for (VaultObject pack : tv.vault.list(ObjectKind.PACK).objects()) {
+            again.add(new PackInfo(pack.id(), pack.size(), tv.vault.readPackHeader(pack.id())));
+        }
+        tv.vault.writeIndex(again);
+        Result r = check(READ_ALL);
+        assertTrue(r.ok(), r.toString());
+        assertEquals(3, r.indexObjects());
+        assertEquals(3, r.packs());
+        assertEquals(dataBlobs, r.dataBlobs());
+        assertEquals(dataBlobs + 5, r.blobsRead(), "each blob read once: " + r);
     }
 
     @Test

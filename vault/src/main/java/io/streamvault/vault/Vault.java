@@ -4,6 +4,7 @@ import io.streamvault.common.StreamVaultException;
 import io.streamvault.vault.internal.VaultImpl;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -131,6 +132,9 @@ public interface Vault extends AutoCloseable {
      * unindexed.
      */
     MasterIndex loadIndex(Consumer<StreamVaultException> onDamaged);
+
+    /** As {@link #loadIndex(Consumer)}, with the name of each damaged index object (for a check's report). */
+    MasterIndex loadIndex(BiConsumer<String, StreamVaultException> onDamaged);
 
     /**
      * Reads one blob with a ranged read, decrypts, decompresses, and checks that its keyed id is

@@ -53,7 +53,7 @@ public final class CheckRun {
         CheckProgress progress = new CheckProgress(listener);
         try (ReadPool pool = new ReadPool(options.threads())) {
             List<SnapshotRef> snapshots = new SnapshotLoader(vault, pool, problems, progress).load();
-            LoadedIndex index = new IndexLoader(vault, pool, problems, progress).load();
+            LoadedIndex index = new IndexLoader(vault, problems, progress).load();
             new DictionaryCheck(vault, problems).run();
             new KeyCheck(vault, problems).run();
             new LockCheck(vault, problems).run();
@@ -67,7 +67,7 @@ public final class CheckRun {
                 new AffectedPaths(vault, index, walk.trees(), damage, problems, progress).run(snapshots);
             }
             return new Checker.Result(problems.list(), snapshots.size(), index.objects(), walk.trees().size(),
-                    walk.dataBlobs().size(), index.packs().size(), data.packsRead(), data.blobsRead(),
+                    walk.dataBlobs(), index.packs().size(), data.packsRead(), data.blobsRead(),
                     progress.bytesRead());
         }
     }

@@ -37,7 +37,7 @@ final class Damage {
         if (own != null) {
             return own;
         }
-        BlobLocation l = index.blobs().get(k);
+        BlobLocation l = index.find(id, type);
         // a pack that is missing or broken as a whole spoils all its blobs; corrupt blobs are in badBlobs
         return l == null ? null : brokenPacks.get(l.pack());
     }

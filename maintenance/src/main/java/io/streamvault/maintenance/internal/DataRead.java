@@ -53,7 +53,7 @@ final class DataRead {
         AtomicLong done = new AtomicLong();
         List<List<Corrupt>> results = pool.map(packs, pack -> {
             List<Corrupt> corrupt = new ArrayList<>();
-            for (BlobLocation l : index.packs().get(pack)) {
+            for (BlobLocation l : index.entries(pack)) {
                 Outcome<byte[]> read = Outcome.of(() -> vault.readBlob(l));
                 if (!read.ok()) {
                     corrupt.add(new Corrupt(l, read.damage()));
@@ -68,7 +68,7 @@ final class DataRead {
         Map<BlobKey, String> corruptBlobs = new HashMap<>();
         for (int i = 0; i < packs.size(); i++) {
             String pack = packs.get(i);
-            int blobs = index.packs().get(pack).size();
+            int blobs = index.blobs(pack);
             blobsRead += blobs;
             List<Corrupt> corrupt = results.get(i);
             if (corrupt.isEmpty()) {
@@ -90,7 +90,7 @@ final class DataRead {
     /** The whole packs to read, sorted; for a share, a random choice of them (at least one). */
     private static List<String> choose(Checker.Options options, LoadedIndex index, Map<String, String> brokenPacks) {
         List<String> candidates = new ArrayList<>();
-        for (String pack : index.packs().keySet()) { // sorted
+        for (String pack : index.packs()) { // sorted
             if (!brokenPacks.containsKey(pack)) {
                 candidates.add(pack);
             }

@@ -26,6 +26,8 @@ final class PackCheck {
     private final ReadPool pool;
     private final Problems problems;
     private final CheckProgress progress;
+    /** What {@link #compare} found when a header and the index agree. */
+    private static final String AGREE = "";
     /** Pack id to the key of its problem: missing, wrong size or bad header. */
     private final Map<String, String> broken = new TreeMap<>();
 
@@ -47,10 +49,10 @@ final class PackCheck {
         for (VaultObject o : listing.objects()) {
             sizes.put(o.id(), o.size());
         }
-        List<String> whole = checkSizes(index.packs(), sizes);
-        checkHeaders(index.packs(), whole);
+        List<String> whole = checkSizes(index, sizes);
+        checkHeaders(index, whole);
         for (VaultObject o : listing.objects()) { // sorted by id
-            if (!index.packs().containsKey(o.id())) {
+            if (!index.records(o.id())) {
                 problems.add("unindexed:" + o.id(), Severity.WARNING, "pack", o.name(), "pack " + o.id() + " ("
                         + Sizes.bytes(o.size()) + ") is in no index: unreferenced (an interrupted upload, or"
                         + " its index object is damaged); no snapshot can use it until an index records it");
@@ -60,50 +62,54 @@ final class PackCheck {
     }
 
     /** Reports the indexed packs that are missing or of the wrong size; returns the others, sorted. */
-    private List<String> checkSizes(Map<String, List<BlobLocation>> packs, Map<String, Long> sizes) {
+    private List<String> checkSizes(LoadedIndex index, Map<String, Long> sizes) {
         List<String> whole = new ArrayList<>();
-        packs.forEach((pack, entries) -> {
+        for (String pack : index.packs()) {
+            int blobs = index.blobs(pack);
             Long size = sizes.get(pack);
             if (size == null) {
-                broken(pack, "pack " + pack + " (" + name(pack) + ") is missing: the " + entries.size()
+                broken(pack, "pack " + pack + " (" + name(pack) + ") is missing: the " + blobs
                         + " blobs the index records in it are lost");
-                return;
+                continue;
             }
-            long records = 0;
-            for (BlobLocation l : entries) {
-                records += l.length();
-            }
-            long expected = Vault.packSize(entries.size(), records);
+            long expected = Vault.packSize(blobs, index.storedBytes(pack));
             if (size != expected) {
                 broken(pack, "pack " + pack + " (" + name(pack) + ") has " + size + " bytes, but its "
-                        + entries.size() + " indexed blobs make " + expected + " (truncated, extended or replaced)");
-                return;
+                        + blobs + " indexed blobs make " + expected + " (truncated, extended or replaced)");
+                continue;
             }
             whole.add(pack);
-        });
+        }
         return whole;
     }
 
-    /** Reads the headers of {@code whole} and reports those that cannot be read or disagree with the index. */
-    private void checkHeaders(Map<String, List<BlobLocation>> packs, List<String> whole) {
+    /**
+     * Reads the headers of {@code whole} and reports those that cannot be read or disagree with the index.
+     * Each header is compared as it is read, so only the packs being read are held (a pack of small files
+     * lists hundreds of thousands of blobs).
+     */
+    private void checkHeaders(LoadedIndex index, List<String> whole) {
         AtomicLong done = new AtomicLong();
-        List<Outcome<List<PackEntry>>> headers = pool.map(whole, pack -> {
+        List<Outcome<String>> diffs = pool.map(whole, pack -> {
             try {
-                return Outcome.of(() -> vault.readPackHeader(pack));
+                return Outcome.of(() -> {
+                    String diff = compare(vault.readPackHeader(pack), index.entries(pack));
+                    return diff == null ? AGREE : diff;
+                });
             } finally {
                 progress.update("pack headers", done.incrementAndGet(), whole.size());
             }
         });
         for (int i = 0; i < whole.size(); i++) {
             String pack = whole.get(i);
-            Outcome<List<PackEntry>> header = headers.get(i);
+            Outcome<String> header = diffs.get(i);
             if (!header.ok()) {
                 broken(pack, "pack " + pack + " (" + name(pack) + ") has an unreadable header: "
                         + header.damage().getMessage());
                 continue;
             }
-            String diff = compare(header.value(), packs.get(pack));
-            if (diff != null) {
+            String diff = header.value();
+            if (!AGREE.equals(diff)) {
                 broken(pack, "pack " + pack + " (" + name(pack) + "): its header and the index disagree: " + diff);
             }
         }

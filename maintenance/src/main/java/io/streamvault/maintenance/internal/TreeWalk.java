@@ -31,19 +31,22 @@ final class TreeWalk {
 
     /**
      * @param trees every tree reached, read or not
-     * @param dataBlobs every data blob the trees reference
+     * @param dataBlobs how many distinct data blobs the trees reference
      * @param badBlobs the trees that cannot be read and the blobs in no index, each with the key of its
      *     problem
      */
-    record Result(Map<BlobId, TreeFacts> trees, Set<BlobId> dataBlobs, Map<BlobKey, String> badBlobs) {
+    record Result(Map<BlobId, TreeFacts> trees, long dataBlobs, Map<BlobKey, String> badBlobs) {
     }
 
     private final Vault vault;
     private final ReadPool pool;
     private final Problems problems;
     private final CheckProgress progress;
+    /** How many trees are read (and held, decoded) at once: a level may hold every directory of a snapshot. */
+    static final int SLICE = 256;
     private final Map<BlobId, TreeFacts> trees = new HashMap<>();
-    private final Set<BlobId> dataBlobs = new HashSet<>();
+    /** The data blobs referenced, by index entry; those in no index are in {@link #badBlobs}. */
+    private EntryBits dataBlobs;
     private final Map<BlobKey, String> badBlobs = new HashMap<>();
 
     TreeWalk(Vault vault, ReadPool pool, Problems problems, CheckProgress progress) {
@@ -55,6 +58,7 @@ final class TreeWalk {
 
     /** @param brokenPacks packs broken as a whole, with the keys of their problems (not read) */
     Result run(List<SnapshotRef> snapshots, LoadedIndex index, Map<String, String> brokenPacks) {
+        dataBlobs = new EntryBits(index.entryCount());
         List<BlobId> level = new ArrayList<>();
         Set<BlobId> queued = new HashSet<>();
         for (SnapshotRef s : snapshots) {
@@ -65,16 +69,20 @@ final class TreeWalk {
         long done = 0;
         while (!level.isEmpty()) {
             List<BlobId> current = level;
-            Map<BlobId, Tree> read = read(current, index, brokenPacks);
             level = new ArrayList<>();
-            for (int i = 0; i < current.size(); i++) {
-                BlobId id = current.get(i);
-                progress.update("trees", ++done, done + level.size() + (current.size() - i - 1));
-                Tree tree = read.get(id);
-                trees.put(id, tree == null ? TreeFacts.UNREAD : facts(tree, index, queued, level));
+            for (int from = 0; from < current.size(); from += SLICE) {
+                List<BlobId> slice = current.subList(from, Math.min(current.size(), from + SLICE));
+                Map<BlobId, Tree> read = read(slice, index, brokenPacks);
+                for (int i = 0; i < slice.size(); i++) {
+                    BlobId id = slice.get(i);
+                    progress.update("trees", ++done, done + level.size() + (current.size() - from - i - 1));
+                    Tree tree = read.get(id);
+                    trees.put(id, tree == null ? TreeFacts.UNREAD : facts(tree, index, queued, level));
+                }
             }
         }
-        return new Result(Collections.unmodifiableMap(trees), Collections.unmodifiableSet(dataBlobs),
+        long missing = badBlobs.keySet().stream().filter(k -> k.type() == BlobType.DATA).count();
+        return new Result(Collections.unmodifiableMap(trees), dataBlobs.count() + missing,
                 Collections.unmodifiableMap(badBlobs));
     }
 
@@ -135,14 +143,15 @@ final class TreeWalk {
                 }
             }
             for (BlobId c : node.content()) {
-                dataBlobs.add(c);
-                BlobLocation l = index.find(c, BlobType.DATA);
-                if (l == null) {
+                int entry = index.entryOf(c, BlobType.DATA);
+                if (entry < 0) {
                     missing = true;
-                    badBlobs.put(new BlobKey(c, BlobType.DATA), problems.add("blob:" + c.hex(), Severity.ERROR,
-                            "blob", "blob " + c.hex(), "data blob " + c.hex() + " is in no index: its content is lost"));
+                    badBlobs.computeIfAbsent(new BlobKey(c, BlobType.DATA), k -> problems.add("blob:" + c.hex(),
+                            Severity.ERROR, "blob", "blob " + c.hex(), "data blob " + c.hex()
+                                    + " is in no index: its content is lost"));
                 } else {
-                    packs.add(l.pack());
+                    dataBlobs.set(entry);
+                    packs.add(index.packOf(entry));
                 }
             }
         }

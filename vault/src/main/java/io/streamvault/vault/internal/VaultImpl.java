@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
 
@@ -249,11 +250,17 @@ public final class VaultImpl implements Vault {
      */
     @Override
     public MasterIndex loadIndex() {
-        return loadIndex(null);
+        return loadIndex((BiConsumer<String, StreamVaultException>) null);
     }
 
     @Override
     public MasterIndex loadIndex(Consumer<StreamVaultException> onDamaged) {
+        BiConsumer<String, StreamVaultException> named = onDamaged == null ? null : (name, e) -> onDamaged.accept(e);
+        return loadIndex(named);
+    }
+
+    @Override
+    public MasterIndex loadIndex(BiConsumer<String, StreamVaultException> onDamaged) {
         for (int attempt = 1;; attempt++) {
             try {
                 return loadIndexOnce(onDamaged);
@@ -266,7 +273,7 @@ public final class VaultImpl implements Vault {
     }
 
     /** One load; {@code onDamaged} null: a damaged object fails it. */
-    private MasterIndex loadIndexOnce(Consumer<StreamVaultException> onDamaged) {
+    private MasterIndex loadIndexOnce(BiConsumer<String, StreamVaultException> onDamaged) {
         List<String> names = listIndex();
         List<IndexData> parts = Parallel.map(names, name -> {
             try {
@@ -286,7 +293,7 @@ public final class VaultImpl implements Vault {
         for (int i = 0; i < parts.size(); i++) {
             IndexData d = parts.get(i);
             if (d.damage() != null) {
-                onDamaged.accept(d.damage());
+                onDamaged.accept(d.name(), d.damage());
             } else {
                 IndexFormat.fill(d.plain(), b);
             }
