@@ -24,7 +24,6 @@ rm -rf "$work"; mkdir -p "$work"
 cp -al "$dataset" "$work/src" # new files only: the data set itself is never written
 mkdir -p "$work/src/live"
 pw="$work/password"; echo "bench password" > "$pw"
-log() { echo "$*" | tee -a "$md" >&2; }
 A=(--vault "$work/vault" --state-dir "$work/state" --password-file "$pw")
 now_ms() { date +%s%3N; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

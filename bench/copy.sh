@@ -20,7 +20,6 @@ work="$results/copy-work"
 md="$results/copy-$stamp.md"
 rm -rf "$work"; mkdir -p "$work"
 pw="$work/password"; echo "bench password" > "$pw"
-log() { echo "$*" | tee -a "$md" >&2; }
 A=(--vault "$work/vault" --state-dir "$work/state" --password-file "$pw")
 packs_bytes() { [ -d "$1/data" ] && du -sb "$1/data" | cut -f1 || echo 0; }
 now_ms() { date +%s%3N; }

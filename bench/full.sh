@@ -14,7 +14,6 @@ rounds="${1:-3}"
 work="$results/full-work"
 data="$results/dataset"
 md="$results/full-$stamp.md"
-log() { echo "$*" | tee -a "$md" >&2; }
 
 need restic restic
 need /usr/bin/time time

@@ -11,7 +11,6 @@ files="${1:-5000000}"
 snapshots="${2:-4}"
 work="$results/gc-scale-work"
 md="$results/gc-scale-$stamp.md"
-log() { echo "$*" | tee -a "$md" >&2; }
 need /usr/bin/time time
 launcher
 build bench

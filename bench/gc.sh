@@ -15,7 +15,6 @@ rounds="${1:-3}"
 work="$results/gc-work"
 data="$results/dataset"
 md="$results/gc-$stamp.md"
-log() { echo "$*" | tee -a "$md" >&2; }
 
 need restic restic
 need /usr/bin/time time

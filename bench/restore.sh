@@ -14,7 +14,6 @@ work="$results/restore-work"
 data="$results/dataset"
 md="$results/restore-$stamp.md"
 mkdir -p "$work"
-log() { echo "$*" | tee -a "$md" >&2; }
 
 need restic restic
 need /usr/bin/time time

@@ -30,7 +30,6 @@ set -euo pipefail
 work="$results/run-work"
 md="$results/run-$stamp.md"
 json="$results/run-$stamp.json"
-log() { echo "$*" | tee -a "$md" >&2; }
 
 need_pkg() { # command package
   command -v "$1" >/dev/null && return

@@ -12,7 +12,6 @@ files="${1:-1000000}"
 work="$results/scan-work"
 tree="$results/small-files-$files"
 md="$results/scan-$stamp.md"
-log() { echo "$*" | tee -a "$md" >&2; }
 
 need restic restic
 need /usr/bin/time time

@@ -15,7 +15,7 @@ data="$results/data-${size_mib}m"
 mkdir -p "$work"
 txt="$results/storage-$stamp.txt"
 md="$results/storage-$stamp.md"
-log() { echo "$*" | tee -a "$txt" >&2; }
+md="$txt"
 
 need /usr/bin/time time
 "$here/bin/install-azurite"

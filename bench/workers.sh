@@ -14,7 +14,6 @@ dataset="${1:-$results/dataset}"
 [ -n "${1:-}" ] || shared_dataset "$dataset"
 work="$results/workers-work"
 md="$results/workers-$stamp.md"
-log() { echo "$*" | tee -a "$md" >&2; }
 
 need restic restic
 need /usr/bin/time time

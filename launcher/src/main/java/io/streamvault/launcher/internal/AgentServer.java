@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -169,10 +170,15 @@ public final class AgentServer implements AutoCloseable {
         try (ch) {
             OutputStream out = Channels.newOutputStream(ch);
             // A channel's streams have no read timeout: closing the channel ends a read that waits.
-            ScheduledFuture<?> late = cutOff.schedule(() -> {
-                LOG.info("a local connection sent no request within {}: closed", requestTimeout);
-                closeQuietly(ch);
-            }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> late;
+            try {
+                late = cutOff.schedule(() -> {
+                    LOG.info("a local connection sent no request within {}: closed", requestTimeout);
+                    closeQuietly(ch);
+                }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                return; // accepted as the agent closed: the command finds no agent and runs its job itself
+            }
             Map<String, List<byte[]>> req;
             boolean cutOffFirst;
             try {
@@ -441,5 +447,6 @@ public final class AgentServer implements AutoCloseable {
         } catch (IOException e) {
             // the socket file is replaced by the next life of this slot
         }
+        cutOff.shutdown(); // cut-offs already set still come; its thread then ends
     }
 }
