@@ -191,51 +191,53 @@ public final class AgentServer implements AutoCloseable {
                 // for it (the command, seeing no job taken, runs its job itself).
                 return;
             }
-            String command = one(req, "command");
-            if (req.isEmpty()) {
-                return; // a command that only checked that an agent listens
-            }
-            if (STATUS.equals(command)) {
-                send(out, "out " + b64(status() + "\n"));
-                send(out, "exit 0");
-                return;
-            }
-            if (STOP.equals(command)) {
-                String refused = control.refuseStop().get();
-                if (refused != null) {
-                    send(out, "error " + ErrorCode.STATE_LOCKED.id() + " " + b64(refused));
+            try (Outbox box = new Outbox(out)) {
+                String command = one(req, "command");
+                if (req.isEmpty()) {
+                    return; // a command that only checked that an agent listens
+                }
+                if (STATUS.equals(command)) {
+                    box.send("out " + b64(status() + "\n"));
+                    box.send("exit 0");
                     return;
                 }
-                LOG.info("stopping: asked by agent --stop");
-                send(out, "exit 0");
-                control.stop().run();
-                return;
-            }
-            String decline = decline(req);
-            if (decline != null) {
-                send(out, "decline " + b64(decline));
-                return;
-            }
-            busy.incrementAndGet();
-            served.incrementAndGet();
-            try {
-                if ("gc".equals(one(req, "command"))) {
-                    collect(req, out);
-                } else {
-                    synchronized (oneJob) {
-                        run(req, out);
+                if (STOP.equals(command)) {
+                    String refused = control.refuseStop().get();
+                    if (refused != null) {
+                        box.send("error " + ErrorCode.STATE_LOCKED.id() + " " + b64(refused));
+                        return;
                     }
+                    LOG.info("stopping: asked by agent --stop");
+                    box.send("exit 0");
+                    control.stop().run();
+                    return;
                 }
-            } catch (StreamVaultException e) {
-                Meters.errors(meters, e.code().id()).increment();
-                send(out, "error " + e.code().id() + " " + b64(e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.error("backup for a local command failed", e);
-                Meters.errors(meters, ErrorCode.INTERNAL.id()).increment();
-                send(out, "error " + ErrorCode.INTERNAL.id() + " " + b64("internal error in the agent: " + e));
-            } finally {
-                lastActive = System.currentTimeMillis();
-                busy.decrementAndGet();
+                String decline = decline(req);
+                if (decline != null) {
+                    box.send("decline " + b64(decline));
+                    return;
+                }
+                busy.incrementAndGet();
+                served.incrementAndGet();
+                try {
+                    if ("gc".equals(one(req, "command"))) {
+                        collect(req, box);
+                    } else {
+                        synchronized (oneJob) {
+                            run(req, box);
+                        }
+                    }
+                } catch (StreamVaultException e) {
+                    Meters.errors(meters, e.code().id()).increment();
+                    box.send("error " + e.code().id() + " " + b64(e.getMessage()));
+                } catch (RuntimeException e) {
+                    LOG.error("backup for a local command failed", e);
+                    Meters.errors(meters, ErrorCode.INTERNAL.id()).increment();
+                    box.send("error " + ErrorCode.INTERNAL.id() + " " + b64("internal error in the agent: " + e));
+                } finally {
+                    lastActive = System.currentTimeMillis();
+                    busy.decrementAndGet();
+                }
             }
         } catch (IOException e) {
             LOG.info("a local backup command went away: {}", e.toString());
@@ -286,7 +288,7 @@ public final class AgentServer implements AutoCloseable {
         return n.toString();
     }
 
-    private void run(Map<String, List<byte[]>> req, OutputStream out) throws IOException {
+    private void run(Map<String, List<byte[]>> req, Outbox out) {
         boolean json = "1".equals(one(req, "json"));
         BackupJob job = job(req);
         vault.locks().checkRetention(Duration.ofSeconds(job.retainSeconds()));
@@ -294,25 +296,11 @@ public final class AgentServer implements AutoCloseable {
         Optional<SnapshotRef> parent = Parents.choose(vault, job.root(), job.parent());
         Timing.mark("agent: parent chosen");
         long start = job.startMs();
-        JobStatus end = job.run(client, instance, parent, id -> {
-            try {
-                send(out, "job " + id);
-            } catch (IOException e) {
-                // the command went away; the job goes on
-            }
-        }, p -> {
-            try {
-                send(out, "progress " + b64(ProgressLine.format(p, System.currentTimeMillis() - start)));
-            } catch (IOException e) {
-                // the command went away; the job goes on
-            }
-        }, failure);
+        // (If the command went away, the job goes on.)
+        JobStatus end = job.run(client, instance, parent, id -> out.send("job " + id),
+                p -> out.progress("progress " + b64(ProgressLine.format(p, System.currentTimeMillis() - start))), failure);
         ServiceHold.afterBackup(vault, end.getSnapshot(), w -> {
-            try {
-                send(out, "progress " + b64(w));
-            } catch (IOException e) {
-                // the command went away
-            }
+            out.send("progress " + b64(w));
             LOG.warn(w);
         });
         Summary summary = new Summary(end, System.currentTimeMillis() - start);
@@ -320,12 +308,12 @@ public final class AgentServer implements AutoCloseable {
         try (PrintStream p = new PrintStream(text, true, StandardCharsets.UTF_8)) {
             summary.write(p, json);
         }
-        send(out, "out " + Base64.getEncoder().encodeToString(text.toByteArray()));
-        send(out, "exit " + summary.exitStatus());
+        out.send("out " + Base64.getEncoder().encodeToString(text.toByteArray()));
+        out.send("exit " + summary.exitStatus());
     }
 
     /** A collection for a local {@code gc} command (the request {@link AgentLink#gcRequest} writes). */
-    private void collect(Map<String, List<byte[]>> req, OutputStream out) throws IOException {
+    private void collect(Map<String, List<byte[]>> req, Outbox out) {
         GarbageCollector.Options o = GarbageCollector.Options.defaults().withDryRun("1".equals(one(req, "dry_run")));
         if (one(req, "max_unused") != null) {
             o = o.withMaxUnused(GcSettings.maxUnused("--max-unused", one(req, "max_unused")));
@@ -336,29 +324,21 @@ public final class AgentServer implements AutoCloseable {
         GarbageCollector.Result r = gc.run(o, new GarbageCollector.Progress() {
             @Override
             public void update(String phase, long done, long total) {
-                quietly(out, "progress " + b64(total > 0 ? phase + " " + done + "/" + total
+                out.progress("progress " + b64(total > 0 ? phase + " " + done + "/" + total
                         : done > 0 ? phase + " " + done : phase));
             }
 
             @Override
             public void note(String text) {
-                quietly(out, "note " + b64(text));
+                out.send("note " + b64(text)); // (the collection goes on if the command went away)
             }
         });
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (PrintStream p = new PrintStream(text, true, StandardCharsets.UTF_8)) {
             GcSummary.print(r, "1".equals(one(req, "json")), p);
         }
-        send(out, "out " + Base64.getEncoder().encodeToString(text.toByteArray()));
-        send(out, "exit 0");
-    }
-
-    private static void quietly(OutputStream out, String line) {
-        try {
-            send(out, line);
-        } catch (IOException e) {
-            // the command went away; the collection goes on
-        }
+        out.send("out " + Base64.getEncoder().encodeToString(text.toByteArray()));
+        out.send("exit 0");
     }
 
     private String decline(Map<String, List<byte[]>> req) {
@@ -422,13 +402,6 @@ public final class AgentServer implements AutoCloseable {
 
     private static String b64(String s) {
         return Base64.getEncoder().encodeToString(String.valueOf(s).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(OutputStream out, String line) throws IOException {
-        synchronized (out) {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
     }
 
     private static void closeQuietly(SocketChannel ch) {

@@ -1,0 +1,107 @@
+package io.streamvault.launcher.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lines an agent sends one local command, written by a thread of their own: a command that stops
+ * reading (suspended with Ctrl-Z, or a pipe nobody reads) then holds up only its own connection, never
+ * the agent's queue of jobs nor the job it follows. Lines go out in the order given; a progress line
+ * not yet written when a newer one comes is replaced by it (only the latest progress matters).
+ */
+final class Outbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    private final OutputStream out;
+    private final ArrayDeque<String> lines = new ArrayDeque<>();
+    /** The newest progress line, after every line in {@link #lines}; null when there is none. */
+    private String progress;
+    private boolean closed;
+    private boolean failed;
+    private final Thread writer;
+
+    Outbox(OutputStream out) {
+        this.out = out;
+        this.writer = new Thread(this::write, "agent-client-out");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Queues a line that must reach the command (never blocks). */
+    synchronized void send(String line) {
+        if (failed || closed) {
+            return;
+        }
+        if (progress != null) {
+            lines.add(progress); // it came first
+            progress = null;
+        }
+        lines.add(line);
+        notifyAll();
+    }
+
+    /** Queues a progress line, replacing one not written yet (never blocks). */
+    synchronized void progress(String line) {
+        if (failed || closed) {
+            return;
+        }
+        progress = line;
+        notifyAll();
+    }
+
+    private void write() {
+        while (true) {
+            String line;
+            synchronized (this) {
+                while (lines.isEmpty() && progress == null && !closed) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (!lines.isEmpty()) {
+                    line = lines.poll();
+                } else if (progress != null) {
+                    line = progress;
+                    progress = null;
+                } else {
+                    return; // closed, and everything written
+                }
+            }
+            try {
+                out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException e) {
+                LOG.info("a local command went away: {}", e.toString());
+                synchronized (this) {
+                    failed = true;
+                    lines.clear();
+                    progress = null;
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits until every line queued is written (or the command went away). Only the connection's own
+     * thread waits here, for as long as its command does not read.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            writer.interrupt(); // the agent stops: what is left is not written
+            Thread.currentThread().interrupt();
+        }
+    }
+}
