@@ -143,5 +143,5 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? 
 # page_cache DIR...: reads every file under the DIRs once, so that a timed tool finds them in the page cache.
 page_cache() { find "$@" -type f -print0 | xargs -0 cat > /dev/null; }
 
-# log TEXT...: a line of the script's Markdown report ($md), echoed to stderr as it is written.
-log() { echo "$*" | tee -a "$md" >&2; }
+# log TEXT...: a line of the script's report ($md, or $log_to when set), echoed to stderr as it is written.
+log() { echo "$*" | tee -a "${log_to:-$md}" >&2; }

@@ -15,7 +15,7 @@ data="$results/data-${size_mib}m"
 mkdir -p "$work"
 txt="$results/storage-$stamp.txt"
 md="$results/storage-$stamp.md"
-md="$txt"
+log_to="$txt" # log() writes here (bench/lib.sh); the report is $md
 
 need /usr/bin/time time
 "$here/bin/install-azurite"
