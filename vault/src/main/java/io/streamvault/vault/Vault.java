@@ -133,8 +133,12 @@ public interface Vault extends AutoCloseable {
      */
     MasterIndex loadIndex(Consumer<StreamVaultException> onDamaged);
 
-    /** As {@link #loadIndex(Consumer)}, with the name of each damaged index object (for a check's report). */
-    MasterIndex loadIndex(BiConsumer<String, StreamVaultException> onDamaged);
+    /**
+     * For a check's report: as {@link #loadIndex(Consumer)}, with the name of each index object handed
+     * over, and every one that cannot be read handed over (corrupt, of an unsupported format, or still
+     * missing after the third listing), not only the damaged ones.
+     */
+    MasterIndex loadIndexNamed(BiConsumer<String, StreamVaultException> onUnreadable);
 
     /**
      * Reads one blob with a ranged read, decrypts, decompresses, and checks that its keyed id is

@@ -454,8 +454,8 @@ class TransactionalWorkerTest {
     @Test
     void aRecordsDonePartCommitsAsMetadataAndIsHandedBackWhenTheRecordComesAgain() throws InterruptedException {
         TransactionalWorker<String> quick = new TransactionalWorker<>(() -> producer, () -> consumer, IN, handler,
-                DEAD_LETTERS, listener, new TransactionalWorker.Settings("worker-0", "group", "group.test.0", 100, 5_000,
-                        100), meters, "upper");
+                DEAD_LETTERS, listener, new TransactionalWorker.Settings("worker-0", "group", "group.test.0", 100,
+                        5_000, 100), meters, "upper");
         Thread t = new Thread(quick, "worker-quick");
         handler.holdAt = 1;
         handler.holdDone = "done=1";

@@ -191,7 +191,8 @@ public final class AgentServer implements AutoCloseable {
                 // for it (the command, seeing no job taken, runs its job itself).
                 return;
             }
-            try (Outbox box = new Outbox(out)) {
+            Outbox box = new Outbox(out);
+            try {
                 String command = one(req, "command");
                 if (req.isEmpty()) {
                     return; // a command that only checked that an agent listens
@@ -238,6 +239,8 @@ public final class AgentServer implements AutoCloseable {
                     lastActive = System.currentTimeMillis();
                     busy.decrementAndGet();
                 }
+            } finally {
+                box.close(() -> closing);
             }
         } catch (IOException e) {
             LOG.info("a local backup command went away: {}", e.toString());
@@ -297,8 +300,8 @@ public final class AgentServer implements AutoCloseable {
         Timing.mark("agent: parent chosen");
         long start = job.startMs();
         // (If the command went away, the job goes on.)
-        JobStatus end = job.run(client, instance, parent, id -> out.send("job " + id),
-                p -> out.progress("progress " + b64(ProgressLine.format(p, System.currentTimeMillis() - start))), failure);
+        JobStatus end = job.run(client, instance, parent, id -> out.send("job " + id), p -> out.progress("progress "
+                + b64(ProgressLine.format(p, System.currentTimeMillis() - start))), failure);
         ServiceHold.afterBackup(vault, end.getSnapshot(), w -> {
             out.send("progress " + b64(w));
             LOG.warn(w);

@@ -49,7 +49,12 @@ public final class ClusterWatch {
         long now = System.currentTimeMillis();
         if (now - lastAskedMs >= EVERY.toMillis() && asking.compareAndSet(false, true)) {
             lastAskedMs = now;
-            ask().whenComplete((answered, e) -> asking.set(false));
+            try {
+                ask().whenComplete((answered, e) -> asking.set(false));
+            } catch (RuntimeException e) {
+                asking.set(false); // the admin client refused the question (closing): asked again next time
+                LOG.debug("could not ask the cluster: {}", e.toString());
+            }
         }
     }
 

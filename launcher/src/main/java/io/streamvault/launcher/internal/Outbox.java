@@ -3,7 +3,9 @@ package io.streamvault.launcher.internal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,21 +89,43 @@ final class Outbox implements AutoCloseable {
         }
     }
 
+    /** How long a command that does not read is still waited for once the agent stops. */
+    static final Duration STOPPING_GRACE = Duration.ofSeconds(30);
+
     /**
      * Waits until every line queued is written (or the command went away). Only the connection's own
-     * thread waits here, for as long as its command does not read.
+     * thread waits here, for as long as its command does not read, unless {@code stopping} turns true:
+     * then for {@link #STOPPING_GRACE} more at most, and what is left is not written (a suspended
+     * command would otherwise hold the agent's stop for ever).
      */
-    @Override
-    public void close() {
+    void close(BooleanSupplier stopping) {
         synchronized (this) {
             closed = true;
             notifyAll();
         }
+        long giveUpAt = Long.MAX_VALUE;
         try {
-            writer.join();
+            while (writer.isAlive()) {
+                writer.join(200);
+                if (giveUpAt == Long.MAX_VALUE && stopping.getAsBoolean()) {
+                    giveUpAt = System.nanoTime() + STOPPING_GRACE.toNanos();
+                }
+                if (System.nanoTime() > giveUpAt) {
+                    LOG.info("a local command has not read its last lines within {} of the agent's stop: closed",
+                            STOPPING_GRACE);
+                    break;
+                }
+            }
         } catch (InterruptedException e) {
-            writer.interrupt(); // the agent stops: what is left is not written
             Thread.currentThread().interrupt();
         }
+        if (writer.isAlive()) {
+            writer.interrupt(); // a write that waits ends: the channel closes
+        }
+    }
+
+    @Override
+    public void close() {
+        close(() -> false);
     }
 }

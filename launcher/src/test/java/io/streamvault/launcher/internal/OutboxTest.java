@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A command that stops reading holds up nothing but its own connection, and still gets every line that matters. */
@@ -43,9 +44,10 @@ class OutboxTest {
             }
             return lines;
         });
-        box.close(); // everything queued is written once the command reads
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> box.close(), "everything queued is written once the"
+                + " command reads");
         pipe.sink().close();
-        List<String> lines = read.get();
+        List<String> lines = read.get(30, TimeUnit.SECONDS);
         assertEquals("job j1", lines.get(0));
         assertEquals(List.of("out summary", "exit 0"), lines.subList(lines.size() - 2, lines.size()));
         List<String> progress = lines.subList(1, lines.size() - 2);

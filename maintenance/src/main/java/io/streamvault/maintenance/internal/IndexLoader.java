@@ -18,9 +18,9 @@ final class IndexLoader {
 
     LoadedIndex load() {
         progress.update("index", 0, 1);
-        MasterIndex index = vault.loadIndex((name, damage) -> problems.add("index:" + name, Severity.ERROR, "index",
-                name, "index object " + name + " cannot be read (the packs it records are reported as in no index): "
-                        + damage.getMessage()));
+        MasterIndex index = vault.loadIndexNamed((name, damage) -> problems.add("index:" + name, Severity.ERROR,
+                "index", name, "index object " + name + " cannot be read (the packs it records are reported as in no"
+                        + " index): " + damage.getMessage()));
         progress.update("index", 1, 1);
         return new LoadedIndex(index.indexObjects().size(), index);
     }

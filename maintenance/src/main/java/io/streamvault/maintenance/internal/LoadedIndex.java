@@ -38,15 +38,11 @@ final class LoadedIndex {
         Arrays.setAll(sorted, i -> i);
         Arrays.sort(sorted, (a, b) -> ids[a].compareTo(ids[b]));
         int[] rank = new int[ids.length];
-        List<String> names = new ArrayList<>(ids.length);
-        packOrder = new HashMap<>();
         for (int r = 0; r < sorted.length; r++) {
             rank[sorted[r]] = r;
-            names.add(ids[sorted[r]]);
-            packOrder.put(ids[sorted[r]], r);
         }
-        packs = List.copyOf(names);
-        // Counting sort by pack, then each pack's entries by offset (offset and entry number in one long).
+        // Counting sort by pack, then each pack's entries by offset (offset and entry number in one long,
+        // its sign bit flipped so that a signed sort orders offsets as unsigned).
         int n = index.entryCount();
         int[] count = new int[ids.length + 1];
         for (int e = 0; e < n; e++) {
@@ -61,18 +57,25 @@ final class LoadedIndex {
             grouped[next[rank[index.packOf(e)]]++] = e;
         }
         int[] kept = new int[ids.length + 1];
+        List<String> names = new ArrayList<>(ids.length);
+        packOrder = new HashMap<>();
         int out = 0;
         for (int r = 0; r < ids.length; r++) {
             kept[r] = out;
             long[] keys = new long[count[r + 1] - count[r]];
+            if (keys.length == 0) {
+                continue; // a pack recorded without blobs: nothing to check, as if no index named it
+            }
+            names.add(ids[sorted[r]]);
+            packOrder.put(ids[sorted[r]], r);
             for (int i = 0; i < keys.length; i++) {
                 int e = grouped[count[r] + i];
-                keys[i] = (index.offsetOf(e) << 32) | e;
+                keys[i] = ((index.offsetOf(e) << 32) | e) ^ Long.MIN_VALUE;
             }
             Arrays.sort(keys);
             long lastOffset = -1;
             for (long k : keys) {
-                long offset = k >>> 32;
+                long offset = (k ^ Long.MIN_VALUE) >>> 32;
                 if (offset != lastOffset) { // the same pack in two index objects: its entries once
                     grouped[out++] = (int) k;
                     lastOffset = offset;
@@ -80,6 +83,7 @@ final class LoadedIndex {
             }
         }
         kept[ids.length] = out;
+        this.packs = List.copyOf(names);
         this.byPack = out == n ? grouped : Arrays.copyOf(grouped, out);
         this.starts = kept;
     }
@@ -89,7 +93,7 @@ final class LoadedIndex {
         return objects;
     }
 
-    /** Where the index says the blob is, or null when no index records it (the first index object to record it wins). */
+    /** Where the index says the blob is, or null when no index records it (the first index object to say wins). */
     BlobLocation find(BlobId id, BlobType type) {
         int e = index.entryOf(id, type);
         return e < 0 ? null : index.location(e);

@@ -250,20 +250,23 @@ public final class VaultImpl implements Vault {
      */
     @Override
     public MasterIndex loadIndex() {
-        return loadIndex((BiConsumer<String, StreamVaultException>) null);
+        return load(null, false);
     }
 
     @Override
     public MasterIndex loadIndex(Consumer<StreamVaultException> onDamaged) {
-        BiConsumer<String, StreamVaultException> named = onDamaged == null ? null : (name, e) -> onDamaged.accept(e);
-        return loadIndex(named);
+        return load((name, e) -> onDamaged.accept(e), false);
     }
 
     @Override
-    public MasterIndex loadIndex(BiConsumer<String, StreamVaultException> onDamaged) {
+    public MasterIndex loadIndexNamed(BiConsumer<String, StreamVaultException> onUnreadable) {
+        return load(onUnreadable, true);
+    }
+
+    private MasterIndex load(BiConsumer<String, StreamVaultException> onDamaged, boolean everyUnreadable) {
         for (int attempt = 1;; attempt++) {
             try {
-                return loadIndexOnce(onDamaged);
+                return loadIndexOnce(onDamaged, everyUnreadable, everyUnreadable && attempt == 3);
             } catch (FatalException e) {
                 if (e.code() != ErrorCode.OBJECT_NOT_FOUND || attempt == 3) {
                     throw e;
@@ -272,14 +275,21 @@ public final class VaultImpl implements Vault {
         }
     }
 
-    /** One load; {@code onDamaged} null: a damaged object fails it. */
-    private MasterIndex loadIndexOnce(BiConsumer<String, StreamVaultException> onDamaged) {
+    /**
+     * One load; {@code onDamaged} null: a damaged object fails it. {@code orUnsupported}: an object of a
+     * format this version does not read counts as damaged too; {@code orMissing}: one that is missing.
+     */
+    private MasterIndex loadIndexOnce(BiConsumer<String, StreamVaultException> onDamaged, boolean orUnsupported,
+            boolean orMissing) {
         List<String> names = listIndex();
         List<IndexData> parts = Parallel.map(names, name -> {
             try {
                 return readIndex(name);
             } catch (StreamVaultException e) {
-                if (onDamaged == null || e.code() != ErrorCode.CORRUPT_OBJECT) {
+                boolean damaged = e.code() == ErrorCode.CORRUPT_OBJECT
+                        || !e.retryable() && (orUnsupported && e.code() == ErrorCode.UNSUPPORTED
+                                || orMissing && e.code() == ErrorCode.OBJECT_NOT_FOUND);
+                if (onDamaged == null || !damaged) {
                     throw e;
                 }
                 return new IndexData(name, null, 0, e);
