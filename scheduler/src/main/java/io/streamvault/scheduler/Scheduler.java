@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.kafka.KafkaProps;
+import io.streamvault.common.util.DaemonThreads;
 import io.streamvault.plans.Plan;
 import io.streamvault.plans.PlanRun;
 import io.streamvault.plans.PlanRun.State;
@@ -73,16 +74,8 @@ public final class Scheduler implements AutoCloseable {
     private final Clock clock;
     private final Map<State, Counter> ends = new HashMap<>();
     private final Thread thread;
-    private final ExecutorService work = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "scheduler-work");
-        t.setDaemon(true);
-        return t;
-    });
-    private final ExecutorService copies = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "scheduler-copy");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService work = Executors.newSingleThreadExecutor(DaemonThreads.named("scheduler-work"));
+    private final ExecutorService copies = Executors.newSingleThreadExecutor(DaemonThreads.named("scheduler-copy"));
     private final ConcurrentLinkedQueue<Runnable> done = new ConcurrentLinkedQueue<>();
     private final Set<String> copying = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;

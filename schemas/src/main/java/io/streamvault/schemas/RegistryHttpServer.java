@@ -3,6 +3,7 @@ package io.streamvault.schemas;
 import com.sun.net.httpserver.HttpServer;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.common.util.DaemonThreads;
 import io.streamvault.schemas.internal.RegistryHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -46,12 +47,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, "cannot serve the schema registry on " + address
                     + ": " + e.getMessage(), e);
         }
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "schema-registry-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = Executors.newFixedThreadPool(4, DaemonThreads.numbered("schema-registry-http-"));
         RegistryHandler handler = new RegistryHandler(registry, basicAuthUserInfo);
         AtomicInteger active = new AtomicInteger();
         server.createContext("/", ex -> {

@@ -3,6 +3,7 @@ package io.streamvault.broker.internal;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.kafka.OrphanTransactions;
+import io.streamvault.common.util.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,11 +76,8 @@ final class HangingTransactions implements AutoCloseable {
 
     private final Admin admin;
     private final KafkaProps props;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "hanging-txns");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("hanging-txns"));
 
     private HangingTransactions(Admin admin, KafkaProps props) {
         this.admin = admin;

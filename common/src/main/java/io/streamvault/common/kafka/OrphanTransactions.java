@@ -1,5 +1,6 @@
 package io.streamvault.common.kafka;
 
+import io.streamvault.common.util.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -94,11 +95,7 @@ public final class OrphanTransactions {
     private volatile long lastWarnMs;
     private final Map<String, Group> waiting = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor runner = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "orphan-txns");
-                t.setDaemon(true);
-                return t;
-            });
+            new LinkedBlockingQueue<>(), DaemonThreads.named("orphan-txns"));
 
     OrphanTransactions(KafkaProps props) {
         this.props = props;

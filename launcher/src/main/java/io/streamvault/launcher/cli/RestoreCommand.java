@@ -5,6 +5,7 @@ import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.config.StreamVaultConfig;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.common.util.DaemonThreads;
 import io.streamvault.common.util.Sizes;
 import io.streamvault.restore.Overwrite;
 import io.streamvault.restore.RestoreOptions;
@@ -99,11 +100,8 @@ public final class RestoreCommand implements Callable<Integer> {
             });
             RestoreProgress progress = new RestoreProgress();
             boolean tty = System.console() != null;
-            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "sv-restore-progress");
-                t.setDaemon(true);
-                return t;
-            });
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+                    DaemonThreads.named("sv-restore-progress"));
             if (tty) {
                 ticker.scheduleAtFixedRate(() -> err.print("\r" + line(progress.status()) + "   "), 500, 500,
                         TimeUnit.MILLISECONDS);

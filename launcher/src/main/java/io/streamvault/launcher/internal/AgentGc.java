@@ -2,6 +2,7 @@ package io.streamvault.launcher.internal;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.StreamVaultException;
+import io.streamvault.common.util.DaemonThreads;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.maintenance.GcCoordinator;
 import io.streamvault.maintenance.GcMeters;
@@ -34,11 +35,8 @@ public final class AgentGc implements AutoCloseable {
     private final Pipeline pipeline;
     private final Vault vault;
     private final GcMeters meters;
-    private final ExecutorService records = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "gc-capacity-record");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService records = Executors.newSingleThreadExecutor(
+            DaemonThreads.named("gc-capacity-record"));
     private Future<?> lastRecord;
     private KafkaGcCoordinator coordinator;
 

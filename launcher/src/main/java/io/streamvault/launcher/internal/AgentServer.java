@@ -7,6 +7,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.metrics.Meters;
+import io.streamvault.common.util.DaemonThreads;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.maintenance.GcSettings;
 import io.streamvault.schemas.records.JobStatus;
@@ -61,11 +62,8 @@ public final class AgentServer implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private final Duration requestTimeout;
     /** Cuts off commands that send no request; its thread ends when no command is being read. */
-    private final ScheduledThreadPoolExecutor cutOff = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "agent-socket-timeout");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor cutOff = new ScheduledThreadPoolExecutor(1,
+            DaemonThreads.named("agent-socket-timeout"));
     private final Path socket;
     private final ServerSocketChannel server;
     private final String vaultUri;

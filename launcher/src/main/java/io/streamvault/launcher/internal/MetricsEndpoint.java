@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.common.util.DaemonThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -20,11 +21,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     /** The only path served. */
     public static final String PATH = "/metrics";
     private final HttpServer server;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "metrics-http");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(DaemonThreads.named("metrics-http"));
     private final Telemetry telemetry;
 
     private MetricsEndpoint(HttpServer server, Telemetry telemetry) {

@@ -2,6 +2,7 @@ package io.streamvault.maintenance.internal;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.common.util.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -9,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /** The threads a check or a garbage collection reads the storage with. */
@@ -17,12 +17,7 @@ public final class ReadPool implements AutoCloseable {
     private final ExecutorService pool;
 
     public ReadPool(int threads) {
-        AtomicInteger n = new AtomicInteger();
-        pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "vault-read-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        pool = Executors.newFixedThreadPool(threads, DaemonThreads.numbered("vault-read-"));
     }
 
     /**

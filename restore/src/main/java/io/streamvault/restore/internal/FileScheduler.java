@@ -1,5 +1,6 @@
 package io.streamvault.restore.internal;
 
+import io.streamvault.common.util.DaemonThreads;
 import io.streamvault.restore.FilePlan;
 import io.streamvault.restore.RestoreProgress;
 import java.util.ArrayList;
@@ -31,11 +32,8 @@ final class FileScheduler {
     FileScheduler(int workers, FileWriter writer, RestoreProgress progress) {
         this.writer = writer;
         this.progress = progress;
-        this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "sv-restore");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.named("sv-restore"));
         this.slots = new Semaphore(workers * 4);
     }
 

@@ -3,6 +3,7 @@ package io.streamvault.server.internal;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
+import io.streamvault.common.util.DaemonThreads;
 import io.streamvault.maintenance.GarbageCollector;
 import io.streamvault.maintenance.GcCoordinator;
 import io.streamvault.maintenance.GcMeters;
@@ -134,11 +135,7 @@ public final class GcJobs implements AutoCloseable {
         this.meters = meters;
         this.browser = browser;
         this.coordinators = coordinators;
-        this.runner = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sv-gc-job");
-            t.setDaemon(true);
-            return t;
-        });
+        this.runner = Executors.newSingleThreadExecutor(DaemonThreads.named("sv-gc-job"));
     }
 
     /** Starts a collection, unless one is running. */

@@ -7,6 +7,7 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.common.util.DaemonThreads;
 import io.streamvault.restore.Overwrite;
 import io.streamvault.restore.RestoreOptions;
 import io.streamvault.restore.RestoreProgress;
@@ -132,11 +133,7 @@ public final class RestoreJobs implements AutoCloseable {
         this.browser = browser;
         this.maxQueued = maxQueued;
         this.runners = new ThreadPoolExecutor(concurrent, concurrent, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "sv-restore-job");
-                    t.setDaemon(true);
-                    return t;
-                });
+                DaemonThreads.named("sv-restore-job"));
     }
 
     /** Queues a restore into {@code placement}, confined again when it runs (see {@link RestoreRoots#place}). */

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.streamvault.common.metrics.CopyLagGauges;
 import io.streamvault.common.metrics.Meters;
+import io.streamvault.common.util.DaemonThreads;
 import io.streamvault.maintenance.CopyLag;
 import io.streamvault.plans.Plan;
 import io.streamvault.plans.PlanRun;
@@ -70,11 +71,8 @@ public final class ServerMeters implements AutoCloseable {
         if (metrics == null) {
             return none();
         }
-        ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sv-metrics");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("sv-metrics"));
         ServerMeters m = new ServerMeters(metrics.registry(), metrics.text(), refresher);
         refresher.scheduleWithFixedDelay(() -> m.measureCapacity(browser), 0, metrics.capacityRefresh().toMillis(),
                 TimeUnit.MILLISECONDS);

@@ -8,6 +8,7 @@ import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
+import io.streamvault.common.util.DaemonThreads;
 import io.streamvault.common.util.Hex;
 import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.ChunkBatches;
@@ -112,11 +113,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
         this.packsInFlight = Math.max(1, packsInFlight);
         this.hasher = vault.newHasher();
         this.handoff = handoff;
-        this.writers = Executors.newFixedThreadPool(this.packsInFlight, r -> {
-            Thread t = new Thread(r, "pack-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.writers = Executors.newFixedThreadPool(this.packsInFlight, DaemonThreads.named("pack-writer"));
         this.open = new PackJob();
     }
 

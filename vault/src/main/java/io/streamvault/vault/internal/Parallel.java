@@ -2,13 +2,13 @@ package io.streamvault.vault.internal;
 
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
+import io.streamvault.common.util.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /** Runs storage reads of many small objects on a few short-lived threads. */
@@ -31,12 +31,8 @@ final class Parallel {
             }
             return out;
         }
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, items.size()), r -> {
-            Thread t = new Thread(r, "vault-read-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, items.size()),
+                DaemonThreads.numbered("vault-read-"));
         try {
             List<Future<R>> futures = new ArrayList<>(items.size());
             for (T t : items) {
