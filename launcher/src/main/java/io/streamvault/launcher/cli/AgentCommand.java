@@ -241,6 +241,7 @@ public final class AgentCommand implements Callable<Integer> {
                     waitingForOthers = true;
                 }
             }
+            watch.close();
             stopping(pipeline, server, config, signalled.get());
         } finally {
             if (copier != null) {

@@ -28,6 +28,8 @@ public final class ClusterWatch {
     private final String cluster;
     private long lastAskedMs;
     private final AtomicBoolean asking = new AtomicBoolean();
+    /** Set when the agent stops: an answer that comes after (its admin client closing) says nothing. */
+    private volatile boolean closed;
     /** Since when and why the cluster has not answered; null while it answers. */
     private volatile Down down;
 
@@ -47,7 +49,7 @@ public final class ClusterWatch {
      */
     public void tick() {
         long now = System.currentTimeMillis();
-        if (now - lastAskedMs >= EVERY.toMillis() && asking.compareAndSet(false, true)) {
+        if (!closed && now - lastAskedMs >= EVERY.toMillis() && asking.compareAndSet(false, true)) {
             lastAskedMs = now;
             try {
                 ask().whenComplete((answered, e) -> asking.set(false));
@@ -65,7 +67,15 @@ public final class ClusterWatch {
                 .toCompletionStage().handle((id, e) -> answered(now, e));
     }
 
+    /** The agent stops: no more questions, and no word about one that is left open. */
+    public void close() {
+        closed = true;
+    }
+
     private boolean answered(long askedMs, Throwable e) {
+        if (closed) {
+            return e == null;
+        }
         if (e == null) {
             Down was = down;
             if (was != null) {

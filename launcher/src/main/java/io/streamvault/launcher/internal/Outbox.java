@@ -24,9 +24,16 @@ final class Outbox implements AutoCloseable {
     private boolean closed;
     private boolean failed;
     private final Thread writer;
+    private final Duration stoppingGrace;
 
     Outbox(OutputStream out) {
+        this(out, STOPPING_GRACE);
+    }
+
+    /** @param stoppingGrace how long a command that does not read is still waited for once the agent stops */
+    Outbox(OutputStream out, Duration stoppingGrace) {
         this.out = out;
+        this.stoppingGrace = stoppingGrace;
         this.writer = new Thread(this::write, "agent-client-out");
         writer.setDaemon(true);
         writer.start();
@@ -95,7 +102,7 @@ final class Outbox implements AutoCloseable {
     /**
      * Waits until every line queued is written (or the command went away). Only the connection's own
      * thread waits here, for as long as its command does not read, unless {@code stopping} turns true:
-     * then for {@link #STOPPING_GRACE} more at most, and what is left is not written (a suspended
+     * then for the stopping grace ({@link #STOPPING_GRACE}) more at most, and what is left is not written (a suspended
      * command would otherwise hold the agent's stop for ever).
      */
     void close(BooleanSupplier stopping) {
@@ -108,11 +115,11 @@ final class Outbox implements AutoCloseable {
             while (writer.isAlive()) {
                 writer.join(200);
                 if (giveUpAt == Long.MAX_VALUE && stopping.getAsBoolean()) {
-                    giveUpAt = System.nanoTime() + STOPPING_GRACE.toNanos();
+                    giveUpAt = System.nanoTime() + stoppingGrace.toNanos();
                 }
                 if (System.nanoTime() > giveUpAt) {
                     LOG.info("a local command has not read its last lines within {} of the agent's stop: closed",
-                            STOPPING_GRACE);
+                            stoppingGrace);
                     break;
                 }
             }

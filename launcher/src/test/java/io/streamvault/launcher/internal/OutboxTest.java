@@ -1,6 +1,7 @@
 package io.streamvault.launcher.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** A command that stops reading holds up nothing but its own connection, and still gets every line that matters. */
@@ -59,5 +61,21 @@ class OutboxTest {
             last = n;
         }
         assertEquals(updates - 1, last, "the latest progress comes before the summary");
+    }
+
+    @Test
+    void onceTheAgentStopsACommandThatDoesNotReadIsClosedAfterTheGrace() throws Exception {
+        Pipe pipe = Pipe.open();
+        Outbox box = new Outbox(Channels.newOutputStream(pipe.sink()), Duration.ofMillis(500));
+        for (int i = 0; i < 2_000; i++) {
+            box.send("note " + i + " " + "x".repeat(90)); // lines that must be written: more than the pipe holds
+        }
+        AtomicBoolean stopping = new AtomicBoolean();
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> box.close(stopping::get));
+        Thread.sleep(1_000);
+        assertFalse(closed.isDone(), "while the agent runs, a command that does not read yet is waited for");
+        stopping.set(true);
+        closed.get(30, TimeUnit.SECONDS); // the grace, then the connection is given up
+        assertFalse(pipe.sink().isOpen(), "the connection was closed under the waiting write");
     }
 }
