@@ -165,6 +165,7 @@ public final class AgentCommand implements Callable<Integer> {
         Scheduler scheduler = null;
         AgentGc collector = null;
         Thread copier = null;
+        ClusterWatch watch = null;
         try {
             pipeline = Pipeline.connect(config, vault);
             Timing.mark("agent: cluster connected");
@@ -185,7 +186,7 @@ public final class AgentCommand implements Callable<Integer> {
             Timing.mark("agent: topologies running");
             // Backup commands of this state directory hand their jobs to this agent (AgentLink).
             client = new JobClient(pipeline, instance);
-            ClusterWatch watch = new ClusterWatch(pipeline.admin(), pipeline.bootstrap());
+            watch = new ClusterWatch(pipeline.admin(), pipeline.bootstrap());
             // gc commands and maintenance plans, with warm clients
             collector = new AgentGc(pipeline, vault, new GcMeters(meters));
             server = new AgentServer(slot.dir(), AgentLink.canonicalVault(common.vaultUri(config)),
@@ -241,7 +242,6 @@ public final class AgentCommand implements Callable<Integer> {
                     waitingForOthers = true;
                 }
             }
-            watch.close();
             stopping(pipeline, server, config, signalled.get());
         } finally {
             if (copier != null) {
@@ -259,6 +259,9 @@ public final class AgentCommand implements Callable<Integer> {
             }
             if (client != null) {
                 client.close();
+            }
+            if (watch != null) {
+                watch.close(); // before its admin client closes (with the pipeline)
             }
             if (running != null) {
                 running.close();
