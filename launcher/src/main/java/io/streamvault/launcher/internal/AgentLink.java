@@ -30,14 +30,18 @@ import java.util.List;
  *
  * <p>The protocol is lines of text. Request: {@code KEY BASE64} lines, then {@code end}. Reply:
  * {@code decline BASE64} (not this agent's vault or cluster: the command runs the job itself),
- * {@code job ID}, {@code progress BASE64}, {@code out BASE64} (text for standard output),
- * {@code error CODE BASE64}, and last {@code exit STATUS}.
+ * {@code job ID} (taken; {@code job gc} for a collection), {@code progress BASE64}, {@code note BASE64},
+ * {@code out BASE64} (text for standard output), {@code error CODE BASE64}, and last {@code exit STATUS}.
+ * A connection that closes before {@code job} counts as a decline; after it, as the agent stopping.
  */
 public final class AgentLink {
     public static final String SOCKET = "agent.sock";
 
     private AgentLink() {
     }
+
+    /** What an agent's {@code job} line names when it takes a gc request (no job id: a collection is no job). */
+    static final String GC_JOB = "gc";
 
     /** The agent sockets of a state directory (stale ones included; connecting tells). */
     public static List<Path> sockets(Path stateDir) {
@@ -255,6 +259,10 @@ public final class AgentLink {
         }
         if (job == null) {
             return null; // closed before taking the job (it was stopping): as if it had declined
+        }
+        if (job.equals(GC_JOB)) {
+            throw new FatalException(ErrorCode.JOB_FAILED, "the agent stopped during the garbage collection; run"
+                    + " streamvault gc again: it finishes what this one began");
         }
         throw new FatalException(ErrorCode.JOB_FAILED, "the agent stopped while following job " + job + "; the job may"
                 + " still complete (see streamvault snapshots), or run the backup again");

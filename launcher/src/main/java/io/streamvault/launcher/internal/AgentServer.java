@@ -315,6 +315,9 @@ public final class AgentServer implements AutoCloseable {
 
     /** A collection for a local {@code gc} command (the request {@link AgentLink#gcRequest} writes). */
     private void collect(Map<String, List<byte[]>> req, Outbox out) {
+        // Taken: if the connection closes from now on, the command says the agent stopped during the
+        // collection (run gc again) instead of collecting a second time itself, as after a decline.
+        out.send("job " + AgentLink.GC_JOB);
         GarbageCollector.Options o = GarbageCollector.Options.defaults().withDryRun("1".equals(one(req, "dry_run")));
         if (one(req, "max_unused") != null) {
             o = o.withMaxUnused(GcSettings.maxUnused("--max-unused", one(req, "max_unused")));

@@ -11,11 +11,20 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -87,6 +96,31 @@ class AgentServerTest {
                         "closed by the cut-off, not by an error before it");
                 server.drain(null); // waits for every connection still served: returns only once none is
             });
+        }
+    }
+
+    @Test
+    void aCollectionCutOffAfterTheAgentTookItIsNotRunAgainByTheCommand(@TempDir Path state) throws Exception {
+        Path slot = Files.createDirectories(state.resolve("instances").resolve("0"));
+        try (ServerSocketChannel agent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            agent.bind(UnixDomainSocketAddress.of(slot.resolve(AgentLink.SOCKET)));
+            Thread stopping = new Thread(() -> {
+                try (SocketChannel ch = agent.accept()) {
+                    AgentServer.read(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
+                            StandardCharsets.UTF_8)));
+                    ch.write(ByteBuffer.wrap(("job " + AgentLink.GC_JOB + "\n").getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            stopping.start();
+            AgentLink.Request gc = AgentLink.gcRequest("/v", "", false, null, null, false, false);
+            FatalException e = assertThrows(FatalException.class, () -> AgentLink.backup(state, gc,
+                    new PrintStream(OutputStream.nullOutputStream()), new ProgressLine(new PrintStream(
+                            OutputStream.nullOutputStream()), false)), "not a decline, which would collect again");
+            assertEquals(ErrorCode.JOB_FAILED, e.code());
+            assertTrue(e.getMessage().contains("during the garbage collection"), e.getMessage());
+            stopping.join(10_000);
         }
     }
 }
