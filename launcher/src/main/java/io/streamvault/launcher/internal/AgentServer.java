@@ -233,6 +233,10 @@ public final class AgentServer implements AutoCloseable {
                     LOG.error("backup for a local command failed", e);
                     Meters.errors(meters, ErrorCode.INTERNAL.id()).increment();
                     box.send("error " + ErrorCode.INTERNAL.id() + " " + b64("internal error in the agent: " + e));
+                } catch (Error e) { // (out of memory, say): the command hears it, not "the agent stopped"
+                    Meters.errors(meters, ErrorCode.INTERNAL.id()).increment();
+                    box.send("error " + ErrorCode.INTERNAL.id() + " " + b64("internal error in the agent: " + e));
+                    throw e;
                 } finally {
                     lastActive = System.currentTimeMillis();
                     busy.decrementAndGet();
@@ -316,8 +320,11 @@ public final class AgentServer implements AutoCloseable {
     /** A collection for a local {@code gc} command (the request {@link AgentLink#gcRequest} writes). */
     private void collect(Map<String, List<byte[]>> req, Outbox out) {
         // Taken: if the connection closes from now on, the command says the agent stopped during the
-        // collection (run gc again) instead of collecting a second time itself, as after a decline.
-        out.send("job " + AgentLink.GC_JOB);
+        // collection (run gc again) instead of collecting a second time itself, as after a decline. (A
+        // preview cut off is simply made again by the command.)
+        if (!"1".equals(one(req, "dry_run"))) {
+            out.send("job " + AgentLink.GC_JOB);
+        }
         GarbageCollector.Options o = GarbageCollector.Options.defaults().withDryRun("1".equals(one(req, "dry_run")));
         if (one(req, "max_unused") != null) {
             o = o.withMaxUnused(GcSettings.maxUnused("--max-unused", one(req, "max_unused")));

@@ -2,6 +2,7 @@ package io.streamvault.launcher.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -115,12 +116,14 @@ class AgentServerTest {
             });
             stopping.start();
             AgentLink.Request gc = AgentLink.gcRequest("/v", "", false, null, null, false, false);
-            FatalException e = assertThrows(FatalException.class, () -> AgentLink.backup(state, gc,
-                    new PrintStream(OutputStream.nullOutputStream()), new ProgressLine(new PrintStream(
-                            OutputStream.nullOutputStream()), false)), "not a decline, which would collect again");
+            PrintStream none = new PrintStream(OutputStream.nullOutputStream());
+            FatalException e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(FatalException.class,
+                    () -> AgentLink.backup(state, gc, none, new ProgressLine(none, false)),
+                    "not a decline, which would collect again"));
             assertEquals(ErrorCode.JOB_FAILED, e.code());
             assertTrue(e.getMessage().contains("during the garbage collection"), e.getMessage());
             stopping.join(10_000);
+            assertFalse(stopping.isAlive(), "the fake agent answered and closed");
         }
     }
 }
