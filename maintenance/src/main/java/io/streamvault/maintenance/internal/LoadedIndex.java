@@ -5,87 +5,38 @@ import io.streamvault.vault.BlobLocation;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.MasterIndex;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What the readable index objects record, kept as the vault's compact index (about 55 bytes per
- * entry) plus the entries grouped by pack (4 bytes per entry): a check of a vault of millions of
- * blobs fits the default heap. Locations are made only for the pack being looked at.
+ * entry) plus the entries grouped by pack ({@link PackEntries}, 4 bytes per entry): a check of a vault
+ * of millions of blobs fits the default heap. Locations are made only for the pack being looked at.
  */
 final class LoadedIndex {
     private final long objects;
     private final MasterIndex index;
-    /** Every pack some index object records, sorted by id. */
+    private final PackEntries entries;
+    /** Every pack some index object records with at least one blob, sorted by id. */
     private final List<String> packs;
-    private final Map<String, Integer> packOrder;
-    /** Entry numbers grouped by pack (in {@link #packs}' order), each pack's by offset, one per offset. */
-    private final int[] byPack;
-    /** Where each pack's entries start in {@link #byPack}; one more element, the end. */
-    private final int[] starts;
+    /** The index's number of each pack in {@link #packs}. */
+    private final Map<String, Integer> packNumbers = new HashMap<>();
 
     /** @param objects how many index objects there are (readable or not) */
     LoadedIndex(long objects, MasterIndex index) {
         this.objects = objects;
         this.index = index;
-        String[] ids = new String[index.packCount()];
-        for (int p = 0; p < ids.length; p++) {
-            ids[p] = index.packId(p);
-        }
-        Integer[] sorted = new Integer[ids.length];
-        Arrays.setAll(sorted, i -> i);
-        Arrays.sort(sorted, (a, b) -> ids[a].compareTo(ids[b]));
-        int[] rank = new int[ids.length];
-        for (int r = 0; r < sorted.length; r++) {
-            rank[sorted[r]] = r;
-        }
-        // Counting sort by pack, then each pack's entries by offset (offset and entry number in one long,
-        // its sign bit flipped so that a signed sort orders offsets as unsigned).
-        int n = index.entryCount();
-        int[] count = new int[ids.length + 1];
-        for (int e = 0; e < n; e++) {
-            count[rank[index.packOf(e)] + 1]++;
-        }
-        for (int r = 0; r < ids.length; r++) {
-            count[r + 1] += count[r];
-        }
-        int[] grouped = new int[n];
-        int[] next = Arrays.copyOf(count, ids.length);
-        for (int e = 0; e < n; e++) {
-            grouped[next[rank[index.packOf(e)]]++] = e;
-        }
-        int[] kept = new int[ids.length + 1];
-        List<String> names = new ArrayList<>(ids.length);
-        packOrder = new HashMap<>();
-        int out = 0;
-        for (int r = 0; r < ids.length; r++) {
-            kept[r] = out;
-            long[] keys = new long[count[r + 1] - count[r]];
-            if (keys.length == 0) {
-                continue; // a pack recorded without blobs: nothing to check, as if no index named it
-            }
-            names.add(ids[sorted[r]]);
-            packOrder.put(ids[sorted[r]], r);
-            for (int i = 0; i < keys.length; i++) {
-                int e = grouped[count[r] + i];
-                keys[i] = ((index.offsetOf(e) << 32) | e) ^ Long.MIN_VALUE;
-            }
-            Arrays.sort(keys);
-            long lastOffset = -1;
-            for (long k : keys) {
-                long offset = (k ^ Long.MIN_VALUE) >>> 32;
-                if (offset != lastOffset) { // the same pack in two index objects: its entries once
-                    grouped[out++] = (int) k;
-                    lastOffset = offset;
-                }
+        this.entries = PackEntries.of(index);
+        List<String> names = new ArrayList<>();
+        for (int p = 0; p < index.packCount(); p++) {
+            if (entries.to(p) > entries.from(p)) { // a pack recorded without blobs: nothing to check
+                names.add(index.packId(p));
+                packNumbers.put(index.packId(p), p);
             }
         }
-        kept[ids.length] = out;
+        names.sort(null);
         this.packs = List.copyOf(names);
-        this.byPack = out == n ? grouped : Arrays.copyOf(grouped, out);
-        this.starts = kept;
     }
 
     /** How many index objects there are (readable or not). */
@@ -105,31 +56,31 @@ final class LoadedIndex {
     }
 
     boolean records(String pack) {
-        return packOrder.containsKey(pack);
+        return packNumbers.containsKey(pack);
     }
 
     /** How many blobs the index records in the pack. */
     int blobs(String pack) {
-        int r = packOrder.get(pack);
-        return starts[r + 1] - starts[r];
+        int p = packNumbers.get(pack);
+        return entries.to(p) - entries.from(p);
     }
 
     /** The stored bytes of the blobs the index records in the pack. */
     long storedBytes(String pack) {
-        int r = packOrder.get(pack);
+        int p = packNumbers.get(pack);
         long sum = 0;
-        for (int i = starts[r]; i < starts[r + 1]; i++) {
-            sum += index.lengthOf(byPack[i]);
+        for (int i = entries.from(p); i < entries.to(p); i++) {
+            sum += index.lengthOf(entries.entry(i));
         }
         return sum;
     }
 
     /** The blobs the index records in the pack, by offset. */
     List<BlobLocation> entries(String pack) {
-        int r = packOrder.get(pack);
-        List<BlobLocation> out = new ArrayList<>(starts[r + 1] - starts[r]);
-        for (int i = starts[r]; i < starts[r + 1]; i++) {
-            out.add(index.location(byPack[i]));
+        int p = packNumbers.get(pack);
+        List<BlobLocation> out = new ArrayList<>(entries.to(p) - entries.from(p));
+        for (int i = entries.from(p); i < entries.to(p); i++) {
+            out.add(index.location(entries.entry(i)));
         }
         return out;
     }

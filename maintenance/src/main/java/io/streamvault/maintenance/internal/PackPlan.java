@@ -8,7 +8,6 @@ import io.streamvault.vault.BlobType;
 import io.streamvault.vault.MasterIndex;
 import io.streamvault.vault.PackEntry;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -22,13 +21,13 @@ import java.util.Set;
  * hold is dropped from the new index, unless a live blob has no other copy: then the vault is damaged
  * and the run deletes nothing.
  *
- * <p>Packs' entries are kept as ranges of one int array of entry numbers (grouped by pack, in offset
- * order, each offset once), so a vault of millions of blobs is planned in a few bytes per blob.
+ * <p>Packs' entries are kept as ranges of one int array of entry numbers ({@link PackEntries}), so a
+ * vault of millions of blobs is planned in a few bytes per blob.
  */
 public final class PackPlan {
     /**
-     * One pack of the index: its size, its entries ({@code order[from, to)}), and the bytes of its
-     * blob records, all and live.
+     * One pack of the index: its size, its entries (positions {@code [from, to)} of {@link PackEntries}),
+     * and the bytes of its blob records, all and live.
      */
     public record Pack(String id, long size, int from, int to, long liveBytes, long recordBytes) {
         /** The share of its blob bytes that no snapshot uses. */
@@ -42,15 +41,15 @@ public final class PackPlan {
     }
 
     private final MasterIndex index;
-    private final int[] order;
+    private final PackEntries entries;
     private final List<Pack> keep = new ArrayList<>();
     private final List<Pack> repack = new ArrayList<>();
     private final List<Pack> delete = new ArrayList<>();
     private final List<String> missing = new ArrayList<>();
 
-    private PackPlan(MasterIndex index, int[] order) {
+    private PackPlan(MasterIndex index, PackEntries entries) {
         this.index = index;
-        this.order = order;
+        this.entries = entries;
     }
 
     /**
@@ -59,36 +58,23 @@ public final class PackPlan {
      */
     public static PackPlan of(MasterIndex index, EntryBits marked, Set<BlobId> spared, Map<String, Long> sizes,
             double maxUnused) {
-        int n = index.entryCount();
         int packs = index.packCount();
         keepCopies(index, marked, spared, sizes);
-        int[] start = new int[packs + 1];
-        for (int e = 0; e < n; e++) {
-            start[index.packOf(e) + 1]++;
-        }
+        PackEntries entries = PackEntries.of(index);
+        PackPlan plan = new PackPlan(index, entries);
         for (int p = 0; p < packs; p++) {
-            start[p + 1] += start[p];
-        }
-        int[] order = new int[n];
-        int[] fill = Arrays.copyOf(start, packs);
-        for (int e = 0; e < n; e++) {
-            order[fill[index.packOf(e)]++] = e;
-        }
-        PackPlan plan = new PackPlan(index, order);
-        for (int p = 0; p < packs; p++) {
-            int to = plan.sortByOffset(start[p], start[p + 1]);
             String id = index.packId(p);
             Long size = sizes.get(id);
             long live = 0;
             long all = 0;
-            for (int i = start[p]; i < to; i++) {
-                int e = order[i];
+            for (int i = entries.from(p); i < entries.to(p); i++) {
+                int e = entries.entry(i);
                 all += index.lengthOf(e);
                 if (isLive(index, marked, spared, e)) {
                     live += index.lengthOf(e);
                 }
             }
-            Pack pack = new Pack(id, size == null ? 0 : size, start[p], to, live, all);
+            Pack pack = new Pack(id, size == null ? 0 : size, entries.from(p), entries.to(p), live, all);
             if (size == null) {
                 plan.missing.add(id);
             } else if (live == 0) {
@@ -148,28 +134,6 @@ public final class PackPlan {
     }
 
     /**
-     * Sorts {@code order[from, to)} by offset and drops repeated offsets (a pack recorded by two index
-     * objects has its entries twice); returns the new end.
-     */
-    private int sortByOffset(int from, int to) {
-        long[] keys = new long[to - from];
-        for (int i = from; i < to; i++) {
-            keys[i - from] = index.offsetOf(order[i]) << 31 | order[i];
-        }
-        Arrays.sort(keys);
-        int end = from;
-        long last = -1;
-        for (long k : keys) {
-            long offset = k >>> 31;
-            if (offset != last) {
-                order[end++] = (int) (k & Integer.MAX_VALUE);
-                last = offset;
-            }
-        }
-        return end;
-    }
-
-    /**
      * Moves the most unused packs to {@link #repack} until the unused bytes left in the kept packs are
      * at most {@code maxUnused} of their size (restic's rule for its {@code --max-unused}): a vault
      * may keep a little unused data rather than rewrite many packs for a few blobs each.
@@ -208,7 +172,7 @@ public final class PackPlan {
     public List<PackEntry> packEntries(Pack pack) {
         List<PackEntry> out = new ArrayList<>(pack.count());
         for (int i = pack.from(); i < pack.to(); i++) {
-            BlobLocation l = index.location(order[i]);
+            BlobLocation l = index.location(entries.entry(i));
             out.add(new PackEntry(l.id(), l.type(), l.offset(), l.length(), l.rawLength()));
         }
         return out;
@@ -219,7 +183,7 @@ public final class PackPlan {
         List<BlobLocation> out = new ArrayList<>();
         Set<BlobId> taken = new HashSet<>();
         for (int i = pack.from(); i < pack.to(); i++) {
-            int e = order[i];
+            int e = entries.entry(i);
             if (isLive(index, marked, spared, e)) {
                 BlobLocation l = index.location(e);
                 if (taken.add(l.id())) {
