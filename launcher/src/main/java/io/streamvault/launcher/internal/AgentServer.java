@@ -219,7 +219,7 @@ public final class AgentServer implements AutoCloseable {
                 busy.incrementAndGet();
                 served.incrementAndGet();
                 try {
-                    if ("gc".equals(one(req, "command"))) {
+                    if ("gc".equals(command)) {
                         collect(req, box);
                     } else {
                         synchronized (oneJob) {
@@ -229,14 +229,13 @@ public final class AgentServer implements AutoCloseable {
                 } catch (StreamVaultException e) {
                     Meters.errors(meters, e.code().id()).increment();
                     box.send("error " + e.code().id() + " " + b64(e.getMessage()));
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) { // (an Error, out of memory say: the command hears it too)
                     LOG.error("backup for a local command failed", e);
                     Meters.errors(meters, ErrorCode.INTERNAL.id()).increment();
                     box.send("error " + ErrorCode.INTERNAL.id() + " " + b64("internal error in the agent: " + e));
-                } catch (Error e) { // (out of memory, say): the command hears it, not "the agent stopped"
-                    Meters.errors(meters, ErrorCode.INTERNAL.id()).increment();
-                    box.send("error " + ErrorCode.INTERNAL.id() + " " + b64("internal error in the agent: " + e));
-                    throw e;
+                    if (e instanceof Error error) {
+                        throw error;
+                    }
                 } finally {
                     lastActive = System.currentTimeMillis();
                     busy.decrementAndGet();
@@ -322,10 +321,11 @@ public final class AgentServer implements AutoCloseable {
         // Taken: if the connection closes from now on, the command says the agent stopped during the
         // collection (run gc again) instead of collecting a second time itself, as after a decline. (A
         // preview cut off is simply made again by the command.)
-        if (!"1".equals(one(req, "dry_run"))) {
+        boolean dryRun = "1".equals(one(req, "dry_run"));
+        if (!dryRun) {
             out.send("job " + AgentLink.GC_JOB);
         }
-        GarbageCollector.Options o = GarbageCollector.Options.defaults().withDryRun("1".equals(one(req, "dry_run")));
+        GarbageCollector.Options o = GarbageCollector.Options.defaults().withDryRun(dryRun);
         if (one(req, "max_unused") != null) {
             o = o.withMaxUnused(GcSettings.maxUnused("--max-unused", one(req, "max_unused")));
         }

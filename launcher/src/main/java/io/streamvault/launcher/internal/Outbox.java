@@ -17,12 +17,14 @@ import org.slf4j.LoggerFactory;
  */
 final class Outbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    /** How long a command that does not read is still waited for once the agent stops. */
+    static final Duration STOPPING_GRACE = Duration.ofSeconds(30);
     private final OutputStream out;
     private final ArrayDeque<String> lines = new ArrayDeque<>();
     /** The newest progress line, after every line in {@link #lines}; null when there is none. */
     private String progress;
+    /** No more lines are taken: the connection is closing, or the command went away. */
     private boolean closed;
-    private boolean failed;
     private final Thread writer;
     private final Duration stoppingGrace;
 
@@ -41,7 +43,7 @@ final class Outbox implements AutoCloseable {
 
     /** Queues a line that must reach the command (never blocks). */
     synchronized void send(String line) {
-        if (failed || closed) {
+        if (closed) {
             return;
         }
         if (progress != null) {
@@ -54,7 +56,7 @@ final class Outbox implements AutoCloseable {
 
     /** Queues a progress line, replacing one not written yet (never blocks). */
     synchronized void progress(String line) {
-        if (failed || closed) {
+        if (closed) {
             return;
         }
         progress = line;
@@ -87,7 +89,7 @@ final class Outbox implements AutoCloseable {
             } catch (IOException e) {
                 LOG.info("a local command went away: {}", e.toString());
                 synchronized (this) {
-                    failed = true;
+                    closed = true;
                     lines.clear();
                     progress = null;
                 }
@@ -96,14 +98,11 @@ final class Outbox implements AutoCloseable {
         }
     }
 
-    /** How long a command that does not read is still waited for once the agent stops. */
-    static final Duration STOPPING_GRACE = Duration.ofSeconds(30);
-
     /**
      * Waits until every line queued is written (or the command went away). Only the connection's own
      * thread waits here, for as long as its command does not read, unless {@code stopping} turns true:
-     * then for the stopping grace ({@link #STOPPING_GRACE}) more at most, and what is left is not written (a suspended
-     * command would otherwise hold the agent's stop for ever).
+     * then for the stopping grace ({@link #STOPPING_GRACE}) more at most, and what is left is not
+     * written (a suspended command would otherwise hold the agent's stop for ever).
      */
     void close(BooleanSupplier stopping) {
         synchronized (this) {
