@@ -255,7 +255,7 @@ public final class VaultImpl implements Vault {
 
     @Override
     public MasterIndex loadIndex(Consumer<StreamVaultException> onDamaged) {
-        return load((name, e) -> onDamaged.accept(e), false);
+        return load(onDamaged == null ? null : (name, e) -> onDamaged.accept(e), false);
     }
 
     @Override
