@@ -469,6 +469,112 @@ class CatalogTopologyTest {
         assertNotNull(store.get("job-2"), "a running job is never forgotten");
     }
 
+    /** A manifest of {@code nodes} (first readings, no chunk pending) in one record: the first, and the rest in {@code more}. */
+    private void batch(String job, String dir, List<NodeRecord> nodes) {
+        List<BatchedManifest> more = new ArrayList<>();
+        for (NodeRecord n : nodes.subList(1, nodes.size())) {
+            more.add(new BatchedManifest(n, FileOrigin.NEW, 0, n.getSize()));
+        }
+        files.pipeInput(job, FileManifest.newBuilder().setJob(job).setDir(b(dir)).setNode(nodes.get(0))
+                .setOrigin(FileOrigin.NEW).setBytesRead(nodes.get(0).getSize()).setWorker("chunk-1").setMore(more).build());
+    }
+
+    /**
+     * A batch is one entry in the store, keyed by its highest name. The scanner's two kinds of batch
+     * (files to read, manifests it sends itself) interleave in name order with single entries; the
+     * seal must still see every name once, in order, in a directory big enough to be split, which
+     * cuts parts in the order the names arrive.
+     */
+    @Test
+    void batchesInterleavedWithSingleEntriesGiveEveryNameOnceInOrder() {
+        int count = Trees.SPLIT_ABOVE + 3000;
+        start();
+        dir("", count + 1, 1);
+        dir("sub", 2, 0);
+        batch(JOB, "sub", List.of(node("y", NodeType.FILE, 1), node("x", NodeType.FILE, 2)));
+        List<List<NodeRecord>> kinds = List.of(new ArrayList<>(), new ArrayList<>());
+        int stored = 4; // the directory sub, its batch, the last batch of each kind below
+        for (int i = count - 1; i >= 0; i--) { // arrival order is not key order
+            NodeRecord n = node(String.format("file-%06d", i), NodeType.FILE, i % 7);
+            if (i % 3 == 0) {
+                file("", n, 0, 1, 0);
+                stored++;
+                continue;
+            }
+            List<NodeRecord> run = kinds.get(i % 3 - 1);
+            run.add(n);
+            if (run.size() == 256) {
+                batch(JOB, "", run);
+                run.clear();
+                stored++;
+            }
+        }
+        batch(JOB, "", kinds.get(0));
+        batch(JOB, "", kinds.get(1));
+        KeyValueStore<Bytes, byte[]> entries = driver.getKeyValueStore(CatalogTopology.ENTRIES_STORE);
+        assertEquals(stored, count(entries), "a batch is one entry");
+        JobStatus s = sealed().get(0);
+        assertEquals(JobState.SEALED, s.getState());
+        assertEquals(count + 2, s.getProgress().getFilesNew());
+        MasterIndex index = vault.loadIndex();
+        Tree top = tree(index, vault.loadSnapshot(s.getSnapshot()).snapshot().tree());
+        Tree contents = tree(index, top.nodes().get(0).subtree());
+        assertTrue(contents.split(), "split into parts");
+        List<String> names = new ArrayList<>();
+        Tree sub = null;
+        for (var n : Trees.nodes(contents, id -> tree(index, id))) {
+            names.add(new String(n.name(), StandardCharsets.UTF_8));
+            if (n.type() == FileKind.DIR) {
+                sub = tree(index, n.subtree());
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            expected.add(String.format("file-%06d", i));
+        }
+        expected.add("sub");
+        assertEquals(expected, names);
+        assertNotNull(sub);
+        assertEquals(List.of("x", "y"), names(sub));
+        for (BlobId part : contents.parts()) {
+            Tree t = tree(index, part);
+            assertTrue(Trees.isPartBoundary(t.nodes().get(0).name()) || part.equals(contents.parts().get(0))
+                    || t.nodes().size() == Trees.MAX_PART, "each part but the first starts at a boundary name");
+        }
+    }
+
+    @Test
+    void aBatchedFileWhoseChunkChangedBeforeUploadIsReadAgainAndReplaced() {
+        TestOutputTopic<byte[], FileEvent> rereads = driver.createOutputTopic(topics.fileEvents.name(),
+                Serdes.ByteArray().deserializer(), topics.fileEvents.valueSerde().deserializer());
+        start();
+        dir("", 3, 0);
+        files.pipeInput(JOB, FileManifest.newBuilder().setJob(JOB).setDir(b("")).setNode(node("a", NodeType.FILE, 10,
+                chunk(1))).setOrigin(FileOrigin.NEW).setChunksPending(1).setBytesRead(10).setWorker("chunk-1")
+                .setMore(List.of(new BatchedManifest(node("z", NodeType.FILE, 10, chunk(4)), FileOrigin.NEW, 1, 10L),
+                        new BatchedManifest(node("f", NodeType.FILE, 10, chunk(2)), FileOrigin.NEW, 1, 10L)))
+                .build());
+        ack(chunk(1), 1);
+        ack(chunk(4), 1);
+        ChunkSource src = new ChunkSource(b("/data/root/f"), 0L, 10, b(""), b("f"), 0, 0);
+        acks.pipeInput(JOB, new ChunkAck(JOB, ByteBuffer.wrap(chunk(2)), AckStatus.FAILED, 1, 0L, src, "changed", "",
+                new ArrayList<>()));
+        FileEvent again = rereads.readValue();
+        assertEquals("f", new String(Buffers.of(again.getNode().getName()), StandardCharsets.UTF_8),
+                "found in its batch");
+        files.pipeInput(JOB, FileManifest.newBuilder().setJob(JOB).setDir(b("")).setNode(node("f", NodeType.FILE, 12, chunk(3)))
+                .setOrigin(FileOrigin.CHANGED).setAttempt(1).setChunksPending(1).setBytesRead(12).setWorker("chunk-1").build());
+        ack(chunk(3), 1);
+        JobStatus s = sealed().get(0);
+        assertEquals(JobState.SEALED, s.getState());
+        assertEquals(0, s.getWarningsTotal());
+        MasterIndex index = vault.loadIndex();
+        Tree root = tree(index, tree(index, vault.loadSnapshot(s.getSnapshot()).snapshot().tree()).nodes().get(0).subtree());
+        assertEquals(List.of("a", "f", "z"), names(root), "the file once, not its first reading beside its second");
+        assertEquals(List.of(BlobId.of(chunk(3))), root.nodes().get(1).content());
+        assertEquals(12, root.nodes().get(1).size());
+    }
+
     @Test
     void aHugeDirectoryBecomesASplitTreeAndOneNewFileRewritesOnePart() {
         int files = Trees.SPLIT_ABOVE + 6000;

@@ -41,7 +41,6 @@ import java.util.function.Predicate;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -83,7 +82,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     };
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, CatalogJob> jobs;
-    private KeyValueStore<Bytes, byte[]> entries;
+    private EntryStore entries;
     private KeyValueStore<String, String> gcMode;
     private final Deserializer<GcControl> gcReader;
 
@@ -105,7 +104,8 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.jobs = context.getStateStore(CatalogTopology.JOBS_STORE);
-        this.entries = context.getStateStore(CatalogTopology.ENTRIES_STORE);
+        this.entries = new EntryStore(context.getStateStore(CatalogTopology.ENTRIES_STORE), nodeSerde.serializer(),
+                nodeSerde.deserializer(), storeTopic());
         this.gcMode = context.getStateStore(CatalogTopology.GC_STORE);
         context.schedule(Duration.ofMillis(settings.progressIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::reportProgress);
         context.schedule(Duration.ofMillis(Math.min(settings.jobRetentionMs(), 3_600_000)), PunctuationType.WALL_CLOCK_TIME,
@@ -242,31 +242,45 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             p.setBytesTotal(p.getBytesTotal() + d.getReusedBytes());
             WorkerStats w = JobCounting.worker(state, d.getWorker());
             w.setFiles(w.getFiles() + d.getReusedFiles());
-            entries.put(EntryKey.of(job, rel, new byte[0], 0),
-                    nodeSerde.serializer().serialize(storeTopic(), Nodes.reuseMarker(d.getReusedTree())));
+            entries.put(job, rel, new byte[0], 0, Nodes.reuseMarker(d.getReusedTree()));
         }
         if (rel.length == 0) {
             state.setRoot(d.getNode());
         } else {
             p.setEntriesReceived(p.getEntriesReceived() + 1);
-            entries.put(EntryKey.of(job, RawPaths.parent(rel), RawPaths.base(rel), 0),
-                    nodeSerde.serializer().serialize(storeTopic(), d.getNode()));
+            entries.put(job, RawPaths.parent(rel), RawPaths.base(rel), 0, d.getNode());
         }
     }
 
-    /** A manifest: its own entry, then each further whole entry it carries ({@code more}), counted alike. */
+    /**
+     * A manifest: its own entry, then each further whole entry it carries ({@code more}), counted
+     * alike. A batch of first readings of one-part files is stored as one entry ({@link EntryStore}).
+     */
     private void onFile(String job, CatalogJob state, FileManifest f) {
         byte[] dir = Buffers.of(f.getDir());
         WorkerStats w = JobCounting.worker(state, f.getWorker());
-        onEntry(job, state, dir, w, f.getNode(), f.getOrigin(), f.getPart(), f.getParts(), f.getAttempt(),
+        onEntry(state, dir, w, f.getNode(), f.getOrigin(), f.getPart(), f.getParts(), f.getAttempt(),
                 f.getChunksPending(), f.getBytesRead());
         for (BatchedManifest m : f.getMore()) {
-            onEntry(job, state, dir, w, m.getNode(), m.getOrigin(), 0, 1, f.getAttempt(), m.getChunksPending(),
+            onEntry(state, dir, w, m.getNode(), m.getOrigin(), 0, 1, f.getAttempt(), m.getChunksPending(),
                     m.getBytesRead());
         }
+        if (f.getMore().isEmpty() || f.getAttempt() != 0 || f.getPart() != 0 || f.getParts() != 1) {
+            entries.put(job, dir, Buffers.of(f.getNode().getName()), f.getPart(), f.getNode());
+            for (BatchedManifest m : f.getMore()) {
+                entries.put(job, dir, Buffers.of(m.getNode().getName()), 0, m.getNode());
+            }
+            return;
+        }
+        List<NodeRecord> nodes = new ArrayList<>(f.getMore().size() + 1);
+        nodes.add(f.getNode());
+        for (BatchedManifest m : f.getMore()) {
+            nodes.add(m.getNode());
+        }
+        entries.putBatch(job, dir, nodes);
     }
 
-    private void onEntry(String job, CatalogJob state, byte[] dir, WorkerStats w, NodeRecord n, FileOrigin origin,
+    private void onEntry(CatalogJob state, byte[] dir, WorkerStats w, NodeRecord n, FileOrigin origin,
             int part, int parts, int attempt, int chunksPending, long bytesRead) {
         JobProgress p = state.getProgress();
         if (attempt == 0) {
@@ -292,7 +306,6 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         } else if (n.getChangedDuringBackup() && part == 0) {
             JobCounting.warn(state, "changed during backup: " + display(TreeAssembler.join(dir, name)));
         }
-        entries.put(EntryKey.of(job, dir, name, part), nodeSerde.serializer().serialize(storeTopic(), n));
     }
 
     private static void count(JobProgress p, FileOrigin origin, NodeRecord n) {
@@ -343,11 +356,10 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         }
         byte[] dir = Buffers.of(s.getDir());
         byte[] name = Buffers.of(s.getName());
-        byte[] stored = entries.get(EntryKey.of(job, dir, name, 0));
-        if (stored == null || entries.get(EntryKey.of(job, dir, name, 1)) != null) {
+        NodeRecord node = entries.find(job, dir, name);
+        if (node == null || entries.has(job, dir, name, 1)) {
             return false; // not received yet, or a file in several parts: recorded as changed instead
         }
-        NodeRecord node = nodeSerde.deserializer().deserialize(storeTopic(), stored);
         JobProgress p = state.getProgress();
         p.setRereadsExpected(p.getRereadsExpected() + 1);
         FileEvent ev = FileEvent.newBuilder()
@@ -467,7 +479,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             sweptSinceStart = true;
         }
         for (String job : unswept) {
-            deleteEntries(job);
+            entries.delete(job);
         }
         unswept.clear();
     }
@@ -498,41 +510,12 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         return out;
     }
 
-    /** Deletes a sealed job's entries, a batch at a time, so memory does not grow with the job. */
-    private void deleteEntries(String job) {
-        Bytes from = EntryKey.jobStart(job);
-        Bytes end = EntryKey.jobEnd(job);
-        while (true) {
-            List<Bytes> keys = new ArrayList<>();
-            try (KeyValueIterator<Bytes, byte[]> it = entries.range(from, end)) {
-                while (it.hasNext() && keys.size() < 10_000) {
-                    keys.add(it.next().key);
-                }
-            }
-            for (var k : keys) {
-                entries.delete(k);
-            }
-            if (keys.size() < 10_000) {
-                return;
-            }
-            from = keys.get(keys.size() - 1);
-        }
-    }
-
     private Sealer.Sealed sealWithRetries(String job, CatalogJob state, long timestampMs) {
         long deadline = System.currentTimeMillis() + 120_000;
         for (int attempt = 1;; attempt++) {
             try {
-                return sealer.seal(state, sink -> {
-                    try (KeyValueIterator<Bytes, byte[]> it =
-                            entries.reverseRange(EntryKey.jobStart(job), EntryKey.jobEnd(job))) {
-                        while (it.hasNext()) {
-                            KeyValue<Bytes, byte[]> kv = it.next();
-                            sink.accept(EntryKey.parse(job, kv.key),
-                                    nodeSerde.deserializer().deserialize(storeTopic(), kv.value));
-                        }
-                    }
-                }, timestampMs * 1_000_000L, gcMode.get(STRICT) != null);
+                return sealer.seal(state, sink -> entries.feed(job, sink), timestampMs * 1_000_000L,
+                        gcMode.get(STRICT) != null);
             } catch (StreamVaultException e) {
                 if (!e.retryable() || System.currentTimeMillis() > deadline) {
                     throw e;

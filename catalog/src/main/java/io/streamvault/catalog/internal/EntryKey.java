@@ -13,11 +13,24 @@ import org.apache.kafka.common.utils.Bytes;
  * built in.
  */
 public record EntryKey(byte[] dir, byte[] name, int part) {
+    /**
+     * The part of a batch's key (see {@link EntryStore}): above every real part, so a batch keyed by a
+     * name comes before a single entry of that name in reverse order.
+     */
+    public static final int BATCH = -1;
 
     public static Bytes of(String job, byte[] dir, byte[] name, int part) {
         byte[] j = job.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(j.length + 1 + dir.length + 1 + name.length + 1 + 4);
         b.put(j).put((byte) 0).put(dir).put((byte) 0).put(name).put((byte) 0).putInt(part);
+        return Bytes.wrap(b.array());
+    }
+
+    /** A key greater than every key of the entries of directory {@code dir}, and less than its subdirectories' keys. */
+    public static Bytes dirEnd(String job, byte[] dir) {
+        byte[] j = job.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(j.length + 1 + dir.length + 1);
+        b.put(j).put((byte) 0).put(dir).put((byte) 1);
         return Bytes.wrap(b.array());
     }
 
