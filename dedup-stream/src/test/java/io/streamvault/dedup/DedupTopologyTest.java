@@ -138,8 +138,11 @@ class DedupTopologyTest {
         assertEquals(ByteBuffer.wrap(id(9)), known.get(0).getId(), "the stored id is acknowledged at once");
         assertTrue(known.get(0).getMore().isEmpty());
         KeyValueStore<Bytes, ChunkState> store = driver.getKeyValueStore(DedupTopology.STORE);
-        assertTrue(store.get(Bytes.wrap(id(1))).getRequest().getMore().isEmpty(),
-                "a request kept in the state carries no batch");
+        ChunkState pendingOne = store.get(Bytes.wrap(id(1)));
+        assertNull(pendingOne.getRequest(), "the state keeps its source once, in its waiter");
+        assertEquals(2, pendingOne.getWaiters().get(0).getCount());
+        assertEquals("/b/one", new String(Buffers.of(pendingOne.getWaiters().get(0).getSources().get(0).getPath()),
+                StandardCharsets.UTF_8));
 
         // The uploader's events of one pack, in one record: one acknowledgement record for the job.
         ChunkStored events = storedEvent(1, "j", "/b/one");
@@ -258,15 +261,22 @@ class DedupTopologyTest {
     @Test
     void pendingChunkIsRequestedAgainAfterTheTimeout() {
         sight(2, "jobA", "/a/f");
-        assertEquals(0, uploads.readValue().getAttempt());
+        sight(2, "jobB", "/b/f");
+        UploadRequest first = uploads.readValue();
+        assertEquals(0, first.getAttempt());
         driver.advanceWallClockTime(Duration.ofMillis(TIMEOUT_MS / 2));
         assertTrue(uploads.isEmpty(), "not before the timeout");
         driver.advanceWallClockTime(Duration.ofMillis(TIMEOUT_MS));
         UploadRequest again = uploads.readValue();
         assertArrayEquals(id(2), Buffers.of(again.getId()));
         assertEquals(1, again.getAttempt());
+        assertEquals("jobA", again.getJob(), "the same request again: its job, source and generation");
+        assertEquals(first.getSource(), again.getSource());
+        assertEquals(first.getGeneration(), again.getGeneration());
+        driver.advanceWallClockTime(Duration.ofMillis(TIMEOUT_MS + 1));
+        assertEquals(2, uploads.readValue().getAttempt());
         store(2, "jobA", "/a/f");
-        assertEquals(1, acks.readValuesToList().size());
+        assertEquals(2, acks.readValuesToList().size(), "one acknowledgement per waiting job");
         driver.advanceWallClockTime(Duration.ofMillis(3 * TIMEOUT_MS));
         assertTrue(uploads.isEmpty(), "a stored chunk is not re-issued");
     }
@@ -322,6 +332,12 @@ class DedupTopologyTest {
         UploadRequest retry = uploads.readValue();
         assertEquals("jobB", retry.getJob());
         assertEquals("/b/f", new String(Buffers.of(retry.getSource().getPath()), StandardCharsets.UTF_8));
+        assertEquals(1, retry.getAttempt());
+        driver.advanceWallClockTime(Duration.ofMillis(2 * TIMEOUT_MS));
+        UploadRequest again = uploads.readValue();
+        assertEquals("jobB", again.getJob(), "timed out: asked again from the source that replaced the failed one");
+        assertEquals(retry.getSource(), again.getSource());
+        assertEquals(2, again.getAttempt());
         store(6, "jobB", "/b/f");
         ChunkAck ok = acks.readValue();
         assertEquals("jobB", ok.getJob());

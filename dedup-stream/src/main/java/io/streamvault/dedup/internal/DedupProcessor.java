@@ -147,8 +147,6 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
      * group carrying the rest as {@code more}), and its acknowledgements as few records per job.
      */
     private void flush(Record<byte[], byte[]> record) {
-        // (A request is also in the state it was made for, which its store already serialized: setting
-        // its more here changes nothing stored.)
         for (UploadRequest r : ChunkBatches.joined(ChunkBatches.inOrder(uploads, ChunkBatches::bytes),
                 UploadRequest::setMore)) {
             context.forward(record.withValue((Object) r).withKey((Object) Buffers.of(r.getId())), DedupTopology.SINK_UPLOADS);
@@ -188,7 +186,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                     List.of());
             List<Waiter> waiters = new ArrayList<>();
             waiters.add(new Waiter(chunk.getJob(), 1, new ArrayList<>(List.of(chunk.getSource()))));
-            state = new ChunkState(ChunkStatus.PENDING, now, 1, request, waiters, null, generation);
+            state = new ChunkState(ChunkStatus.PENDING, now, 1, null, waiters, null, generation);
             store.put(id, state);
             pending.put(pendingKey(now, key), new byte[0]);
             uploads.add(request);
@@ -247,7 +245,8 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
 
     /** The job whose request caused the upload pays its bytes; if it stopped waiting, the first waiter. */
     private static String payer(ChunkState state) {
-        String requester = state.getRequest() == null ? null : state.getRequest().getJob();
+        UploadRequest request = request(state, null);
+        String requester = request == null ? null : request.getJob();
         for (Waiter w : state.getWaiters()) {
             if (w.getJob().equals(requester)) {
                 return requester;
@@ -291,7 +290,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         }
         UploadRequest request = new UploadRequest(stored.getId(), nextJob, next, state.getAttempts(),
                 state.getGeneration(), List.of());
-        state.setRequest(request);
+        state.setRequest(null); // the first source of the waiters, as request() derives it
         state.setAttempts(state.getAttempts() + 1);
         state.setSinceMs(now);
         store.put(id, state);
@@ -373,19 +372,40 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
             byte[] idBytes = Arrays.copyOfRange(k, 8, k.length);
             Bytes id = Bytes.wrap(idBytes);
             ChunkState state = store.get(id);
-            if (state == null || state.getStatus() != ChunkStatus.PENDING || state.getRequest() == null) {
+            UploadRequest old = state == null || state.getStatus() != ChunkStatus.PENDING ? null
+                    : request(state, ByteBuffer.wrap(idBytes));
+            if (old == null) {
                 continue;
             }
-            UploadRequest old = state.getRequest();
             UploadRequest request = new UploadRequest(old.getId(), old.getJob(), old.getSource(), state.getAttempts(),
                     state.getGeneration(), List.of());
-            state.setRequest(request);
+            state.setRequest(null);
             state.setAttempts(state.getAttempts() + 1);
             state.setSinceMs(now);
             store.put(id, state);
             pending.put(pendingKey(now, idBytes), new byte[0]);
             context.forward(new Record<Object, Object>(idBytes, request, now), DedupTopology.SINK_UPLOADS);
         }
+    }
+
+    /**
+     * The upload request a PENDING state stands for. The state does not keep it (it would hold its
+     * source a second time): it is the waiters' first source, which is where every request is made
+     * from (the first sighting's, or the next one after a source failed), with the state's generation
+     * and the attempt before its count. A state written by an earlier version keeps its request.
+     * Null when no waiter has a source left.
+     */
+    private static UploadRequest request(ChunkState state, ByteBuffer id) {
+        if (state.getRequest() != null) {
+            return state.getRequest();
+        }
+        for (Waiter w : state.getWaiters()) {
+            if (!w.getSources().isEmpty()) {
+                return new UploadRequest(id, w.getJob(), w.getSources().get(0), Math.max(0, state.getAttempts() - 1),
+                        state.getGeneration(), List.of());
+            }
+        }
+        return null;
     }
 
     /** Adds an acknowledgement for {@link #flush} to send. */

@@ -194,7 +194,11 @@ public final class BackupCommand implements Callable<Integer> {
                 try (JobClient client = join(newClient)) {
                     Timing.mark("roles checked, client ready");
                     return runJob(client, new Supervision(roles, watch), instance, job, join(parentChoice), vault);
+                } finally {
+                    Timing.mark("client closed");
                 }
+            } finally {
+                Timing.mark("roles closed");
             }
         }
     }

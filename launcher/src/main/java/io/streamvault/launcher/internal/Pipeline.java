@@ -162,8 +162,10 @@ public final class Pipeline implements AutoCloseable {
         }
         registry.close();
         admin.close(Duration.ofSeconds(5));
+        Timing.mark("pipeline: admin closed");
         if (broker != null) {
             broker.close();
+            Timing.mark("pipeline: broker closed");
         }
     }
 }
