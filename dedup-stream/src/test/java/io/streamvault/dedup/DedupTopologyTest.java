@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamvault.schemas.Buffers;
+import io.streamvault.schemas.ChunkBatches;
 import io.streamvault.schemas.SchemaRegistries;
 import io.streamvault.schemas.SchemaRegistry;
 import io.streamvault.schemas.Topics;
@@ -343,5 +344,46 @@ class DedupTopologyTest {
         assertEquals("jobB", ok.getJob());
         assertEquals(AckStatus.STORED, ok.getStatus());
         assertTrue(acks.isEmpty());
+    }
+
+    /**
+     * A job whose every kept source failed stays a waiter (it still references the chunk); when it
+     * sights the chunk again, the request made from another job's source is still the one asked
+     * again after the time-out, and that job still pays for the upload.
+     */
+    @Test
+    void aWaiterWhoseSourcesFailedDoesNotTakeOverTheRequestWhenItSightsTheChunkAgain() {
+        for (int i = 1; i <= 5; i++) {
+            sight(8, "jobA", "/a/" + i); // four sources kept, the fifth only counted
+        }
+        sight(8, "jobB", "/b/1");
+        uploads.readValuesToList();
+        for (int i = 1; i <= 4; i++) {
+            stored.pipeInput(id(8), ChunkStored.newBuilder().setId(ByteBuffer.wrap(id(8)))
+                    .setStatus(StoreStatus.MISMATCH).setJob("jobA").setSource(source("/a/" + i, 0)).setError("changed")
+                    .build());
+        }
+        List<UploadRequest> retries = uploads.readValuesToList();
+        assertEquals("jobB", retries.get(retries.size() - 1).getJob(), "jobA has no source left");
+        acks.readValuesToList();
+        sight(8, "jobA", "/a/6");
+        driver.advanceWallClockTime(Duration.ofMillis(2 * TIMEOUT_MS));
+        UploadRequest again = uploads.readValue();
+        assertEquals("jobB", again.getJob());
+        assertEquals("/b/1", new String(Buffers.of(again.getSource().getPath()), StandardCharsets.UTF_8));
+        store(8, "jobB", "/b/1");
+        long paidByB = 0;
+        long paidByA = 0;
+        for (ChunkAck a : acks.readValuesToList()) {
+            for (ChunkAck one : ChunkBatches.items(a, a.getMore())) {
+                if (a.getJob().equals("jobB")) {
+                    paidByB += one.getBytesAdded();
+                } else {
+                    paidByA += one.getBytesAdded();
+                }
+            }
+        }
+        assertEquals(90, paidByB, "the job whose source was read pays");
+        assertEquals(0, paidByA);
     }
 }

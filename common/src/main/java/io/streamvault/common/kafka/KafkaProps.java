@@ -112,9 +112,9 @@ public final class KafkaProps {
     /** A transactional, idempotent producer of raw bytes (serdes are applied by the caller). */
     public Properties transactionalProducer(String transactionalId) {
         Properties p = producer(transactionalId);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.LINGER_MS_CONFIG, TRANSACTIONAL_LINGER_MS);
         p.putAll(config.kafkaOverrides());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, config.getInt(StreamVaultConfig.TRANSACTION_TIMEOUT_MS));
         return p;
     }
@@ -172,8 +172,15 @@ public final class KafkaProps {
         // they come. (With the default of 0, Streams holds a task back while one partition's buffer is
         // empty, and formats a log message for every such check, logged or not.)
         p.put("max.task.idle.ms", "-1");
-        p.put("producer." + ProducerConfig.LINGER_MS_CONFIG, TRANSACTIONAL_LINGER_MS);
-        p.put("producer." + ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
+        // Kafka Streams takes a key prefixed "producer." over the plain one: these defaults give way to
+        // a user's kafka.linger.ms or kafka.batch.size, as the workers' producers do.
+        Properties overrides = config.kafkaOverrides();
+        if (!overrides.containsKey(ProducerConfig.LINGER_MS_CONFIG)) {
+            p.put("producer." + ProducerConfig.LINGER_MS_CONFIG, TRANSACTIONAL_LINGER_MS);
+        }
+        if (!overrides.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
+            p.put("producer." + ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
+        }
         p.put("producer." + ProducerConfig.RETRY_BACKOFF_MS_CONFIG, RETRY_BACKOFF_MS);
         p.put("producer." + ProducerConfig.COMPRESSION_TYPE_CONFIG, compression());
         p.put("producer." + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,

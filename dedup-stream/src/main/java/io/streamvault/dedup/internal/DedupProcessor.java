@@ -273,10 +273,15 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         pending.delete(pendingKey(state.getSinceMs(), key));
         ChunkSource next = null;
         String nextJob = null;
-        for (Waiter w : state.getWaiters()) {
+        List<Waiter> waiters = state.getWaiters();
+        for (int i = 0; i < waiters.size(); i++) {
+            Waiter w = waiters.get(i);
             if (!w.getSources().isEmpty()) {
                 next = w.getSources().get(0);
                 nextJob = w.getJob();
+                // The requesting waiter goes first: a waiter before it whose sources all failed, and
+                // that is given a new one later, must not become the request that request() derives.
+                waiters.add(0, waiters.remove(i));
                 break;
             }
         }
@@ -390,10 +395,11 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
 
     /**
      * The upload request a PENDING state stands for. The state does not keep it (it would hold its
-     * source a second time): it is the waiters' first source, which is where every request is made
-     * from (the first sighting's, or the next one after a source failed), with the state's generation
-     * and the attempt before its count. A state written by an earlier version keeps its request.
-     * Null when no waiter has a source left.
+     * source a second time): it is the first source of the first waiter, which is where every request
+     * is made from (the first sighting's, or, after a source failed, the next one, whose waiter is
+     * moved first), with the state's generation and the attempt before its count. Later sightings
+     * add sources after it or waiters after it, so it stays the same until the next request. A state
+     * written by an earlier version keeps its request. Null when no waiter has a source left.
      */
     private static UploadRequest request(ChunkState state, ByteBuffer id) {
         if (state.getRequest() != null) {
