@@ -271,36 +271,29 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
             }
         }
         pending.delete(pendingKey(state.getSinceMs(), key));
-        ChunkSource next = null;
-        String nextJob = null;
         List<Waiter> waiters = state.getWaiters();
-        for (int i = 0; i < waiters.size(); i++) {
-            Waiter w = waiters.get(i);
-            if (!w.getSources().isEmpty()) {
-                next = w.getSources().get(0);
-                nextJob = w.getJob();
-                // The requesting waiter goes first: a waiter before it whose sources all failed, and
-                // that is given a new one later, must not become the request that request() derives.
-                waiters.add(0, waiters.remove(i));
-                break;
-            }
+        int next = 0;
+        while (next < waiters.size() && waiters.get(next).getSources().isEmpty()) {
+            next++;
         }
-        if (next == null) {
+        if (next == waiters.size()) {
             // Nobody left who can supply the bytes: every remaining reference fails.
-            for (Waiter w : state.getWaiters()) {
+            for (Waiter w : waiters) {
                 ack(w.getJob(), stored.getId(), AckStatus.FAILED, w.getCount(), 0, null, reason, "");
             }
             store.delete(id);
             return;
         }
-        UploadRequest request = new UploadRequest(stored.getId(), nextJob, next, state.getAttempts(),
-                state.getGeneration(), List.of());
-        state.setRequest(null); // the first source of the waiters, as request() derives it
+        // The next source's waiter goes first, so that request() derives this request until the next
+        // one: a waiter before it whose sources all failed, and that is given a new one later, must
+        // not become it.
+        waiters.add(0, waiters.remove(next));
+        state.setRequest(null);
         state.setAttempts(state.getAttempts() + 1);
         state.setSinceMs(now);
         store.put(id, state);
         pending.put(pendingKey(now, key), new byte[0]);
-        uploads.add(request);
+        uploads.add(request(state, stored.getId()));
     }
 
     private static boolean sameSource(ChunkSource a, ChunkSource b) {
