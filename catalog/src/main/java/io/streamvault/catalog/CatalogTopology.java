@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.streamvault.catalog.internal.AssemblerProcessor;
 import io.streamvault.catalog.internal.CatalogMeters;
 import io.streamvault.catalog.internal.Sealer;
+import io.streamvault.common.kafka.QuietCommit;
 import io.streamvault.common.kafka.UnpositionedStores;
 import io.streamvault.schemas.AvroSerde;
 import io.streamvault.schemas.SchemaRegistry;
@@ -61,7 +62,7 @@ public final class CatalogTopology {
         }
         AvroSerde<NodeRecord> nodeSerde = AvroSerde.forValues(registry, NodeRecord.class);
         Sealer sealer = new Sealer(vault, new TreeIndex(vault), settings.packBytes(), sealed);
-        t.addProcessor("assembler", () -> new AssemblerProcessor(topics, sealer, nodeSerde, settings, counted),
+        t.addProcessor("assembler", QuietCommit.wrap(() -> new AssemblerProcessor(topics, sealer, nodeSerde, settings, counted)),
                 sources);
         t.addStateStore(Stores.keyValueStoreBuilder(UnpositionedStores.persistent(JOBS_STORE), Serdes.String(),
                 AvroSerde.forValues(registry, CatalogJob.class)).withCachingEnabled(), "assembler");

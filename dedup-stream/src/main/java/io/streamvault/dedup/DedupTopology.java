@@ -1,6 +1,7 @@
 package io.streamvault.dedup;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamvault.common.kafka.QuietCommit;
 import io.streamvault.common.kafka.UnpositionedStores;
 import io.streamvault.dedup.internal.DedupMeters;
 import io.streamvault.dedup.internal.DedupProcessor;
@@ -46,7 +47,7 @@ public final class DedupTopology {
                 topics.chunkStored.name());
         t.addSource(SOURCE_GC, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.gcRequests.name());
-        t.addProcessor("dedup", () -> new DedupProcessor(topics, settings, counted), SOURCE_CHUNKS, SOURCE_STORED, SOURCE_GC);
+        t.addProcessor("dedup", QuietCommit.wrap(() -> new DedupProcessor(topics, settings, counted)), SOURCE_CHUNKS, SOURCE_STORED, SOURCE_GC);
         // Not cached: a chunk's PENDING and STORED states are rarely written within one commit
         // interval (the pack is written in between), so the record cache saved few changelog writes
         // and cost a third of the dedup thread's CPU (sorted-map upkeep and evictions).

@@ -52,6 +52,7 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String CATALOG_JOB_RETENTION_MS = "catalog.job.retention.ms";
     public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
     public static final String STREAMS_COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
+    public static final String STREAMS_COMMIT_QUIET_MS = "streams.commit.quiet.ms";
     public static final String KAFKA_TIMEOUT_MS = "cluster.timeout.ms";
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
     public static final String LOCK_MIN_CHANGEABLE_FOR_S = "lock.min.changeable.for.s";
@@ -115,7 +116,13 @@ public final class StreamVaultConfig extends AbstractConfig {
                     "The catalog forgets a sealed or failed job's counters this long after the job's last record (its status stays on job-status, its snapshot in the vault).")
             .define(TRANSACTION_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(10_000), Importance.LOW,
                     "Kafka transaction timeout: the longest a worker may hold one transaction open, and how long a dead worker's open transaction blocks readers.")
-            .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 50L, Range.atLeast(10), Importance.LOW, "Kafka Streams commit interval (exactly-once).")
+            .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(10), Importance.LOW,
+                    "The longest a busy Kafka Streams task (dedup, catalog) goes between commits. Each commit is a "
+                            + "transaction, whose cost is per commit, not per record: fewer while records stream in.")
+            .define(STREAMS_COMMIT_QUIET_MS, Type.LONG, 20L, Range.atLeast(0), Importance.LOW,
+                    "A Kafka Streams task whose input has been quiet this long commits before its interval, so "
+                            + "that what it sent is seen downstream at once (the end of a job, a small backup); 0 "
+                            + "leaves it to the interval.")
             .define(KAFKA_TIMEOUT_MS, Type.INT, 15_000, Range.atLeast(1000), Importance.LOW,
                     "How long to wait for the Kafka cluster to answer before reporting it unreachable.")
             .define(RETRY_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1000), Importance.MEDIUM,

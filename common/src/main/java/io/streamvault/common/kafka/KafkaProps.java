@@ -166,6 +166,7 @@ public final class KafkaProps {
         p.put("processing.guarantee", "exactly_once_v2");
         p.put("num.stream.threads", String.valueOf(threads));
         p.put("commit.interval.ms", String.valueOf(config.getLong(StreamVaultConfig.STREAMS_COMMIT_INTERVAL_MS)));
+        p.put(QuietCommit.CONFIG, String.valueOf(config.getLong(StreamVaultConfig.STREAMS_COMMIT_QUIET_MS)));
         p.put("replication.factor", String.valueOf(config.getShort(StreamVaultConfig.TOPIC_REPLICATION)));
         p.put("statestore.cache.max.bytes", String.valueOf(16L << 20));
         // No topology here joins streams by time: records of a task's partitions may be processed as
