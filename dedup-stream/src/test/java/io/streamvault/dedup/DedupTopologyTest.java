@@ -25,6 +25,7 @@ import io.streamvault.schemas.records.GcReplyKind;
 import io.streamvault.schemas.records.GcRequest;
 import io.streamvault.schemas.records.StoreStatus;
 import io.streamvault.schemas.records.UploadRequest;
+import io.streamvault.schemas.records.Waiter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -278,6 +279,26 @@ class DedupTopologyTest {
         assertEquals(2, uploads.readValue().getAttempt());
         store(2, "jobA", "/a/f");
         assertEquals(2, acks.readValuesToList().size(), "one acknowledgement per waiting job");
+        driver.advanceWallClockTime(Duration.ofMillis(3 * TIMEOUT_MS));
+        assertTrue(uploads.isEmpty(), "a stored chunk is not re-issued");
+    }
+
+    @Test
+    void aPendingChunkInTheStoreBeforeTheProcessorStartedIsRequestedAgainAfterTheTimeout() {
+        // As a restart or a task moved here finds one: restored from the changelog, not sighted by this processor.
+        KeyValueStore<Bytes, ChunkState> s = driver.getKeyValueStore(DedupTopology.STORE);
+        Waiter waiter = new Waiter("jobA", 1, new ArrayList<>(List.of(source("/a/f", 0))));
+        s.put(Bytes.wrap(id(5)), new ChunkState(ChunkStatus.PENDING, 0L, 1, null, new ArrayList<>(List.of(waiter)), null, 77L));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertTrue(uploads.isEmpty());
+        driver.advanceWallClockTime(Duration.ofMillis(TIMEOUT_MS));
+        UploadRequest again = uploads.readValue();
+        assertArrayEquals(id(5), Buffers.of(again.getId()));
+        assertEquals("jobA", again.getJob());
+        assertEquals(77L, again.getGeneration());
+        assertEquals(1, again.getAttempt());
+        store(5, "jobA", "/a/f");
+        assertEquals(AckStatus.STORED, acks.readValue().getStatus());
         driver.advanceWallClockTime(Duration.ofMillis(3 * TIMEOUT_MS));
         assertTrue(uploads.isEmpty(), "a stored chunk is not re-issued");
     }

@@ -28,17 +28,21 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns the state of the chunk ids of its partition. First sighting: PENDING and one upload
@@ -50,7 +54,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * records, batched the same way, so a batch of small files costs records per batch, not per chunk.
  */
 public final class DedupProcessor implements Processor<byte[], byte[], Object, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(DedupProcessor.class);
     private static final int MAX_REISSUE_PER_PUNCTUATION = 10_000;
+    /** States read per step of the scan that finds the pending chunks a new processor's store holds. */
+    private static final int SCAN_STEP = 5_000;
+    private static final Duration SCAN_EVERY = Duration.ofMillis(100);
     private final Topics topics;
     private final DedupSettings settings;
     private final DedupMeters meters;
@@ -59,7 +67,16 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     private final Deserializer<GcRequest> gcReader;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Bytes, ChunkState> store;
-    private KeyValueStore<Bytes, byte[]> pending;
+    /**
+     * The pending chunks, by the time they were asked for (8 bytes, big-endian) then id: the timeout's
+     * re-requests take what is due from its head. In memory, not a store: a store's changelog cost a
+     * record when a chunk was asked for and a tombstone when it was stored, half of what dedup wrote.
+     * A new processor (a restart, a task moved here) finds what its store holds pending by a scan.
+     */
+    private final TreeSet<Bytes> pending = new TreeSet<>();
+    /** The key the scan goes on from; null when it is done. */
+    private Bytes scanFrom;
+    private Cancellable scan;
     /** Upload requests caused by the input record being processed, sent by {@link #flush}. */
     private final List<UploadRequest> uploads = new ArrayList<>();
     /** Acknowledgements caused by the input record being processed, per job, sent by {@link #flush}. */
@@ -78,7 +95,9 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.store = context.getStateStore(DedupTopology.STORE);
-        this.pending = context.getStateStore(DedupTopology.PENDING_INDEX);
+        pending.clear();
+        scanFrom = Bytes.wrap(new byte[0]);
+        scan = context.schedule(SCAN_EVERY, PunctuationType.WALL_CLOCK_TIME, this::scanStep);
         long every = Math.max(1000, settings.pendingTimeoutMs() / 4);
         context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::reissueExpired);
     }
@@ -188,7 +207,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
             waiters.add(new Waiter(chunk.getJob(), 1, new ArrayList<>(List.of(chunk.getSource()))));
             state = new ChunkState(ChunkStatus.PENDING, now, 1, null, waiters, null, generation);
             store.put(id, state);
-            pending.put(pendingKey(now, key), new byte[0]);
+            pending.add(pendingKey(now, key));
             uploads.add(request);
         } else if (state.getStatus() == ChunkStatus.STORED) {
             ack(chunk.getJob(), chunk.getId(), AckStatus.STORED, 1, 0, null, null, "");
@@ -231,7 +250,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                     ack(w.getJob(), stored.getId(), AckStatus.STORED, w.getCount(),
                             pays ? stored.getLength() : 0, null, null, pays ? stored.getWorker() : "");
                 }
-                pending.delete(pendingKey(state.getSinceMs(), key));
+                pending.remove(pendingKey(state.getSinceMs(), key));
             }
             store.put(id, new ChunkState(ChunkStatus.STORED, now, state == null ? 0 : state.getAttempts(), null,
                     new ArrayList<>(), stored.getPack(), state == null ? 0 : state.getGeneration()));
@@ -270,7 +289,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                 break;
             }
         }
-        pending.delete(pendingKey(state.getSinceMs(), key));
+        pending.remove(pendingKey(state.getSinceMs(), key));
         List<Waiter> waiters = state.getWaiters();
         int next = 0;
         while (next < waiters.size() && waiters.get(next).getSources().isEmpty()) {
@@ -292,7 +311,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         state.setAttempts(state.getAttempts() + 1);
         state.setSinceMs(now);
         store.put(id, state);
-        pending.put(pendingKey(now, key), new byte[0]);
+        pending.add(pendingKey(now, key));
         uploads.add(request(state, stored.getId()));
     }
 
@@ -358,20 +377,21 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         if (cutoff <= 0) {
             return;
         }
-        List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = pending.range(Bytes.wrap(new byte[8]), pendingKey(cutoff, new byte[0]))) {
-            while (it.hasNext() && due.size() < MAX_REISSUE_PER_PUNCTUATION) {
-                due.add(it.next());
-            }
+        List<Bytes> due = new ArrayList<>();
+        for (Iterator<Bytes> it = pending.headSet(pendingKey(cutoff, new byte[0])).iterator();
+                it.hasNext() && due.size() < MAX_REISSUE_PER_PUNCTUATION;) {
+            due.add(it.next());
+            it.remove();
         }
-        for (KeyValue<Bytes, byte[]> kv : due) {
-            pending.delete(kv.key);
-            byte[] k = kv.key.get();
+        for (Bytes key : due) {
+            byte[] k = key.get();
+            long since = ByteBuffer.wrap(k).getLong();
             byte[] idBytes = Arrays.copyOfRange(k, 8, k.length);
             Bytes id = Bytes.wrap(idBytes);
             ChunkState state = store.get(id);
-            UploadRequest old = state == null || state.getStatus() != ChunkStatus.PENDING ? null
-                    : request(state, ByteBuffer.wrap(idBytes));
+            // An entry of a state that changed since (or of a processing that failed and was undone) is dropped.
+            UploadRequest old = state == null || state.getStatus() != ChunkStatus.PENDING || state.getSinceMs() != since
+                    ? null : request(state, ByteBuffer.wrap(idBytes));
             if (old == null) {
                 continue;
             }
@@ -381,8 +401,33 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
             state.setAttempts(state.getAttempts() + 1);
             state.setSinceMs(now);
             store.put(id, state);
-            pending.put(pendingKey(now, idBytes), new byte[0]);
+            pending.add(pendingKey(now, idBytes));
             context.forward(new Record<Object, Object>(idBytes, request, now), DedupTopology.SINK_UPLOADS);
+        }
+    }
+
+    /**
+     * One step of the scan of the store for its pending chunks, which a store restored from its
+     * changelog (a restart, a task moved here) holds and this processor's index does not.
+     */
+    private void scanStep(long now) {
+        int read = 0;
+        try (KeyValueIterator<Bytes, ChunkState> it = store.range(scanFrom, null)) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, ChunkState> kv = it.next();
+                if (read++ == SCAN_STEP) {
+                    scanFrom = kv.key;
+                    return;
+                }
+                if (kv.value.getStatus() == ChunkStatus.PENDING) {
+                    pending.add(pendingKey(kv.value.getSinceMs(), kv.key.get()));
+                }
+            }
+        }
+        scan.cancel();
+        scanFrom = null;
+        if (!pending.isEmpty()) {
+            LOG.info("dedup: {} chunks pending after the scan of the chunk states", pending.size());
         }
     }
 
