@@ -18,14 +18,16 @@ import org.apache.kafka.streams.state.Stores;
  * both keyed by chunk id and so co-partitioned: every id has exactly one owner task, which makes
  * dedup global without locks; and {@code gc-requests}, co-partitioned with them, through which
  * garbage collection makes the owner forget ids (docs/gc.md). State: {@value #STORE} (chunk id → pending or stored, RocksDB with a
- * changelog); the processor keeps the pending ids by issue time in memory, for re-issuing requests
- * whose uploader died (found again by a scan of the store when a processor starts). Outputs: {@code upload-requests} (the first sighting of an id),
+ * changelog) and {@value #PENDING_INDEX} (issue time + id of pending chunks, for re-issuing
+ * requests whose uploader died: local, without a changelog, found again by a scan of the chunk
+ * states when a processor starts). Outputs: {@code upload-requests} (the first sighting of an id),
  * {@code chunk-acks} (to each job, when its references are resolved), {@code gc-replies} (ids spared
  * because an upload is in progress, and markers) and {@code dead-letters}. Lookups are counted in
  * {@code meters} (new and known chunks: the dedup ratio, docs/metrics.md).
  */
 public final class DedupTopology {
     public static final String STORE = "chunk-state";
+    public static final String PENDING_INDEX = "chunk-pending";
     static final String SOURCE_CHUNKS = "chunks";
     static final String SOURCE_STORED = "chunk-stored";
     static final String SOURCE_GC = "gc-requests";
@@ -52,6 +54,8 @@ public final class DedupTopology {
         // and cost a third of the dedup thread's CPU (sorted-map upkeep and evictions).
         t.addStateStore(Stores.keyValueStoreBuilder(UnpositionedStores.persistent(STORE), Serdes.Bytes(),
                 AvroSerde.forValues(registry, ChunkState.class)).withCachingDisabled(), "dedup");
+        t.addStateStore(Stores.keyValueStoreBuilder(UnpositionedStores.persistent(PENDING_INDEX), Serdes.Bytes(),
+                Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled(), "dedup");
         t.addSink(SINK_UPLOADS, topics.uploadRequests.name(), topics.uploadRequests.keySerde().serializer(),
                 topics.uploadRequests.valueSerde().serializer(), "dedup");
         t.addSink(SINK_ACKS, topics.chunkAcks.name(), topics.chunkAcks.keySerde().serializer(),

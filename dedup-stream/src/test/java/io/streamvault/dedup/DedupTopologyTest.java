@@ -284,23 +284,38 @@ class DedupTopologyTest {
     }
 
     @Test
-    void aPendingChunkInTheStoreBeforeTheProcessorStartedIsRequestedAgainAfterTheTimeout() {
-        // As a restart or a task moved here finds one: restored from the changelog, not sighted by this processor.
+    void pendingChunksInTheStoreBeforeTheProcessorStartedAreRequestedAgainAfterTheTimeout() {
+        // As a restart or a task moved here finds them: restored from the changelog, not sighted by this
+        // processor. Among more stored states than one step of the scan reads, so that it must go on.
         KeyValueStore<Bytes, ChunkState> s = driver.getKeyValueStore(DedupTopology.STORE);
-        Waiter waiter = new Waiter("jobA", 1, new ArrayList<>(List.of(source("/a/f", 0))));
-        s.put(Bytes.wrap(id(5)), new ChunkState(ChunkStatus.PENDING, 0L, 1, null, new ArrayList<>(List.of(waiter)), null, 77L));
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
-        assertTrue(uploads.isEmpty());
+        long now = System.currentTimeMillis();
+        for (int n = 0; n < 12_000; n++) {
+            byte[] id = id(0);
+            id[1] = (byte) (n >> 8);
+            id[2] = (byte) n;
+            s.put(Bytes.wrap(id), new ChunkState(ChunkStatus.STORED, now, 1, null, new ArrayList<>(), null, 5L));
+        }
+        byte[] late = id(200); // both sort after the stored ones: found by the scan's third step
+        for (byte[] id : List.of(id(5), late)) {
+            Waiter waiter = new Waiter("jobA", 1, new ArrayList<>(List.of(source("/a/f", 0))));
+            s.put(Bytes.wrap(id), new ChunkState(ChunkStatus.PENDING, now, 1, null, new ArrayList<>(List.of(waiter)), null, 77L));
+        }
+        for (int step = 0; step < 4; step++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(TIMEOUT_MS / 2));
+        assertTrue(uploads.isEmpty(), "not before the timeout");
         driver.advanceWallClockTime(Duration.ofMillis(TIMEOUT_MS));
-        UploadRequest again = uploads.readValue();
-        assertArrayEquals(id(5), Buffers.of(again.getId()));
-        assertEquals("jobA", again.getJob());
-        assertEquals(77L, again.getGeneration());
-        assertEquals(1, again.getAttempt());
+        List<UploadRequest> again = uploads.readValuesToList();
+        assertEquals(List.of(ByteBuffer.wrap(id(5)), ByteBuffer.wrap(late)), again.stream().map(UploadRequest::getId).toList());
+        assertEquals("jobA", again.get(0).getJob());
+        assertEquals(77L, again.get(0).getGeneration());
+        assertEquals(1, again.get(0).getAttempt());
         store(5, "jobA", "/a/f");
         assertEquals(AckStatus.STORED, acks.readValue().getStatus());
-        driver.advanceWallClockTime(Duration.ofMillis(3 * TIMEOUT_MS));
-        assertTrue(uploads.isEmpty(), "a stored chunk is not re-issued");
+        driver.advanceWallClockTime(Duration.ofMillis(TIMEOUT_MS + 1));
+        assertEquals(List.of(ByteBuffer.wrap(late)), uploads.readValuesToList().stream().map(UploadRequest::getId).toList(),
+                "a stored chunk is not asked for again; the other one is, once more");
     }
 
     @Test

@@ -121,8 +121,8 @@ public final class StreamVaultConfig extends AbstractConfig {
                             + "transaction, whose cost is per commit, not per record: fewer while records stream in.")
             .define(STREAMS_COMMIT_QUIET_MS, Type.LONG, 20L, Range.atLeast(0), Importance.LOW,
                     "A Kafka Streams task whose input has been quiet this long commits before its interval, so "
-                            + "that what it sent is seen downstream at once (the end of a job, a small backup); 0 "
-                            + "leaves it to the interval.")
+                            + "that what it sent is seen downstream soon (the end of a job, a small backup): within "
+                            + "about 100 ms of its last record, the wait of a poll. 0 leaves it to the interval.")
             .define(KAFKA_TIMEOUT_MS, Type.INT, 15_000, Range.atLeast(1000), Importance.LOW,
                     "How long to wait for the Kafka cluster to answer before reporting it unreachable.")
             .define(RETRY_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1000), Importance.MEDIUM,

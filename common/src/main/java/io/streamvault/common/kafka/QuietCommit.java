@@ -1,6 +1,7 @@
 package io.streamvault.common.kafka;
 
 import java.time.Duration;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -12,20 +13,29 @@ import org.apache.kafka.streams.processor.api.Record;
  * commit interval. Under exactly-once, what a task sends is seen downstream only once it commits, and
  * each commit is a transaction (about fourteen requests to the cluster and a marker in every partition
  * it wrote). A long interval keeps transactions few while records stream in; this keeps the last
- * records of a burst (a small backup's, a job's end) from waiting for it. A wall-clock punctuation
- * every {@value #CONFIG} milliseconds asks for a commit when records came since the last one it asked
- * for and none since the previous punctuation. Off (the interval alone) when the application's
- * configuration does not set it, as in tests with {@code TopologyTestDriver}.
+ * records of a burst (a small backup's, a job's end) from waiting for it.
+ *
+ * <p>The first record after a commit request schedules a wall-clock punctuation every
+ * {@value #CONFIG} milliseconds; the first one that finds no record processed since that record (or
+ * since the previous punctuation) asks for a commit and cancels itself. Punctuations run between
+ * polls: while records stream in, every round of polling brings some, and only a poll that comes back
+ * empty lets one find none. (Not a comparison of times: commits then followed every short gap in the
+ * input, two to four times as many.) An idle task has none scheduled: every punctuation that fires makes Kafka Streams
+ * commit the task at its next interval, a transaction even when nothing changed. (A punctuation runs
+ * between polls, which wait up to {@code poll.ms} for input: the commit follows the last record
+ * within that.) Off (the interval alone) when the application's configuration does not set it, as in
+ * tests with {@code TopologyTestDriver}.
  */
 public final class QuietCommit<KIn, VIn, KOut, VOut> implements Processor<KIn, VIn, KOut, VOut> {
     /** The Kafka Streams property (set by {@link KafkaProps#streams}) that gives the quiet time in ms. */
     public static final String CONFIG = "streamvault.commit.quiet.ms";
     private final Processor<KIn, VIn, KOut, VOut> delegate;
     private ProcessorContext<KOut, VOut> context;
-    /** Records were processed since the last commit this asked for. */
-    private boolean uncommitted;
-    /** Records were processed since the previous punctuation. */
+    private long quietMs;
+    /** A record was processed since the watch began or the previous punctuation. */
     private boolean recent;
+    /** The punctuation that watches for quiet; null when no record came since the last commit request. */
+    private Cancellable watch;
 
     private QuietCommit(Processor<KIn, VIn, KOut, VOut> delegate) {
         this.delegate = delegate;
@@ -40,34 +50,42 @@ public final class QuietCommit<KIn, VIn, KOut, VOut> implements Processor<KIn, V
     @Override
     public void init(ProcessorContext<KOut, VOut> context) {
         this.context = context;
-        uncommitted = false;
-        recent = false;
-        delegate.init(context);
+        stopWatching(); // (a task revived after a failure initialises the same processor again)
         Object quiet = context.appConfigs().get(CONFIG);
-        long ms = quiet == null ? 0 : Long.parseLong(quiet.toString());
-        if (ms > 0) {
-            context.schedule(Duration.ofMillis(ms), PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
-        }
+        quietMs = quiet == null ? 0 : Long.parseLong(quiet.toString());
+        delegate.init(context);
     }
 
     @Override
     public void process(Record<KIn, VIn> record) {
         delegate.process(record);
-        uncommitted = true;
-        recent = true;
+        if (watch != null) {
+            recent = true;
+        } else if (quietMs > 0) {
+            recent = false;
+            watch = context.schedule(Duration.ofMillis(quietMs), PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
+        }
     }
 
     private void punctuate() {
         if (recent) {
             recent = false;
-        } else if (uncommitted) {
-            uncommitted = false;
-            context.commit(); // a task with nothing left to commit (the interval came first) is skipped
+        } else {
+            stopWatching();
+            context.commit();
+        }
+    }
+
+    private void stopWatching() {
+        if (watch != null) {
+            watch.cancel();
+            watch = null;
         }
     }
 
     @Override
     public void close() {
+        stopWatching();
         delegate.close();
     }
 }

@@ -36,37 +36,55 @@ class QuietCommitTest {
                 .streams("app", Path.of("/tmp/state"), 1);
     }
 
+    /** Runs the punctuations that are still scheduled (a round of polling that found no record). */
     private static void punctuate(MockProcessorContext<String, String> context) {
-        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(0));
+        context.scheduledPunctuators().stream().filter(p -> !p.cancelled())
+                .forEach(p -> p.getPunctuator().punctuate(0));
+    }
+
+    private static long watching(MockProcessorContext<String, String> context) {
+        return context.scheduledPunctuators().stream().filter(p -> !p.cancelled()).count();
     }
 
     @Test
-    void commitsOnceTheInputIsQuietAndNotWhileRecordsStreamIn() {
+    void commitsOnceTheInputIsQuietAndWatchesOnlyWhileThereIsSomethingToCommit() {
         MockProcessorContext<String, String> context = context(streams(Map.of()));
         Processor<String, String, String, String> p = wrapped();
         p.init(context);
-        assertEquals(1, context.scheduledPunctuators().size());
+        assertEquals(0, watching(context), "an idle task has no punctuation: each one that fires costs a commit");
+        p.process(new Record<>("k", "a", 0));
+        assertEquals(1, watching(context));
         assertEquals(20, context.scheduledPunctuators().get(0).getInterval().toMillis(), "the configured quiet time");
         punctuate(context);
-        assertFalse(context.committed(), "nothing was processed: nothing to commit");
-        p.process(new Record<>("k", "a", 0));
-        punctuate(context);
-        assertFalse(context.committed(), "a record came since the previous punctuation: the input is not quiet");
+        assertTrue(context.committed(), "one record and nothing after it: commit at the first punctuation");
+        assertEquals(0, watching(context), "the watch ends with its request");
+        context.resetCommit();
         p.process(new Record<>("k", "b", 0));
+        p.process(new Record<>("k", "c", 0));
         punctuate(context);
-        assertFalse(context.committed());
+        assertFalse(context.committed(), "a record came after the watch began: the input is not quiet yet");
+        p.process(new Record<>("k", "d", 0));
         punctuate(context);
-        assertTrue(context.committed(), "quiet for a whole period after records: commit now");
-        assertEquals(List.of("a", "b"), seen, "every record reaches the processor");
+        assertFalse(context.committed(), "a record came since the previous punctuation");
+        punctuate(context);
+        assertTrue(context.committed(), "a whole period without a record: commit now");
+        assertEquals(0, watching(context));
+        assertEquals(List.of("a", "b", "c", "d"), seen, "every record reaches the processor");
         context.resetCommit();
         punctuate(context);
         assertFalse(context.committed(), "asked once per burst");
+        p.process(new Record<>("k", "e", 0));
+        assertEquals(1, watching(context), "the next burst is watched again");
+        p.close();
+        assertEquals(0, watching(context), "closed (or revived and initialised again): no punctuation left behind");
     }
 
     @Test
     void zeroLeavesCommitsToTheInterval() {
         MockProcessorContext<String, String> context = context(streams(Map.of(StreamVaultConfig.STREAMS_COMMIT_QUIET_MS, "0")));
-        wrapped().init(context);
+        Processor<String, String, String, String> p = wrapped();
+        p.init(context);
+        p.process(new Record<>("k", "a", 0));
         assertTrue(context.scheduledPunctuators().isEmpty());
         assertEquals("1000", streams(Map.of()).get("commit.interval.ms"), "the interval that quiet commits make affordable");
     }

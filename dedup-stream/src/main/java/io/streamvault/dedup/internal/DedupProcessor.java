@@ -28,7 +28,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -59,6 +58,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     /** States read per step of the scan that finds the pending chunks a new processor's store holds. */
     private static final int SCAN_STEP = 5_000;
     private static final Duration SCAN_EVERY = Duration.ofMillis(100);
+    private static final byte[] EMPTY = new byte[0];
     private final Topics topics;
     private final DedupSettings settings;
     private final DedupMeters meters;
@@ -69,14 +69,19 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     private KeyValueStore<Bytes, ChunkState> store;
     /**
      * The pending chunks, by the time they were asked for (8 bytes, big-endian) then id: the timeout's
-     * re-requests take what is due from its head. In memory, not a store: a store's changelog cost a
-     * record when a chunk was asked for and a tombstone when it was stored, half of what dedup wrote.
-     * A new processor (a restart, a task moved here) finds what its store holds pending by a scan.
+     * re-requests take what is due from its head. A local store without a changelog (one cost a record
+     * when a chunk was asked for and a tombstone when it was stored, half of what dedup wrote): a
+     * processor that starts finds what its chunk states hold pending by a scan of them (a task moved
+     * here, or revived after a failure, has this store empty). An entry whose state has changed since
+     * is dropped when it is due.
      */
-    private final TreeSet<Bytes> pending = new TreeSet<>();
+    private KeyValueStore<Bytes, byte[]> pending;
     /** The key the scan goes on from; null when it is done. */
     private Bytes scanFrom;
     private Cancellable scan;
+    private Cancellable reissue;
+    /** Pending states the scan found. */
+    private long scanFound;
     /** Upload requests caused by the input record being processed, sent by {@link #flush}. */
     private final List<UploadRequest> uploads = new ArrayList<>();
     /** Acknowledgements caused by the input record being processed, per job, sent by {@link #flush}. */
@@ -95,11 +100,13 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.store = context.getStateStore(DedupTopology.STORE);
-        pending.clear();
+        this.pending = context.getStateStore(DedupTopology.PENDING_INDEX);
+        cancelPunctuations(); // (a task revived after a failure initialises the same processor again)
         scanFrom = Bytes.wrap(new byte[0]);
+        scanFound = 0;
         scan = context.schedule(SCAN_EVERY, PunctuationType.WALL_CLOCK_TIME, this::scanStep);
         long every = Math.max(1000, settings.pendingTimeoutMs() / 4);
-        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::reissueExpired);
+        reissue = context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::reissueExpired);
     }
 
     @Override
@@ -207,7 +214,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
             waiters.add(new Waiter(chunk.getJob(), 1, new ArrayList<>(List.of(chunk.getSource()))));
             state = new ChunkState(ChunkStatus.PENDING, now, 1, null, waiters, null, generation);
             store.put(id, state);
-            pending.add(pendingKey(now, key));
+            pending.put(pendingKey(now, key), EMPTY);
             uploads.add(request);
         } else if (state.getStatus() == ChunkStatus.STORED) {
             ack(chunk.getJob(), chunk.getId(), AckStatus.STORED, 1, 0, null, null, "");
@@ -250,7 +257,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                     ack(w.getJob(), stored.getId(), AckStatus.STORED, w.getCount(),
                             pays ? stored.getLength() : 0, null, null, pays ? stored.getWorker() : "");
                 }
-                pending.remove(pendingKey(state.getSinceMs(), key));
+                pending.delete(pendingKey(state.getSinceMs(), key));
             }
             store.put(id, new ChunkState(ChunkStatus.STORED, now, state == null ? 0 : state.getAttempts(), null,
                     new ArrayList<>(), stored.getPack(), state == null ? 0 : state.getGeneration()));
@@ -289,7 +296,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                 break;
             }
         }
-        pending.remove(pendingKey(state.getSinceMs(), key));
+        pending.delete(pendingKey(state.getSinceMs(), key));
         List<Waiter> waiters = state.getWaiters();
         int next = 0;
         while (next < waiters.size() && waiters.get(next).getSources().isEmpty()) {
@@ -311,7 +318,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         state.setAttempts(state.getAttempts() + 1);
         state.setSinceMs(now);
         store.put(id, state);
-        pending.add(pendingKey(now, key));
+        pending.put(pendingKey(now, key), EMPTY);
         uploads.add(request(state, stored.getId()));
     }
 
@@ -378,12 +385,13 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
             return;
         }
         List<Bytes> due = new ArrayList<>();
-        for (Iterator<Bytes> it = pending.headSet(pendingKey(cutoff, new byte[0])).iterator();
-                it.hasNext() && due.size() < MAX_REISSUE_PER_PUNCTUATION;) {
-            due.add(it.next());
-            it.remove();
+        try (KeyValueIterator<Bytes, byte[]> it = pending.range(Bytes.wrap(new byte[8]), pendingKey(cutoff, new byte[0]))) {
+            while (it.hasNext() && due.size() < MAX_REISSUE_PER_PUNCTUATION) {
+                due.add(it.next().key);
+            }
         }
         for (Bytes key : due) {
+            pending.delete(key);
             byte[] k = key.get();
             long since = ByteBuffer.wrap(k).getLong();
             byte[] idBytes = Arrays.copyOfRange(k, 8, k.length);
@@ -401,7 +409,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
             state.setAttempts(state.getAttempts() + 1);
             state.setSinceMs(now);
             store.put(id, state);
-            pending.add(pendingKey(now, idBytes));
+            pending.put(pendingKey(now, idBytes), EMPTY);
             context.forward(new Record<Object, Object>(idBytes, request, now), DedupTopology.SINK_UPLOADS);
         }
     }
@@ -411,6 +419,9 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
      * changelog (a restart, a task moved here) holds and this processor's index does not.
      */
     private void scanStep(long now) {
+        if (scanFrom == null) {
+            return;
+        }
         int read = 0;
         try (KeyValueIterator<Bytes, ChunkState> it = store.range(scanFrom, null)) {
             while (it.hasNext()) {
@@ -420,15 +431,34 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                     return;
                 }
                 if (kv.value.getStatus() == ChunkStatus.PENDING) {
-                    pending.add(pendingKey(kv.value.getSinceMs(), kv.key.get()));
+                    pending.put(pendingKey(kv.value.getSinceMs(), kv.key.get()), EMPTY);
+                    scanFound++;
                 }
             }
         }
-        scan.cancel();
-        scanFrom = null;
-        if (!pending.isEmpty()) {
-            LOG.info("dedup: {} chunks pending after the scan of the chunk states", pending.size());
+        if (scan != null) {
+            scan.cancel();
+            scan = null;
         }
+        scanFrom = null;
+        if (scanFound > 0) {
+            LOG.info("dedup: {} chunks found pending by the scan of the chunk states", scanFound);
+        }
+    }
+
+    private void cancelPunctuations() {
+        for (Cancellable c : new Cancellable[] {scan, reissue}) {
+            if (c != null) {
+                c.cancel();
+            }
+        }
+        scan = null;
+        reissue = null;
+    }
+
+    @Override
+    public void close() {
+        cancelPunctuations();
     }
 
     /**

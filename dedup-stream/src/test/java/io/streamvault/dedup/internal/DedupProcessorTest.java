@@ -89,8 +89,13 @@ class DedupProcessorTest {
         };
         KeyValueStore<Bytes, ChunkState> state = Stores.keyValueStoreBuilder(failing, Serdes.Bytes(),
                 AvroSerde.forValues(registry, ChunkState.class)).withLoggingDisabled().build();
+        KeyValueStore<Bytes, byte[]> pending = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(DedupTopology.PENDING_INDEX), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
         state.init(context.getStateStoreContext(), state);
+        pending.init(context.getStateStoreContext(), pending);
         context.addStateStore(state);
+        context.addStateStore(pending);
         DedupProcessor processor = new DedupProcessor(topics, DedupSettings.of(60_000),
                 new DedupMeters(new SimpleMeterRegistry()));
         processor.init(context);
