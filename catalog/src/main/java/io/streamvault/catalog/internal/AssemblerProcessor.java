@@ -42,6 +42,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -74,6 +75,8 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     /** Jobs that ended whose entries are still in the store (see {@link #sweep()}). */
     private final Set<String> unswept = new LinkedHashSet<>();
     private boolean sweptSinceStart;
+    /** The scheduled {@link #reportProgress}; null while there is nothing to report or sweep. */
+    private Cancellable progress;
     private final Map<String, CatalogJob> live = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CatalogJob> eldest) {
@@ -107,7 +110,11 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         this.entries = new EntryStore(context.getStateStore(CatalogTopology.ENTRIES_STORE), nodeSerde.serializer(),
                 nodeSerde.deserializer(), storeTopic());
         this.gcMode = context.getStateStore(CatalogTopology.GC_STORE);
-        context.schedule(Duration.ofMillis(settings.progressIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::reportProgress);
+        if (progress != null) {
+            progress.cancel(); // (a task revived after a failure initialises the same processor again)
+            progress = null;
+        }
+        watchProgress(); // the first sweep, with or without records
         context.schedule(Duration.ofMillis(Math.min(settings.jobRetentionMs(), 3_600_000)), PunctuationType.WALL_CLOCK_TIME,
                 this::expire);
     }
@@ -130,6 +137,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        watchProgress();
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
         if (record.key() == null || record.value() == null) {
             deadLetter(record, topic, "record without key or value");
@@ -201,6 +209,10 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     /** The task is closed (its partitions moved, or the process stops): its jobs are another's to count. */
     @Override
     public void close() {
+        if (progress != null) {
+            progress.cancel();
+            progress = null;
+        }
         meters.running.addAndGet(-running.size());
         running.clear();
     }
@@ -531,6 +543,18 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         }
     }
 
+    /**
+     * Schedules {@link #reportProgress} unless it is: records came, or the task started. It cancels
+     * itself when it has nothing left to report or sweep, since every wall-clock punctuation that fires
+     * makes Kafka Streams commit the task, and an idle agent committed a transaction every second.
+     */
+    private void watchProgress() {
+        if (progress == null) {
+            progress = context.schedule(Duration.ofMillis(settings.progressIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
+                    this::reportProgress);
+        }
+    }
+
     private void reportProgress(long now) {
         sweep();
         for (String job : dirty) {
@@ -541,6 +565,10 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             }
         }
         dirty.clear();
+        if (unswept.isEmpty() && progress != null) {
+            progress.cancel();
+            progress = null;
+        }
     }
 
     private JobStatus status(CatalogJob state, JobState s, String error) {
