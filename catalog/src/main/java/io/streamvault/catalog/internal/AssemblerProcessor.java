@@ -4,6 +4,7 @@ import io.streamvault.catalog.CatalogSettings;
 import io.streamvault.catalog.CatalogTopology;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.common.kafka.Punctuations;
 import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.ChunkBatches;
 import io.streamvault.schemas.DeadLetters;
@@ -110,10 +111,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         this.entries = new EntryStore(context.getStateStore(CatalogTopology.ENTRIES_STORE), nodeSerde.serializer(),
                 nodeSerde.deserializer(), storeTopic());
         this.gcMode = context.getStateStore(CatalogTopology.GC_STORE);
-        if (progress != null) {
-            progress.cancel(); // (a task revived after a failure initialises the same processor again)
-            progress = null;
-        }
+        progress = Punctuations.cancel(progress); // (a task revived after a failure initialises the same processor again)
         watchProgress(); // the first sweep, with or without records
         context.schedule(Duration.ofMillis(Math.min(settings.jobRetentionMs(), 3_600_000)), PunctuationType.WALL_CLOCK_TIME,
                 this::expire);
@@ -209,10 +207,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     /** The task is closed (its partitions moved, or the process stops): its jobs are another's to count. */
     @Override
     public void close() {
-        if (progress != null) {
-            progress.cancel();
-            progress = null;
-        }
+        progress = Punctuations.cancel(progress);
         meters.running.addAndGet(-running.size());
         running.clear();
     }
@@ -544,9 +539,10 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     }
 
     /**
-     * Schedules {@link #reportProgress} unless it is: records came, or the task started. It cancels
-     * itself when it has nothing left to report or sweep, since every wall-clock punctuation that fires
-     * makes Kafka Streams commit the task, and an idle agent committed a transaction every second.
+     * Schedules {@link #reportProgress} unless it is: records came, or the task started. It runs once
+     * and cancels itself (having reported and swept everything, nothing is left until the next record),
+     * since every wall-clock punctuation that fires makes Kafka Streams commit the task, and an idle
+     * agent committed a transaction every second.
      */
     private void watchProgress() {
         if (progress == null) {
@@ -565,10 +561,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             }
         }
         dirty.clear();
-        if (unswept.isEmpty() && progress != null) {
-            progress.cancel();
-            progress = null;
-        }
+        progress = Punctuations.cancel(progress);
     }
 
     private JobStatus status(CatalogJob state, JobState s, String error) {

@@ -50,7 +50,7 @@ public final class QuietCommit<KIn, VIn, KOut, VOut> implements Processor<KIn, V
     @Override
     public void init(ProcessorContext<KOut, VOut> context) {
         this.context = context;
-        stopWatching(); // (a task revived after a failure initialises the same processor again)
+        watch = Punctuations.cancel(watch); // (a task revived after a failure initialises the same processor again)
         Object quiet = context.appConfigs().get(CONFIG);
         quietMs = quiet == null ? 0 : Long.parseLong(quiet.toString());
         delegate.init(context);
@@ -71,21 +71,14 @@ public final class QuietCommit<KIn, VIn, KOut, VOut> implements Processor<KIn, V
         if (recent) {
             recent = false;
         } else {
-            stopWatching();
+            watch = Punctuations.cancel(watch);
             context.commit();
-        }
-    }
-
-    private void stopWatching() {
-        if (watch != null) {
-            watch.cancel();
-            watch = null;
         }
     }
 
     @Override
     public void close() {
-        stopWatching();
+        watch = Punctuations.cancel(watch);
         delegate.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.streamvault.dedup.internal;
 
+import io.streamvault.common.kafka.Punctuations;
 import io.streamvault.dedup.DedupSettings;
 import io.streamvault.dedup.DedupTopology;
 import io.streamvault.schemas.Buffers;
@@ -76,7 +77,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
      * is dropped when it is due.
      */
     private KeyValueStore<Bytes, byte[]> pending;
-    /** The key the scan goes on from; null when it is done. */
+    /** The key the scan goes on from. */
     private Bytes scanFrom;
     private Cancellable scan;
     private Cancellable reissue;
@@ -101,7 +102,8 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
         this.context = context;
         this.store = context.getStateStore(DedupTopology.STORE);
         this.pending = context.getStateStore(DedupTopology.PENDING_INDEX);
-        cancelPunctuations(); // (a task revived after a failure initialises the same processor again)
+        scan = Punctuations.cancel(scan); // (a task revived after a failure initialises the same processor again)
+        reissue = Punctuations.cancel(reissue);
         scanFrom = Bytes.wrap(new byte[0]);
         scanFound = 0;
         scan = context.schedule(SCAN_EVERY, PunctuationType.WALL_CLOCK_TIME, this::scanStep);
@@ -419,9 +421,6 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
      * changelog (a restart, a task moved here) holds and this processor's index does not.
      */
     private void scanStep(long now) {
-        if (scanFrom == null) {
-            return;
-        }
         int read = 0;
         try (KeyValueIterator<Bytes, ChunkState> it = store.range(scanFrom, null)) {
             while (it.hasNext()) {
@@ -436,29 +435,16 @@ public final class DedupProcessor implements Processor<byte[], byte[], Object, O
                 }
             }
         }
-        if (scan != null) {
-            scan.cancel();
-            scan = null;
-        }
-        scanFrom = null;
+        scan = Punctuations.cancel(scan);
         if (scanFound > 0) {
             LOG.info("dedup: {} chunks found pending by the scan of the chunk states", scanFound);
         }
     }
 
-    private void cancelPunctuations() {
-        for (Cancellable c : new Cancellable[] {scan, reissue}) {
-            if (c != null) {
-                c.cancel();
-            }
-        }
-        scan = null;
-        reissue = null;
-    }
-
     @Override
     public void close() {
-        cancelPunctuations();
+        scan = Punctuations.cancel(scan);
+        reissue = Punctuations.cancel(reissue);
     }
 
     /**
