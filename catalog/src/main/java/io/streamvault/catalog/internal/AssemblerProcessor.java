@@ -78,6 +78,8 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     private boolean sweptSinceStart;
     /** The scheduled {@link #reportProgress}; null while there is nothing to report or sweep. */
     private Cancellable progress;
+    /** The scheduled {@link #expire}. */
+    private Cancellable expiry;
     private final Map<String, CatalogJob> live = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CatalogJob> eldest) {
@@ -111,10 +113,10 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
         this.entries = new EntryStore(context.getStateStore(CatalogTopology.ENTRIES_STORE), nodeSerde.serializer(),
                 nodeSerde.deserializer(), storeTopic());
         this.gcMode = context.getStateStore(CatalogTopology.GC_STORE);
-        progress = Punctuations.cancel(progress); // (a task revived after a failure initialises the same processor again)
+        forget(); // a task revived after a failure initialises the same processor again
         watchProgress(); // the first sweep, with or without records
-        context.schedule(Duration.ofMillis(Math.min(settings.jobRetentionMs(), 3_600_000)), PunctuationType.WALL_CLOCK_TIME,
-                this::expire);
+        expiry = context.schedule(Duration.ofMillis(Math.min(settings.jobRetentionMs(), 3_600_000)),
+                PunctuationType.WALL_CLOCK_TIME, this::expire);
     }
 
     /**
@@ -207,9 +209,24 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
     /** The task is closed (its partitions moved, or the process stops): its jobs are another's to count. */
     @Override
     public void close() {
+        forget();
+    }
+
+    /**
+     * Drops what this processor keeps besides its stores: its punctuations, and the job states it holds in
+     * memory. A task that failed is closed and initialised again on the same processor after its stores
+     * were put back to the last commit; a job state kept from the aborted transaction (sealed there, say)
+     * would otherwise hide the store's and make the job's records be ignored when they come again.
+     */
+    private void forget() {
         progress = Punctuations.cancel(progress);
+        expiry = Punctuations.cancel(expiry);
         meters.running.addAndGet(-running.size());
         running.clear();
+        live.clear();
+        dirty.clear();
+        unswept.clear();
+        sweptSinceStart = false;
     }
 
     /**
