@@ -14,6 +14,7 @@ import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
 import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.ChunkBatches;
+import io.streamvault.schemas.NodeRecords;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.BatchedFile;
 import io.streamvault.schemas.records.BatchedManifest;
@@ -159,7 +160,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
                 break; // segments of one file cannot be re-read consistently one by one
             }
         }
-        NodeRecord node = NodeRecord.newBuilder(ev.getNode()).build();
+        NodeRecord node = NodeRecords.withContent(ev.getNode(), ev.getNode().getContent());
         if (r.error != null) {
             node.setError(r.error);
             node.setContent(List.of());

@@ -10,6 +10,7 @@ import io.streamvault.common.fs.RawPaths;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.schemas.Buffers;
+import io.streamvault.schemas.NodeRecords;
 import io.streamvault.schemas.Topics;
 import io.streamvault.schemas.records.DirScanned;
 import io.streamvault.schemas.records.DirTask;
@@ -584,7 +585,7 @@ public final class ScanHandler implements TransactionalWorker.Handler<DirTask> {
             for (BlobId id : ids.subList(part * MAX_IDS_PER_RECORD, Math.min(ids.size(), (part + 1) * MAX_IDS_PER_RECORD))) {
                 content.add(ByteBuffer.wrap(id.bytes()));
             }
-            NodeRecord copy = NodeRecord.newBuilder(n).setContent(content).build();
+            NodeRecord copy = NodeRecords.withContent(n, content);
             if (parts == 1) {
                 batches.manifest(copy, FileOrigin.UNMODIFIED, out);
             } else {
