@@ -180,10 +180,11 @@ public final class AgentCommand implements Callable<Integer> {
             running = new Roles(pipeline, vault, slot, instance, listener, meters);
             running.start(chosen);
             Timing.mark("agent: roles started");
-            // Backup commands of this state directory hand their jobs to this agent (AgentLink), as soon as
-            // its workers run: a job's records wait in their topics for the topologies, whose first
-            // rebalance (about 1.4 s) then overlaps the scan and the first reads of the command that
-            // started this agent.
+            if (!running.awaitReady(Duration.ofMinutes(2))) {
+                throw new FatalException(ErrorCode.TIMEOUT, "the topologies did not start within 2 minutes");
+            }
+            Timing.mark("agent: topologies running");
+            // Backup commands of this state directory hand their jobs to this agent (AgentLink).
             client = new JobClient(pipeline, instance);
             watch = new ClusterWatch(pipeline.admin(), pipeline.bootstrap());
             // gc commands and maintenance plans, with warm clients
@@ -195,10 +196,6 @@ public final class AgentCommand implements Callable<Integer> {
                                 + f.getMessage());
                     }, collector, meters, new AgentServer.Control(about(instance, chosen, scheduling, idle, config),
                             stop::countDown, brokerInUse(pipeline, instance, config), watch::status));
-            if (!running.awaitReady(Duration.ofMinutes(2))) {
-                throw new FatalException(ErrorCode.TIMEOUT, "the topologies did not start within 2 minutes");
-            }
-            Timing.mark("agent: topologies running");
             CopyMeters copies = new CopyMeters(meters);
             if (scheduling) {
                 scheduler = new Scheduler(pipeline.props(), pipeline.topics(), new PlanStore(vault),
