@@ -105,6 +105,7 @@ class AssemblerProcessorTest {
             assertEquals(0, scheduled(first), "a punctuation of the closed task is left scheduled");
             MockProcessorContext<Object, Object> second = context();
             processor.init(second);
+            processor.init(second); // (an init without a close before it keeps no punctuation twice either)
             assertEquals(2, scheduled(second)); // the hourly expiry and the first progress report and sweep
             emptyJob(topics, second, processor);
             assertEquals(List.of(JobState.SEALED), states(second), "the job was held sealed from the aborted transaction");
