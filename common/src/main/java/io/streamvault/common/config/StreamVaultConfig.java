@@ -53,6 +53,7 @@ public final class StreamVaultConfig extends AbstractConfig {
     public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
     public static final String STREAMS_COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
     public static final String STREAMS_COMMIT_QUIET_MS = "streams.commit.quiet.ms";
+    public static final String CONSUMER_FETCH_WAIT_MS = "consumer.fetch.wait.ms";
     public static final String KAFKA_TIMEOUT_MS = "cluster.timeout.ms";
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
     public static final String LOCK_MIN_CHANGEABLE_FOR_S = "lock.min.changeable.for.s";
@@ -123,6 +124,11 @@ public final class StreamVaultConfig extends AbstractConfig {
                     "A Kafka Streams task whose input has been quiet this long commits before its interval, so "
                             + "that what it sent is seen downstream soon (the end of a job, a small backup): within "
                             + "about 100 ms of its last record, the wait of a poll. 0 leaves it to the interval.")
+            .define(CONSUMER_FETCH_WAIT_MS, Type.INT, 200, Range.between(0, 30_000), Importance.LOW,
+                    "How long the broker holds a consumer's fetch while there is nothing new to read; records are "
+                            + "answered as soon as they commit, so it costs no latency. Closing a consumer waits for "
+                            + "its fetch in flight, so a command that runs its job itself keeps it short; an agent "
+                            + "uses 2000 unless this is set (its idle consumers then ask a tenth as often).")
             .define(KAFKA_TIMEOUT_MS, Type.INT, 15_000, Range.atLeast(1000), Importance.LOW,
                     "How long to wait for the Kafka cluster to answer before reporting it unreachable.")
             .define(RETRY_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1000), Importance.MEDIUM,

@@ -15,11 +15,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaProps {
     /**
-     * How long the broker holds an idle consumer's fetch (default 500 ms). A fetch returns as soon as
+     * How long the broker holds an idle consumer's fetch in an agent, unless
+     * {@code consumer.fetch.wait.ms} is set (Kafka's default 500 ms). A fetch returns as soon as
      * committed records arrive, so this costs no latency; an idle agent's dozen consumers then send a
-     * quarter of the fetches: its broker thread's CPU halved (about 14 to 7 ms per second).
+     * quarter of the fetches: its broker thread's CPU halved (about 14 to 7 ms per second). A process
+     * that runs one job keeps the key's default (200 ms): closing a consumer waits for its fetch in
+     * flight (the broker answers one request of a connection at a time, and the consumer's request to
+     * close its fetch session queues behind it), and a one-shot backup spent 1.9 s closing its roles.
      */
-    static final String FETCH_MAX_WAIT_MS = "2000";
+    public static final int AGENT_FETCH_MAX_WAIT_MS = 2000;
     /**
      * How long a consumer group waits for a member that stopped heartbeating (a killed process)
      * before its partitions go to the others: the smallest a broker accepts by default
@@ -68,6 +72,10 @@ public final class KafkaProps {
 
     public String bootstrap() {
         return bootstrap;
+    }
+
+    private String fetchWaitMs() {
+        return String.valueOf(config.getInt(StreamVaultConfig.CONSUMER_FETCH_WAIT_MS));
     }
 
     public StreamVaultConfig config() {
@@ -151,7 +159,7 @@ public final class KafkaProps {
         p.put(ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, String.valueOf(11 * 60_000));
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWaitMs());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.putAll(config.kafkaOverrides());
@@ -188,7 +196,7 @@ public final class KafkaProps {
                 String.valueOf(config.getInt(StreamVaultConfig.TRANSACTION_TIMEOUT_MS)));
         p.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         p.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
-        p.put("consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+        p.put("consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWaitMs());
         // The restore consumer reads changelogs only while a task restores, and each round of a
         // restore waited out a whole fetch wait: a fresh state directory's empty stores took three
         // rounds of 2 s before the topologies ran (every one-shot command and agent paid it).

@@ -7,6 +7,7 @@ import io.streamvault.common.config.StreamVaultConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +42,19 @@ class KafkaPropsTest {
         assertNull(overridden.get("producer." + ProducerConfig.BATCH_SIZE_CONFIG));
         assertEquals("7", overridden.get(ProducerConfig.LINGER_MS_CONFIG));
         assertEquals("4096", overridden.get(ProducerConfig.BATCH_SIZE_CONFIG));
+    }
+
+    @Test
+    void consumersAndStreamsWaitForFetchesAsLongAsTheProcessIsSetTo() {
+        assertEquals("200", props(Map.of()).consumer("g", "c", 10).get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
+                "a command's consumers close without waiting out a long fetch");
+        assertEquals("200", props(Map.of()).streams("app", Path.of("/tmp/state"), 1)
+                .get("consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+        KafkaProps agent = props(Map.of(StreamVaultConfig.CONSUMER_FETCH_WAIT_MS, "2000"));
+        assertEquals("2000", agent.consumer("g", "c", 10).get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+        assertEquals("2000", agent.streams("app", Path.of("/tmp/state"), 1)
+                .get("consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+        assertEquals(KafkaProps.RESTORE_FETCH_MAX_WAIT_MS, agent.streams("app", Path.of("/tmp/state"), 1)
+                .get("restore.consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "restores never wait long");
     }
 }
