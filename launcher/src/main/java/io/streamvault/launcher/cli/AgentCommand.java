@@ -5,7 +5,6 @@ import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.config.StreamVaultConfig;
-import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.common.kafka.WorkerListener;
 import io.streamvault.common.metrics.Meters;
 import io.streamvault.copier.Copier;
@@ -109,7 +108,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Timing.mark("agent: command parsed");
-        StreamVaultConfig config = longLived(common.config());
+        StreamVaultConfig config = common.longLivedConfig();
         if (status || stopAgents) {
             return AgentControl.run(config.stateDir(), stopAgents, json, System.out);
         }
@@ -287,18 +286,6 @@ public final class AgentCommand implements Callable<Integer> {
             throw f instanceof FatalException fe ? fe : new FatalException(ErrorCode.INTERNAL, "a worker stopped: " + f, f);
         }
         return 0;
-    }
-
-    /**
-     * An agent's settings: unless the user chose it, its consumers' fetch wait is the long one of a process
-     * that stays (its idle consumers ask a tenth as often); a command's is short, since closing a consumer
-     * waits for its fetch in flight ({@link KafkaProps#AGENT_FETCH_MAX_WAIT_MS}).
-     */
-    static StreamVaultConfig longLived(StreamVaultConfig config) {
-        if (config.originals().containsKey(StreamVaultConfig.CONSUMER_FETCH_WAIT_MS)) {
-            return config;
-        }
-        return config.with(Map.of(StreamVaultConfig.CONSUMER_FETCH_WAIT_MS, KafkaProps.AGENT_FETCH_MAX_WAIT_MS));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.streamvault.launcher.cli;
 import io.streamvault.common.ErrorCode;
 import io.streamvault.common.FatalException;
 import io.streamvault.common.config.StreamVaultConfig;
+import io.streamvault.common.kafka.KafkaProps;
 import io.streamvault.launcher.internal.AgentLink;
 import io.streamvault.launcher.internal.AgentStarter;
 import io.streamvault.launcher.internal.Home;
@@ -84,6 +85,22 @@ public final class CommonOptions {
             all.put(StreamVaultConfig.VAULT, vault);
         }
         return StreamVaultConfig.of(all);
+    }
+
+    /**
+     * The settings of a process that stays (an agent, {@code serve}): unless the user chose it, its
+     * consumers' fetch wait is the long one, so that its idle consumers ask a tenth as often; a command's
+     * is short, since closing a consumer waits for its fetch in flight ({@link KafkaProps#AGENT_FETCH_MAX_WAIT_MS}).
+     */
+    public StreamVaultConfig longLivedConfig() {
+        return longLived(config());
+    }
+
+    static StreamVaultConfig longLived(StreamVaultConfig config) {
+        if (config.originals().containsKey(StreamVaultConfig.CONSUMER_FETCH_WAIT_MS)) {
+            return config;
+        }
+        return config.with(Map.of(StreamVaultConfig.CONSUMER_FETCH_WAIT_MS, KafkaProps.AGENT_FETCH_MAX_WAIT_MS));
     }
 
     /** True when settings come from a file or {@code -o}: an agent, which has its own, does not take the job. */

@@ -81,7 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new FatalException(ErrorCode.INVALID_ARGUMENT, "--concurrent-restores must be at least 1");
         }
         List<Path> roots = restoreRoots.stream().map(Path::toAbsolutePath).toList();
-        StreamVaultConfig config = common.config();
+        StreamVaultConfig config = common.longLivedConfig();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         try (Telemetry telemetry = new Telemetry();

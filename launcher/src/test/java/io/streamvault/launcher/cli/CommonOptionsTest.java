@@ -7,13 +7,13 @@ import io.streamvault.common.kafka.KafkaProps;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class AgentCommandTest {
+class CommonOptionsTest {
     @Test
-    void anAgentsConsumersWaitLongForFetchesUnlessTheUserChose() {
+    void aLongLivedProcesssConsumersWaitLongForFetchesUnlessTheUserChose() {
         assertEquals(200, StreamVaultConfig.defaults().getInt(StreamVaultConfig.CONSUMER_FETCH_WAIT_MS));
-        assertEquals(KafkaProps.AGENT_FETCH_MAX_WAIT_MS, AgentCommand.longLived(StreamVaultConfig.defaults())
+        assertEquals(KafkaProps.AGENT_FETCH_MAX_WAIT_MS, CommonOptions.longLived(StreamVaultConfig.defaults())
                 .getInt(StreamVaultConfig.CONSUMER_FETCH_WAIT_MS));
         StreamVaultConfig chosen = StreamVaultConfig.defaults().with(Map.of(StreamVaultConfig.CONSUMER_FETCH_WAIT_MS, "500"));
-        assertEquals(500, AgentCommand.longLived(chosen).getInt(StreamVaultConfig.CONSUMER_FETCH_WAIT_MS));
+        assertEquals(500, CommonOptions.longLived(chosen).getInt(StreamVaultConfig.CONSUMER_FETCH_WAIT_MS));
     }
 }
