@@ -92,7 +92,7 @@ public final class CopyStatuses implements AutoCloseable {
         TopicPartition tp = new TopicPartition(topics.copyStatus.name(), 0);
         Deserializer<CopyStatus> reader = topics.copyStatus.valueSerde().deserializer();
         Map<String, CopyStatus> latest = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props.consumer(null, client + ".copy-status", 1000))) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props.reader(client + ".copy-status", 1000))) {
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
             long end = c.endOffsets(List.of(tp)).get(tp);

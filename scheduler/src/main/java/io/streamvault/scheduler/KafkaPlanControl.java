@@ -45,7 +45,7 @@ public final class KafkaPlanControl implements PlanControl {
         TopicPartition tp;
         Deserializer<io.streamvault.schemas.records.PlanRun> reader = topics.planRuns.valueSerde().deserializer();
         Map<String, PlanRun> latest = new LinkedHashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props.consumer(null, client + ".plan-runs", 5000))) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props.reader(client + ".plan-runs", 5000))) {
             tp = new TopicPartition(topics.planRuns.name(), Topics.planPartition(plan,
                     c.partitionsFor(topics.planRuns.name()).size()));
             c.assign(List.of(tp));

@@ -127,8 +127,9 @@ public final class StreamVaultConfig extends AbstractConfig {
             .define(CONSUMER_FETCH_WAIT_MS, Type.INT, 200, Range.between(0, 30_000), Importance.LOW,
                     "How long the broker holds a consumer's fetch while there is nothing new to read; records are "
                             + "answered as soon as they commit, so it costs no latency. Closing a consumer waits for "
-                            + "its fetch in flight, so a command that runs its job itself keeps it short; an agent or "
-                            + "`serve` uses 2000 unless this is set (their idle consumers then ask a tenth as often).")
+                            + "its fetch in flight, so a command that runs its job itself keeps it short; an agent, "
+                            + "`serve` and a following `copy` use 2000 unless this is set (their idle consumers then ask a "
+                            + "tenth as often).")
             .define(KAFKA_TIMEOUT_MS, Type.INT, 15_000, Range.atLeast(1000), Importance.LOW,
                     "How long to wait for the Kafka cluster to answer before reporting it unreachable.")
             .define(RETRY_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1000), Importance.MEDIUM,

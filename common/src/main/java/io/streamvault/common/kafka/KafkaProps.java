@@ -32,6 +32,8 @@ public final class KafkaProps {
      * open transactions end right after, by {@link OrphanTransactions}.
      */
     static final String SESSION_TIMEOUT_MS = "6000";
+    /** The fetch wait of a consumer that reads to an end and closes ({@link #reader}). */
+    static final String READER_FETCH_MAX_WAIT_MS = "100";
     /** The restore consumers' fetch wait (see {@link #streams}). */
     static final String RESTORE_FETCH_MAX_WAIT_MS = "50";
     /**
@@ -144,6 +146,19 @@ public final class KafkaProps {
         return p;
     }
 
+    /**
+     * A consumer that reads a topic to its end and is closed at once (a request's reader): it waits at
+     * most {@link #READER_FETCH_MAX_WAIT_MS} for a fetch, whatever the process, since its close waits for
+     * the fetch in flight. A user's {@code kafka.fetch.max.wait.ms} still wins.
+     */
+    public Properties reader(String clientId, int maxPollRecords) {
+        Properties p = consumer(null, clientId, maxPollRecords);
+        if (!config.kafkaOverrides().containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)) {
+            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, READER_FETCH_MAX_WAIT_MS);
+        }
+        return p;
+    }
+
     /** A consumer of raw bytes that sees committed records only and never commits by itself. */
     public Properties consumer(String groupId, String clientId, int maxPollRecords) {
         Properties p = common();
@@ -196,7 +211,9 @@ public final class KafkaProps {
                 String.valueOf(config.getInt(StreamVaultConfig.TRANSACTION_TIMEOUT_MS)));
         p.put("consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         p.put("consumer." + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
-        p.put("consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWaitMs());
+        if (!overrides.containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)) {
+            p.put("consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWaitMs());
+        }
         // The restore consumer reads changelogs only while a task restores, and each round of a
         // restore waited out a whole fetch wait: a fresh state directory's empty stores took three
         // rounds of 2 s before the topologies ran (every one-shot command and agent paid it).

@@ -56,5 +56,13 @@ class KafkaPropsTest {
                 .get("consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
         assertEquals(KafkaProps.RESTORE_FETCH_MAX_WAIT_MS, agent.streams("app", Path.of("/tmp/state"), 1)
                 .get("restore.consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "restores never wait long");
+        assertEquals(KafkaProps.READER_FETCH_MAX_WAIT_MS, agent.reader("r", 10).get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
+                "a consumer that reads to an end closes at once, in an agent too");
+        KafkaProps chosen = props(Map.of("kafka.fetch.max.wait.ms", "700"));
+        assertEquals("700", chosen.reader("r", 10).get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "a user's setting wins");
+        Properties streams = chosen.streams("app", Path.of("/tmp/state"), 1);
+        assertNull(streams.get("consumer." + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
+                "the prefixed key would win over the user's");
+        assertEquals("700", streams.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
     }
 }

@@ -55,7 +55,9 @@ public final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        StreamVaultConfig config = common.config();
+        // Following the events (neither --status nor --once), this process stays: its consumer's idle fetches
+        // are the long ones.
+        StreamVaultConfig config = status || once ? common.config() : common.longLivedConfig();
         try (Vault source = common.openVault(config, false);
                 Vault target = source.openCopy(CopyTarget.open(to, credentials))) {
             Copier copier = new Copier(source, target, new Copier.Options(mirrorDeletes));
@@ -89,7 +91,7 @@ public final class CopyCommand implements Callable<Integer> {
             CountDownLatch stop) {
         String topic = eventsTopic != null ? eventsTopic : topics.vaultEvents.name();
         System.err.println("streamvault: copying to " + target.location() + ", following " + topic + " on " + bootstrap);
-        CopyRole.follow(common.config(), props, topics, topic, copier, target, "streamvault-" + Hosts.hostname(), fromStart,
+        CopyRole.follow(props.config(), props, topics, topic, copier, target, "streamvault-" + Hosts.hostname(), fromStart,
                 () -> stop.getCount() == 0);
     }
 

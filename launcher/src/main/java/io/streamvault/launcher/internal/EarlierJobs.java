@@ -12,10 +12,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -39,10 +37,10 @@ final class EarlierJobs implements AutoCloseable {
 
     EarlierJobs(Pipeline pipeline) {
         this.topics = pipeline.topics();
-        this.jobs = new KafkaConsumer<>(fast(pipeline.props().consumer(null, topics.groupId("gc.read"), 2000)));
+        this.jobs = new KafkaConsumer<>(pipeline.props().reader(topics.groupId("gc.read"), 2000));
         KafkaConsumer<byte[], byte[]> s = null;
         try {
-            s = new KafkaConsumer<>(fast(pipeline.props().consumer(null, topics.groupId("gc.status"), 2000)));
+            s = new KafkaConsumer<>(pipeline.props().reader(topics.groupId("gc.status"), 2000));
             this.jobParts = assignFromStart(jobs, topics.jobs.name());
             this.statusParts = assignFromStart(s, topics.jobStatus.name());
         } catch (RuntimeException e) {
@@ -53,11 +51,6 @@ final class EarlierJobs implements AutoCloseable {
             throw e;
         }
         this.statuses = s;
-    }
-
-    static Properties fast(Properties p) {
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-        return p;
     }
 
     /** Reads both topics up to their ends as they are now. */

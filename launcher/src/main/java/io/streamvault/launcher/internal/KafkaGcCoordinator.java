@@ -67,8 +67,7 @@ public final class KafkaGcCoordinator implements GcCoordinator {
         this.topics = pipeline.topics();
         this.answerTimeout = answerTimeout;
         this.producer = new KafkaProducer<>(pipeline.props().transactionalProducer(topics.maintenanceTransactionalId()));
-        this.replies = new KafkaConsumer<>(EarlierJobs.fast(pipeline.props().consumer(null, topics.groupId("gc.replies"),
-                500)));
+        this.replies = new KafkaConsumer<>(pipeline.props().reader(topics.groupId("gc.replies"), 500));
         TopicPartition tp = new TopicPartition(topics.gcReplies.name(), 0);
         replies.assign(List.of(tp));
         replies.seekToEnd(List.of(tp));
