@@ -15,16 +15,16 @@ import org.apache.kafka.streams.processor.api.Record;
  * it wrote). A long interval keeps transactions few while records stream in; this keeps the last
  * records of a burst (a small backup's, a job's end) from waiting for it.
  *
- * <p>The first record after a commit request schedules a wall-clock punctuation every
+ * <p>The first record after a commit request schedules a wall-clock punctuation, every
  * {@value #CONFIG} milliseconds; the first one that finds no record processed since that record (or
  * since the previous punctuation) asks for a commit and cancels itself. Punctuations run between
- * polls: while records stream in, every round of polling brings some, and only a poll that comes back
- * empty lets one find none. (Not a comparison of times: commits then followed every short gap in the
- * input, two to four times as many.) An idle task has none scheduled: every punctuation that fires makes Kafka Streams
- * commit the task at its next interval, a transaction even when nothing changed. (A punctuation runs
- * between polls, which wait up to {@code poll.ms} for input: the commit follows the last record
- * within that.) Off (the interval alone) when the application's configuration does not set it, as in
- * tests with {@code TopologyTestDriver}.
+ * polls, which wait up to {@code poll.ms} for input: while records stream in, every round of polling
+ * brings some, only a poll that comes back empty lets one find none, and the commit follows the last
+ * record within that wait. (Not a comparison of times: commits then followed every short gap in the
+ * input, two to four times as many.) An idle task has none scheduled: every punctuation that fires
+ * makes Kafka Streams commit the task at its next interval, a transaction even when nothing changed.
+ * Off (the interval alone) when the application's configuration does not set it, as in tests with
+ * {@code TopologyTestDriver}.
  */
 public final class QuietCommit<KIn, VIn, KOut, VOut> implements Processor<KIn, VIn, KOut, VOut> {
     /** The Kafka Streams property (set by {@link KafkaProps#streams}) that gives the quiet time in ms. */

@@ -88,9 +88,10 @@ public final class CommonOptions {
     }
 
     /**
-     * The settings of a process that stays (an agent, {@code serve}): unless the user chose it, its
-     * consumers' fetch wait is the long one, so that its idle consumers ask a tenth as often; a command's
-     * is short, since closing a consumer waits for its fetch in flight ({@link KafkaProps#AGENT_FETCH_MAX_WAIT_MS}).
+     * The settings of a process that stays (an agent, {@code serve}, a following {@code copy}): unless
+     * the user chose it, its consumers' fetch wait is the long one, so that its idle consumers ask a tenth
+     * as often; a command's is short, since closing a consumer waits for its fetch in flight
+     * ({@link KafkaProps#AGENT_FETCH_MAX_WAIT_MS}).
      */
     public StreamVaultConfig longLivedConfig() {
         return longLived(config());
