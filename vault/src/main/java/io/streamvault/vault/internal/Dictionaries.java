@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 final class Dictionaries implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dictionaries.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The longest {@link #close} waits for a training under way: a process that stops must not hang on it. */
+    static final long CLOSE_WAIT_MS = 10_000;
 
     /** One dictionary object, with zstd's prepared forms made on first use. */
     static final class Dict {
@@ -83,6 +85,8 @@ final class Dictionaries implements AutoCloseable {
     /** Damaged dictionary objects: name to error message (guarded by this). */
     private final Map<String, String> damaged = new TreeMap<>();
     private volatile boolean closed;
+    /** Trainings under way ({@link #trainingStarted}). */
+    private int training;
 
     /** {@code sampleBytes}: how many bytes of samples a new dictionary is trained from. */
     Dictionaries(Storage storage, SecretKey key, int level, int sampleBytes) {
@@ -193,8 +197,36 @@ final class Dictionaries implements AutoCloseable {
         return closed;
     }
 
+    /** A dictionary is being trained from this process's samples (until {@link #trainingEnded}). */
+    synchronized void trainingStarted() {
+        training++;
+    }
+
+    synchronized void trainingEnded() {
+        training--;
+        notifyAll();
+    }
+
+    /**
+     * Lets a training under way store its dictionary first, for up to {@link #CLOSE_WAIT_MS}: the
+     * samples of a first backup of small files are gathered, and a process that ended its job while
+     * the trainer ran (a one-shot command closes in a fraction of a second) would drop them, and the
+     * next backup would train again. Then no dictionary is stored any more.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            long deadline = System.nanoTime() + CLOSE_WAIT_MS * 1_000_000L;
+            long left;
+            while (training > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    wait(Math.max(1, left / 1_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         closed = true;
     }
 }

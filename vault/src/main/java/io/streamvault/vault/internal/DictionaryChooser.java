@@ -284,7 +284,14 @@ final class DictionaryChooser {
         trainings++;
         State training = State.of(Mode.TRAINING);
         state = training;
-        Thread t = new Thread(() -> train(samples, training), "vault-dictionary-trainer");
+        dicts.trainingStarted();
+        Thread t = new Thread(() -> {
+            try {
+                train(samples, training);
+            } finally {
+                dicts.trainingEnded();
+            }
+        }, "vault-dictionary-trainer");
         t.setDaemon(true);
         t.start();
     }

@@ -180,6 +180,22 @@ class DictionariesTest {
     }
 
     @Test
+    void closingWaitsForATrainingUnderWayToStoreItsDictionary() throws Exception {
+        Random r = new Random(3);
+        Dictionaries dicts = new Dictionaries(storage, key.aes(), 2, SAMPLES);
+        BlobCodec writer = new BlobCodec(key, 2, dicts);
+        open.add(writer);
+        long sampled = 0;
+        while (sampled < SAMPLES + (SAMPLES >> 2)) { // the samples fill up: training starts in the background
+            byte[] b = text(r, 6000);
+            assertEquals(BlobCodec.ZSTD, flag(encode(writer, BlobType.DATA, b)));
+            sampled += b.length;
+        }
+        dicts.close(); // at once, as a one-shot command ends its job
+        assertEquals(1, dictionaryFiles().size(), "the samples were gathered, and the dictionary was dropped");
+    }
+
+    @Test
     void aDictionaryOfOtherDataIsNotUsedANewOneIsTrained() throws Exception {
         Random r = new Random(8);
         EncodedBlob onCsv = untilDictionary(codec(), r, false);
