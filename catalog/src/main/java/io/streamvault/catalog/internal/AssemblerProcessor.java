@@ -463,6 +463,7 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
 
     private void seal(String job, CatalogJob state, long timestampMs) {
         JobStatus status;
+        long startNs = System.nanoTime();
         try {
             Sealer.Sealed sealed = sealWithRetries(job, state, timestampMs);
             state.setState(JobState.SEALED);
@@ -473,7 +474,8 @@ public final class AssemblerProcessor implements Processor<byte[], byte[], Objec
             meters.sealed.increment();
             meters.duration.record(Duration.ofMillis(Math.max(0,
                     context.currentSystemTimeMs() - state.getStarted().getTimeNs() / 1_000_000)));
-            LOG.info("job {} sealed as snapshot {}", job, sealed.snapshotId());
+            LOG.info("job {} sealed as snapshot {} in {} ms ({} tree bytes)", job, sealed.snapshotId(),
+                    (System.nanoTime() - startNs) / 1_000_000, sealed.treeBytes());
         } catch (StreamVaultException e) {
             LOG.error("job {} failed to seal: {}", job, e.getMessage());
             state.setState(JobState.FAILED);

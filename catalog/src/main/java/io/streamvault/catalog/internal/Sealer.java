@@ -66,11 +66,15 @@ public final class Sealer {
         for (ByteBuffer b : job.getFailedChunks()) {
             failed.add(BlobId.of(Buffers.of(b)));
         }
-        TreeWriter writer = new TreeWriter(vault, trees, packTarget, strict);
-        TreeAssembler assembler = new TreeAssembler(writer, failed, trees::read);
-        entries.accept(assembler::accept);
-        BlobId top = assembler.finish(job.getRoot());
-        long treeBytes = writer.finish();
+        TreeAssembler assembler;
+        BlobId top;
+        long treeBytes;
+        try (TreeWriter writer = new TreeWriter(vault, trees, packTarget, strict)) {
+            assembler = new TreeAssembler(writer, failed, trees::read);
+            entries.accept(assembler::accept);
+            top = assembler.finish(job.getRoot());
+            treeBytes = writer.finish();
+        }
         JobStarted started = job.getStarted();
         JobProgress p = job.getProgress();
         boolean incomplete = p.getFilesSkipped() > 0 || job.getWarningsTotal() > 0 || assembler.filesChanged() > 0;

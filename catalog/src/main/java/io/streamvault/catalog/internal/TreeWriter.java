@@ -1,5 +1,8 @@
 package io.streamvault.catalog.internal;
 
+import io.streamvault.common.ErrorCode;
+import io.streamvault.common.FatalException;
+import io.streamvault.common.util.DaemonThreads;
 import io.streamvault.vault.BlobId;
 import io.streamvault.vault.BlobType;
 import io.streamvault.vault.ChunkHasher;
@@ -12,23 +15,47 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * Writes tree blobs into packs, skipping trees the vault already holds (an unchanged directory
  * has the same tree, so the same id). {@link #finish} writes the last pack and one index object
  * for all of them: trees are durable and indexed before any snapshot may name them.
+ *
+ * <p>The caller's thread encodes and hashes each tree (a parent needs its children's ids); a thread
+ * of this writer compresses, encrypts and packs them and stores the packs, in the order given, so a
+ * seal keeps two cores busy. At most {@link #IN_FLIGHT_BYTES} of encoded trees wait between the two. A failure on the
+ * packing thread is thrown by the next {@link #write} or by {@link #finish}; {@link #close} stops the
+ * thread when a seal is abandoned (the packs already stored are not indexed, as after a crash).
  */
-public final class TreeWriter {
+public final class TreeWriter implements AutoCloseable {
+    /** Bytes of trees encoded and not yet packed (a larger tree goes alone): bounds the memory between the threads. */
+    static final int IN_FLIGHT_BYTES = 8 << 20;
+    /** Permits that let the caller go on without waiting once the packing thread has stopped. */
+    private static final int UNBLOCK = Integer.MAX_VALUE / 2;
+    private static final Pending END = new Pending(null, null, 0);
+
+    private record Pending(BlobId id, byte[] plain, int permits) {
+    }
+
     private final Vault vault;
     private final TreeIndex known;
     private final boolean strict;
     private final Set<BlobId> written = new HashSet<>();
     private final ChunkHasher hasher;
     private final long packTarget;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Semaphore room = new Semaphore(IN_FLIGHT_BYTES);
+    /** Written by the packing thread only; read after it is joined. */
     private final List<PackInfo> packs = new ArrayList<>();
-    private PackBuilder pack;
+    private final Thread packer;
+    private volatile RuntimeException failure;
+    private volatile boolean abandoned;
     private long bytesWritten;
     private long treesWritten;
+    private boolean finished;
 
     /**
      * @param strict write every tree this seal needs, even one the vault already holds: while a
@@ -40,46 +67,114 @@ public final class TreeWriter {
         this.strict = strict;
         this.hasher = vault.newHasher();
         this.packTarget = packTarget;
-        this.pack = vault.newPack();
+        this.packer = DaemonThreads.named("tree-packer").newThread(this::pack);
+        packer.start();
     }
 
     public BlobId write(Tree tree) {
+        throwIfFailed();
         byte[] plain = vault.encodeTree(tree);
         BlobId id = hasher.id(plain, 0, plain.length);
         TreeIndex.remember(id, tree);
         if ((strict || !known.contains(id)) && written.add(id)) {
-            pack.add(BlobType.TREE, id, plain, 0, plain.length);
             treesWritten++;
-            if (pack.size() >= packTarget) {
-                flushPack();
-            }
+            int permits = Math.min(plain.length, IN_FLIGHT_BYTES);
+            acquire(permits);
+            queue.add(new Pending(id, plain, permits));
         }
         return id;
     }
 
-    private void flushPack() {
-        if (pack.count() == 0) {
-            return;
+    private void acquire(int permits) {
+        try {
+            room.acquire(permits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FatalException(ErrorCode.INTERNAL, "interrupted while sealing trees", e);
         }
-        PackInfo info = vault.writePack(pack);
-        packs.add(info);
-        bytesWritten += info.size();
-        pack = vault.newPack();
+    }
+
+    /** The packing thread: packs what comes, in order, until {@link #END}. */
+    private void pack() {
+        PackBuilder pack = vault.newPack();
+        try {
+            while (true) {
+                Pending p = queue.take();
+                if (p == END || abandoned) {
+                    break;
+                }
+                pack.add(BlobType.TREE, p.id(), p.plain(), 0, p.plain().length);
+                room.release(p.permits());
+                if (pack.size() >= packTarget) {
+                    packs.add(vault.writePack(pack));
+                    pack = vault.newPack();
+                }
+            }
+            if (!abandoned && pack.count() > 0) {
+                packs.add(vault.writePack(pack));
+            }
+        } catch (InterruptedException e) {
+            failure = new FatalException(ErrorCode.INTERNAL, "tree packing was interrupted", e);
+        } catch (RuntimeException | Error e) {
+            failure = e instanceof RuntimeException r ? r
+                    : new FatalException(ErrorCode.INTERNAL, "tree packing failed: " + e, e);
+        } finally {
+            room.release(UNBLOCK); // a caller waiting for room goes on, and sees a failure at its next call
+        }
+    }
+
+    private void throwIfFailed() {
+        RuntimeException f = failure;
+        if (f != null) {
+            throw f;
+        }
     }
 
     /** Writes what is pending and the index of every pack written; returns bytes added to the vault. */
     public long finish() {
-        flushPack();
+        if (finished) {
+            throw new IllegalStateException("tree writer already finished");
+        }
+        finished = true;
+        queue.add(END);
+        join();
+        throwIfFailed();
         if (!packs.isEmpty()) {
             vault.writeIndex(packs);
             for (PackInfo p : packs) {
                 known.add(p.entries(), p.id());
+                bytesWritten += p.size();
             }
         }
         return bytesWritten;
     }
 
+    private void join() {
+        try {
+            packer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FatalException(ErrorCode.INTERNAL, "interrupted while sealing trees", e);
+        }
+    }
+
     public long treesWritten() {
         return treesWritten;
+    }
+
+    /** Stops the packing thread if {@link #finish} was not reached (a seal that failed): nothing more is stored. */
+    @Override
+    public void close() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        abandoned = true;
+        queue.add(END);
+        try {
+            packer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
