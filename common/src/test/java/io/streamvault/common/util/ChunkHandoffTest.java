@@ -38,6 +38,22 @@ class ChunkHandoffTest {
     }
 
     @Test
+    void idsThatShareTheirHashBytesAreStillDifferentChunks() {
+        ChunkHandoff h = new ChunkHandoff(1000);
+        h.open();
+        byte[] a = id(5);
+        byte[] b = id(5);
+        b[31] = 1; // same first bytes (the hash), different id
+        h.offer(a, data(1, 20), 0, 20);
+        h.offer(b, data(2, 20), 0, 20);
+        byte[] dst = new byte[20];
+        assertEquals(20, h.take(b, dst));
+        assertArrayEquals(data(2, 20), dst);
+        assertEquals(20, h.take(a, dst));
+        assertArrayEquals(data(1, 20), dst);
+    }
+
+    @Test
     void aChunkGoesFromDirectBufferToDirectBuffer() {
         ChunkHandoff h = new ChunkHandoff(1000);
         h.open();
