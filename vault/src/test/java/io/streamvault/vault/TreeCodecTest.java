@@ -11,10 +11,12 @@ import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.FileKind;
 import io.streamvault.common.fs.Xattr;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -130,6 +132,19 @@ class TreeCodecTest extends VaultTestSupport {
         assertEquals("{\"nodes\":[{\"name\":\"YQ==\",\"type\":\"file\",\"mode\":420,\"uid\":1000,\"gid\":1000,"
                 + "\"size\":12345,\"mtime\":1700000000123456789,\"atime\":1700000001000000000,\"ctime\":-5,"
                 + "\"inode\":99,\"dev\":2049,\"links\":1,\"rdev\":0,\"content\":[\"" + A.hex() + "\"]}]}", json);
+    }
+
+    /**
+     * The bytes of every kind of node and optional field, pinned (their SHA-256): a tree's id is the
+     * hash of these bytes, so an encoder that writes them differently would store every unchanged
+     * directory again.
+     */
+    @Test
+    void everyKindOfNodeEncodesToThePinnedBytes() throws Exception {
+        byte[] json = vault.encodeTree(new Tree(sample()));
+        assertEquals("fab8adfe1a7203607d981a1b9e967c8ef547d44448b03654051a2f68fc718fa5",
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)),
+                new String(json, StandardCharsets.UTF_8));
     }
 
     @Test
