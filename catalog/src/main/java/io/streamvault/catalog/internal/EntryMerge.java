@@ -2,6 +2,8 @@ package io.streamvault.catalog.internal;
 
 import io.streamvault.schemas.Buffers;
 import io.streamvault.schemas.records.NodeRecord;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -10,16 +12,47 @@ import java.util.function.BiConsumer;
 /**
  * Turns the entries store's reverse key order, in which a batch of small files is one entry keyed by
  * its highest name ({@link EntryKey#BATCH}), back into one entry per file in reverse key order, as
- * {@link TreeAssembler} takes them. A batch's files wait in a heap until every key above them has
- * gone out; the scanner lists a directory in name order and its batches are consecutive runs of it,
- * so the heap holds about one batch per kind of batch, never a directory. A single entry of the same
- * name as a batched file is that file read again after a change, and replaces it.
+ * {@link TreeAssembler} takes them. A batch's files, sorted, wait as one run until every key above
+ * them has gone out, and the runs are merged: the scanner lists a directory in name order and its
+ * batches are consecutive runs of it, so about one run per kind of batch waits at a time, never a
+ * directory, and a file costs a comparison or two rather than a heap's (a heap of files was a tenth
+ * of a million small files' seal). A single entry of the same name as a batched file is that file
+ * read again after a change, and replaces it.
  */
 final class EntryMerge {
-    private record Held(EntryKey key, NodeRecord node) {
+    /** A batch's files in ascending name order, given out from the highest down. */
+    private static final class Run {
+        private final byte[] dir;
+        private final List<NodeRecord> nodes;
+        private int next;
+        private EntryKey head;
+
+        Run(byte[] dir, List<NodeRecord> ascending) {
+            this.dir = dir;
+            this.nodes = ascending;
+            this.next = ascending.size() - 1;
+            this.head = key(next);
+        }
+
+        private EntryKey key(int i) {
+            return new EntryKey(dir, Buffers.of(nodes.get(i).getName()), 0);
+        }
+
+        NodeRecord node() {
+            return nodes.get(next);
+        }
+
+        /** Moves to the next lower file; false when none is left. */
+        boolean advance() {
+            if (--next < 0) {
+                return false;
+            }
+            head = key(next);
+            return true;
+        }
     }
 
-    private final PriorityQueue<Held> held = new PriorityQueue<>((a, b) -> compare(b.key, a.key));
+    private final PriorityQueue<Run> runs = new PriorityQueue<>((a, b) -> compare(b.head, a.head));
     private final BiConsumer<EntryKey, NodeRecord> sink;
 
     EntryMerge(BiConsumer<EntryKey, NodeRecord> sink) {
@@ -29,9 +62,12 @@ final class EntryMerge {
     /** An entry stored on its own (any part); {@code key} is below every key given before. */
     void single(EntryKey key, NodeRecord node) {
         flushAbove(key);
-        Held top = held.peek();
-        if (top != null && compare(top.key, key) == 0) {
-            held.poll(); // the batched file's first reading, replaced by its reading again
+        Run top = runs.peek();
+        if (top != null && compare(top.head, key) == 0) {
+            runs.poll(); // the batched file's first reading, replaced by its reading again
+            if (top.advance()) {
+                runs.add(top);
+            }
         }
         sink.accept(key, node);
     }
@@ -39,9 +75,12 @@ final class EntryMerge {
     /** A batch of whole files of one directory, stored under the highest of their names. */
     void batch(EntryKey key, List<NodeRecord> nodes) {
         flushAbove(key);
-        for (NodeRecord n : nodes) {
-            held.add(new Held(new EntryKey(key.dir(), Buffers.of(n.getName()), 0), n));
+        if (nodes.isEmpty()) {
+            return;
         }
+        List<NodeRecord> ascending = new ArrayList<>(nodes);
+        ascending.sort((a, b) -> compareNames(a.getName(), b.getName())); // linear when already in order
+        runs.add(new Run(key.dir(), ascending));
     }
 
     /** Sends the files still held: call after the last entry. */
@@ -49,11 +88,25 @@ final class EntryMerge {
         flushAbove(null);
     }
 
+    /** Sends every held file above {@code key} (all when null), highest first. */
     private void flushAbove(EntryKey key) {
-        while (!held.isEmpty() && (key == null || compare(held.peek().key, key) > 0)) {
-            Held h = held.poll();
-            sink.accept(h.key, h.node);
+        while (!runs.isEmpty() && (key == null || compare(runs.peek().head, key) > 0)) {
+            Run r = runs.poll();
+            Run other = runs.peek();
+            boolean more;
+            do {
+                sink.accept(r.head, r.node());
+                more = r.advance();
+            } while (more && (key == null || compare(r.head, key) > 0)
+                    && (other == null || compare(r.head, other.head) >= 0));
+            if (more) {
+                runs.add(r);
+            }
         }
+    }
+
+    private static int compareNames(ByteBuffer a, ByteBuffer b) {
+        return Arrays.compareUnsigned(Buffers.of(a), Buffers.of(b));
     }
 
     /** Key order of directory, then name (paths hold no NUL, so this is the store's byte order). */
