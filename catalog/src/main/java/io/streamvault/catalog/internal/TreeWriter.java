@@ -47,11 +47,13 @@ public final class TreeWriter implements AutoCloseable {
     private final ChunkHasher hasher;
     private final long packTarget;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Semaphore room = new Semaphore(IN_FLIGHT_BYTES);
+    private final int inFlightBytes;
+    private final Semaphore room;
     /** Written by the packing thread only; read after it is joined. */
     private final List<PackInfo> packs = new ArrayList<>();
     private final Thread packer;
-    private volatile RuntimeException failure;
+    /** What stopped the packing thread: a RuntimeException or an Error, thrown as it is to the caller. */
+    private volatile Throwable failure;
     private volatile boolean abandoned;
     private long bytesWritten;
     private long treesWritten;
@@ -62,6 +64,13 @@ public final class TreeWriter implements AutoCloseable {
      *     garbage collection runs, a tree found in the index may be one it is about to delete
      */
     public TreeWriter(Vault vault, TreeIndex known, long packTarget, boolean strict) {
+        this(vault, known, packTarget, strict, IN_FLIGHT_BYTES);
+    }
+
+    /** @param inFlightBytes bytes of encoded trees that may wait for the packing thread */
+    TreeWriter(Vault vault, TreeIndex known, long packTarget, boolean strict, int inFlightBytes) {
+        this.inFlightBytes = inFlightBytes;
+        this.room = new Semaphore(inFlightBytes);
         this.vault = vault;
         this.known = known;
         this.strict = strict;
@@ -72,26 +81,21 @@ public final class TreeWriter implements AutoCloseable {
     }
 
     public BlobId write(Tree tree) {
+        if (finished) {
+            throw new IllegalStateException("tree writer already finished or closed");
+        }
         throwIfFailed();
         byte[] plain = vault.encodeTree(tree);
         BlobId id = hasher.id(plain, 0, plain.length);
         TreeIndex.remember(id, tree);
         if ((strict || !known.contains(id)) && written.add(id)) {
             treesWritten++;
-            int permits = Math.min(plain.length, IN_FLIGHT_BYTES);
-            acquire(permits);
+            int permits = Math.min(plain.length, inFlightBytes);
+            // Not interruptible: the packer always either takes trees or, once stopped, frees every caller.
+            room.acquireUninterruptibly(permits);
             queue.add(new Pending(id, plain, permits));
         }
         return id;
-    }
-
-    private void acquire(int permits) {
-        try {
-            room.acquire(permits);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FatalException(ErrorCode.INTERNAL, "interrupted while sealing trees", e);
-        }
     }
 
     /** The packing thread: packs what comes, in order, until {@link #END}. */
@@ -115,18 +119,21 @@ public final class TreeWriter implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             failure = new FatalException(ErrorCode.INTERNAL, "tree packing was interrupted", e);
-        } catch (RuntimeException | Error e) {
-            failure = e instanceof RuntimeException r ? r
-                    : new FatalException(ErrorCode.INTERNAL, "tree packing failed: " + e, e);
+        } catch (RuntimeException | Error e) { // an Error too: the caller must not wait for this thread forever
+            failure = e;
         } finally {
             room.release(UNBLOCK); // a caller waiting for room goes on, and sees a failure at its next call
         }
     }
 
+    /** Throws what stopped the packing thread, as it is (an Error stays an Error: it is not a job's failure). */
     private void throwIfFailed() {
-        RuntimeException f = failure;
-        if (f != null) {
-            throw f;
+        Throwable f = failure;
+        if (f instanceof RuntimeException r) {
+            throw r;
+        }
+        if (f instanceof Error e) {
+            throw e;
         }
     }
 
@@ -149,12 +156,18 @@ public final class TreeWriter implements AutoCloseable {
         return bytesWritten;
     }
 
+    /** Waits for the packing thread to end, whatever interrupts come (the flag is set again after). */
     private void join() {
-        try {
-            packer.join();
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        while (packer.isAlive()) {
+            try {
+                packer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new FatalException(ErrorCode.INTERNAL, "interrupted while sealing trees", e);
         }
     }
 
@@ -165,16 +178,12 @@ public final class TreeWriter implements AutoCloseable {
     /** Stops the packing thread if {@link #finish} was not reached (a seal that failed): nothing more is stored. */
     @Override
     public void close() {
-        if (finished) {
+        finished = true;
+        if (!packer.isAlive()) {
             return;
         }
-        finished = true;
         abandoned = true;
         queue.add(END);
-        try {
-            packer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        join();
     }
 }

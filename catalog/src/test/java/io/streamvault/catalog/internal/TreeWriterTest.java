@@ -3,6 +3,7 @@ package io.streamvault.catalog.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamvault.common.ErrorCode;
@@ -19,6 +20,7 @@ import io.streamvault.vault.Vault;
 import io.streamvault.vault.VaultOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,6 +105,37 @@ class TreeWriterTest {
             assertEquals("disk full (test)", thrown.getMessage(), "the storage's own error, code and all");
             assertSame(ErrorCode.STORAGE_DENIED, thrown.code());
             assertTrue(vault.listIndex().isEmpty(), "no index names packs that a failed seal left");
+        }
+    }
+
+    @Test
+    void aCallerWaitingForRoomIsReleasedWhenThePackerFails() {
+        Storage failing = new ForwardingStorage(Storages.open(tmp.resolve("vault").toString())) {
+            @Override
+            public boolean putIfAbsent(String name, byte[] data) {
+                if (name.startsWith("data/")) {
+                    throw new FatalException(ErrorCode.STORAGE_DENIED, "no room (test)");
+                }
+                return super.putIfAbsent(name, data);
+            }
+        };
+        try (Vault vault = vault(failing)) {
+            // A pack per tree, and room for one byte: the caller waits for the packer at every tree.
+            try (TreeWriter writer = new TreeWriter(vault, new TreeIndex(vault), 1, false, 1)) {
+                // (The timeout guards against a deadlock, the failure this test is about; it is no speed goal.)
+                FatalException thrown = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                        () -> assertThrows(FatalException.class, () -> {
+                            for (int i = 0; i < 50; i++) {
+                                writer.write(tree(i));
+                            }
+                            writer.finish();
+                        }));
+                assertEquals("no room (test)", thrown.getMessage());
+                assertSame(thrown, assertThrows(FatalException.class, () -> writer.write(tree(98))),
+                        "a failed writer keeps failing");
+                writer.close();
+                assertThrows(IllegalStateException.class, () -> writer.write(tree(99)), "closed: no tree is taken");
+            }
         }
     }
 
