@@ -42,6 +42,22 @@ class TreeWriterTest {
         return new Tree(nodes);
     }
 
+    /**
+     * The vault's directory, counting pack writes in {@code packWrites} and failing, with
+     * {@code message}, every one after the first {@code good} (none when message is null).
+     */
+    private Storage packs(AtomicInteger packWrites, int good, String message) {
+        return new ForwardingStorage(Storages.open(tmp.resolve("vault").toString())) {
+            @Override
+            public boolean putIfAbsent(String name, byte[] data) {
+                if (name.startsWith("data/") && packWrites.incrementAndGet() > good && message != null) {
+                    throw new FatalException(ErrorCode.STORAGE_DENIED, message);
+                }
+                return super.putIfAbsent(name, data);
+            }
+        };
+    }
+
     private Vault vault(Storage storage) {
         return Vault.init(storage, "pw".toCharArray(), VaultOptions.defaults().withKdfLogN(10));
     }
@@ -82,17 +98,7 @@ class TreeWriterTest {
 
     @Test
     void aFailedPackWriteIsThrownByTheWriterAndNothingIsIndexed() {
-        AtomicInteger packWrites = new AtomicInteger();
-        Storage failing = new ForwardingStorage(Storages.open(tmp.resolve("vault").toString())) {
-            @Override
-            public boolean putIfAbsent(String name, byte[] data) {
-                if (name.startsWith("data/") && packWrites.incrementAndGet() > 2) {
-                    throw new FatalException(ErrorCode.STORAGE_DENIED, "disk full (test)");
-                }
-                return super.putIfAbsent(name, data);
-            }
-        };
-        try (Vault vault = vault(failing)) {
+        try (Vault vault = vault(packs(new AtomicInteger(), 2, "disk full (test)"))) {
             FatalException thrown;
             try (TreeWriter writer = new TreeWriter(vault, new TreeIndex(vault), 4096, false)) {
                 thrown = assertThrows(FatalException.class, () -> {
@@ -110,16 +116,7 @@ class TreeWriterTest {
 
     @Test
     void aCallerWaitingForRoomIsReleasedWhenThePackerFails() {
-        Storage failing = new ForwardingStorage(Storages.open(tmp.resolve("vault").toString())) {
-            @Override
-            public boolean putIfAbsent(String name, byte[] data) {
-                if (name.startsWith("data/")) {
-                    throw new FatalException(ErrorCode.STORAGE_DENIED, "no room (test)");
-                }
-                return super.putIfAbsent(name, data);
-            }
-        };
-        try (Vault vault = vault(failing)) {
+        try (Vault vault = vault(packs(new AtomicInteger(), 0, "no room (test)"))) {
             // A pack per tree, and room for one byte: the caller waits for the packer at every tree.
             try (TreeWriter writer = new TreeWriter(vault, new TreeIndex(vault), 1, false, 1)) {
                 // (The timeout guards against a deadlock, the failure this test is about; it is no speed goal.)
@@ -142,16 +139,7 @@ class TreeWriterTest {
     @Test
     void anAbandonedSealStoresNothingMoreOnceClosed() {
         AtomicInteger packWrites = new AtomicInteger();
-        Storage counting = new ForwardingStorage(Storages.open(tmp.resolve("vault").toString())) {
-            @Override
-            public boolean putIfAbsent(String name, byte[] data) {
-                if (name.startsWith("data/")) {
-                    packWrites.incrementAndGet();
-                }
-                return super.putIfAbsent(name, data);
-            }
-        };
-        try (Vault vault = vault(counting)) {
+        try (Vault vault = vault(packs(packWrites, 0, null))) {
             try (TreeWriter writer = new TreeWriter(vault, new TreeIndex(vault), 1 << 20, false)) {
                 writer.write(tree(1));
             } // closed without finish: the assembler failed
