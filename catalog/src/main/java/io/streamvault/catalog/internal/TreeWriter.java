@@ -55,7 +55,6 @@ public final class TreeWriter implements AutoCloseable {
     /** What stopped the packing thread: a RuntimeException or an Error, thrown as it is to the caller. */
     private volatile Throwable failure;
     private volatile boolean abandoned;
-    private long bytesWritten;
     private long treesWritten;
     private boolean finished;
 
@@ -146,6 +145,7 @@ public final class TreeWriter implements AutoCloseable {
         queue.add(END);
         join();
         throwIfFailed();
+        long bytesWritten = 0;
         if (!packs.isEmpty()) {
             vault.writeIndex(packs);
             for (PackInfo p : packs) {
