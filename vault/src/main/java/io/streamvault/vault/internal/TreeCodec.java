@@ -25,7 +25,7 @@ final class TreeCodec {
 
     /**
      * Field names encoded once: Jackson copies a {@code String} name char by char at every write (a
-     * third of a million small files' tree encoding in a profile). The bytes written are the same.
+     * quarter of a million small files' tree encoding in a profile). The bytes written are the same.
      */
     private static final SerializedString F_NAME = new SerializedString("name");
     private static final SerializedString F_TYPE = new SerializedString("type");
