@@ -106,8 +106,10 @@ public final class StreamVaultConfig extends AbstractConfig {
             .define(HANDOFF_BYTES, Type.LONG, 32L << 20, Range.between(0L, 1L << 30), Importance.LOW,
                     "Memory (off the heap) holding the bytes of chunks this process's chunkers just read, for its "
                             + "uploaders: a chunk found there is not read from its source and hashed again. It need only "
-                            + "cover how far the uploaders lag behind the chunkers. Allocated only while an uploader runs "
-                            + "here; 0 turns it off.")
+                            + "cover how far the uploaders lag behind the chunkers. Each chunk costs its bytes and 37 more "
+                            + "(its id and length) there, and its index takes up to a quarter as much again on the heap "
+                            + "(4 MiB at the default, at most 8 MiB). Allocated only while an uploader runs here; 0 "
+                            + "turns it off.")
             .define(DEDUP_THREADS, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM, "Kafka Streams threads of the dedup topology in this process.")
             .define(DEDUP_PENDING_TIMEOUT_MS, Type.LONG, 10 * 60_000L, Range.atLeast(1000), Importance.LOW,
                     "A chunk requested for upload that is not stored within this time is requested again (its uploader died).")

@@ -5,10 +5,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The bytes of chunks a chunker in this process has just read and hashed, kept for an uploader in
@@ -20,59 +16,53 @@ import java.util.Map;
  * only the chunk's location; this is memory, lost with the process.
  *
  * <p>One ring of {@code capacity} bytes off the heap, allocated by {@link #open()} (when an uploader
- * starts here) and freed by {@link #close()}. Entries are placed one after another and the oldest
- * are dropped to make room, or when there is one entry per 4 KiB of ring: memory never grows past
- * the ring and its index, and chunks that no uploader asks for (those the vault already holds)
- * leave by themselves. Thread-safe; copies happen under the lock.
+ * starts here) and freed by {@link #close()}. Each chunk is one record in the ring, placed after the
+ * last: its length (4 bytes), its id's length (1 byte), its id, its bytes. The oldest records are
+ * dropped to make room, so chunks that no uploader asks for (those the vault already holds) leave by
+ * themselves. The index is an open-addressing table of ring offsets (an {@code int[]} of
+ * {@link #SLOTS_PER_ENTRY} slots per entry, at most one entry per {@link #BYTES_PER_ENTRY} bytes of
+ * ring and {@link #MAX_ENTRIES} in all, on the heap): a small file's chunk costs its record and
+ * 8 bytes of index, no objects. (It cost about
+ * 140 bytes of heap in objects before, so the ring held one entry per 4 KiB: with small files most
+ * chunks were gone before their upload and read again from their file, one more open and read per
+ * file, which on a parallel file system is a metadata round trip.) Thread-safe; copies happen under
+ * the lock.
  */
 public final class ChunkHandoff {
+    /** At most one entry per this many bytes of ring: bounds the index to 8 bytes per 64 of ring. */
+    static final int BYTES_PER_ENTRY = 64;
+    /** Index slots per entry it may hold: a table at most half full. */
+    static final int SLOTS_PER_ENTRY = 2;
+    /** At most this many entries whatever the ring (an index of 8 MiB): a larger ring holds larger chunks. */
+    static final int MAX_ENTRIES = 1 << 20;
+    /** Record header: the chunk's length (int) and its id's length (byte). */
+    private static final int HEADER = 5;
+    /** Ids are keyed hashes, uniform in every bit: their first four bytes are the hash. */
+    private static final int MIN_ID = 4;
+    private static final int MAX_ID = 255;
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-
-    /**
-     * A chunk id as a map key. Ids are keyed hashes, uniform in every bit, so the first four bytes
-     * are the hash code: {@code ByteBuffer}'s walked all 32 bytes at every lookup, 15% of a chunker's
-     * time with small files.
-     */
-    private static final class Key {
-        private final byte[] id;
-        private final int hash;
-
-        Key(byte[] id) {
-            this.id = id;
-            this.hash = id.length >= 4 ? (int) INT.get(id, 0) : Arrays.hashCode(id);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(id, k.id);
-        }
-    }
-
-    private record Entry(Key id, int start, int length) {
-        boolean overlaps(int from, int to) {
-            return start < to && start + length > from;
-        }
-    }
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final int capacity;
-    /** At most this many entries (one per 4 KiB of ring): tiny chunks must not fill the heap with keys. */
     private final int maxEntries;
-    private final ArrayDeque<Entry> order = new ArrayDeque<>();
-    private final Map<Key, Entry> live = new HashMap<>();
     /** The ring (malloc'd: pages become resident only once written); null while closed. */
     private Memory ring;
-    /**
-     * The whole ring as one buffer, made once: copies use its absolute bulk methods. (JNA's
-     * getByteBuffer per copy made a buffer and registered it for cleanup each time: 16% of a
-     * chunker's time in a profile of small files.)
-     */
+    /** The whole ring as one big-endian buffer, made once: copies use its absolute bulk methods. */
     private ByteBuffer view;
+    /** Ring offset + 1 of each live entry's record, 0 for an empty slot; linear probing. */
+    private int[] slots;
+    private int shift;
+    /** Where the next record goes. */
     private int head;
+    /** The oldest record still in the ring (taken or not). */
+    private int tail;
+    /** Where the records of the previous lap end, while the ring has wrapped (tail above head). */
+    private int end;
+    private boolean wrapped;
+    /** Records in the ring, taken or not. */
+    private int records;
+    /** Entries in the index (records not yet taken). */
+    private int live;
     private long hits;
     private long misses;
 
@@ -82,14 +72,18 @@ public final class ChunkHandoff {
             throw new IllegalArgumentException("hand-off capacity " + capacity + " is outside [0, 2 GiB)");
         }
         this.capacity = (int) capacity;
-        this.maxEntries = (int) Math.max(64, capacity / 4096);
+        this.maxEntries = (int) Math.min(MAX_ENTRIES, Math.max(64, capacity / BYTES_PER_ENTRY));
     }
 
     /** Starts keeping chunks (an uploader runs in this process). */
     public synchronized void open() {
         if (ring == null && capacity > 0) {
             ring = new Memory(capacity); // not ByteBuffer.allocateDirect, which zeroes it all at once
-            view = ring.getByteBuffer(0, capacity);
+            view = ring.getByteBuffer(0, capacity).order(ByteOrder.BIG_ENDIAN);
+            int n = Integer.highestOneBit(maxEntries * SLOTS_PER_ENTRY - 1) << 1;
+            slots = new int[n];
+            shift = 32 - Integer.numberOfTrailingZeros(n);
+            reset();
         }
     }
 
@@ -97,12 +91,20 @@ public final class ChunkHandoff {
     public synchronized void close() {
         if (ring != null) {
             view = null;
+            slots = null;
             ring.close();
             ring = null;
         }
-        order.clear();
-        live.clear();
+        reset();
+    }
+
+    private void reset() {
         head = 0;
+        tail = 0;
+        end = 0;
+        wrapped = false;
+        records = 0;
+        live = 0;
     }
 
     /** Keeps a copy of {@code buf[off, off+len)}, the bytes of chunk {@code id}, if open. */
@@ -112,31 +114,73 @@ public final class ChunkHandoff {
 
     /**
      * Keeps a copy of {@code buf}'s bytes at absolute indexes {@code [off, off+len)}, below its limit
-     * (its position is not used or moved), the bytes of chunk {@code id}, if open.
+     * (its position is not used or moved), the bytes of chunk {@code id}, if open and if its record
+     * fits the ring.
      */
     public synchronized void offer(byte[] id, ByteBuffer buf, int off, int len) {
-        if (ring == null || len > capacity || len <= 0) {
+        int size = HEADER + id.length + len;
+        if (ring == null || len <= 0 || id.length < MIN_ID || id.length > MAX_ID || size > capacity || size < 0
+                || find(id) >= 0) {
             return;
         }
-        Key key = new Key(id.clone());
-        if (live.containsKey(key)) {
-            return;
+        while (live >= maxEntries && records > 0) {
+            dropOldest();
         }
-        if (head + len > capacity) {
-            // The rest of the ring is too short: everything placed from here to its end is the oldest.
-            while (!order.isEmpty() && order.peekFirst().start() >= head) {
-                drop();
+        makeRoom(size);
+        int at = head;
+        view.putInt(at, len);
+        view.put(at + 4, (byte) id.length);
+        view.put(at + HEADER, id, 0, id.length);
+        view.put(at + HEADER + id.length, buf, off, len);
+        head += size;
+        records++;
+        int i = home(hash(id));
+        while (slots[i] != 0) {
+            i = (i + 1) & (slots.length - 1);
+        }
+        slots[i] = at + 1;
+        live++;
+    }
+
+    /** Takes the oldest records away until {@code size} bytes are free after {@code head}. */
+    private void makeRoom(int size) {
+        while (true) {
+            if (records == 0) {
+                reset();
+                return;
             }
-            head = 0;
+            if (!wrapped) {
+                if (capacity - head >= size) {
+                    return;
+                }
+                end = head; // the rest of the ring is too short: go on from its start
+                head = 0;
+                wrapped = true;
+            } else if (tail - head >= size) {
+                return;
+            } else {
+                dropOldest();
+            }
         }
-        while (!order.isEmpty() && (order.peekFirst().overlaps(head, head + len) || order.size() >= maxEntries)) {
-            drop();
+    }
+
+    private void dropOldest() {
+        int at = tail;
+        int idLength = view.get(at + 4) & 0xff;
+        int i = home(view.getInt(at + HEADER));
+        while (slots[i] != 0) {
+            if (slots[i] == at + 1) {
+                removeAt(i);
+                break;
+            }
+            i = (i + 1) & (slots.length - 1);
         }
-        view.put(head, buf, off, len);
-        Entry e = new Entry(key, head, len);
-        order.addLast(e);
-        live.put(key, e);
-        head += len;
+        tail = at + HEADER + idLength + view.getInt(at);
+        records--;
+        if (wrapped && tail == end) {
+            tail = 0;
+            wrapped = false;
+        }
     }
 
     /**
@@ -153,20 +197,79 @@ public final class ChunkHandoff {
      * {@code dst}'s capacity).
      */
     public synchronized int take(byte[] id, ByteBuffer dst) {
-        Entry e = ring == null ? null : live.get(new Key(id));
-        if (e == null || e.length() > dst.capacity()) {
+        int i = ring == null || id.length < MIN_ID ? -1 : find(id);
+        int at = i < 0 ? 0 : slots[i] - 1;
+        int len = i < 0 ? -1 : view.getInt(at);
+        if (i < 0 || len > dst.capacity()) {
             misses++;
             return -1;
         }
-        dst.duplicate().clear().put(0, view, e.start(), e.length());
-        live.remove(e.id());
+        dst.duplicate().clear().put(0, view, at + HEADER + id.length, len);
+        removeAt(i);
         hits++;
-        return e.length();
+        return len;
     }
 
-    private void drop() {
-        Entry e = order.pollFirst();
-        live.remove(e.id(), e);
+    /** The slot holding {@code id}, or -1. */
+    private int find(byte[] id) {
+        int i = home(hash(id));
+        while (slots[i] != 0) {
+            if (holds(slots[i] - 1, id)) {
+                return i;
+            }
+            i = (i + 1) & (slots.length - 1);
+        }
+        return -1;
+    }
+
+    private boolean holds(int at, byte[] id) {
+        if ((view.get(at + 4) & 0xff) != id.length) {
+            return false;
+        }
+        int p = at + HEADER;
+        int k = 0;
+        for (; k + 8 <= id.length; k += 8) {
+            if (view.getLong(p + k) != (long) LONG.get(id, k)) {
+                return false;
+            }
+        }
+        for (; k < id.length; k++) {
+            if (view.get(p + k) != id[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Empties slot {@code i}, moving back the entries after it that would no longer be found. */
+    private void removeAt(int i) {
+        int mask = slots.length - 1;
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            int v = slots[j];
+            if (v == 0) {
+                break;
+            }
+            int k = home(view.getInt(v - 1 + HEADER));
+            // The entry at j stays when its home lies cyclically in (i, j]; otherwise it moves to i.
+            boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+            if (!stays) {
+                slots[i] = v;
+                i = j;
+            }
+        }
+        slots[i] = 0;
+        live--;
+    }
+
+    private static int hash(byte[] id) {
+        return (int) INT.get(id, 0);
+    }
+
+    /** Fibonacci hashing: the top bits of the product, so that any bits of the id spread. */
+    private int home(int hash) {
+        return (hash * 0x9E3779B9) >>> shift;
     }
 
     /** Chunks found by {@link #take} since this was made. */

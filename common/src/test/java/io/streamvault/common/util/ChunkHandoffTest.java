@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ChunkHandoffTest {
     private static byte[] id(int i) {
@@ -73,10 +79,10 @@ class ChunkHandoffTest {
 
     @Test
     void theOldestGoWhenTheRingIsFullAndAroundItsEnd() {
-        ChunkHandoff h = new ChunkHandoff(1000);
+        ChunkHandoff h = new ChunkHandoff(1100);
         h.open();
         for (int i = 0; i < 30; i++) {
-            h.offer(id(i), data(i, 300), 0, 300); // three fit; the fourth wraps to the start
+            h.offer(id(i), data(i, 300), 0, 300); // three records (337 bytes each) fit; the fourth wraps
         }
         byte[] dst = new byte[300];
         for (int i = 0; i < 27; i++) {
@@ -90,7 +96,7 @@ class ChunkHandoffTest {
 
     @Test
     void whatIsKeptIsAlwaysWholeAndRight() {
-        ChunkHandoff h = new ChunkHandoff(10_000);
+        ChunkHandoff h = new ChunkHandoff(10_037); // the largest chunk's record: 5 + 32 + 10,000 bytes
         h.open();
         int[] sizes = {4000, 1, 2999, 5000, 17, 4096, 3000, 999, 6000, 10_000, 2, 7000};
         int kept = 0;
@@ -115,7 +121,7 @@ class ChunkHandoffTest {
 
     @Test
     void tinyChunksAreBoundedByCountToo() {
-        ChunkHandoff h = new ChunkHandoff(100 * 4096); // room for 100 entries
+        ChunkHandoff h = new ChunkHandoff(100 * ChunkHandoff.BYTES_PER_ENTRY); // room for 100 entries
         h.open();
         for (int i = 0; i < 250; i++) {
             h.offer(id(i), data(i, 10), 0, 10);
@@ -129,6 +135,85 @@ class ChunkHandoffTest {
             }
         }
         assertEquals(100, kept);
+    }
+
+    @Test
+    void tinyChunksAreKeptByTheRingsBytesNotByObjects() {
+        ChunkHandoff h = new ChunkHandoff(1 << 20);
+        h.open();
+        for (int i = 0; i < 10_000; i++) { // a small file's chunk: a 101-byte record
+            h.offer(id(i), data(i, 64), 0, 64);
+        }
+        byte[] dst = new byte[64];
+        for (int i = 0; i < 10_000; i++) {
+            assertEquals(64, h.take(id(i), dst), "chunk " + i);
+            assertArrayEquals(data(i, 64), dst);
+        }
+    }
+
+    /**
+     * Random offers and takes against a model: whatever is taken is what was offered under that id,
+     * once; the newest offer is always there; what is dropped is the oldest. Ids share few hash bytes
+     * (many entries probe from the same slot), so the index's removals move entries around.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a broken index can loop forever
+    void randomOffersAndTakesMatchAModel() {
+        for (int seed = 0; seed < 20; seed++) {
+            Random rnd = new Random(seed);
+            ChunkHandoff h = new ChunkHandoff(2000 + rnd.nextInt(3000));
+            h.open();
+            Map<Integer, Integer> offered = new LinkedHashMap<>(); // id number -> data length, oldest first
+            Set<Integer> gone = new HashSet<>();
+            for (int step = 0; step < 5000; step++) {
+                int n = rnd.nextInt(300);
+                String at = "seed " + seed + " step " + step + " chunk " + n;
+                if (rnd.nextInt(3) > 0) {
+                    int len = 1 + rnd.nextInt(rnd.nextBoolean() ? 40 : 700);
+                    if (!offered.containsKey(n)) {
+                        h.offer(collidingId(n), data(n, len), 0, len);
+                        offered.put(n, len);
+                        gone.remove(n);
+                    }
+                    continue;
+                }
+                boolean newest = !offered.isEmpty() && n == lastKey(offered);
+                byte[] dst = new byte[800];
+                int got = h.take(collidingId(n), dst);
+                Integer len = offered.get(n);
+                if (got >= 0) {
+                    assertEquals(false, gone.contains(n), "an older chunk outlived a newer one: " + at);
+                    assertEquals(len, got, at);
+                    assertArrayEquals(data(n, got), Arrays.copyOf(dst, got), at);
+                } else if (len != null) {
+                    assertEquals(false, newest, "the newest is kept: " + at);
+                    for (int older : offered.keySet()) { // the oldest go first: all before n are gone too
+                        if (older == n) {
+                            break;
+                        }
+                        gone.add(older);
+                    }
+                }
+                offered.remove(n);
+            }
+        }
+    }
+
+    private static int lastKey(Map<Integer, Integer> m) {
+        int last = -1;
+        for (int k : m.keySet()) {
+            last = k;
+        }
+        return last;
+    }
+
+    /** An id whose first four bytes (the index's hash) take only 8 values. */
+    private static byte[] collidingId(int n) {
+        byte[] b = new byte[32];
+        b[0] = (byte) (n % 8);
+        b[20] = (byte) n;
+        b[21] = (byte) (n >> 8);
+        return b;
     }
 
     @Test
