@@ -55,6 +55,8 @@ public final class TreeWriter implements AutoCloseable {
     /** What stopped the packing thread: a RuntimeException or an Error, thrown as it is to the caller. */
     private volatile Throwable failure;
     private volatile boolean abandoned;
+    /** The caller's stack was added to {@link #failure}. */
+    private boolean failureTraced;
     private long treesWritten;
     private boolean finished;
 
@@ -125,9 +127,17 @@ public final class TreeWriter implements AutoCloseable {
         }
     }
 
-    /** Throws what stopped the packing thread, as it is (an Error stays an Error: it is not a job's failure). */
+    /**
+     * Throws what stopped the packing thread, as it is (an Error stays an Error: it is not a job's
+     * failure). Its stack is the packer's: the first time, the caller's is added to it as a suppressed
+     * trace, so that a log shows which seal it stopped.
+     */
     private void throwIfFailed() {
         Throwable f = failure;
+        if (f != null && !failureTraced) {
+            failureTraced = true;
+            f.addSuppressed(new RethrownAt(Thread.currentThread().getName()));
+        }
         if (f instanceof RuntimeException r) {
             throw r;
         }
@@ -185,5 +195,14 @@ public final class TreeWriter implements AutoCloseable {
         abandoned = true;
         queue.add(END);
         join();
+    }
+
+    /** Where a packing failure was rethrown: the sealing thread's stack. */
+    static final class RethrownAt extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RethrownAt(String thread) {
+            super("rethrown to " + thread);
+        }
     }
 }

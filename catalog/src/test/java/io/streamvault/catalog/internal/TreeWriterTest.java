@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,9 @@ class TreeWriterTest {
             }
             assertEquals("disk full (test)", thrown.getMessage(), "the storage's own error, code and all");
             assertSame(ErrorCode.STORAGE_DENIED, thrown.code());
+            assertEquals(1, thrown.getSuppressed().length, "the caller's stack, once");
+            assertTrue(Arrays.stream(thrown.getSuppressed()[0].getStackTrace())
+                    .anyMatch(f -> f.getClassName().equals(TreeWriterTest.class.getName())), "the caller's stack");
             assertTrue(vault.listIndex().isEmpty(), "no index names packs that a failed seal left");
         }
     }
