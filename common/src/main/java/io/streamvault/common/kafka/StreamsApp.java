@@ -44,9 +44,16 @@ public final class StreamsApp implements AutoCloseable {
      */
     public static StreamsApp of(String name, Topology topology, KafkaProps props, String applicationId, Path stateDir,
             int threads, WorkerListener listener, MeterRegistry meters) {
+        return of(name, topology, props, applicationId, stateDir, threads, listener, meters, List.of());
+    }
+
+    /** As above; {@code pointLookupStores}: stores read mostly by single keys ({@link BoundedRocksDb#POINT_LOOKUP_STORES}). */
+    public static StreamsApp of(String name, Topology topology, KafkaProps props, String applicationId, Path stateDir,
+            int threads, WorkerListener listener, MeterRegistry meters, List<String> pointLookupStores) {
         OrphanTransactions.Group group = OrphanTransactions.Group.streams(applicationId);
-        return new StreamsApp(name, topology, props.streams(applicationId, stateDir, threads), listener, meters,
-                () -> props.orphans().sweepSoon(group));
+        Properties p = props.streams(applicationId, stateDir, threads);
+        p.put(BoundedRocksDb.POINT_LOOKUP_STORES, String.join(",", pointLookupStores));
+        return new StreamsApp(name, topology, p, listener, meters, () -> props.orphans().sweepSoon(group));
     }
 
     /**
