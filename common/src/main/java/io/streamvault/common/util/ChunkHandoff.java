@@ -22,14 +22,14 @@ import java.nio.ByteOrder;
  * themselves. The index is an open-addressing table of ring offsets (an {@code int[]} of
  * {@link #SLOTS_PER_ENTRY} slots per entry, at most one entry per {@link #BYTES_PER_ENTRY} bytes of
  * ring and {@link #MAX_ENTRIES} in all, on the heap): a small file's chunk costs its record and
- * 8 bytes of index, no objects. (It cost about
+ * 8 to 16 bytes of index, no objects. (It cost about
  * 140 bytes of heap in objects before, so the ring held one entry per 4 KiB: with small files most
  * chunks were gone before their upload and read again from their file, one more open and read per
  * file, which on a parallel file system is a metadata round trip.) Thread-safe; copies happen under
  * the lock.
  */
 public final class ChunkHandoff {
-    /** At most one entry per this many bytes of ring: bounds the index to 8 bytes per 64 of ring. */
+    /** At most one entry per this many bytes of ring: 8 to 16 bytes of index per 64 of ring (its size is a power of two). */
     static final int BYTES_PER_ENTRY = 64;
     /** Index slots per entry it may hold: a table at most half full. */
     static final int SLOTS_PER_ENTRY = 2;

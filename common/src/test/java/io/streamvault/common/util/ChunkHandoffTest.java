@@ -153,40 +153,47 @@ class ChunkHandoffTest {
 
     /**
      * Random offers and takes against a model: whatever is taken is what was offered under that id,
-     * once; the newest offer is always there; what is dropped is the oldest. Ids share few hash bytes
-     * (many entries probe from the same slot), so the index's removals move entries around.
+     * once; the newest offer is always there; nothing outlives a chunk offered after it. Ids share few
+     * hash values (entries probe from the same slots, and runs of them cross the table's end), so the
+     * index's removals move entries around.
      */
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a broken index can loop forever
     void randomOffersAndTakesMatchAModel() {
-        for (int seed = 0; seed < 20; seed++) {
+        for (int seed = 0; seed < 40; seed++) {
             Random rnd = new Random(seed);
-            ChunkHandoff h = new ChunkHandoff(2000 + rnd.nextInt(3000));
+            boolean many = seed % 2 == 1; // hundreds of tiny chunks live, or a few large ones
+            ChunkHandoff h = new ChunkHandoff(many ? 20_000 + rnd.nextInt(20_000) : 2000 + rnd.nextInt(3000));
             h.open();
+            int ids = many ? 2000 : 300;
+            int kinds = many ? 256 : 32; // hash values: entries' home slots, the table's end among them
             Map<Integer, Integer> offered = new LinkedHashMap<>(); // id number -> data length, oldest first
             Set<Integer> gone = new HashSet<>();
-            for (int step = 0; step < 5000; step++) {
-                int n = rnd.nextInt(300);
+            int newest = -1;
+            int hits = 0;
+            for (int step = 0; step < 20_000; step++) {
+                int n = rnd.nextInt(ids);
                 String at = "seed " + seed + " step " + step + " chunk " + n;
                 if (rnd.nextInt(3) > 0) {
-                    int len = 1 + rnd.nextInt(rnd.nextBoolean() ? 40 : 700);
-                    if (!offered.containsKey(n)) {
-                        h.offer(collidingId(n), data(n, len), 0, len);
+                    int len = 1 + rnd.nextInt(many ? 60 : rnd.nextBoolean() ? 40 : 700);
+                    if (!offered.containsKey(n)) { // (offers of an id still here: the test below)
+                        h.offer(collidingId(n, kinds), data(n, len), 0, len);
                         offered.put(n, len);
                         gone.remove(n);
+                        newest = n;
                     }
                     continue;
                 }
-                boolean newest = !offered.isEmpty() && n == lastKey(offered);
                 byte[] dst = new byte[800];
-                int got = h.take(collidingId(n), dst);
+                int got = h.take(collidingId(n, kinds), dst);
                 Integer len = offered.get(n);
                 if (got >= 0) {
+                    hits++;
                     assertEquals(false, gone.contains(n), "an older chunk outlived a newer one: " + at);
                     assertEquals(len, got, at);
                     assertArrayEquals(data(n, got), Arrays.copyOf(dst, got), at);
                 } else if (len != null) {
-                    assertEquals(false, newest, "the newest is kept: " + at);
+                    assertEquals(false, n == newest, "the newest is kept: " + at);
                     for (int older : offered.keySet()) { // the oldest go first: all before n are gone too
                         if (older == n) {
                             break;
@@ -194,26 +201,52 @@ class ChunkHandoffTest {
                         gone.add(older);
                     }
                 }
+                if (n == newest) {
+                    newest = -1;
+                }
                 offered.remove(n);
             }
+            assertEquals(true, hits > (many ? 500 : 100), "seed " + seed + ": chunks were kept (" + hits + " taken)");
         }
     }
 
-    private static int lastKey(Map<Integer, Integer> m) {
-        int last = -1;
-        for (int k : m.keySet()) {
-            last = k;
-        }
-        return last;
-    }
-
-    /** An id whose first four bytes (the index's hash) take only 8 values. */
-    private static byte[] collidingId(int n) {
+    /** An id whose first four bytes (the index's hash) take only {@code kinds} values. */
+    private static byte[] collidingId(int n, int kinds) {
         byte[] b = new byte[32];
-        b[0] = (byte) (n % 8);
+        b[0] = (byte) (n % kinds);
         b[20] = (byte) n;
         b[21] = (byte) (n >> 8);
         return b;
+    }
+
+    @Test
+    void anIdAlreadyHereKeepsItsFirstBytesAndOneEntry() {
+        ChunkHandoff h = new ChunkHandoff(1000);
+        h.open();
+        h.offer(id(1), data(1, 30), 0, 30);
+        h.offer(id(1), data(2, 40), 0, 40); // the same chunk in a second file: not kept twice
+        byte[] dst = new byte[100];
+        assertEquals(30, h.take(id(1), dst));
+        assertArrayEquals(data(1, 30), Arrays.copyOf(dst, 30));
+        assertEquals(-1, h.take(id(1), dst), "one entry");
+        h.offer(id(1), data(3, 20), 0, 20); // taken, then offered again: the new bytes
+        assertEquals(20, h.take(id(1), dst));
+        assertArrayEquals(data(3, 20), Arrays.copyOf(dst, 20));
+    }
+
+    @Test
+    void idsOutsideFourTo255BytesAndRecordsLargerThanTheRingAreNotKept() {
+        ChunkHandoff h = new ChunkHandoff(100);
+        h.open();
+        byte[] dst = new byte[100];
+        h.offer(new byte[3], data(1, 10), 0, 10);
+        assertEquals(-1, h.take(new byte[3], dst), "an id of 3 bytes");
+        h.offer(new byte[256], data(1, 10), 0, 10);
+        assertEquals(-1, h.take(new byte[256], dst), "an id of 256 bytes");
+        h.offer(id(7), data(7, 63), 0, 63); // 5 + 32 + 63 = 100: fits exactly
+        assertEquals(63, h.take(id(7), dst));
+        h.offer(id(8), data(8, 64), 0, 64);
+        assertEquals(-1, h.take(id(8), dst), "a record of 101 bytes in a ring of 100");
     }
 
     @Test
