@@ -21,7 +21,13 @@ import java.nio.channels.FileChannel;
  * so a file that grew is cut as it was listed.
  */
 public final class ChunkStream {
-    private final FileChannel channel;
+    /** Positioned reads of a file: {@link FileChannel#read(ByteBuffer, long)}'s contract. */
+    @FunctionalInterface
+    public interface Source {
+        int read(ByteBuffer dst, long position) throws IOException;
+    }
+
+    private final Source channel;
     private final Fastcdc cdc;
     private final long start;
     private final long end;
@@ -47,14 +53,19 @@ public final class ChunkStream {
 
     /** A stream with a heap buffer of its own. */
     public ChunkStream(FileChannel channel, long offset, long length, Fastcdc cdc) {
-        this(channel, offset, length, cdc, null);
+        this(channel::read, offset, length, cdc, null);
+    }
+
+    /** A stream reading into {@code buffer} (see below) from a channel. */
+    public ChunkStream(FileChannel channel, long offset, long length, Fastcdc cdc, ByteBuffer buffer) {
+        this(channel::read, offset, length, cdc, buffer);
     }
 
     /**
      * A stream reading into {@code buffer} (at least {@link #bufferSize} bytes of capacity; its
      * position and limit are not used), or into a heap buffer of its own when that is null.
      */
-    public ChunkStream(FileChannel channel, long offset, long length, Fastcdc cdc, ByteBuffer buffer) {
+    public ChunkStream(Source channel, long offset, long length, Fastcdc cdc, ByteBuffer buffer) {
         if (offset < 0 || length < 0 || offset > Long.MAX_VALUE - length) {
             throw new IllegalArgumentException("bad range: offset " + offset + ", length " + length);
         }

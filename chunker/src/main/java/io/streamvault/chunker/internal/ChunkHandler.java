@@ -9,6 +9,7 @@ import io.streamvault.common.fs.FileMeta;
 import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RacyTimestamps;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.common.fs.ReadOnlyFile;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
@@ -28,9 +29,7 @@ import io.streamvault.vault.ChunkHasher;
 import io.streamvault.vault.Vault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -270,8 +269,8 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
             }
             long offset = ev.getOffset();
             long length = single ? before.size() : ev.getLength();
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                ChunkStream cs = new ChunkStream(ch, offset, length, cdc, readBuffer);
+            try (ReadOnlyFile f = ReadOnlyFile.open(path)) { // no symlink followed, no access time changed
+                ChunkStream cs = new ChunkStream(f::read, offset, length, cdc, readBuffer);
                 while (cs.next()) {
                     BlobId id = hasher.id(cs.buffer(), cs.bufferOffset(), cs.length());
                     ByteBuffer key = ByteBuffer.wrap(id.bytes());

@@ -2,10 +2,11 @@ package io.streamvault.common.fs;
 
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 
 /**
- * The descriptor-relative glibc calls that {@link DirFd} needs (openat, fchmod, fchown, fsetxattr,
- * futimens, ftruncate), bound by JNA direct mapping like {@link LibC}. Open flags differ between
+ * The descriptor-relative glibc calls that {@link DirFd} and {@link ReadOnlyFile} need (openat,
+ * pread, fchmod, fchown, fsetxattr, futimens, ftruncate), bound by JNA direct mapping like {@link LibC}. Open flags differ between
  * x86_64 and aarch64 and are chosen at class initialization.
  */
 final class LibCAt {
@@ -18,6 +19,8 @@ final class LibCAt {
     static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
     static final int O_CLOEXEC = 02000000;
     static final int O_PATH = 010000000;
+    /** Reads do not update the file's access time (its owner or CAP_FOWNER only; EPERM otherwise). */
+    static final int O_NOATIME = 01000000;
 
     static final int ELOOP = 40;
     static final int ENOTDIR = 20;
@@ -44,6 +47,9 @@ final class LibCAt {
     static native int openat(int dirfd, byte[] path, int flags, int mode);
 
     static native int close(int fd);
+
+    /** pread(2) into native memory. */
+    static native long pread(int fd, Pointer buf, long count, long offset);
 
     static native int fchmod(int fd, int mode);
 

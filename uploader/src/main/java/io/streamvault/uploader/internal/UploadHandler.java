@@ -5,6 +5,7 @@ import io.streamvault.common.FatalException;
 import io.streamvault.common.StreamVaultException;
 import io.streamvault.common.fs.Posix;
 import io.streamvault.common.fs.RawPaths;
+import io.streamvault.common.fs.ReadOnlyFile;
 import io.streamvault.common.kafka.Emitter;
 import io.streamvault.common.kafka.TransactionalWorker;
 import io.streamvault.common.util.ChunkHandoff;
@@ -26,8 +27,6 @@ import io.streamvault.vault.PackInfo;
 import io.streamvault.vault.Vault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -178,7 +177,7 @@ public final class UploadHandler implements TransactionalWorker.Handler<UploadRe
     }
 
     private String readSource(ChunkSource src, int length) {
-        try (FileChannel ch = FileChannel.open(RawPaths.of(Buffers.of(src.getPath())), StandardOpenOption.READ)) {
+        try (ReadOnlyFile ch = ReadOnlyFile.open(RawPaths.of(Buffers.of(src.getPath())))) {
             ByteBuffer b = buffer.clear().limit(length);
             long pos = src.getOffset();
             while (b.hasRemaining()) {
