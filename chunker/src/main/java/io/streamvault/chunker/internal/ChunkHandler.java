@@ -269,7 +269,7 @@ public final class ChunkHandler implements TransactionalWorker.Handler<FileEvent
             }
             long offset = ev.getOffset();
             long length = single ? before.size() : ev.getLength();
-            try (ReadOnlyFile f = ReadOnlyFile.open(path)) { // no symlink followed, no access time changed
+            try (ReadOnlyFile f = ReadOnlyFile.open(path, before.uid())) { // no symlink followed, no access time changed
                 ChunkStream cs = new ChunkStream(f::read, offset, length, cdc, readBuffer);
                 while (cs.next()) {
                     BlobId id = hasher.id(cs.buffer(), cs.bufferOffset(), cs.length());

@@ -33,6 +33,12 @@ final class LibCAt {
             if (!Platform.isLinux()) {
                 throw new UnsupportedOperationException("descriptor-relative file calls are implemented for Linux only");
             }
+            if (!(AARCH64 || Platform.isIntel() && Platform.is64Bit())) {
+                // The open flags here are x86_64's and aarch64's (others differ: 0400000 is O_DIRECT on
+                // ppc64le), and the bindings assume LP64.
+                throw new UnsupportedOperationException("descriptor-relative file calls are bound for Linux on "
+                        + "x86_64 and aarch64 only, not " + System.getProperty("os.arch"));
+            }
             Native.register(LibCAt.class, Platform.C_LIBRARY_NAME);
         } catch (Throwable t) {
             failure = t;

@@ -497,6 +497,9 @@ public final class Posix {
         if (e instanceof NoSuchFileException) {
             return "vanished during backup";
         }
+        if (e instanceof ReadOnlyFile.SymlinkNotFollowed) {
+            return ReadOnlyFile.SYMLINK;
+        }
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 }
