@@ -136,7 +136,11 @@ public final class TreeWriter implements AutoCloseable {
         Throwable f = failure;
         if (f != null && !failureTraced) {
             failureTraced = true;
-            f.addSuppressed(new RethrownAt(Thread.currentThread().getName()));
+            try {
+                f.addSuppressed(new RethrownAt(Thread.currentThread().getName()));
+            } catch (OutOfMemoryError e) {
+                // (f may be one too): the trace is a help, f is what must be thrown
+            }
         }
         if (f instanceof RuntimeException r) {
             throw r;
