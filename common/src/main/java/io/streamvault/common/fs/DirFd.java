@@ -62,8 +62,7 @@ public final class DirFd implements AutoCloseable {
     public static DirFd open(Path dir) throws IOException {
         need();
         Path abs = dir.toAbsolutePath();
-        byte[] raw = RawPaths.rawView(abs);
-        int fd = LibCAt.openat(LibC.AT_FDCWD, Arrays.copyOf(raw, raw.length + 1),
+        int fd = LibCAt.openat(LibC.AT_FDCWD, Posix.cpath(abs),
                 LibCAt.O_RDONLY | LibCAt.O_DIRECTORY | LibCAt.O_CLOEXEC, 0);
         if (fd < 0) {
             throw Posix.error(Native.getLastError(), abs, "open directory");

@@ -422,7 +422,7 @@ public final class Posix {
     }
 
     /** Absolute raw path, NUL-terminated. */
-    private static byte[] cpath(Path p) {
+    static byte[] cpath(Path p) {
         need();
         Path abs = p.isAbsolute() ? p : p.toAbsolutePath();
         byte[] raw = RawPaths.rawView(abs);

@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 
 /**
  * A source file opened for a backup's reads: {@code O_NOFOLLOW} (a symlink swapped in where the scan
@@ -43,13 +42,12 @@ public final class ReadOnlyFile implements AutoCloseable {
      * system).
      */
     public static ReadOnlyFile open(Path p, int ownerUid) throws IOException {
-        if (LibCAt.FAILURE != null) {
+        if (LibCAt.FAILURE != null || LibC.FAILURE != null) {
             return new ReadOnlyFile(-1, FileChannel.open(p, StandardOpenOption.READ), p);
         }
-        byte[] raw = RawPaths.rawView(p);
-        byte[] z = Arrays.copyOf(raw, raw.length + 1);
+        byte[] z = Posix.cpath(p);
         int flags = LibCAt.O_RDONLY | LibCAt.O_NOFOLLOW | LibCAt.O_CLOEXEC;
-        boolean noAtime = EUID == 0 || EUID == NO_EUID || ownerUid < 0 || EUID == ownerUid;
+        boolean noAtime = EUID == 0 || ownerUid < 0 || EUID == ownerUid;
         int fd = openat(z, noAtime ? flags | LibCAt.O_NOATIME : flags);
         if (fd < 0 && noAtime && Native.getLastError() == LibC.EPERM) {
             fd = openat(z, flags); // not the owner after all: O_NOATIME is not allowed, the read is
